@@ -1,0 +1,281 @@
+//! The stack: providers, backend, resources and data sources, outputs,
+//! assets and suppressions, with the edges between them.
+//!
+//! Phase: model. Building a stack never fails and never checks anything:
+//! mistakes are collected by [`crate::validate`] and the policy engine so a
+//! user sees all of them at once.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+use crate::asset::Asset;
+use crate::policy::Suppression;
+use crate::reference::{Address, Mode, Reference, Step};
+use crate::schema::Block;
+use crate::value::Value;
+
+/// The schema facts of one resource type, emitted by `tap-macros` for
+/// exactly the types a stack uses (a few kilobytes of JSON each), so the
+/// binary never parses the whole provider schema. Parsed on first use,
+/// once per process.
+pub struct TypeFacts {
+    pub type_name: &'static str,
+    pub mode: Mode,
+    pub block_json: &'static str,
+    parsed: OnceLock<Block>,
+}
+
+impl TypeFacts {
+    pub const fn new(type_name: &'static str, mode: Mode, block_json: &'static str) -> Self {
+        TypeFacts { type_name, mode, block_json, parsed: OnceLock::new() }
+    }
+
+    pub fn block(&self) -> &Block {
+        self.parsed.get_or_init(|| {
+            Block::from_json(self.block_json).unwrap_or_else(|e| panic!("BUG: schema facts of `{}` do not parse: {e}", self.type_name))
+        })
+    }
+}
+
+impl std::fmt::Debug for TypeFacts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TypeFacts").field("type_name", &self.type_name).finish()
+    }
+}
+
+/// Where a resource was declared, for messages that name both ends.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub file: &'static str,
+    pub line: u32,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// `lifecycle { ... }`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Lifecycle {
+    pub prevent_destroy: bool,
+    pub create_before_destroy: bool,
+    pub ignore_changes: Vec<String>,
+}
+
+/// A resource or data source as declared.
+#[derive(Clone, Debug)]
+pub struct Resource {
+    pub address: Arc<Address>,
+    pub facts: Option<&'static TypeFacts>,
+    pub body: BTreeMap<String, Value>,
+    pub depends_on: Vec<Arc<Address>>,
+    pub lifecycle: Option<Lifecycle>,
+    /// `provider = aws.<alias>`.
+    pub provider_alias: Option<String>,
+    pub suppressions: Vec<Suppression>,
+    pub origin: Origin,
+}
+
+impl Resource {
+    /// A resource with an empty body. `facts` are the schema facts of its type.
+    pub fn new(address: Address, facts: Option<&'static TypeFacts>) -> Self {
+        Resource {
+            address: Arc::new(address),
+            facts,
+            body: BTreeMap::new(),
+            depends_on: Vec::new(),
+            lifecycle: None,
+            provider_alias: None,
+            suppressions: Vec::new(),
+            origin: Origin::default(),
+        }
+    }
+
+    pub fn set(mut self, name: &str, value: impl Into<Value>) -> Self {
+        self.body.insert(name.to_owned(), value.into());
+        self
+    }
+
+    /// The value at `path` (names only; list blocks are entered at their first instance).
+    pub fn get(&self, path: &str) -> Option<&Value> {
+        let mut parts = path.split('.');
+        let mut current = self.body.get(parts.next()?)?;
+        for part in parts {
+            let obj = match current {
+                Value::List(items) => items.first()?.as_object()?,
+                other => other.as_object()?,
+            };
+            current = obj.get(part)?;
+        }
+        Some(current)
+    }
+
+    pub fn type_name(&self) -> &str {
+        &self.address.type_name
+    }
+}
+
+/// A typed handle to a declared resource or data source; `attr` makes references.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Handle {
+    address: Arc<Address>,
+}
+
+impl Handle {
+    pub fn address(&self) -> &Arc<Address> {
+        &self.address
+    }
+
+    /// A reference to one of its attributes: `vpc.attr("id")`.
+    pub fn attr(&self, name: &str) -> Value {
+        Value::Ref(self.reference(name))
+    }
+
+    /// The same as [`Handle::attr`], as a [`Reference`] (to add index or key steps).
+    pub fn reference(&self, name: &str) -> Reference {
+        Reference::new(self.address.clone(), vec![Step::Attr(name.to_owned())])
+    }
+}
+
+/// A provider configuration (`provider "aws" { ... }`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Provider {
+    pub name: String,
+    pub source: String,
+    pub version: String,
+    pub alias: Option<String>,
+    pub region: Option<String>,
+    pub default_tags: BTreeMap<String, String>,
+    /// Other arguments, rendered as written.
+    pub extra: BTreeMap<String, Value>,
+}
+
+impl Provider {
+    /// The AWS provider pinned to the 6.x line the shipped schema describes.
+    pub fn aws(region: &str) -> Self {
+        Provider {
+            name: "aws".into(),
+            source: "hashicorp/aws".into(),
+            version: "~> 6.25".into(),
+            alias: None,
+            region: Some(region.to_owned()),
+            default_tags: BTreeMap::new(),
+            extra: BTreeMap::new(),
+        }
+    }
+
+    pub fn alias(mut self, alias: &str) -> Self {
+        self.alias = Some(alias.to_owned());
+        self
+    }
+
+    pub fn default_tag(mut self, key: &str, value: &str) -> Self {
+        self.default_tags.insert(key.to_owned(), value.to_owned());
+        self
+    }
+}
+
+/// Where Terraform keeps state.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Backend {
+    S3 { bucket: String, key: String, region: String, encrypt: bool, dynamodb_table: Option<String> },
+    Local { path: String },
+}
+
+/// `output "name" { ... }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Output {
+    pub value: Value,
+    pub description: String,
+    pub sensitive: bool,
+}
+
+/// A whole Terraform configuration.
+#[derive(Debug)]
+pub struct Stack {
+    pub name: String,
+    /// `terraform.required_version`; tap emits only Terraform 1.0 features.
+    pub required_version: String,
+    pub providers: Vec<Provider>,
+    pub backend: Option<Backend>,
+    pub resources: Vec<Resource>,
+    pub outputs: BTreeMap<String, Output>,
+    pub assets: Vec<Asset>,
+    /// Suppressions that apply to every resource.
+    pub suppressions: Vec<Suppression>,
+    /// The security packs to evaluate (by name).
+    pub packs: Vec<String>,
+    /// Output names declared more than once (kept for validation).
+    pub(crate) duplicate_outputs: Vec<String>,
+}
+
+impl Stack {
+    pub fn new(name: &str) -> Self {
+        Stack {
+            name: name.to_owned(),
+            required_version: ">= 1.0.0".into(),
+            providers: Vec::new(),
+            backend: None,
+            resources: Vec::new(),
+            outputs: BTreeMap::new(),
+            assets: Vec::new(),
+            suppressions: Vec::new(),
+            packs: vec!["security".into()],
+            duplicate_outputs: Vec::new(),
+        }
+    }
+
+    pub fn provider(&mut self, provider: Provider) -> &mut Self {
+        self.providers.push(provider);
+        self
+    }
+
+    pub fn backend(&mut self, backend: Backend) -> &mut Self {
+        self.backend = Some(backend);
+        self
+    }
+
+    /// Adds a resource or data source and returns its handle. Duplicates are
+    /// reported by validation, not here.
+    pub fn add(&mut self, resource: Resource) -> Handle {
+        let handle = Handle { address: resource.address.clone() };
+        self.resources.push(resource);
+        handle
+    }
+
+    pub fn output(&mut self, name: &str, description: &str, value: impl Into<Value>) -> &mut Self {
+        self.output_with(name, Output { value: value.into(), description: description.to_owned(), sensitive: false })
+    }
+
+    pub fn output_with(&mut self, name: &str, output: Output) -> &mut Self {
+        if self.outputs.insert(name.to_owned(), output).is_some() {
+            self.duplicate_outputs.push(name.to_owned());
+        }
+        self
+    }
+
+    /// Registers an asset (a zip of Lambda code) to be written beside the configuration.
+    pub fn asset(&mut self, asset: Asset) -> crate::asset::AssetHandle {
+        let handle = asset.handle();
+        self.assets.push(asset);
+        handle
+    }
+
+    /// Suppresses a rule for the whole stack.
+    pub fn suppress(&mut self, suppression: Suppression) -> &mut Self {
+        self.suppressions.push(suppression);
+        self
+    }
+
+    /// The resource at `address`, if declared (first declaration wins).
+    pub fn find(&self, address: &Address) -> Option<&Resource> {
+        self.resources.iter().find(|r| *r.address == *address)
+    }
+
+    /// Managed resources (not data sources) of one type.
+    pub fn resources_of_type<'a>(&'a self, type_name: &'a str) -> impl Iterator<Item = &'a Resource> + 'a {
+        self.resources.iter().filter(move |r| r.address.mode == Mode::Managed && r.address.type_name == type_name)
+    }
+}

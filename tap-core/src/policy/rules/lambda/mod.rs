@@ -1,0 +1,3 @@
+//! Lambda rules.
+
+pub mod inside_vpc;

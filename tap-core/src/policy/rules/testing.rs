@@ -1,0 +1,36 @@
+//! Helpers for rule unit tests: build small stacks without the macros.
+
+use crate::graph::{Resource, Stack};
+use crate::policy::{Graph, Outcome, Rule};
+use crate::reference::Address;
+use crate::value::Value;
+
+pub fn resource(type_name: &str, name: &str) -> Resource {
+    Resource::new(Address::resource(type_name, name), None)
+}
+
+pub fn lambda(name: &str) -> Resource {
+    resource("aws_lambda_function", name)
+}
+
+/// A nested block instance.
+pub fn block<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    Value::Block(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
+/// A reference to `type.name.attr`.
+pub fn reference(type_name: &str, name: &str, attr: &str) -> Value {
+    let r = Resource::new(Address::resource(type_name, name), None);
+    let mut s = Stack::new("t");
+    s.add(r).attr(attr)
+}
+
+/// Evaluates `rule` on the first resource of a stack made of `resources`.
+pub fn eval(rule: &Rule, resources: Vec<Resource>) -> Outcome {
+    let mut stack = Stack::new("t");
+    for r in resources {
+        stack.add(r);
+    }
+    let graph = Graph::new(&stack);
+    (rule.check)(&stack.resources[0], &graph)
+}

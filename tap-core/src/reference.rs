@@ -1,0 +1,137 @@
+//! Addresses of resources and data sources, and typed references to their
+//! attributes.
+//!
+//! Phase: model. Rendering here produces the bare Terraform traversal
+//! (`aws_vpc.main.id`); wrapping it in `${...}` belongs to synthesis.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// Whether a block is a managed resource or a data source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Mode {
+    Managed,
+    Data,
+}
+
+/// `aws_vpc.main` or `data.aws_region.current`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Address {
+    pub mode: Mode,
+    pub type_name: String,
+    pub name: String,
+}
+
+impl Address {
+    pub fn resource(type_name: &str, name: impl Into<String>) -> Self {
+        Address { mode: Mode::Managed, type_name: type_name.to_owned(), name: name.into() }
+    }
+
+    pub fn data(type_name: &str, name: impl Into<String>) -> Self {
+        Address { mode: Mode::Data, type_name: type_name.to_owned(), name: name.into() }
+    }
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mode == Mode::Data {
+            f.write_str("data.")?;
+        }
+        write!(f, "{}.{}", self.type_name, self.name)
+    }
+}
+
+/// One step of an attribute path: `.name`, `[3]` or `["key"]`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Step {
+    Attr(String),
+    Index(u64),
+    Key(String),
+}
+
+/// A reference to an attribute of a declared resource or data source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reference {
+    pub target: Arc<Address>,
+    pub path: Vec<Step>,
+}
+
+impl Reference {
+    pub fn new(target: Arc<Address>, path: Vec<Step>) -> Self {
+        Reference { target, path }
+    }
+
+    /// The top-level attribute the reference reads (`id` in `aws_vpc.main.id`).
+    pub fn attribute(&self) -> Option<&str> {
+        match self.path.first() {
+            Some(Step::Attr(a)) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Appends a list index: `data.aws_availability_zones.available.names[1]`.
+    pub fn index(mut self, i: u64) -> Self {
+        self.path.push(Step::Index(i));
+        self
+    }
+
+    /// Appends an attribute step.
+    pub fn attr(mut self, name: &str) -> Self {
+        self.path.push(Step::Attr(name.to_owned()));
+        self
+    }
+
+    /// Appends a map key: `aws_instance.web.tags["Name"]`.
+    pub fn key(mut self, key: &str) -> Self {
+        self.path.push(Step::Key(key.to_owned()));
+        self
+    }
+}
+
+impl fmt::Display for Reference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.target)?;
+        for step in &self.path {
+            match step {
+                Step::Attr(a) => write!(f, ".{a}")?,
+                Step::Index(i) => write!(f, "[{i}]")?,
+                Step::Key(k) => write!(f, "[{}]", serde_json::Value::String(k.clone()))?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Is `name` a valid Terraform identifier (a letter or underscore, then
+/// letters, digits, underscores and dashes)?
+pub fn is_valid_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_resource_data_index_and_key_references() {
+        let vpc = Arc::new(Address::resource("aws_vpc", "main"));
+        assert_eq!(Reference::new(vpc, vec![Step::Attr("id".into())]).to_string(), "aws_vpc.main.id");
+        let azs = Arc::new(Address::data("aws_availability_zones", "available"));
+        let r = Reference::new(azs, vec![]).attr("names").index(1);
+        assert_eq!(r.to_string(), "data.aws_availability_zones.available.names[1]");
+        let web = Arc::new(Address::resource("aws_instance", "web"));
+        let r = Reference::new(web, vec![]).attr("tags").key("Name");
+        assert_eq!(r.to_string(), "aws_instance.web.tags[\"Name\"]");
+    }
+
+    #[test]
+    fn identifiers() {
+        assert!(is_valid_identifier("private_0"));
+        assert!(is_valid_identifier("_x-y"));
+        assert!(!is_valid_identifier("0abc"));
+        assert!(!is_valid_identifier("a.b"));
+        assert!(!is_valid_identifier(""));
+    }
+}

@@ -1,0 +1,499 @@
+//! Checks of a resource body against its block schema and the constraint
+//! tables. Pure: returns every issue found, in body order, never stops at
+//! the first.
+
+use std::collections::BTreeMap;
+
+use super::constraints::{self, Accepted};
+use super::{suggest, Attribute, Block, CtyType, NestedAttributes, NestedBlock, NestingMode};
+use crate::path::AttrPath;
+use crate::reference::Step;
+use crate::value::Value;
+
+/// Which token of the user's code an issue belongs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IssueTarget {
+    /// The argument or block name at `path`.
+    Key,
+    /// The value at `path`.
+    Value,
+    /// The block (or, for an empty path, the resource) at `path`.
+    Container,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IssueKind {
+    UnknownName,
+    ReadOnly,
+    MissingRequired,
+    WrongKind,
+    ItemCount,
+    InvalidValue,
+    WrongReferenceKind,
+}
+
+/// One problem with a resource body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SchemaIssue {
+    pub path: AttrPath,
+    pub target: IssueTarget,
+    pub kind: IssueKind,
+    /// One line, lowercase, names in backticks, no final period.
+    pub message: String,
+    pub help: Option<String>,
+}
+
+struct Ctx<'a> {
+    type_name: &'a str,
+    issues: Vec<SchemaIssue>,
+}
+
+impl Ctx<'_> {
+    fn push(&mut self, path: AttrPath, target: IssueTarget, kind: IssueKind, message: String, help: Option<String>) {
+        self.issues.push(SchemaIssue { path, target, kind, message, help });
+    }
+
+    /// "`aws_vpc`" at the root, "block `vpc_config` of `aws_lambda_function`" below it.
+    fn owner(&self, path: &AttrPath) -> String {
+        if path.is_root() {
+            format!("`{}`", self.type_name)
+        } else {
+            format!("block `{}` of `{}`", path.names_only(), self.type_name)
+        }
+    }
+}
+
+/// Checks a resource or data source body against its schema: unknown names
+/// (with a suggestion), read-only attributes, missing required arguments and
+/// blocks, value kinds, block counts, accepted values and reference kinds.
+pub fn check_body(type_name: &str, block: &Block, body: &BTreeMap<String, Value>) -> Vec<SchemaIssue> {
+    let mut ctx = Ctx { type_name, issues: Vec::new() };
+    check_block(&mut ctx, block, body, &AttrPath::root());
+    ctx.issues
+}
+
+fn check_block(ctx: &mut Ctx, block: &Block, body: &BTreeMap<String, Value>, path: &AttrPath) {
+    for (name, value) in body {
+        let here = path.name(name);
+        if let Some(attr) = block.attributes.get(name) {
+            if attr.is_read_only() {
+                ctx.push(
+                    here,
+                    IssueTarget::Key,
+                    IssueKind::ReadOnly,
+                    format!("`{name}` of {} is computed by the provider and cannot be set", ctx.owner(path)),
+                    Some(format!("remove `{name}`; other resources can read it through a reference")),
+                );
+                continue;
+            }
+            check_attribute(ctx, attr, value, &here);
+        } else if let Some(nested) = block.block_types.get(name) {
+            check_nested_block(ctx, nested, value, &here);
+        } else {
+            let help = match suggest(name, block.settable_names()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("accepted names: {}", list_names(block.settable_names())),
+            };
+            ctx.push(
+                here,
+                IssueTarget::Key,
+                IssueKind::UnknownName,
+                format!("{} has no argument or block `{name}`", ctx.owner(path)),
+                Some(help),
+            );
+        }
+    }
+    for (name, attr) in &block.attributes {
+        if attr.required && body.get(name).is_none_or(|v| *v == Value::Null) {
+            let hint = attr.ty.as_ref().map(|t| format!(" ({})", t.describe())).unwrap_or_default();
+            ctx.push(
+                path.clone(),
+                IssueTarget::Container,
+                IssueKind::MissingRequired,
+                format!("{} is missing required argument `{name}`", ctx.owner(path)),
+                Some(format!("add `{name}: ...`{hint}")),
+            );
+        }
+    }
+    for (name, nested) in &block.block_types {
+        if nested.is_required() && !body.contains_key(name) {
+            ctx.push(
+                path.clone(),
+                IssueTarget::Container,
+                IssueKind::MissingRequired,
+                format!("{} is missing required block `{name}`", ctx.owner(path)),
+                Some(format!("add `{name} {{ ... }}`")),
+            );
+        }
+    }
+}
+
+fn check_attribute(ctx: &mut Ctx, attr: &Attribute, value: &Value, path: &AttrPath) {
+    if attr.x_cdktf_any {
+        return;
+    }
+    if let Some(nested) = &attr.nested_type {
+        check_nested_attributes(ctx, nested, value, path);
+    } else if let Some(ty) = &attr.ty {
+        check_value(ctx, ty, value, path);
+    }
+}
+
+fn check_nested_attributes(ctx: &mut Ctx, nested: &NestedAttributes, value: &Value, path: &AttrPath) {
+    let check_object = |ctx: &mut Ctx, v: &Value, p: &AttrPath| match v {
+        Value::Map(fields) | Value::Block(fields) => check_object_fields(ctx, &nested.attributes, fields, p),
+        other if is_deferred(other) => {}
+        other => wrong_kind(ctx, p, "an object `{ ... }`", other),
+    };
+    match nested.nesting_mode {
+        NestingMode::Single | NestingMode::Group => check_object(ctx, value, path),
+        NestingMode::List | NestingMode::Set => match value {
+            Value::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    check_object(ctx, item, &path.index(i));
+                }
+            }
+            Value::Block(_) => check_object(ctx, value, path),
+            other if is_deferred(other) => {}
+            other => wrong_kind(ctx, path, "a list of objects", other),
+        },
+        NestingMode::Map => match value {
+            Value::Map(entries) => {
+                for (k, item) in entries {
+                    check_object(ctx, item, &path.name(k));
+                }
+            }
+            other if is_deferred(other) => {}
+            other => wrong_kind(ctx, path, "a map of objects", other),
+        },
+    }
+}
+
+fn check_object_fields(ctx: &mut Ctx, attrs: &BTreeMap<String, Attribute>, fields: &BTreeMap<String, Value>, path: &AttrPath) {
+    for (name, value) in fields {
+        let here = path.name(name);
+        match attrs.get(name) {
+            Some(attr) if attr.is_read_only() => ctx.push(
+                here,
+                IssueTarget::Key,
+                IssueKind::ReadOnly,
+                format!("`{name}` of {} is computed by the provider and cannot be set", ctx.owner(path)),
+                Some(format!("remove `{name}`")),
+            ),
+            Some(attr) => check_attribute(ctx, attr, value, &here),
+            None => {
+                let names = attrs.iter().filter(|(_, a)| !a.is_read_only()).map(|(k, _)| k.as_str());
+                let help = match suggest(name, names.clone()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("accepted names: {}", list_names(names)),
+                };
+                ctx.push(here, IssueTarget::Key, IssueKind::UnknownName, format!("{} has no argument `{name}`", ctx.owner(path)), Some(help));
+            }
+        }
+    }
+    for (name, attr) in attrs {
+        if attr.required && !fields.contains_key(name) {
+            ctx.push(
+                path.clone(),
+                IssueTarget::Container,
+                IssueKind::MissingRequired,
+                format!("{} is missing required argument `{name}`", ctx.owner(path)),
+                Some(format!("add `{name}: ...`")),
+            );
+        }
+    }
+}
+
+fn check_nested_block(ctx: &mut Ctx, nested: &NestedBlock, value: &Value, path: &AttrPath) {
+    match nested.nesting_mode {
+        NestingMode::Single | NestingMode::Group => match value {
+            Value::Block(body) => check_block(ctx, &nested.block, body, path),
+            other if is_deferred(other) => {}
+            other => block_expected(ctx, path, other),
+        },
+        NestingMode::List | NestingMode::Set => {
+            let instances: Vec<(AttrPath, &Value)> = match value {
+                Value::Block(_) => vec![(path.index(0), value)],
+                Value::List(items) => items.iter().enumerate().map(|(i, v)| (path.index(i), v)).collect(),
+                other if is_deferred(other) => return,
+                other => return block_expected(ctx, path, other),
+            };
+            let n = instances.len() as u64;
+            if nested.max_items > 0 && n > nested.max_items {
+                ctx.push(
+                    path.clone(),
+                    IssueTarget::Key,
+                    IssueKind::ItemCount,
+                    format!("block `{}` of `{}` appears {n} times, at most {} allowed", path.names_only(), ctx.type_name, nested.max_items),
+                    Some("merge the blocks into one".into()),
+                );
+            }
+            if n < nested.min_items {
+                ctx.push(
+                    path.clone(),
+                    IssueTarget::Key,
+                    IssueKind::ItemCount,
+                    format!("block `{}` of `{}` appears {n} times, at least {} required", path.names_only(), ctx.type_name, nested.min_items),
+                    None,
+                );
+            }
+            for (p, item) in instances {
+                match item {
+                    Value::Block(body) => check_block(ctx, &nested.block, body, &p),
+                    other if is_deferred(other) => {}
+                    other => block_expected(ctx, &p, other),
+                }
+            }
+        }
+        NestingMode::Map => match value {
+            Value::Map(entries) => {
+                for (k, item) in entries {
+                    match item {
+                        Value::Block(body) => check_block(ctx, &nested.block, body, &path.name(k)),
+                        other if is_deferred(other) => {}
+                        other => block_expected(ctx, &path.name(k), other),
+                    }
+                }
+            }
+            other if is_deferred(other) => {}
+            other => wrong_kind(ctx, path, "a map of blocks", other),
+        },
+    }
+}
+
+/// Values whose shape only Terraform or the running stack knows.
+fn is_deferred(v: &Value) -> bool {
+    matches!(v, Value::Unknown | Value::Ref(_) | Value::Call(_) | Value::Raw(_) | Value::Null)
+}
+
+fn block_expected(ctx: &mut Ctx, path: &AttrPath, found: &Value) {
+    let name = path.last_name().unwrap_or_default().to_owned();
+    ctx.push(
+        path.clone(),
+        IssueTarget::Value,
+        IssueKind::WrongKind,
+        format!("`{name}` of `{}` is a nested block, found {}", ctx.type_name, found.kind_name()),
+        Some(format!("write it as a block: `{name} {{ ... }}`")),
+    );
+}
+
+fn wrong_kind(ctx: &mut Ctx, path: &AttrPath, expected: &str, found: &Value) {
+    let name = path.last_name().unwrap_or_default().to_owned();
+    let help = match (expected, found) {
+        ("a bool", Value::Str(s)) if s == "true" || s == "false" => Some(format!("write `{s}` without quotes")),
+        ("a number", Value::Str(s)) if s.parse::<f64>().is_ok() => Some(format!("write `{s}` without quotes")),
+        ("a string", Value::Int(i)) => Some(format!("write `\"{i}\"`")),
+        (e, Value::Block(_)) if e.starts_with("a map") => Some(format!("write `{name}: {{ ... }}` (a map), not `{name} {{ ... }}`")),
+        (e, Value::Block(_)) if e.starts_with("a list") || e.starts_with("a set") => {
+            Some(format!("write `{name}: [ ... ]` (a list), not `{name} {{ ... }}`"))
+        }
+        _ => None,
+    };
+    ctx.push(
+        path.clone(),
+        IssueTarget::Value,
+        IssueKind::WrongKind,
+        format!("`{name}` of `{}` expects {expected}, found {}", ctx.type_name, found.kind_name()),
+        help,
+    );
+}
+
+fn check_value(ctx: &mut Ctx, ty: &CtyType, value: &Value, path: &AttrPath) {
+    if let Value::Ref(r) = value {
+        check_reference_kind(ctx, path, r);
+        return;
+    }
+    if is_deferred(value) {
+        return;
+    }
+    match ty {
+        CtyType::Dynamic => {}
+        CtyType::String => match value {
+            Value::Str(s) => check_accepted(ctx, path, Literal::Str(s)),
+            Value::Template(_) => {}
+            other => wrong_kind(ctx, path, "a string", other),
+        },
+        CtyType::Number => match value {
+            Value::Int(i) => check_accepted(ctx, path, Literal::Int(*i)),
+            Value::Float(_) => {}
+            other => wrong_kind(ctx, path, "a number", other),
+        },
+        CtyType::Bool => match value {
+            Value::Bool(_) => {}
+            other => wrong_kind(ctx, path, "a bool", other),
+        },
+        CtyType::List(elem) | CtyType::Set(elem) => match value {
+            Value::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    check_value(ctx, elem, item, &path.index(i));
+                }
+            }
+            other => wrong_kind(ctx, path, &format!("a list of {}", elem.describe()), other),
+        },
+        CtyType::Tuple(_) => match value {
+            Value::List(_) => {}
+            other => wrong_kind(ctx, path, "a list", other),
+        },
+        CtyType::Map(elem) => match value {
+            Value::Map(entries) => {
+                for (k, item) in entries {
+                    check_value(ctx, elem, item, &path.name(k));
+                }
+            }
+            other => wrong_kind(ctx, path, &format!("a map of {}", elem.describe()), other),
+        },
+        CtyType::Object(fields) => match value {
+            Value::Map(entries) | Value::Block(entries) => {
+                for (k, item) in entries {
+                    match fields.get(k) {
+                        Some(t) => check_value(ctx, t, item, &path.name(k)),
+                        None => {
+                            let help = suggest(k, fields.keys().map(String::as_str)).map(|s| format!("did you mean `{s}`?"));
+                            ctx.push(path.name(k), IssueTarget::Key, IssueKind::UnknownName, format!("object `{}` has no field `{k}`", path.names_only()), help);
+                        }
+                    }
+                }
+            }
+            other => wrong_kind(ctx, path, "an object", other),
+        },
+    }
+}
+
+enum Literal<'a> {
+    Str(&'a str),
+    Int(i64),
+}
+
+fn check_accepted(ctx: &mut Ctx, path: &AttrPath, lit: Literal) {
+    let key = path.names_only();
+    let Some(constraint) = constraints::accepted_values(ctx.type_name, &key) else { return };
+    let name = path.last_name().unwrap_or_default();
+    match (constraint, lit) {
+        (Accepted::Strings { values, deprecated }, Literal::Str(s)) => {
+            if values.contains(&s) {
+                return;
+            }
+            if let Some((_, why)) = deprecated.iter().find(|(d, _)| *d == s) {
+                ctx.push(
+                    path.clone(),
+                    IssueTarget::Value,
+                    IssueKind::InvalidValue,
+                    format!("`{s}` for `{name}` of `{}` is {why}", ctx.type_name),
+                    Some(format!("use one of {}", list_names(values.iter().copied()))),
+                );
+                return;
+            }
+            let help = match suggest(s, values.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`? accepted values: {}", list_names(values.iter().copied())),
+                None => format!("accepted values: {}", list_names(values.iter().copied())),
+            };
+            ctx.push(
+                path.clone(),
+                IssueTarget::Value,
+                IssueKind::InvalidValue,
+                format!("`{s}` is not an accepted value for `{name}` of `{}`", ctx.type_name),
+                Some(help),
+            );
+        }
+        (Accepted::Ints(values), Literal::Int(i)) => {
+            if !values.contains(&i) {
+                let list: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+                ctx.push(
+                    path.clone(),
+                    IssueTarget::Value,
+                    IssueKind::InvalidValue,
+                    format!("`{i}` is not an accepted value for `{name}` of `{}`", ctx.type_name),
+                    Some(format!("accepted values: {}", list.join(", "))),
+                );
+            }
+        }
+        (Accepted::IntRange(lo, hi), Literal::Int(i)) => {
+            if i < lo || i > hi {
+                ctx.push(
+                    path.clone(),
+                    IssueTarget::Value,
+                    IssueKind::InvalidValue,
+                    format!("`{i}` is out of range for `{name}` of `{}`", ctx.type_name),
+                    Some(format!("accepted values: {lo} to {hi}")),
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check_reference_kind(ctx: &mut Ctx, path: &AttrPath, r: &crate::reference::Reference) {
+    let Some(attr_name) = path.last_name() else { return };
+    let Some(expected) = constraints::expected_reference_kind(ctx.type_name, attr_name) else { return };
+    let Some(found) = constraints::reference_kind(&r.target.type_name, r.attribute().unwrap_or_default()) else { return };
+    if expected != found {
+        ctx.push(
+            path.clone(),
+            IssueTarget::Value,
+            IssueKind::WrongReferenceKind,
+            format!("`{attr_name}` of `{}` expects {}, found a reference to `{r}` ({})", ctx.type_name, expected.describe(), found.describe()),
+            Some(format!("refer to {}", expected.example())),
+        );
+    }
+}
+
+/// Checks that a reference path exists in the target's schema: its first
+/// step must be an attribute or block of the target type; later steps must
+/// fit the attribute's type. Returns the message and help on failure.
+pub fn check_reference_path(target_type: &str, block: &Block, path: &[Step]) -> Result<(), (String, Option<String>)> {
+    let Some(Step::Attr(first)) = path.first() else {
+        return Err((format!("a reference to `{target_type}` must name an attribute"), None));
+    };
+    if let Some(attr) = block.attributes.get(first) {
+        return match &attr.ty {
+            Some(ty) => check_type_steps(target_type, first, ty, &path[1..]),
+            None => Ok(()),
+        };
+    }
+    if let Some(nested) = block.block_types.get(first) {
+        let mut rest = &path[1..];
+        if nested.is_multi() {
+            if let Some(Step::Index(_)) = rest.first() {
+                rest = &rest[1..];
+            }
+        }
+        return match rest.first() {
+            None => Ok(()),
+            Some(Step::Attr(_)) => check_reference_path(target_type, &nested.block, rest),
+            Some(_) => Ok(()),
+        };
+    }
+    let help = match suggest(first, block.readable_names()) {
+        Some(s) => Some(format!("did you mean `{s}`?")),
+        None => Some(format!("attributes of `{target_type}`: {}", list_names(block.readable_names()))),
+    };
+    Err((format!("`{target_type}` has no attribute `{first}`"), help))
+}
+
+fn check_type_steps(target_type: &str, attr: &str, ty: &CtyType, steps: &[Step]) -> Result<(), (String, Option<String>)> {
+    let Some(step) = steps.first() else { return Ok(()) };
+    match (ty, step) {
+        (CtyType::Dynamic, _) => Ok(()),
+        (CtyType::List(elem), Step::Index(_)) => check_type_steps(target_type, attr, elem, &steps[1..]),
+        (CtyType::Tuple(_), Step::Index(_)) => Ok(()),
+        (CtyType::Map(elem), Step::Key(_)) => check_type_steps(target_type, attr, elem, &steps[1..]),
+        (CtyType::Object(fields), Step::Attr(f)) => match fields.get(f) {
+            Some(t) => check_type_steps(target_type, attr, t, &steps[1..]),
+            None => Err((format!("`{attr}` of `{target_type}` has no field `{f}`"), None)),
+        },
+        (CtyType::Set(_), Step::Index(_)) => Err((
+            format!("`{attr}` of `{target_type}` is a set and cannot be indexed"),
+            Some("sets have no order; refer to the whole set".into()),
+        )),
+        _ => Err((format!("`{attr}` of `{target_type}` is {} and cannot be followed by that step", ty.describe()), None)),
+    }
+}
+
+fn list_names<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<String> = names.map(|n| format!("`{n}`")).collect();
+    if names.len() > 12 {
+        format!("{}, ... ({} in all)", names[..12].join(", "), names.len())
+    } else {
+        names.join(", ")
+    }
+}

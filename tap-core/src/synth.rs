@@ -1,0 +1,295 @@
+//! Synthesis: the stack as deterministic, sorted, pretty Terraform JSON,
+//! plus its assets and policy report, written atomically.
+//!
+//! Phase: synthesize. Runs validation and the policy engine first and
+//! refuses to write anything if either fails. Layout, under the output
+//! directory (the CDKTF layout, to ease migration):
+//!
+//! ```text
+//! stacks/<stack>/cdk.tf.json        providers, backend, resources, outputs
+//! stacks/<stack>/versions.tf.json   terraform.required_version alone
+//! stacks/<stack>/assets/<name>.zip  reproducible zips
+//! stacks/<stack>/policy-report.json the policy report (suppressions included)
+//! ```
+//!
+//! `required_version` lives in its own file because some scanners' JSON
+//! parsers reject the whole file that holds it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Map, Value as J};
+
+use crate::graph::{Backend, Resource, Stack};
+use crate::policy::{Graph, Report};
+use crate::reference::Mode;
+use crate::validate::{validate, ValidationError};
+use crate::value::{to_terraform_json, Value};
+
+/// The files of one synthesized stack, relative to `stacks/<stack>/`.
+#[derive(Debug)]
+pub struct Synthesized {
+    pub stack_name: String,
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub report: Report,
+}
+
+#[derive(Debug)]
+pub enum SynthError {
+    Validation(Vec<ValidationError>),
+    Policy { report: Report },
+    Io { path: PathBuf, error: std::io::Error },
+}
+
+impl fmt::Display for SynthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SynthError::Validation(errors) => {
+                writeln!(f, "the stack has {} error(s); nothing was written:", errors.len())?;
+                for e in errors {
+                    writeln!(f, "error: {e}")?;
+                }
+                Ok(())
+            }
+            SynthError::Policy { report } => {
+                let failures = report.failures().count();
+                writeln!(f, "the stack fails {failures} security finding(s); nothing was written:")?;
+                for row in report.failures() {
+                    let at = if row.path.is_root() { row.address.clone() } else { format!("{}.{}", row.address, row.path) };
+                    writeln!(f, "error: [{}] {at}: {}\n  help: {}", row.rule_id, row.message, row.fix)?;
+                    writeln!(f, "  note: to accept this, add a suppression naming {} with a reason", row.rule_id)?;
+                }
+                for e in &report.suppression_errors {
+                    writeln!(f, "error: {e}")?;
+                }
+                Ok(())
+            }
+            SynthError::Io { path, error } => write!(f, "cannot write `{}`: {error}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for SynthError {}
+
+/// Validates, evaluates policy and renders every file in memory.
+pub fn synthesize(stack: &Stack) -> Result<Synthesized, SynthError> {
+    let errors = validate(stack);
+    if !errors.is_empty() {
+        return Err(SynthError::Validation(errors));
+    }
+    let graph = Graph::new(stack);
+    let report = Report::build(stack, &graph);
+    if report.failures().next().is_some() || !report.suppression_errors.is_empty() {
+        return Err(SynthError::Policy { report });
+    }
+
+    let mut files = BTreeMap::new();
+    files.insert("cdk.tf.json".to_owned(), pretty(&main_document(stack, &report)));
+    files.insert("versions.tf.json".to_owned(), pretty(&json!({ "terraform": { "required_version": stack.required_version } })));
+    files.insert("policy-report.json".to_owned(), pretty(&report.to_json()));
+    for asset in &stack.assets {
+        let bytes = asset.bytes.as_ref().expect("BUG: validation passed with a failed asset");
+        files.insert(asset.handle().relative_path(), bytes.clone());
+    }
+    Ok(Synthesized { stack_name: stack.name.clone(), files, report })
+}
+
+fn pretty(value: &J) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(value).expect("BUG: JSON values always serialize");
+    out.push(b'\n');
+    out
+}
+
+fn main_document(stack: &Stack, report: &Report) -> J {
+    let mut doc = Map::new();
+
+    let suppressed: Vec<J> = report
+        .suppressed()
+        .map(|row| {
+            let reason = match &row.state {
+                crate::policy::RowState::Suppressed { reason } => reason.clone(),
+                _ => unreachable!("BUG: suppressed() returned an unsuppressed row"),
+            };
+            json!({ "rule": row.rule_id, "address": row.address, "attribute": row.path.to_string(), "reason": reason })
+        })
+        .collect();
+    doc.insert(
+        "//".into(),
+        json!({ "tap": { "stack": stack.name, "packs": stack.packs, "suppressions": suppressed } }),
+    );
+
+    let mut terraform = Map::new();
+    let mut required = Map::new();
+    for p in &stack.providers {
+        required.insert(p.name.clone(), json!({ "source": p.source, "version": p.version }));
+    }
+    terraform.insert("required_providers".into(), J::Object(required));
+    match &stack.backend {
+        Some(Backend::S3 { bucket, key, region, encrypt, dynamodb_table }) => {
+            let mut s3 = json!({ "bucket": bucket, "key": key, "region": region, "encrypt": encrypt });
+            if let Some(table) = dynamodb_table {
+                s3["dynamodb_table"] = J::String(table.clone());
+            }
+            terraform.insert("backend".into(), json!({ "s3": s3 }));
+        }
+        Some(Backend::Local { path }) => {
+            terraform.insert("backend".into(), json!({ "local": { "path": path } }));
+        }
+        None => {}
+    }
+    doc.insert("terraform".into(), J::Object(terraform));
+
+    let mut providers: BTreeMap<String, Vec<J>> = BTreeMap::new();
+    for p in &stack.providers {
+        let mut body = Map::new();
+        if let Some(alias) = &p.alias {
+            body.insert("alias".into(), J::String(alias.clone()));
+        }
+        if let Some(region) = &p.region {
+            body.insert("region".into(), J::String(region.clone()));
+        }
+        if !p.default_tags.is_empty() {
+            body.insert("default_tags".into(), json!([{ "tags": p.default_tags }]));
+        }
+        for (k, v) in &p.extra {
+            body.insert(k.clone(), to_terraform_json(v));
+        }
+        providers.entry(p.name.clone()).or_default().push(J::Object(body));
+    }
+    if !providers.is_empty() {
+        doc.insert("provider".into(), serde_json::to_value(providers).expect("BUG: providers serialize"));
+    }
+
+    let mut managed: BTreeMap<&str, Map<String, J>> = BTreeMap::new();
+    let mut data: BTreeMap<&str, Map<String, J>> = BTreeMap::new();
+    for r in &stack.resources {
+        let target = if r.address.mode == Mode::Data { &mut data } else { &mut managed };
+        target.entry(r.type_name()).or_default().insert(r.address.name.clone(), resource_body(r, report));
+    }
+    if !managed.is_empty() {
+        doc.insert("resource".into(), serde_json::to_value(managed).expect("BUG: resources serialize"));
+    }
+    if !data.is_empty() {
+        doc.insert("data".into(), serde_json::to_value(data).expect("BUG: data sources serialize"));
+    }
+
+    if !stack.outputs.is_empty() {
+        let outputs: Map<String, J> = stack
+            .outputs
+            .iter()
+            .map(|(name, o)| {
+                let mut body = json!({ "value": to_terraform_json(&o.value), "description": o.description });
+                if o.sensitive {
+                    body["sensitive"] = J::Bool(true);
+                }
+                (name.clone(), body)
+            })
+            .collect();
+        doc.insert("output".into(), J::Object(outputs));
+    }
+    J::Object(doc)
+}
+
+fn resource_body(r: &Resource, report: &Report) -> J {
+    let block = r.facts.map(|f| f.block());
+    let mut body = Map::new();
+    for (name, value) in &r.body {
+        if *value == Value::Null {
+            continue;
+        }
+        // Nested blocks that hold a list of instances are always rendered as
+        // JSON arrays, whether one or several instances were written.
+        let is_multi_block = block.and_then(|b| b.block_types.get(name)).is_some_and(|nb| nb.is_multi());
+        let rendered = match value {
+            Value::Block(_) if is_multi_block => J::Array(vec![to_terraform_json(value)]),
+            other => to_terraform_json(other),
+        };
+        body.insert(name.clone(), rendered);
+    }
+    if !r.depends_on.is_empty() {
+        let mut deps: Vec<String> = r.depends_on.iter().map(|d| d.to_string()).collect();
+        deps.sort();
+        deps.dedup();
+        body.insert("depends_on".into(), json!(deps));
+    }
+    if let Some(lc) = &r.lifecycle {
+        let mut l = Map::new();
+        if lc.prevent_destroy {
+            l.insert("prevent_destroy".into(), J::Bool(true));
+        }
+        if lc.create_before_destroy {
+            l.insert("create_before_destroy".into(), J::Bool(true));
+        }
+        if !lc.ignore_changes.is_empty() {
+            l.insert("ignore_changes".into(), json!(lc.ignore_changes));
+        }
+        body.insert("lifecycle".into(), J::Object(l));
+    }
+    if let Some(alias) = &r.provider_alias {
+        body.insert("provider".into(), J::String(format!("aws.{alias}")));
+    }
+    let address = r.address.to_string();
+    let suppressed: Vec<J> = report
+        .suppressed()
+        .filter(|row| row.address == address)
+        .map(|row| match &row.state {
+            crate::policy::RowState::Suppressed { reason } => json!({ "rule": row.rule_id, "reason": reason }),
+            _ => J::Null,
+        })
+        .collect();
+    if !suppressed.is_empty() {
+        body.insert("//".into(), json!({ "tap_suppressions": suppressed }));
+    }
+    J::Object(body)
+}
+
+/// Writes `stacks/<stack>/` under `out_dir` atomically: every file goes to a
+/// fresh sibling directory first, which then replaces the old one by
+/// rename, so an error never leaves a half-written stack behind.
+pub fn write(out_dir: &Path, synthesized: &Synthesized) -> Result<PathBuf, SynthError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |error| SynthError::Io { path, error }
+    };
+    let stacks = out_dir.join("stacks");
+    std::fs::create_dir_all(&stacks).map_err(io(&stacks))?;
+    let final_dir = stacks.join(&synthesized.stack_name);
+    let staging = stacks.join(format!(".{}.staging-{}", synthesized.stack_name, std::process::id()));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
+    }
+    let result = (|| {
+        for (rel, bytes) in &synthesized.files {
+            let path = staging.join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(io(parent))?;
+            }
+            std::fs::write(&path, bytes).map_err(io(&path))?;
+        }
+        let retired = stacks.join(format!(".{}.retired-{}", synthesized.stack_name, std::process::id()));
+        if final_dir.exists() {
+            std::fs::rename(&final_dir, &retired).map_err(io(&final_dir))?;
+        }
+        if let Err(e) = std::fs::rename(&staging, &final_dir) {
+            // Put the previous output back before reporting.
+            let _ = std::fs::rename(&retired, &final_dir);
+            return Err(SynthError::Io { path: final_dir.clone(), error: e });
+        }
+        if retired.exists() {
+            std::fs::remove_dir_all(&retired).map_err(io(&retired))?;
+        }
+        Ok(())
+    })();
+    if result.is_err() && staging.exists() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result.map(|()| final_dir)
+}
+
+/// Synthesizes and writes in one step.
+pub fn synthesize_to(stack: &Stack, out_dir: &Path) -> Result<(PathBuf, Synthesized), SynthError> {
+    let synthesized = synthesize(stack)?;
+    let dir = write(out_dir, &synthesized)?;
+    Ok((dir, synthesized))
+}

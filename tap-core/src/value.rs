@@ -1,0 +1,381 @@
+//! Values of the resource model: literals, nested blocks, collections,
+//! references and function calls.
+//!
+//! Phase: model. A reference is a value here, never a string; it becomes
+//! `${...}` only in [`crate::synth`]. Escaping of literal `${` and `%{`
+//! happens in exactly one place, [`escape_template_literal`], called when a
+//! literal string is rendered.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::reference::Reference;
+
+/// One value of an argument, a nested block, a list element or a map entry.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    /// A literal string: `${` and `%{` in it are escaped on output.
+    Str(String),
+    /// A reference to another resource's or data source's attribute.
+    Ref(Reference),
+    /// A Terraform function call such as `jsonencode(...)`.
+    Call(Call),
+    /// A string built from literal parts and expressions, rendered as one template.
+    Template(Vec<Value>),
+    List(Vec<Value>),
+    Map(BTreeMap<String, Value>),
+    /// One instance of a nested block.
+    Block(BTreeMap<String, Value>),
+    /// A Terraform expression that is not a reference, such as `path.module`.
+    /// Only [`Value::path_module`] creates one.
+    Raw(&'static str),
+    /// A value that is only known when the stack runs. The compile-time checker
+    /// uses it for Rust expressions; it never reaches synthesis.
+    Unknown,
+}
+
+/// A Terraform function call.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    pub function: String,
+    pub args: Vec<Value>,
+}
+
+impl Value {
+    /// `path.module`: the directory of the synthesized configuration.
+    pub fn path_module() -> Value {
+        Value::Raw("path.module")
+    }
+
+    /// A call of a Terraform built-in function.
+    pub fn call(function: &str, args: Vec<Value>) -> Value {
+        Value::Call(Call { function: function.to_owned(), args })
+    }
+
+    /// `jsonencode(value)`: keeps references inside JSON documents such as IAM policies typed.
+    pub fn jsonencode(value: Value) -> Value {
+        Value::call("jsonencode", vec![value])
+    }
+
+    /// A template: the parts' text concatenated, expressions interpolated.
+    pub fn template(parts: Vec<Value>) -> Value {
+        Value::Template(parts)
+    }
+
+    /// A JSON-like map built from pairs; keys are sorted.
+    pub fn map<K: Into<String>>(entries: impl IntoIterator<Item = (K, Value)>) -> Value {
+        Value::Map(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+
+    pub fn list(items: impl IntoIterator<Item = Value>) -> Value {
+        Value::List(items.into_iter().collect())
+    }
+
+    /// True when nothing inside the value needs Terraform to evaluate it.
+    pub fn is_literal(&self) -> bool {
+        match self {
+            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_) => true,
+            Value::Ref(_) | Value::Call(_) | Value::Raw(_) | Value::Unknown => false,
+            Value::Template(parts) => parts.iter().all(Value::is_literal),
+            Value::List(items) => items.iter().all(Value::is_literal),
+            Value::Map(m) | Value::Block(m) => m.values().all(Value::is_literal),
+        }
+    }
+
+    /// The literal string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            Value::Float(f) if f.fract() == 0.0 => Some(*f as i64),
+            _ => None,
+        }
+    }
+
+    /// The fields of a block or map.
+    pub fn as_object(&self) -> Option<&BTreeMap<String, Value>> {
+        match self {
+            Value::Block(m) | Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> Option<&[Value]> {
+        match self {
+            Value::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// Visits every reference inside the value, depth first.
+    pub fn for_each_reference<'a>(&'a self, f: &mut dyn FnMut(&'a Reference)) {
+        match self {
+            Value::Ref(r) => f(r),
+            Value::Call(c) => c.args.iter().for_each(|a| a.for_each_reference(f)),
+            Value::Template(parts) | Value::List(parts) => {
+                parts.iter().for_each(|p| p.for_each_reference(f))
+            }
+            Value::Map(m) | Value::Block(m) => m.values().for_each(|v| v.for_each_reference(f)),
+            _ => {}
+        }
+    }
+
+    /// A short description of the value's kind, for error messages.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a bool",
+            Value::Int(_) | Value::Float(_) => "a number",
+            Value::Str(_) | Value::Template(_) => "a string",
+            Value::Ref(_) => "a reference",
+            Value::Call(_) => "a function call",
+            Value::List(_) => "a list",
+            Value::Map(_) => "a map",
+            Value::Block(_) => "a block",
+            Value::Raw(_) => "an expression",
+            Value::Unknown => "a run-time value",
+        }
+    }
+}
+
+/// Escapes a literal string for a Terraform template: `${` becomes `$${` and
+/// `%{` becomes `%%{`, so IAM policy variables such as `${aws:username}`
+/// reach AWS as written instead of being evaluated by Terraform.
+pub fn escape_template_literal(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains("${") && !s.contains("%{") {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 4);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if (c == '$' || c == '%') && chars.peek() == Some(&'{') {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Renders a value as the JSON that Terraform's JSON syntax expects:
+/// literals stay JSON literals, anything Terraform evaluates becomes a
+/// `"${...}"` string.
+pub fn to_terraform_json(value: &Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        Value::Null => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Int(i) => J::from(*i),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map(J::Number).unwrap_or(J::Null),
+        Value::Str(s) => J::String(escape_template_literal(s).into_owned()),
+        Value::Template(parts) => {
+            let mut s = String::new();
+            for part in parts {
+                match part {
+                    Value::Str(lit) => s.push_str(&escape_template_literal(lit)),
+                    Value::Int(i) => {
+                        let _ = write!(s, "{i}");
+                    }
+                    other => {
+                        s.push_str("${");
+                        write_hcl_expression(&mut s, other);
+                        s.push('}');
+                    }
+                }
+            }
+            J::String(s)
+        }
+        Value::Ref(_) | Value::Call(_) | Value::Raw(_) => {
+            let mut s = String::from("${");
+            write_hcl_expression(&mut s, value);
+            s.push('}');
+            J::String(s)
+        }
+        Value::List(items) => J::Array(items.iter().map(to_terraform_json).collect()),
+        Value::Map(m) | Value::Block(m) => {
+            J::Object(m.iter().map(|(k, v)| (k.clone(), to_terraform_json(v))).collect())
+        }
+        Value::Unknown => panic!("BUG: a compile-time placeholder value reached synthesis"),
+    }
+}
+
+/// Writes a value as an HCL expression (used inside `${ ... }`).
+pub fn write_hcl_expression(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => {
+            let _ = write!(out, "{b}");
+        }
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Float(f) => {
+            let _ = write!(out, "{f}");
+        }
+        Value::Str(s) => write_hcl_string(out, s),
+        Value::Ref(r) => {
+            let _ = write!(out, "{r}");
+        }
+        Value::Raw(expr) => out.push_str(expr),
+        Value::Call(call) => {
+            out.push_str(&call.function);
+            out.push('(');
+            for (i, arg) in call.args.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_hcl_expression(out, arg);
+            }
+            out.push(')');
+        }
+        Value::Template(parts) => {
+            out.push('"');
+            for part in parts {
+                match part {
+                    Value::Str(lit) => write_hcl_string_body(out, lit),
+                    other => {
+                        out.push_str("${");
+                        write_hcl_expression(out, other);
+                        out.push('}');
+                    }
+                }
+            }
+            out.push('"');
+        }
+        Value::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_hcl_expression(out, item);
+            }
+            out.push(']');
+        }
+        Value::Map(m) | Value::Block(m) => {
+            out.push('{');
+            for (i, (k, v)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_hcl_string(out, k);
+                out.push_str(" = ");
+                write_hcl_expression(out, v);
+            }
+            out.push('}');
+        }
+        Value::Unknown => panic!("BUG: a compile-time placeholder value reached synthesis"),
+    }
+}
+
+fn write_hcl_string(out: &mut String, s: &str) {
+    out.push('"');
+    write_hcl_string_body(out, s);
+    out.push('"');
+}
+
+/// A quoted HCL string is itself a template, so the same `${`/`%{` escaping
+/// applies, plus the usual backslash escapes.
+fn write_hcl_string_body(out: &mut String, s: &str) {
+    for c in escape_template_literal(s).chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+}
+
+macro_rules! from_int {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Value {
+            fn from(v: $t) -> Self { Value::Int(v as i64) }
+        }
+    )*};
+}
+from_int!(i8, i16, i32, i64, u8, u16, u32, usize);
+
+impl From<u64> for Value {
+    fn from(v: u64) -> Self {
+        Value::Int(i64::try_from(v).expect("integer too large for a Terraform number"))
+    }
+}
+
+impl From<f64> for Value {
+    fn from(v: f64) -> Self {
+        Value::Float(v)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Bool(v)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Str(v.to_owned())
+    }
+}
+
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Str(v)
+    }
+}
+
+impl From<&String> for Value {
+    fn from(v: &String) -> Self {
+        Value::Str(v.clone())
+    }
+}
+
+impl From<Reference> for Value {
+    fn from(v: Reference) -> Self {
+        Value::Ref(v)
+    }
+}
+
+impl<T: Into<Value>> From<Vec<T>> for Value {
+    fn from(v: Vec<T>) -> Self {
+        Value::List(v.into_iter().map(Into::into).collect())
+    }
+}
+
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+impl<V: Into<Value>> From<BTreeMap<String, V>> for Value {
+    fn from(v: BTreeMap<String, V>) -> Self {
+        Value::Map(v.into_iter().map(|(k, v)| (k, v.into())).collect())
+    }
+}
+
+impl From<&Value> for Value {
+    fn from(v: &Value) -> Self {
+        v.clone()
+    }
+}
