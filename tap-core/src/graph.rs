@@ -279,3 +279,36 @@ impl Stack {
         self.resources.iter().filter(move |r| r.address.mode == Mode::Managed && r.address.type_name == type_name)
     }
 }
+
+impl Handle {
+    /// A handle to nothing, used by `tap-macros` in the code it emits next
+    /// to compile errors, so one mistake does not cause a cascade of others.
+    #[doc(hidden)]
+    pub fn __placeholder() -> Handle {
+        Handle { address: Arc::new(Address::resource("tap_placeholder", "placeholder")) }
+    }
+}
+
+/// A type whose `impl` carries `#[stack]`: its fields are the stack's
+/// configuration, its `define` method declares the resources. The
+/// attribute implements this trait.
+pub trait StackDefinition {
+    /// The stack's name (the directory under `stacks/`).
+    fn stack_name(&self) -> String;
+
+    /// Declares providers, backend, resources and outputs.
+    fn define_into(&self, stack: &mut Stack);
+
+    /// Security packs and stack-wide suppressions written on the attribute.
+    fn policy(&self) -> (Vec<String>, Vec<crate::policy::Suppression>);
+
+    /// The whole stack, ready for [`crate::synth::synthesize`].
+    fn build(&self) -> Stack {
+        let mut stack = Stack::new(&self.stack_name());
+        let (packs, suppressions) = self.policy();
+        stack.packs = packs;
+        stack.suppressions = suppressions;
+        self.define_into(&mut stack);
+        stack
+    }
+}

@@ -24,7 +24,7 @@ pub mod value;
 /// What generated code and stack authors need, in one import.
 pub mod prelude {
     pub use crate::asset::{Asset, AssetHandle};
-    pub use crate::graph::{Backend, Handle, Lifecycle, Origin, Output, Provider, Resource, Stack, TypeFacts};
+    pub use crate::graph::{Backend, Handle, Lifecycle, Origin, Output, Provider, Resource, Stack, StackDefinition, TypeFacts};
     pub use crate::policy::Suppression;
     pub use crate::reference::{Address, Mode, Reference, Step};
     pub use crate::value::Value;

@@ -13,6 +13,16 @@ pub fn lambda(name: &str) -> Resource {
     resource("aws_lambda_function", name)
 }
 
+/// A data source with an empty body.
+pub fn data(type_name: &str, name: &str) -> Resource {
+    Resource::new(Address::data(type_name, name), None)
+}
+
+/// A list of literal strings.
+pub fn strs(items: &[&str]) -> Value {
+    Value::list(items.iter().map(|s| Value::from(*s)))
+}
+
 /// A nested block instance.
 pub fn block<const N: usize>(fields: [(&str, Value); N]) -> Value {
     Value::Block(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
@@ -23,6 +33,12 @@ pub fn reference(type_name: &str, name: &str, attr: &str) -> Value {
     let r = Resource::new(Address::resource(type_name, name), None);
     let mut s = Stack::new("t");
     s.add(r).attr(attr)
+}
+
+/// A reference to `data.type.name.attr`.
+pub fn data_reference(type_name: &str, name: &str, attr: &str) -> Value {
+    let mut s = Stack::new("t");
+    s.add(data(type_name, name)).attr(attr)
 }
 
 /// Evaluates `rule` on the first resource of a stack made of `resources`.

@@ -1,0 +1,546 @@
+//! The `#[stack]` driver and code generation.
+//!
+//! Phase: orchestration + expand. Walks the impl in source order, and for
+//! each `resource!`/`data!`/`output!` parses it (`parse`), checks it
+//! (`check`) and replaces it with generated code; then runs the policy
+//! phase on the whole stack. Code generation itself validates nothing: an
+//! invocation with errors becomes a placeholder handle next to its
+//! `compile_error!`s, so one mistake does not cascade.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Literal, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::visit_mut::VisitMut;
+use syn::{Expr, Ident, ImplItem, ItemImpl, Pat, Stmt};
+
+use crate::check::{check_policy, Checked, Checker};
+use crate::diag::{message, Diagnostics};
+use crate::model::*;
+use crate::parse;
+use crate::schema::{self, Schema};
+use crate::scope::{Binding, Scope};
+
+/// Entry point of `#[stack]`.
+pub fn stack(args: TokenStream, item: TokenStream) -> TokenStream {
+    let args: parse::StackArgs = match syn::parse2(args) {
+        Ok(a) => a,
+        Err(e) => return e.to_compile_error(),
+    };
+    let mut item: ItemImpl = match syn::parse2(item.clone()) {
+        Ok(i) => i,
+        Err(_) => {
+            return syn::Error::new(
+                item.span(),
+                message(
+                    "`#[stack]` goes on the `impl` block of the stack's configuration type",
+                    Some("write `#[stack] impl MyStack { fn define(&self, stack: &mut Stack) { ... } }`"),
+                    None,
+                ),
+            )
+            .to_compile_error()
+        }
+    };
+    let schema = match schema::load() {
+        Ok(s) => s,
+        Err(e) => return syn::Error::new(Span::call_site(), e).to_compile_error(),
+    };
+
+    let mut diags = Diagnostics::new();
+    let self_ident = match &*item.self_ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.clone()),
+        _ => None,
+    }
+    .unwrap_or_else(|| format_ident!("Stack"));
+    let facts_mod = format_ident!("__tap_facts_{}", self_ident);
+
+    let mut expander = Expander {
+        schema: &schema,
+        diags: &mut diags,
+        facts_mod: facts_mod.clone(),
+        facts: BTreeMap::new(),
+        checked: Vec::new(),
+        names: BTreeMap::new(),
+        outputs: BTreeMap::new(),
+        scope: Scope::default(),
+        stack_ident: None,
+    };
+    let mut define_param: Option<Ident> = None;
+    for impl_item in &mut item.items {
+        if let ImplItem::Fn(f) = impl_item {
+            expander.scope = Scope::default();
+            expander.stack_ident = None;
+            for input in &f.sig.inputs {
+                if let syn::FnArg::Typed(pt) = input {
+                    if let Pat::Ident(pi) = &*pt.pat {
+                        let ty_text = pt.ty.to_token_stream_string();
+                        if ty_text.contains("Stack") && ty_text.contains("mut") {
+                            expander.stack_ident = Some(pi.ident.clone());
+                        } else if ty_text.ends_with("Handle") {
+                            expander.scope.bind(pi.ident.to_string(), Binding::OpaqueHandle);
+                        }
+                    }
+                }
+            }
+            if f.sig.ident == "define" {
+                define_param = expander.stack_ident.clone();
+            }
+            expander.visit_block_mut(&mut f.block);
+        }
+    }
+
+    // Stack-level suppressions and packs.
+    let mut stack_suppressions = Vec::new();
+    for meta in &args.suppressions {
+        if let Meta::Suppress { rule, reason, span } = meta {
+            let mut checker = Checker { schema: &schema, diags: expander.diags };
+            if let Some(s) = checker.check_suppression(rule, reason.as_ref(), *span, None) {
+                stack_suppressions.push((s, rule.span()));
+            }
+        }
+    }
+    let mut packs = Vec::new();
+    for p in &args.packs {
+        if tap_core::policy::pack(&p.value()).is_none() {
+            let names: Vec<String> = tap_core::policy::PACKS.iter().map(|p| format!("`{}`", p.name)).collect();
+            expander.diags.error(p.span(), message(&format!("unknown pack `{}`", p.value()), Some(&format!("accepted packs: {}", names.join(", "))), None));
+        } else {
+            packs.push(p.value());
+        }
+    }
+    if args.packs.is_empty() {
+        packs.push("security".to_owned());
+    }
+    let checked = std::mem::take(&mut expander.checked);
+    let facts = std::mem::take(&mut expander.facts);
+    check_policy(&mut diags, &checked, &packs, &stack_suppressions);
+
+    if define_param.is_none() {
+        diags.error(
+            item.self_ty.span(),
+            message(
+                "a `#[stack]` impl needs `fn define(&self, stack: &mut Stack)`",
+                Some("declare the stack's resources in `define`; the attribute implements `tap_core::graph::StackDefinition` with it"),
+                None,
+            ),
+        );
+        return finish(diags, quote!(#item));
+    }
+
+    let self_ty = &item.self_ty;
+    let (impl_generics, _, where_clause) = item.generics.split_for_impl();
+    let name_expr = match &args.name {
+        Some(e) => quote!(#e),
+        None => {
+            let snake = to_snake(&self_ident.to_string());
+            quote!(#snake)
+        }
+    };
+    let pack_lits = packs.iter().map(|p| quote!(::std::string::String::from(#p)));
+    let suppression_exprs = stack_suppressions.iter().map(|(s, _)| {
+        let (id, reason) = (&s.rule_id, &s.reason);
+        quote!(::tap_core::policy::Suppression::new(#id, #reason))
+    });
+    let fact_items = facts.iter().map(|((data, type_name), (ident, json))| {
+        let mode = if *data { quote!(::tap_core::reference::Mode::Data) } else { quote!(::tap_core::reference::Mode::Managed) };
+        quote! {
+            pub static #ident: ::tap_core::graph::TypeFacts = ::tap_core::graph::TypeFacts::new(#type_name, #mode, #json);
+        }
+    });
+    let tracked = schema.tracked_path.as_ref().map(|p| {
+        let p = p.to_string_lossy().into_owned();
+        quote!(const _: &[u8] = ::core::include_bytes!(#p);)
+    });
+
+    let output = quote! {
+        #item
+
+        impl #impl_generics ::tap_core::graph::StackDefinition for #self_ty #where_clause {
+            fn stack_name(&self) -> ::std::string::String {
+                ::std::string::ToString::to_string(&(#name_expr))
+            }
+            fn define_into(&self, stack: &mut ::tap_core::graph::Stack) {
+                Self::define(self, stack)
+            }
+            fn policy(&self) -> (::std::vec::Vec<::std::string::String>, ::std::vec::Vec<::tap_core::policy::Suppression>) {
+                (::std::vec![#(#pack_lits),*], ::std::vec![#(#suppression_exprs),*])
+            }
+        }
+
+        /// Schema facts of the types this stack uses (generated by `#[stack]`).
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, non_snake_case)]
+        mod #facts_mod {
+            #(#fact_items)*
+            #tracked
+        }
+    };
+    finish(diags, output)
+}
+
+fn finish(diags: Diagnostics, output: TokenStream) -> TokenStream {
+    match diags.check() {
+        Ok(()) => output,
+        Err(e) => {
+            let errors = e.to_compile_error();
+            quote!(#errors #output)
+        }
+    }
+}
+
+trait TokensText {
+    fn to_token_stream_string(&self) -> String;
+}
+
+impl TokensText for syn::Type {
+    fn to_token_stream_string(&self) -> String {
+        quote!(#self).to_string().replace(' ', "")
+    }
+}
+
+fn to_snake(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+struct Expander<'a> {
+    schema: &'a Schema,
+    diags: &'a mut Diagnostics,
+    facts_mod: Ident,
+    /// (is data source, type) -> (static name, block JSON).
+    facts: BTreeMap<(bool, String), (Ident, String)>,
+    checked: Vec<Checked>,
+    /// Static addresses declared so far, for the duplicate-name check.
+    names: BTreeMap<String, Span>,
+    outputs: BTreeMap<String, Span>,
+    scope: Scope,
+    stack_ident: Option<Ident>,
+}
+
+/// Which tap macro an invocation is, if any.
+fn tap_macro(mac: &syn::Macro) -> Option<&'static str> {
+    let ident = mac.path.segments.last()?.ident.to_string();
+    match ident.as_str() {
+        "resource" => Some("resource"),
+        "data" => Some("data"),
+        "output" => Some("output"),
+        _ => None,
+    }
+}
+
+impl Expander<'_> {
+    fn expand_macro(&mut self, mac: &syn::Macro) -> Option<(Expr, Option<Binding>)> {
+        let which = tap_macro(mac)?;
+        let span = mac.span();
+        let Some(stack_ident) = self.stack_ident.clone() else {
+            self.diags.error(span, message(&format!("`{which}!` needs a `&mut Stack` parameter in this method"), Some("add `stack: &mut Stack` to the method's parameters"), None));
+            return Some((syn::parse_quote!(::tap_core::graph::Handle::__placeholder()), None));
+        };
+        if which == "output" {
+            return Some((self.expand_output(mac.tokens.clone(), &stack_ident), None));
+        }
+        let kind = if which == "data" { Kind::Data } else { Kind::Resource };
+        let inv = match parse::invocation(kind, mac.tokens.clone()) {
+            Ok(inv) => inv,
+            Err(e) => {
+                self.diags.push(e);
+                return Some((syn::parse_quote!(::tap_core::graph::Handle::__placeholder()), None));
+            }
+        };
+        let mut checker = Checker { schema: self.schema, diags: self.diags };
+        let checked = checker.check_invocation(&inv, &self.scope);
+
+        // Duplicate names: an error on both declarations.
+        let address = checked.address.to_string();
+        if inv.index.is_none() {
+            if let Some(first) = self.names.get(&address) {
+                let msg = format!("`{address}` is declared twice");
+                self.diags.error(*first, message(&msg, Some("give each resource its own name"), Some("first declared here")));
+                self.diags.error(checked.name_span, message(&msg, Some("give each resource its own name"), Some("declared again here")));
+            } else {
+                self.names.insert(address.clone(), checked.name_span);
+            }
+        }
+
+        let type_known = self.schema.lookup(kind == Kind::Data, &inv.type_name()).is_some();
+        let binding = Binding::Handle { kind, type_name: inv.type_name(), static_name: inv.static_name(), type_known, span: inv.span };
+        let valid = checked.valid;
+        self.checked.push(checked);
+        if !valid {
+            return Some((syn::parse_quote!(::tap_core::graph::Handle::__placeholder()), Some(binding)));
+        }
+        Some((self.generate(&inv, &stack_ident), Some(binding)))
+    }
+
+    fn facts_path(&mut self, data: bool, type_name: &str) -> TokenStream {
+        let facts_mod = self.facts_mod.clone();
+        let entry = self.facts.entry((data, type_name.to_owned())).or_insert_with(|| {
+            let ident = format_ident!("{}{}", if data { "data_" } else { "" }, type_name);
+            let json = self.schema.block_json(data, type_name).expect("BUG: checked type has no schema block");
+            (ident, json)
+        });
+        let ident = &entry.0;
+        quote!(#facts_mod::#ident)
+    }
+
+    fn generate(&mut self, inv: &Invocation, stack_ident: &Ident) -> Expr {
+        let data = inv.kind == Kind::Data;
+        let type_name = inv.type_name();
+        let facts = self.facts_path(data, &type_name);
+        let base = inv.base_name();
+        let name = match &inv.index {
+            None => quote!(::std::string::String::from(#base)),
+            Some(index) => quote_spanned!(index.span()=> ::std::format!("{}_{}", #base, #index)),
+        };
+        let ctor = if data { quote!(data) } else { quote!(resource) };
+        let body = self.body_tokens(&inv.body);
+        let mut metas = Vec::new();
+        for meta in &inv.body.metas {
+            metas.push(match meta {
+                Meta::DependsOn(names) => quote! {
+                    #( __tap_resource.depends_on.push(::std::clone::Clone::clone(#names.address())); )*
+                },
+                Meta::Lifecycle { prevent_destroy, create_before_destroy, ignore_changes } => {
+                    let ignore = ignore_changes.iter().map(|i| i.to_string());
+                    quote! {
+                        __tap_resource.lifecycle = ::core::option::Option::Some(::tap_core::graph::Lifecycle {
+                            prevent_destroy: #prevent_destroy,
+                            create_before_destroy: #create_before_destroy,
+                            ignore_changes: ::std::vec![#(::std::string::String::from(#ignore)),*],
+                        });
+                    }
+                }
+                Meta::Provider(alias) => {
+                    let alias = alias.to_string();
+                    quote!(__tap_resource.provider_alias = ::core::option::Option::Some(::std::string::String::from(#alias));)
+                }
+                Meta::Suppress { rule, reason, .. } => {
+                    let reason = reason.as_ref().map(|r| r.value()).unwrap_or_default();
+                    quote!(__tap_resource.suppressions.push(::tap_core::policy::Suppression::new(#rule, #reason));)
+                }
+            });
+        }
+        let line = quote_spanned!(inv.span=> ::core::line!());
+        syn::parse_quote! {
+            {
+                let mut __tap_resource = ::tap_core::graph::Resource::new(
+                    ::tap_core::reference::Address::#ctor(#type_name, #name),
+                    ::core::option::Option::Some(&#facts),
+                );
+                __tap_resource.origin = ::tap_core::graph::Origin { file: ::core::file!(), line: #line };
+                __tap_resource.body = #body;
+                #(#metas)*
+                #stack_ident.add(__tap_resource)
+            }
+        }
+    }
+
+    /// A `BTreeMap<String, Value>` expression for a body.
+    fn body_tokens(&self, body: &Body) -> TokenStream {
+        let mut groups: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
+        let mut order: Vec<(String, bool)> = Vec::new();
+        for entry in &body.entries {
+            let key = entry.key().to_string().trim_start_matches("r#").to_owned();
+            let (tokens, is_block) = match entry {
+                Entry::Attr { value, .. } => (self.value_tokens(value), false),
+                Entry::Block { body, .. } => {
+                    let inner = self.body_tokens(body);
+                    (quote!(::tap_core::value::Value::Block(#inner)), true)
+                }
+            };
+            if !groups.contains_key(&key) {
+                order.push((key.clone(), is_block));
+            }
+            groups.entry(key).or_default().push(tokens);
+        }
+        let inserts = order.iter().map(|(key, _)| {
+            let values = &groups[key];
+            if values.len() == 1 {
+                let v = &values[0];
+                quote!((::std::string::String::from(#key), #v))
+            } else {
+                quote!((::std::string::String::from(#key), ::tap_core::value::Value::List(::std::vec![#(#values),*])))
+            }
+        });
+        quote!(::std::collections::BTreeMap::from([#(#inserts),*]))
+    }
+
+    fn value_tokens(&self, v: &ValueExpr) -> TokenStream {
+        let value = quote!(::tap_core::value::Value);
+        match v {
+            ValueExpr::Str(s) => quote!(#value::Str(::std::string::String::from(#s))),
+            ValueExpr::Int(i, neg) => {
+                let n: i64 = i.base10_parse().unwrap_or(0);
+                let lit = Literal::i64_unsuffixed(if *neg { -n } else { n });
+                quote!(#value::Int(#lit))
+            }
+            ValueExpr::Float(f, neg) => {
+                let n: f64 = f.base10_parse().unwrap_or(0.0);
+                let lit = Literal::f64_unsuffixed(if *neg { -n } else { n });
+                quote!(#value::Float(#lit))
+            }
+            ValueExpr::Bool(b) => quote!(#value::Bool(#b)),
+            ValueExpr::Null(_) => quote!(#value::Null),
+            ValueExpr::List(items, _) => {
+                let items = items.iter().map(|i| self.value_tokens(i));
+                quote!(#value::List(::std::vec![#(#items),*]))
+            }
+            ValueExpr::Map(entries, _) => {
+                let entries = entries.iter().map(|(k, v)| {
+                    let k = &k.text;
+                    let v = self.value_tokens(v);
+                    quote!((::std::string::String::from(#k), #v))
+                });
+                quote!(#value::Map(::std::collections::BTreeMap::from([#(#entries),*])))
+            }
+            ValueExpr::Concat(parts, _) => {
+                let parts = parts.iter().map(|p| self.value_tokens(p));
+                quote!(#value::Template(::std::vec![#(#parts),*]))
+            }
+            ValueExpr::Call { function, args, .. } => {
+                let name = function.to_string();
+                let args = args.iter().map(|a| self.value_tokens(a));
+                quote!(#value::call(#name, ::std::vec![#(#args),*]))
+            }
+            ValueExpr::Splat { binding, attr, span } => {
+                let attr = attr.to_string();
+                quote_spanned!(*span=> #value::List(::std::iter::Iterator::collect(::std::iter::Iterator::map(
+                    (&#binding).iter(),
+                    |__tap_handle: &::tap_core::graph::Handle| #value::Ref(__tap_handle.reference(#attr)),
+                ))))
+            }
+            ValueExpr::Ref { binding, steps, span } => match self.scope.get(&binding.to_string()) {
+                Some(Binding::Handle { .. } | Binding::OpaqueHandle) => {
+                    let mut steps_iter = steps.iter();
+                    let first = match steps_iter.next() {
+                        Some(RefStep::Attr(a)) => a.to_string().trim_start_matches("r#").to_owned(),
+                        _ => unreachable!("BUG: a parsed reference starts with an attribute"),
+                    };
+                    let rest = steps_iter.map(|s| match s {
+                        RefStep::Attr(a) => {
+                            let a = a.to_string();
+                            quote!(.attr(#a))
+                        }
+                        RefStep::Index(e) => quote_spanned!(e.span()=> .index(::core::convert::TryFrom::try_from(#e).expect("list index out of range"))),
+                        RefStep::Key(k) => quote!(.key(#k)),
+                    });
+                    quote_spanned!(*span=> #value::Ref(#binding.reference(#first) #(#rest)*))
+                }
+                _ => {
+                    let expr = parse::reference_as_expr(binding, steps).expect("BUG: reference tokens re-parse as an expression");
+                    quote_spanned!(*span=> #value::from(#expr))
+                }
+            },
+            ValueExpr::Rust(expr) => quote_spanned!(expr.span()=> #value::from(#expr)),
+        }
+    }
+
+    fn expand_output(&mut self, tokens: TokenStream, stack_ident: &Ident) -> Expr {
+        let out = match parse::output(tokens) {
+            Ok(o) => o,
+            Err(e) => {
+                self.diags.push(e);
+                return syn::parse_quote!(());
+            }
+        };
+        let name = out.name.to_string();
+        if let Some(first) = self.outputs.get(&name) {
+            self.diags.error(*first, message(&format!("output `{name}` is declared twice"), None, Some("first declared here")));
+            self.diags.error(out.name.span(), message(&format!("output `{name}` is declared twice"), None, Some("declared again here")));
+        }
+        self.outputs.insert(name.clone(), out.name.span());
+        let Some(value) = &out.value else {
+            self.diags.error(out.name.span(), message(&format!("output `{name}` has no `value`"), Some("add `value: handle.attribute`"), None));
+            return syn::parse_quote!(());
+        };
+        let Some(description) = &out.description else {
+            self.diags.error(out.name.span(), message(&format!("output `{name}` has no `description`"), Some("add `description: \"...\"`: every output documents what it is"), None));
+            return syn::parse_quote!(());
+        };
+        let before = self.diags.count();
+        let mut checker = Checker { schema: self.schema, diags: self.diags };
+        checker.output_value(value, &self.scope);
+        if self.diags.count() > before {
+            return syn::parse_quote!(());
+        }
+        let value_tokens = self.value_tokens(value);
+        let sensitive = out.sensitive;
+        syn::parse_quote! {
+            {
+                #stack_ident.output_with(#name, ::tap_core::graph::Output {
+                    value: #value_tokens,
+                    description: ::std::string::String::from(#description),
+                    sensitive: #sensitive,
+                });
+            }
+        }
+    }
+}
+
+impl VisitMut for Expander<'_> {
+    fn visit_local_mut(&mut self, local: &mut syn::Local) {
+        // Visit the initializer first: the binding exists only after it.
+        let mut new_binding = None;
+        if let Some(init) = &mut local.init {
+            if let Expr::Macro(m) = &*init.expr {
+                if let Some((expr, binding)) = self.expand_macro(&m.mac) {
+                    *init.expr = expr;
+                    new_binding = binding;
+                }
+            } else {
+                self.visit_expr_mut(&mut init.expr);
+            }
+        }
+        let ident = match &local.pat {
+            Pat::Ident(pi) => Some(pi.ident.to_string()),
+            Pat::Type(pt) => match &*pt.pat {
+                Pat::Ident(pi) => Some(pi.ident.to_string()),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let (Some(name), Some(binding)) = (ident, new_binding) {
+            self.scope.bind(name, binding);
+        }
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::Macro(m) = expr {
+            if let Some((replacement, _)) = self.expand_macro(&m.mac) {
+                *expr = replacement;
+            }
+            return;
+        }
+        if let Expr::MethodCall(call) = expr {
+            if call.method == "push" && call.args.len() == 1 {
+                if let (Expr::Path(recv), Some(Expr::Path(arg))) = (&*call.receiver, call.args.first()) {
+                    if let (Some(c), Some(h)) = (recv.path.get_ident(), arg.path.get_ident()) {
+                        self.scope.push_into(&c.to_string(), &h.to_string());
+                    }
+                }
+            }
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
+
+    fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
+        if let Stmt::Macro(m) = stmt {
+            if let Some((expr, _)) = self.expand_macro(&m.mac) {
+                *stmt = Stmt::Expr(expr, Some(Default::default()));
+            }
+            return;
+        }
+        syn::visit_mut::visit_stmt_mut(self, stmt);
+    }
+}

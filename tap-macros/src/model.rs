@@ -1,0 +1,135 @@
+//! The parsed form of `resource!`, `data!` and `output!` invocations, with a
+//! span on every user-written token.
+//!
+//! Phase: parse output. Holds syntax only: no schema lookups, no checks.
+
+use proc_macro2::Span;
+use syn::{Expr, Ident, LitStr};
+
+/// Managed resource or data source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Resource,
+    Data,
+}
+
+/// `resource!(aws_subnet.private[i] { ... })`.
+pub struct Invocation {
+    pub kind: Kind,
+    pub type_ident: Ident,
+    pub name: Ident,
+    /// `[i]` after the name: one resource per value, named `<name>_<i>`.
+    pub index: Option<Expr>,
+    pub body: Body,
+    /// The whole invocation, for errors with no better place.
+    pub span: Span,
+}
+
+impl Invocation {
+    pub fn type_name(&self) -> String {
+        self.type_ident.to_string()
+    }
+
+    /// The logical name as the compile-time view knows it: `private[*]` for indexed ones.
+    pub fn static_name(&self) -> String {
+        let name = self.name.to_string();
+        let name = name.trim_start_matches("r#").to_owned();
+        if self.index.is_some() {
+            format!("{name}[*]")
+        } else {
+            name
+        }
+    }
+
+    pub fn base_name(&self) -> String {
+        self.name.to_string().trim_start_matches("r#").to_owned()
+    }
+}
+
+/// The inside of a `{ ... }` resource body or nested block.
+#[derive(Default)]
+pub struct Body {
+    pub entries: Vec<Entry>,
+    pub metas: Vec<Meta>,
+}
+
+/// `key: value` or `key { ... }`.
+pub enum Entry {
+    Attr { key: Ident, value: ValueExpr },
+    Block { key: Ident, body: Body, span: Span },
+}
+
+impl Entry {
+    pub fn key(&self) -> &Ident {
+        match self {
+            Entry::Attr { key, .. } | Entry::Block { key, .. } => key,
+        }
+    }
+}
+
+/// `#[...]` meta-arguments inside a body.
+pub enum Meta {
+    DependsOn(Vec<Ident>),
+    Lifecycle { prevent_destroy: bool, create_before_destroy: bool, ignore_changes: Vec<Ident> },
+    Provider(Ident),
+    Suppress { rule: LitStr, reason: Option<LitStr>, span: Span },
+}
+
+/// A map key: an identifier (`Name`) or a string literal (`"aws:SourceArn"`).
+pub struct MapKey {
+    pub text: String,
+    pub span: Span,
+}
+
+/// One step after a binding: `.attr`, `[index]`, `["key"]`.
+pub enum RefStep {
+    Attr(Ident),
+    /// A literal or run-time index.
+    Index(Expr),
+    Key(LitStr),
+}
+
+/// A value as written.
+pub enum ValueExpr {
+    Str(LitStr),
+    Int(syn::LitInt, bool),
+    Float(syn::LitFloat, bool),
+    Bool(syn::LitBool),
+    Null(Span),
+    List(Vec<ValueExpr>, Span),
+    Map(Vec<(MapKey, ValueExpr)>, Span),
+    /// `binding.attr[0]...`: a reference to a declared resource.
+    Ref { binding: Ident, steps: Vec<RefStep>, span: Span },
+    /// `bindings[*].attr`: one reference per handle in a collection.
+    Splat { binding: Ident, attr: Ident, span: Span },
+    /// `tf::jsonencode(...)`: a Terraform function call.
+    Call { function: Ident, args: Vec<ValueExpr>, span: Span },
+    /// `concat!(...)`: a string template of literal parts and expressions.
+    Concat(Vec<ValueExpr>, Span),
+    /// Any other Rust expression: known only when the stack runs.
+    Rust(Expr),
+}
+
+impl ValueExpr {
+    pub fn span(&self) -> Span {
+        use syn::spanned::Spanned;
+        match self {
+            ValueExpr::Str(l) => l.span(),
+            ValueExpr::Int(l, _) => l.span(),
+            ValueExpr::Float(l, _) => l.span(),
+            ValueExpr::Bool(l) => l.span,
+            ValueExpr::Null(s) | ValueExpr::List(_, s) | ValueExpr::Map(_, s) | ValueExpr::Concat(_, s) => *s,
+            ValueExpr::Ref { span, .. } | ValueExpr::Splat { span, .. } | ValueExpr::Call { span, .. } => *span,
+            ValueExpr::Rust(e) => e.span(),
+        }
+    }
+}
+
+/// `output!(name { value: ..., description: "...", sensitive: false })`.
+pub struct OutputInvocation {
+    pub name: Ident,
+    pub value: Option<ValueExpr>,
+    pub description: Option<LitStr>,
+    pub sensitive: bool,
+    pub span: Span,
+}

@@ -1,0 +1,431 @@
+//! Tokens to [`crate::model`]. Only malformed syntax is an error here;
+//! whether a name or value makes sense is decided by `check`.
+
+use proc_macro2::{Span, TokenStream};
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{braced, bracketed, parenthesized, Expr, Ident, LitStr, Token};
+
+use crate::model::*;
+
+/// Parses the inside of `resource!(...)` or `data!(...)`.
+pub fn invocation(kind: Kind, tokens: TokenStream) -> syn::Result<Invocation> {
+    let span = tokens.span();
+    syn::parse::Parser::parse2(
+        |input: ParseStream| {
+            let type_ident = Ident::parse_any(input)?;
+            input.parse::<Token![.]>().map_err(|e| {
+                syn::Error::new(e.span(), "expected `.` between the resource type and its name, as in `aws_vpc.main { ... }`")
+            })?;
+            let name = Ident::parse_any(input)?;
+            let index = if input.peek(syn::token::Bracket) {
+                let content;
+                bracketed!(content in input);
+                Some(content.parse::<Expr>()?)
+            } else {
+                None
+            };
+            if !input.peek(syn::token::Brace) {
+                return Err(input.error("expected the body `{ ... }` after the resource name"));
+            }
+            let content;
+            braced!(content in input);
+            let body = parse_body(&content)?;
+            if !input.is_empty() {
+                return Err(input.error("unexpected tokens after the resource body"));
+            }
+            Ok(Invocation { kind, type_ident, name, index, body, span })
+        },
+        tokens,
+    )
+}
+
+fn parse_body(input: ParseStream) -> syn::Result<Body> {
+    let mut body = Body::default();
+    while !input.is_empty() {
+        if input.peek(Token![#]) {
+            for attr in input.call(syn::Attribute::parse_outer)? {
+                body.metas.push(parse_meta(&attr)?);
+            }
+            continue;
+        }
+        let key = Ident::parse_any(input)?;
+        if input.peek(Token![:]) && !input.peek(Token![::]) {
+            input.parse::<Token![:]>()?;
+            let value = parse_value(input)?;
+            body.entries.push(Entry::Attr { key, value });
+            if !input.is_empty() {
+                input.parse::<Token![,]>().map_err(|e| syn::Error::new(e.span(), "expected `,` after the value"))?;
+            }
+        } else if input.peek(syn::token::Brace) {
+            let content;
+            let brace = braced!(content in input);
+            let inner = parse_body(&content)?;
+            body.entries.push(Entry::Block { key, body: inner, span: brace.span.join() });
+            if input.peek(Token![,]) {
+                input.parse::<Token![,]>()?;
+            }
+        } else {
+            return Err(syn::Error::new(
+                key.span(),
+                format!("expected `{key}: value` for an argument or `{key} {{ ... }}` for a nested block"),
+            ));
+        }
+    }
+    Ok(body)
+}
+
+fn parse_meta(attr: &syn::Attribute) -> syn::Result<Meta> {
+    let name = attr.path().get_ident().map(ToString::to_string).unwrap_or_default();
+    match name.as_str() {
+        "depends_on" => {
+            let items = attr.parse_args_with(Punctuated::<Ident, Token![,]>::parse_terminated)?;
+            Ok(Meta::DependsOn(items.into_iter().collect()))
+        }
+        "provider" => Ok(Meta::Provider(attr.parse_args::<Ident>()?)),
+        "lifecycle" => {
+            let mut prevent_destroy = false;
+            let mut create_before_destroy = false;
+            let mut ignore_changes = Vec::new();
+            attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("prevent_destroy") {
+                    prevent_destroy = true;
+                } else if meta.path.is_ident("create_before_destroy") {
+                    create_before_destroy = true;
+                } else if meta.path.is_ident("ignore_changes") {
+                    let content;
+                    let value = meta.value()?;
+                    bracketed!(content in value);
+                    let names = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
+                    ignore_changes.extend(names);
+                } else {
+                    return Err(meta.error(
+                        "unknown lifecycle setting; accepted: `prevent_destroy`, `create_before_destroy`, `ignore_changes = [names]`",
+                    ));
+                }
+                Ok(())
+            })?;
+            Ok(Meta::Lifecycle { prevent_destroy, create_before_destroy, ignore_changes })
+        }
+        "suppress" => {
+            let span = attr.span();
+            attr.parse_args_with(|input: ParseStream| parse_suppress_args(input, span))
+        }
+        _ => Err(syn::Error::new(
+            attr.path().span(),
+            format!(
+                "unknown meta-argument `#[{name}]`\nhelp: accepted: `#[depends_on(a, b)]`, `#[lifecycle(prevent_destroy)]`, `#[provider(alias)]`, `#[suppress(\"TAP-XXX-000\", reason = \"...\")]`"
+            ),
+        )),
+    }
+}
+
+/// `"TAP-LMB-001", reason = "..."`.
+pub fn parse_suppress_args(input: ParseStream, span: Span) -> syn::Result<Meta> {
+    let rule: LitStr = input
+        .parse()
+        .map_err(|e| syn::Error::new(e.span(), "expected the rule ID as a string, as in `suppress(\"TAP-LMB-001\", reason = \"...\")`"))?;
+    let mut reason = None;
+    if input.peek(Token![,]) {
+        input.parse::<Token![,]>()?;
+        if !input.is_empty() {
+            let key = Ident::parse_any(input)?;
+            if key != "reason" {
+                return Err(syn::Error::new(key.span(), "expected `reason = \"...\"`"));
+            }
+            input.parse::<Token![=]>()?;
+            reason = Some(input.parse::<LitStr>()?);
+        }
+    }
+    Ok(Meta::Suppress { rule, reason, span })
+}
+
+/// Is the next token the end of a value?
+fn at_value_end(input: ParseStream) -> bool {
+    input.is_empty() || input.peek(Token![,])
+}
+
+fn parse_value(input: ParseStream) -> syn::Result<ValueExpr> {
+    if input.peek(LitStr) {
+        let lit: LitStr = input.parse()?;
+        if at_value_end(input) {
+            return Ok(ValueExpr::Str(lit));
+        }
+        return Err(input.error("expected `,` after the string"));
+    }
+    if input.peek(syn::LitInt) && peek_literal_alone(input) {
+        return Ok(ValueExpr::Int(input.parse()?, false));
+    }
+    if input.peek(syn::LitFloat) && peek_literal_alone(input) {
+        return Ok(ValueExpr::Float(input.parse()?, false));
+    }
+    if input.peek(syn::LitBool) && peek_literal_alone(input) {
+        return Ok(ValueExpr::Bool(input.parse()?));
+    }
+    if input.peek(Token![-]) && (input.peek2(syn::LitInt) || input.peek2(syn::LitFloat)) {
+        let fork = input.fork();
+        fork.parse::<Token![-]>()?;
+        if fork.peek(syn::LitInt) {
+            fork.parse::<syn::LitInt>()?;
+        } else {
+            fork.parse::<syn::LitFloat>()?;
+        }
+        if at_value_end(&fork) {
+            input.parse::<Token![-]>()?;
+            return if input.peek(syn::LitInt) {
+                Ok(ValueExpr::Int(input.parse()?, true))
+            } else {
+                Ok(ValueExpr::Float(input.parse()?, true))
+            };
+        }
+    }
+    if input.peek(syn::token::Bracket) {
+        let content;
+        let bracket = bracketed!(content in input);
+        let mut items = Vec::new();
+        while !content.is_empty() {
+            items.push(parse_value(&content)?);
+            if !content.is_empty() {
+                content.parse::<Token![,]>()?;
+            }
+        }
+        return Ok(ValueExpr::List(items, bracket.span.join()));
+    }
+    if input.peek(syn::token::Brace) {
+        let content;
+        let brace = braced!(content in input);
+        let mut entries = Vec::new();
+        while !content.is_empty() {
+            let key = if content.peek(LitStr) {
+                let lit: LitStr = content.parse()?;
+                MapKey { text: lit.value(), span: lit.span() }
+            } else {
+                let ident = Ident::parse_any(&content)?;
+                MapKey { text: ident.to_string().trim_start_matches("r#").to_owned(), span: ident.span() }
+            };
+            content.parse::<Token![:]>().map_err(|e| syn::Error::new(e.span(), "expected `key: value` in a map"))?;
+            let value = parse_value(&content)?;
+            entries.push((key, value));
+            if !content.is_empty() {
+                content.parse::<Token![,]>()?;
+            }
+        }
+        return Ok(ValueExpr::Map(entries, brace.span.join()));
+    }
+    if input.peek(Ident::peek_any) {
+        let fork = input.fork();
+        let ident = Ident::parse_any(&fork)?;
+        if ident == "null" && at_value_end(&fork) {
+            input.parse::<Ident>()?;
+            return Ok(ValueExpr::Null(ident.span()));
+        }
+        if ident == "concat" && fork.peek(Token![!]) {
+            fork.parse::<Token![!]>()?;
+            if fork.peek(syn::token::Paren) {
+                let content;
+                parenthesized!(content in fork);
+                let mut parts = Vec::new();
+                while !content.is_empty() {
+                    parts.push(parse_value(&content)?);
+                    if !content.is_empty() {
+                        content.parse::<Token![,]>()?;
+                    }
+                }
+                if at_value_end(&fork) {
+                    let span = ident.span();
+                    syn::parse::discouraged::Speculative::advance_to(input, &fork);
+                    return Ok(ValueExpr::Concat(parts, span));
+                }
+            }
+        }
+        if ident == "tf" && fork.peek(Token![::]) {
+            fork.parse::<Token![::]>()?;
+            let function: Ident = fork.parse()?;
+            let content;
+            parenthesized!(content in fork);
+            let mut args = Vec::new();
+            while !content.is_empty() {
+                args.push(parse_value(&content)?);
+                if !content.is_empty() {
+                    content.parse::<Token![,]>()?;
+                }
+            }
+            let span = ident.span().join(function.span()).unwrap_or(function.span());
+            syn::parse::discouraged::Speculative::advance_to(input, &fork);
+            return Ok(ValueExpr::Call { function, args, span });
+        }
+        if let Some(value) = try_reference(input)? {
+            return Ok(value);
+        }
+    }
+    let expr: Expr = input.parse()?;
+    if !at_value_end(input) {
+        return Err(input.error("expected `,` after the value"));
+    }
+    Ok(ValueExpr::Rust(expr))
+}
+
+/// A literal is a DSL literal only when nothing follows it (`1 + x` is Rust).
+fn peek_literal_alone(input: ParseStream) -> bool {
+    let fork = input.fork();
+    fork.parse::<syn::Lit>().is_ok() && at_value_end(&fork)
+}
+
+/// `binding.attr[0]["k"]` or `bindings[*].attr`, ending at a value boundary.
+/// Whether `binding` is a resource handle is decided by `check`; if it is
+/// not, the same tokens are used as a Rust expression.
+fn try_reference(input: ParseStream) -> syn::Result<Option<ValueExpr>> {
+    let fork = input.fork();
+    let binding = Ident::parse_any(&fork)?;
+    let start = binding.span();
+    if fork.peek(syn::token::Bracket) {
+        let peek_content;
+        let inner = fork.fork();
+        bracketed!(peek_content in inner);
+        if peek_content.peek(Token![*]) {
+            let content;
+            bracketed!(content in fork);
+            content.parse::<Token![*]>()?;
+            if !content.is_empty() || !fork.peek(Token![.]) {
+                return Ok(None);
+            }
+            fork.parse::<Token![.]>()?;
+            let attr = Ident::parse_any(&fork)?;
+            if !at_value_end(&fork) {
+                return Err(fork.error("a splat `handles[*].attribute` must stand alone as a value"));
+            }
+            let span = start.join(attr.span()).unwrap_or(start);
+            syn::parse::discouraged::Speculative::advance_to(input, &fork);
+            return Ok(Some(ValueExpr::Splat { binding, attr, span }));
+        }
+    }
+    let mut steps = Vec::new();
+    let mut end = start;
+    loop {
+        if fork.peek(Token![.]) && !fork.peek(Token![..]) {
+            fork.parse::<Token![.]>()?;
+            if !fork.peek(Ident::peek_any) {
+                return Ok(None);
+            }
+            let attr = Ident::parse_any(&fork)?;
+            end = attr.span();
+            steps.push(RefStep::Attr(attr));
+        } else if fork.peek(syn::token::Bracket) {
+            let content;
+            let bracket = bracketed!(content in fork);
+            end = bracket.span.close();
+            if content.peek(LitStr) {
+                let key: LitStr = content.parse()?;
+                if !content.is_empty() {
+                    return Ok(None);
+                }
+                steps.push(RefStep::Key(key));
+            } else {
+                let Ok(index) = content.parse::<Expr>() else { return Ok(None) };
+                if !content.is_empty() {
+                    return Ok(None);
+                }
+                steps.push(RefStep::Index(index));
+            }
+        } else {
+            break;
+        }
+    }
+    if steps.is_empty() || !matches!(steps.first(), Some(RefStep::Attr(_))) || !at_value_end(&fork) {
+        return Ok(None);
+    }
+    let span = start.join(end).unwrap_or(start);
+    syn::parse::discouraged::Speculative::advance_to(input, &fork);
+    Ok(Some(ValueExpr::Ref { binding, steps, span }))
+}
+
+/// Parses the inside of `output!(...)`.
+pub fn output(tokens: TokenStream) -> syn::Result<OutputInvocation> {
+    let span = tokens.span();
+    syn::parse::Parser::parse2(
+        |input: ParseStream| {
+            let name = Ident::parse_any(input)?;
+            let content;
+            braced!(content in input);
+            let mut out = OutputInvocation { name, value: None, description: None, sensitive: false, span };
+            while !content.is_empty() {
+                let key = Ident::parse_any(&content)?;
+                content.parse::<Token![:]>()?;
+                match key.to_string().as_str() {
+                    "value" => out.value = Some(parse_value(&content)?),
+                    "description" => out.description = Some(content.parse()?),
+                    "sensitive" => out.sensitive = content.parse::<syn::LitBool>()?.value,
+                    other => {
+                        return Err(syn::Error::new(
+                            key.span(),
+                            format!("unknown output setting `{other}`; accepted: `value`, `description`, `sensitive`"),
+                        ))
+                    }
+                }
+                if !content.is_empty() {
+                    content.parse::<Token![,]>()?;
+                }
+            }
+            Ok(out)
+        },
+        tokens,
+    )
+}
+
+/// Arguments of `#[stack(...)]`.
+pub struct StackArgs {
+    pub name: Option<Expr>,
+    pub packs: Vec<LitStr>,
+    pub suppressions: Vec<Meta>,
+}
+
+impl Parse for StackArgs {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let mut args = StackArgs { name: None, packs: Vec::new(), suppressions: Vec::new() };
+        while !input.is_empty() {
+            let key = Ident::parse_any(input)?;
+            match key.to_string().as_str() {
+                "name" => {
+                    input.parse::<Token![=]>()?;
+                    args.name = Some(input.parse()?);
+                }
+                "packs" => {
+                    input.parse::<Token![=]>()?;
+                    let content;
+                    bracketed!(content in input);
+                    args.packs = Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?.into_iter().collect();
+                }
+                "suppress" => {
+                    let content;
+                    parenthesized!(content in input);
+                    let span = key.span();
+                    args.suppressions.push(parse_suppress_args(&content, span)?);
+                }
+                other => {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!("unknown stack setting `{other}`; accepted: `name = ...`, `packs = [\"security\"]`, `suppress(\"TAP-XXX-000\", reason = \"...\")`"),
+                    ))
+                }
+            }
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+        }
+        Ok(args)
+    }
+}
+
+/// Re-reads a reference's tokens as a Rust expression (for `self.env` and
+/// other field accesses that are not resource handles).
+pub fn reference_as_expr(binding: &Ident, steps: &[RefStep]) -> syn::Result<Expr> {
+    use quote::quote;
+    let steps = steps.iter().map(|s| match s {
+        RefStep::Attr(a) => quote!(.#a),
+        RefStep::Index(e) => quote!([#e]),
+        RefStep::Key(k) => quote!([#k]),
+    });
+    syn::parse2(quote!(#binding #(#steps)*))
+}

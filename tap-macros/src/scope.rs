@@ -1,0 +1,46 @@
+//! The symbol table of a `#[stack]` impl: which local names are resource
+//! handles (and of which type), and which are collections of handles.
+//!
+//! Phase: resolve (collection only). Scoping is per method and in source
+//! order: a later `let` of the same name shadows an earlier one, which is
+//! what Rust does for straight-line code and loops alike.
+
+use std::collections::HashMap;
+
+use proc_macro2::Span;
+
+use crate::model::Kind;
+
+/// What a local name stands for.
+#[derive(Clone, Debug)]
+pub enum Binding {
+    /// A handle returned by `resource!`/`data!`: its address in the compile-time view.
+    Handle { kind: Kind, type_name: String, static_name: String, type_known: bool, span: Span },
+    /// A handle whose type the macro cannot see (a `Handle` parameter):
+    /// references through it are checked at synthesis.
+    OpaqueHandle,
+    /// A `Vec` that handles of one type are pushed into: `subnets[*].id`.
+    Collection { kind: Kind, type_name: String, static_name: String, type_known: bool },
+}
+
+#[derive(Default, Clone)]
+pub struct Scope {
+    names: HashMap<String, Binding>,
+}
+
+impl Scope {
+    pub fn get(&self, name: &str) -> Option<&Binding> {
+        self.names.get(name)
+    }
+
+    pub fn bind(&mut self, name: String, binding: Binding) {
+        self.names.insert(name, binding);
+    }
+
+    /// `collection.push(handle)`: the collection takes the handle's type.
+    pub fn push_into(&mut self, collection: &str, handle: &str) {
+        if let Some(Binding::Handle { kind, type_name, static_name, type_known, .. }) = self.names.get(handle).cloned() {
+            self.names.insert(collection.to_owned(), Binding::Collection { kind, type_name, static_name, type_known });
+        }
+    }
+}
