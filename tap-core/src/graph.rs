@@ -275,7 +275,7 @@ impl Stack {
     }
 
     /// Managed resources (not data sources) of one type.
-    pub fn resources_of_type<'a>(&'a self, type_name: &'a str) -> impl Iterator<Item = &'a Resource> + 'a {
+    pub fn resources_of_type<'a, 't>(&'a self, type_name: &'t str) -> impl Iterator<Item = &'a Resource> + use<'a, 't> {
         self.resources.iter().filter(move |r| r.address.mode == Mode::Managed && r.address.type_name == type_name)
     }
 }

@@ -456,8 +456,11 @@ pub fn check_policy(
             }
         }
     }
+    // Resources with schema errors were left out of the policy phase, so a
+    // stack-wide suppression may match them once they are fixed.
+    let all_valid = checked.iter().all(|c| c.valid);
     for (s, span) in stack_suppressions {
-        if !report.rows.iter().any(|r| r.rule_id == s.rule_id) {
+        if all_valid && !report.rows.iter().any(|r| r.rule_id == s.rule_id) {
             diags.error(*span, message(&format!("stack suppression of `{}` matches no finding", s.rule_id), Some("remove it: every resource complies"), None));
         }
     }

@@ -274,7 +274,7 @@ impl Expander<'_> {
         }
 
         let type_known = self.schema.lookup(kind == Kind::Data, &inv.type_name()).is_some();
-        let binding = Binding::Handle { kind, type_name: inv.type_name(), static_name: inv.static_name(), type_known, span: inv.span };
+        let binding = Binding::Handle { kind, type_name: inv.type_name(), static_name: inv.static_name(), type_known };
         let valid = checked.valid;
         self.checked.push(checked);
         if !valid {

@@ -131,5 +131,4 @@ pub struct OutputInvocation {
     pub value: Option<ValueExpr>,
     pub description: Option<LitStr>,
     pub sensitive: bool,
-    pub span: Span,
 }

@@ -343,13 +343,12 @@ fn try_reference(input: ParseStream) -> syn::Result<Option<ValueExpr>> {
 
 /// Parses the inside of `output!(...)`.
 pub fn output(tokens: TokenStream) -> syn::Result<OutputInvocation> {
-    let span = tokens.span();
     syn::parse::Parser::parse2(
         |input: ParseStream| {
             let name = Ident::parse_any(input)?;
             let content;
             braced!(content in input);
-            let mut out = OutputInvocation { name, value: None, description: None, sensitive: false, span };
+            let mut out = OutputInvocation { name, value: None, description: None, sensitive: false };
             while !content.is_empty() {
                 let key = Ident::parse_any(&content)?;
                 content.parse::<Token![:]>()?;

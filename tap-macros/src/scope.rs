@@ -7,15 +7,13 @@
 
 use std::collections::HashMap;
 
-use proc_macro2::Span;
-
 use crate::model::Kind;
 
 /// What a local name stands for.
 #[derive(Clone, Debug)]
 pub enum Binding {
     /// A handle returned by `resource!`/`data!`: its address in the compile-time view.
-    Handle { kind: Kind, type_name: String, static_name: String, type_known: bool, span: Span },
+    Handle { kind: Kind, type_name: String, static_name: String, type_known: bool },
     /// A handle whose type the macro cannot see (a `Handle` parameter):
     /// references through it are checked at synthesis.
     OpaqueHandle,

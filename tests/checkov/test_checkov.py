@@ -103,7 +103,7 @@ def _clean_env(home: Path) -> dict[str, str]:
     return env
 
 
-@dataclass
+@dataclass(repr=False)
 class Scan:
     returncode: int
     report: dict[str, Any]
@@ -116,6 +116,9 @@ class Scan:
     @property
     def summary(self) -> dict[str, Any]:
         return self.report.get("summary", {})
+
+    def __repr__(self) -> str:  # keep pytest tracebacks readable
+        return f"Scan(exit={self.returncode}, summary={self.summary})"
 
     def records(self, kind: str) -> list[dict[str, Any]]:
         return list(self.results.get(kind, []))
@@ -353,7 +356,9 @@ def test_skips_are_exactly_the_config_skips(
     for pattern in _config_list(config, "skip-path"):
         args += ["--skip-path", pattern]
     unskipped = _run_checkov(scan_root, tmp_path_factory.mktemp("checkov-unskipped"), args)
-    assert not unskipped.records("parsing_errors"), unskipped.records("parsing_errors")
+    assert not unskipped.records("parsing_errors"), (
+        f"checkov could not parse these files when re-run without skips: {unskipped.records('parsing_errors')}"
+    )
     still_failing = {r.get("check_id") for r in unskipped.records("failed_checks")}
     stale = sorted(configured - still_failing)
     assert not stale, (

@@ -65,10 +65,6 @@ impl Verdict {
         }
     }
 
-    pub(crate) fn has_findings(&self) -> bool {
-        !self.findings.is_empty()
-    }
-
     /// Non-compliant if anything failed, else unknown if anything was undecided, else compliant.
     pub(crate) fn finish(self) -> Outcome {
         if !self.findings.is_empty() {
@@ -241,7 +237,7 @@ pub(crate) fn require_set(resource: &Resource, graph: &Graph, name: &str) -> Out
     }
 }
 
-/// The resource must have nested block `block` with `name = true`.
+/// The resource must have nested block `block` with `name: true`.
 pub(crate) fn require_block_flag(resource: &Resource, graph: &Graph, block: &str, name: &str) -> Outcome {
     outcome(block_flag(resource, graph, block, name))
 }
@@ -291,7 +287,7 @@ pub(crate) fn attached<'a>(
             }
         }
     }
-    for r in graph.stack.resources_of_type(type_name) {
+    for r in graph.stack.resources.iter().filter(|r| is_managed(r, type_name)) {
         match r.body.get(attr) {
             Some(Value::Unknown) => {
                 out.maybe.get_or_insert(r);

@@ -4,8 +4,7 @@
 //! authorization_type: "NONE" })`.
 
 use crate::graph::Resource;
-use crate::policy::rules::support::text;
-use crate::policy::rules::support::is_known;
+use crate::policy::rules::support::{is_known, text};
 use crate::policy::{Finding, Graph, Level, Outcome, Rule};
 
 pub static RULE: Rule = Rule {
@@ -13,8 +12,8 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     resource_types: &["aws_lambda_function_url"],
     message: "the Lambda function URL accepts unauthenticated requests",
-    rationale: "with `authorization_type = \"NONE\"` anyone who learns the URL can invoke the function, bypassing IAM, and every call is billed to the account",
-    fix: "set `authorization_type = \"AWS_IAM\"` and grant `lambda:InvokeFunctionUrl` to the callers, or put the function behind API Gateway with an authorizer",
+    rationale: "with `authorization_type: \"NONE\"` anyone who learns the URL can invoke the function, bypassing IAM, and every call is billed to the account",
+    fix: "set `authorization_type: \"AWS_IAM\"` and grant `lambda:InvokeFunctionUrl` to the callers, or put the function behind API Gateway with an authorizer",
     check,
 };
 

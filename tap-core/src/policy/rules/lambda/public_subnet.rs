@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     resource_types: &["aws_lambda_function"],
     message: "the Lambda function is attached to a public subnet",
-    rationale: "a subnet whose default route leads to an internet gateway is meant for resources with public addresses; a function there gets no public address, so it either cannot reach the internet at all or depends on a misconfigured network, and it shares the subnet with internet-facing resources instead of sitting behind a NAT gateway",
+    rationale: "Lambda never gives its network interfaces public addresses, so behind an internet gateway the function has no working egress, and it shares a subnet meant for internet-facing resources; private subnets with a NAT gateway or VPC endpoints give it controlled egress",
     fix: "list only private subnets in `vpc_config.subnet_ids`: subnets whose route table sends `0.0.0.0/0` to a NAT gateway (or has no default route), never to an internet gateway",
     check,
 };

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The project's one test command.
+#
+#   1. Python virtualenv (.venv) with requirements-test.txt. It is created if
+#      missing and reinstalled only when requirements-test.txt (or the Python
+#      version) changes.
+#   2. cargo test --workspace --locked   (all Rust tests, including trybuild UI tests)
+#   3. pytest for each Python suite that exists: tools, tap-stack/lambda/tests,
+#      tests/checkov (the checkov test synthesizes the real stack and scans it).
+#
+# Every step runs even if an earlier test step failed. The script exits
+# non-zero if any step failed.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+VENV=.venv
+REQUIREMENTS=requirements-test.txt
+STAMP="$VENV/.requirements-test.stamp"
+PY_SUITES=(tools tap-stack/lambda/tests tests/checkov)
+
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+export PYTHONDONTWRITEBYTECODE=1
+
+section() {
+    printf '\n========== %s ==========\n' "$*"
+}
+
+failed=()
+run_step() {
+    # run_step NAME CMD...  runs CMD, records NAME as failed instead of exiting.
+    local name=$1
+    shift
+    local start=$SECONDS
+    if "$@"; then
+        printf -- '---------- %s: ok (%ss)\n' "$name" "$((SECONDS - start))"
+    else
+        local rc=$?
+        printf -- '---------- %s: FAILED (exit %s, %ss)\n' "$name" "$rc" "$((SECONDS - start))"
+        failed+=("$name")
+    fi
+}
+
+# --------------------------------------------------------------- 1. virtualenv
+section "Python virtualenv ($VENV)"
+if ! command -v python3 >/dev/null 2>&1; then
+    echo "python3 not found on PATH" >&2
+    exit 1
+fi
+if [[ ! -x $VENV/bin/python ]] || ! "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
+    echo "creating $VENV"
+    python3 -m venv --clear "$VENV"
+fi
+
+want_stamp=$(
+    "$VENV/bin/python" - "$REQUIREMENTS" <<'PY'
+import hashlib, sys
+with open(sys.argv[1], "rb") as fh:
+    digest = hashlib.sha256(fh.read()).hexdigest()
+print(f"{digest} python{sys.version_info[0]}.{sys.version_info[1]}")
+PY
+)
+have_stamp=$(cat "$STAMP" 2>/dev/null || true)
+if [[ $want_stamp != "$have_stamp" ]]; then
+    echo "installing $REQUIREMENTS (changed since the last install)"
+    start=$SECONDS
+    rm -f "$STAMP"
+    "$VENV/bin/python" -m pip install --quiet -r "$REQUIREMENTS"
+    printf '%s\n' "$want_stamp" >"$STAMP"
+    echo "installed in $((SECONDS - start))s"
+else
+    echo "$REQUIREMENTS unchanged; reusing $VENV"
+fi
+
+# --------------------------------------------------------------- 2. Rust
+section "Rust: cargo test --workspace --locked"
+run_step "cargo test" cargo test --workspace --locked
+
+# --------------------------------------------------------------- 3. Python
+# One pytest run per suite, so each suite uses its own pytest.ini/conftest.
+for suite in "${PY_SUITES[@]}"; do
+    if [[ -d $suite ]]; then
+        section "Python: pytest $suite"
+        run_step "pytest $suite" "$VENV/bin/python" -m pytest -q "$suite"
+    else
+        section "Python: $suite (not present, skipped)"
+    fi
+done
+
+# --------------------------------------------------------------- summary
+section "Summary"
+if ((${#failed[@]})); then
+    printf 'FAILED: %s\n' "${failed[@]}"
+    exit 1
+fi
+echo "all tests passed"

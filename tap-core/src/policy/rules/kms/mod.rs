@@ -1,0 +1,3 @@
+//! KMS rules.
+
+pub mod rotation;

@@ -1,0 +1,4 @@
+//! CloudWatch Logs rules.
+
+pub mod kms;
+pub mod retention;

@@ -1,0 +1,55 @@
+//! TAP-SNS-001: an SNS topic must be encrypted with a KMS key.
+//!
+//! Rejected: `resource!(aws_sns_topic.events { name: "events" })` with no
+//! `kms_master_key_id`.
+
+use crate::graph::Resource;
+use crate::policy::rules::support::require_set;
+use crate::policy::{Graph, Level, Outcome, Rule};
+
+pub static RULE: Rule = Rule {
+    id: "TAP-SNS-001",
+    level: Level::Error,
+    resource_types: &["aws_sns_topic"],
+    message: "the SNS topic is not encrypted with a KMS key",
+    rationale: "SNS stores messages unencrypted until delivery unless the topic has a KMS key; with one, reading messages at rest also requires the key and its use is logged in CloudTrail",
+    fix: "set `kms_master_key_id` to a KMS key (`alias/aws/sns` or, to let other services publish, a customer managed key that allows them)",
+    check,
+};
+
+fn check(resource: &Resource, graph: &Graph) -> Outcome {
+    require_set(resource, graph, "kms_master_key_id")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::rules::testing::{eval, reference, resource};
+    use crate::value::Value;
+
+    fn topic() -> Resource {
+        resource("aws_sns_topic", "events").set("name", "events")
+    }
+
+    #[test]
+    fn compliant_with_a_key() {
+        assert_eq!(eval(&RULE, vec![topic().set("kms_master_key_id", reference("aws_kms_key", "k", "id"))]), Outcome::Compliant);
+        assert_eq!(eval(&RULE, vec![topic().set("kms_master_key_id", "alias/aws/sns")]), Outcome::Compliant);
+    }
+
+    #[test]
+    fn non_compliant_without_a_key() {
+        assert!(matches!(eval(&RULE, vec![topic()]), Outcome::NonCompliant(f) if f[0].path.is_root()));
+        assert!(matches!(eval(&RULE, vec![topic().set("kms_master_key_id", "")]), Outcome::NonCompliant(_)));
+    }
+
+    #[test]
+    fn unknown_when_the_key_is_a_run_time_value() {
+        assert!(matches!(eval(&RULE, vec![topic().set("kms_master_key_id", Value::Unknown)]), Outcome::Unknown(_)));
+    }
+
+    #[test]
+    fn not_applicable_to_other_types() {
+        assert!(!RULE.resource_types.contains(&"aws_sns_topic_subscription"));
+    }
+}

@@ -1,0 +1,191 @@
+//! tap-core without the macros: escaping, reference rendering, validation,
+//! cycles and deterministic synthesis.
+
+use std::sync::Arc;
+
+use proptest::prelude::*;
+use tap_core::graph::{Backend, Provider, Resource, Stack, TypeFacts};
+use tap_core::reference::{Address, Mode, Reference, Step};
+use tap_core::synth::{synthesize, synthesize_to, SynthError};
+use tap_core::validate::{validate, ValidationError};
+use tap_core::value::{to_terraform_json, Value};
+
+static VPC: TypeFacts = TypeFacts::new(
+    "aws_vpc",
+    Mode::Managed,
+    r#"{"attributes":{"cidr_block":{"type":"string","optional":true},"id":{"type":"string","optional":true,"computed":true},"arn":{"type":"string","computed":true},"tags":{"type":["map","string"],"optional":true}}}"#,
+);
+static SUBNET: TypeFacts = TypeFacts::new(
+    "aws_subnet",
+    Mode::Managed,
+    r#"{"attributes":{"vpc_id":{"type":"string","required":true},"cidr_block":{"type":"string","optional":true},"id":{"type":"string","computed":true},"map_public_ip_on_launch":{"type":"bool","optional":true}}}"#,
+);
+
+fn vpc(name: &str) -> Resource {
+    Resource::new(Address::resource("aws_vpc", name), Some(&VPC)).set("cidr_block", "10.0.0.0/16")
+}
+
+fn subnet(name: &str, vpc_ref: Value) -> Resource {
+    Resource::new(Address::resource("aws_subnet", name), Some(&SUBNET)).set("vpc_id", vpc_ref)
+}
+
+fn reference(type_name: &str, name: &str, attr: &str) -> Value {
+    Value::Ref(Reference::new(Arc::new(Address::resource(type_name, name)), vec![Step::Attr(attr.into())]))
+}
+
+/// Decodes a Terraform template that holds no interpolation back to its text,
+/// and says whether an unescaped `${` or `%{` (an interpolation) is present.
+fn decode_template(s: &str) -> (String, bool) {
+    let mut out = String::new();
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    let mut interpolates = false;
+    while i < chars.len() {
+        let c = chars[i];
+        if (c == '$' || c == '%') && chars.get(i + 1) == Some(&c) && chars.get(i + 2) == Some(&'{') {
+            out.push(c);
+            out.push('{');
+            i += 3;
+            continue;
+        }
+        if (c == '$' || c == '%') && chars.get(i + 1) == Some(&'{') {
+            interpolates = true;
+        }
+        out.push(c);
+        i += 1;
+    }
+    (out, interpolates)
+}
+
+proptest! {
+    #[test]
+    fn literal_strings_survive_terraform_template_evaluation(s in "[a-z$%{}:/ ]{0,40}") {
+        let rendered = to_terraform_json(&Value::Str(s.clone()));
+        let text = rendered.as_str().unwrap();
+        let (decoded, interpolates) = decode_template(text);
+        prop_assert!(!interpolates, "unescaped interpolation in {text:?}");
+        prop_assert_eq!(decoded, s);
+    }
+}
+
+#[test]
+fn iam_policy_variables_are_escaped_in_literals_and_inside_expressions() {
+    assert_eq!(to_terraform_json(&Value::Str("${aws:username}".into())), "$${aws:username}");
+    assert_eq!(to_terraform_json(&Value::Str("%{if x}".into())), "%%{if x}");
+    let policy = Value::jsonencode(Value::map([("Resource", Value::from("arn:aws:s3:::b/${aws:username}/*"))]));
+    assert_eq!(to_terraform_json(&policy), "${jsonencode({\"Resource\" = \"arn:aws:s3:::b/$${aws:username}/*\"})}");
+}
+
+#[test]
+fn references_render_as_interpolations_only_at_synthesis() {
+    let r = reference("aws_vpc", "main", "id");
+    assert_eq!(to_terraform_json(&r), "${aws_vpc.main.id}");
+    let azs = Reference::new(Arc::new(Address::data("aws_availability_zones", "available")), vec![Step::Attr("names".into()), Step::Index(1)]);
+    assert_eq!(to_terraform_json(&Value::Ref(azs)), "${data.aws_availability_zones.available.names[1]}");
+    let t = Value::template(vec![Value::from("arn:"), reference("aws_vpc", "main", "arn"), Value::from("/${x}")]);
+    assert_eq!(to_terraform_json(&t), "arn:${aws_vpc.main.arn}/$${x}");
+    let list = Value::list([reference("aws_subnet", "a", "id"), Value::from("subnet-literal")]);
+    assert_eq!(to_terraform_json(&list), serde_json::json!(["${aws_subnet.a.id}", "subnet-literal"]));
+}
+
+#[test]
+fn validation_names_both_ends() {
+    let mut s = Stack::new("t");
+    let mut first = vpc("main");
+    first.origin.line = 10;
+    let mut second = vpc("main");
+    second.origin.line = 20;
+    s.add(first);
+    s.add(second);
+    s.add(subnet("a", reference("aws_vpc", "missing", "id")));
+    s.add(subnet("b", reference("aws_vpc", "main", "idd")));
+    s.add(Resource::new(Address::resource("aws_subnet", "c"), Some(&SUBNET)).set("vpc_id", 5));
+    let errors = validate(&s);
+    let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert!(matches!(&errors[0], ValidationError::DuplicateName { first, second, .. } if first.line == 10 && second.line == 20), "{text:?}");
+    assert!(text.iter().any(|t| t.contains("`aws_subnet.a.vpc_id` refers to `aws_vpc.missing`, which is not declared")), "{text:?}");
+    assert!(text.iter().any(|t| t.contains("`aws_subnet.b.vpc_id` refers to `aws_vpc.main.idd`") && t.contains("did you mean `id`?")), "{text:?}");
+    assert!(text.iter().any(|t| t.contains("`aws_subnet.c.vpc_id`") && t.contains("expects a string, found a number")), "{text:?}");
+}
+
+#[test]
+fn invalid_identifiers_and_missing_required_are_reported() {
+    let mut s = Stack::new("bad name");
+    s.add(Resource::new(Address::resource("aws_subnet", "0x"), Some(&SUBNET)));
+    let text: Vec<String> = validate(&s).iter().map(ToString::to_string).collect();
+    assert!(text.iter().any(|t| t.contains("stack name `bad name` is not a valid Terraform identifier")), "{text:?}");
+    assert!(text.iter().any(|t| t.contains("`aws_subnet.0x` is not a valid Terraform identifier")), "{text:?}");
+    assert!(text.iter().any(|t| t.contains("missing required argument `vpc_id`")), "{text:?}");
+}
+
+#[test]
+fn cycles_are_found_and_named() {
+    let mut s = Stack::new("t");
+    s.add(subnet("a", reference("aws_subnet", "b", "id")));
+    s.add(subnet("b", reference("aws_subnet", "c", "id")));
+    s.add(subnet("c", reference("aws_subnet", "a", "id")));
+    s.add(vpc("free"));
+    let cycles: Vec<_> = validate(&s).into_iter().filter(|e| matches!(e, ValidationError::Cycle { .. })).collect();
+    assert_eq!(cycles.len(), 1);
+    assert_eq!(cycles[0].to_string().lines().next().unwrap(), "dependency cycle: aws_subnet.a -> aws_subnet.b -> aws_subnet.c -> aws_subnet.a");
+}
+
+#[test]
+fn depends_on_counts_as_an_edge_and_must_be_declared() {
+    let mut s = Stack::new("t");
+    let mut a = vpc("a");
+    a.depends_on.push(Arc::new(Address::resource("aws_vpc", "b")));
+    let mut b = vpc("b");
+    b.depends_on.push(Arc::new(Address::resource("aws_vpc", "a")));
+    let mut c = vpc("c");
+    c.depends_on.push(Arc::new(Address::resource("aws_vpc", "nowhere")));
+    s.add(a);
+    s.add(b);
+    s.add(c);
+    let text: Vec<String> = validate(&s).iter().map(ToString::to_string).collect();
+    assert!(text.iter().any(|t| t.starts_with("dependency cycle: aws_vpc.a -> aws_vpc.b -> aws_vpc.a")), "{text:?}");
+    assert!(text.iter().any(|t| t.contains("`aws_vpc.c.depends_on` refers to `aws_vpc.nowhere`")), "{text:?}");
+}
+
+fn sample(order_reversed: bool) -> Stack {
+    let mut s = Stack::new("sample");
+    s.provider(Provider::aws("us-west-2").default_tag("b", "2").default_tag("a", "1"));
+    s.backend(Backend::S3 { bucket: "state".into(), key: "k".into(), region: "us-west-2".into(), encrypt: true, dynamodb_table: Some("locks".into()) });
+    let mut resources = vec![vpc("main"), subnet("one", reference("aws_vpc", "main", "id")), subnet("two", reference("aws_vpc", "main", "id"))];
+    if order_reversed {
+        resources.reverse();
+    }
+    for r in resources {
+        s.add(r);
+    }
+    s.output("vpc_id", "the VPC", reference("aws_vpc", "main", "id"));
+    s
+}
+
+#[test]
+fn synthesis_is_deterministic_and_independent_of_declaration_order() {
+    let a = synthesize(&sample(false)).unwrap();
+    let b = synthesize(&sample(false)).unwrap();
+    let c = synthesize(&sample(true)).unwrap();
+    assert_eq!(a.files, b.files);
+    assert_eq!(a.files["cdk.tf.json"], c.files["cdk.tf.json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&a.files["cdk.tf.json"]).unwrap();
+    assert!(doc["terraform"].get("required_version").is_none(), "required_version belongs in versions.tf.json");
+    assert_eq!(doc["terraform"]["backend"]["s3"]["encrypt"], true);
+    let versions: serde_json::Value = serde_json::from_slice(&a.files["versions.tf.json"]).unwrap();
+    assert_eq!(versions, serde_json::json!({"terraform": {"required_version": ">= 1.0.0"}}));
+}
+
+#[test]
+fn failed_synthesis_leaves_earlier_output_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let (written, _) = synthesize_to(&sample(false), dir.path()).unwrap();
+    let before = std::fs::read(written.join("cdk.tf.json")).unwrap();
+    let mut broken = sample(false);
+    broken.add(subnet("three", reference("aws_vpc", "ghost", "id")));
+    let err = synthesize_to(&broken, dir.path()).unwrap_err();
+    assert!(matches!(err, SynthError::Validation(_)));
+    assert_eq!(std::fs::read(written.join("cdk.tf.json")).unwrap(), before);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("stacks")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers, vec![std::ffi::OsString::from("sample")], "no staging directories remain");
+}

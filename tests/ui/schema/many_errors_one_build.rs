@@ -1,0 +1,16 @@
+//! Every error of one stack is reported in one build, not only the first.
+use tap_core::prelude::*;
+use tap_macros::stack;
+
+struct S;
+
+#[stack]
+impl S {
+    fn define(&self, stack: &mut Stack) {
+        let vpc = resource!(aws_vpc.main { cidr_blok: "10.0.0.0/16" });
+        let _s = resource!(aws_subnet.a { vpc_id: vpc.idd, map_public_ip_on_launch: "no" });
+        let _t = resource!(aws_s3_buckett.b { bucket: "b" });
+    }
+}
+
+fn main() {}

@@ -1,0 +1,15 @@
+use tap_core::prelude::*;
+use tap_macros::stack;
+
+struct S;
+
+#[stack]
+impl S {
+    fn define(&self, stack: &mut Stack) {
+        let _f = resource!(aws_lamda_function.api {
+            function_name: "api",
+        });
+    }
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+use tap_core::prelude::*;
+use tap_macros::stack;
+
+struct S;
+
+#[stack]
+impl S {
+    fn define(&self, stack: &mut Stack) {
+        let _vpc = resource!(aws_vpc.main);
+    }
+}
+
+fn main() {}

@@ -1,0 +1,14 @@
+use tap_core::prelude::*;
+use tap_macros::stack;
+
+struct S;
+
+#[stack]
+impl S {
+    fn define(&self, stack: &mut Stack) {
+        let vpc = resource!(aws_vpc.main { cidr_block: "10.0.0.0/16" });
+        output!(vpc_id { value: vpc.id });
+    }
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+use tap_core::prelude::*;
+use tap_macros::stack;
+
+struct S;
+
+#[stack]
+impl S {
+    fn build_it(&self, stack: &mut Stack) {
+        let _vpc = resource!(aws_vpc.main { cidr_block: "10.0.0.0/16" });
+    }
+}
+
+fn main() {}
