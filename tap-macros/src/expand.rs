@@ -255,7 +255,7 @@ impl Expander<'_> {
             Ok(inv) => inv,
             Err(e) => {
                 self.diags.push(e);
-                return Some((syn::parse_quote!(::tap_core::graph::Handle::__placeholder()), None));
+                return Some((self.placeholder(&Body::default(), &stack_ident), None));
             }
         };
         let mut checker = Checker { schema: self.schema, diags: self.diags };
@@ -278,9 +278,35 @@ impl Expander<'_> {
         let valid = checked.valid;
         self.checked.push(checked);
         if !valid {
-            return Some((syn::parse_quote!(::tap_core::graph::Handle::__placeholder()), Some(binding)));
+            return Some((self.placeholder(&inv.body, &stack_ident), Some(binding)));
         }
         Some((self.generate(&inv, &stack_ident), Some(binding)))
+    }
+
+    /// What an invocation with errors becomes: a placeholder handle that
+    /// still uses the bindings and the stack it names, so the user sees no
+    /// "unused variable" warnings on top of the real errors.
+    fn placeholder(&self, body: &Body, stack_ident: &Ident) -> Expr {
+        let mut used = Vec::new();
+        collect_bindings(body, &self.scope, &mut used);
+        self.placeholder_using(&used, stack_ident)
+    }
+
+    fn output_placeholder(&self, value: Option<&ValueExpr>, stack_ident: &Ident) -> Expr {
+        let mut used = Vec::new();
+        if let Some(v) = value {
+            collect_value_bindings(v, &self.scope, &mut used);
+        }
+        self.placeholder_using(&used, stack_ident)
+    }
+
+    fn placeholder_using(&self, used: &[Ident], stack_ident: &Ident) -> Expr {
+        syn::parse_quote! {
+            {
+                let _ = (&#stack_ident, #(&#used),*);
+                ::tap_core::graph::Handle::__placeholder()
+            }
+        }
     }
 
     fn facts_path(&mut self, data: bool, type_name: &str) -> TokenStream {
@@ -439,10 +465,12 @@ impl Expander<'_> {
                 }
                 _ => {
                     let expr = parse::reference_as_expr(binding, steps).expect("BUG: reference tokens re-parse as an expression");
-                    quote_spanned!(*span=> #value::from(#expr))
+                    quote_spanned!(*span=> ::tap_core::value::Value::from(#expr))
                 }
             },
-            ValueExpr::Rust(expr) => quote_spanned!(expr.span()=> #value::from(#expr)),
+            // Spanned on the user's expression, so a type that cannot become
+            // a value is reported there and not on the attribute.
+            ValueExpr::Rust(expr) => quote_spanned!(expr.span()=> ::tap_core::value::Value::from(#expr)),
         }
     }
 
@@ -451,7 +479,7 @@ impl Expander<'_> {
             Ok(o) => o,
             Err(e) => {
                 self.diags.push(e);
-                return syn::parse_quote!(());
+                return self.output_placeholder(None, stack_ident);
             }
         };
         let name = out.name.to_string();
@@ -462,17 +490,17 @@ impl Expander<'_> {
         self.outputs.insert(name.clone(), out.name.span());
         let Some(value) = &out.value else {
             self.diags.error(out.name.span(), message(&format!("output `{name}` has no `value`"), Some("add `value: handle.attribute`"), None));
-            return syn::parse_quote!(());
+            return self.output_placeholder(out.value.as_ref(), stack_ident);
         };
         let Some(description) = &out.description else {
             self.diags.error(out.name.span(), message(&format!("output `{name}` has no `description`"), Some("add `description: \"...\"`: every output documents what it is"), None));
-            return syn::parse_quote!(());
+            return self.output_placeholder(out.value.as_ref(), stack_ident);
         };
         let before = self.diags.count();
         let mut checker = Checker { schema: self.schema, diags: self.diags };
         checker.output_value(value, &self.scope);
         if self.diags.count() > before {
-            return syn::parse_quote!(());
+            return self.output_placeholder(out.value.as_ref(), stack_ident);
         }
         let value_tokens = self.value_tokens(value);
         let sensitive = out.sensitive;
@@ -483,6 +511,40 @@ impl Expander<'_> {
                     description: ::std::string::String::from(#description),
                     sensitive: #sensitive,
                 });
+            }
+        }
+    }
+}
+
+/// The handle bindings a body refers to (references, splats, `depends_on`).
+fn collect_value_bindings(v: &ValueExpr, scope: &Scope, out: &mut Vec<Ident>) {
+    match v {
+        ValueExpr::Ref { binding, .. } | ValueExpr::Splat { binding, .. } => {
+            if scope.get(&binding.to_string()).is_some() && !out.iter().any(|b| b == binding) {
+                out.push(binding.clone());
+            }
+        }
+        ValueExpr::List(items, _) | ValueExpr::Concat(items, _) | ValueExpr::Call { args: items, .. } => {
+            items.iter().for_each(|i| collect_value_bindings(i, scope, out))
+        }
+        ValueExpr::Map(entries, _) => entries.iter().for_each(|(_, v)| collect_value_bindings(v, scope, out)),
+        _ => {}
+    }
+}
+
+fn collect_bindings(body: &Body, scope: &Scope, out: &mut Vec<Ident>) {
+    for entry in &body.entries {
+        match entry {
+            Entry::Attr { value: v, .. } => collect_value_bindings(v, scope, out),
+            Entry::Block { body, .. } => collect_bindings(body, scope, out),
+        }
+    }
+    for meta in &body.metas {
+        if let Meta::DependsOn(names) = meta {
+            for n in names {
+                if scope.get(&n.to_string()).is_some() && !out.iter().any(|b| b == n) {
+                    out.push(n.clone());
+                }
             }
         }
     }

@@ -20,6 +20,12 @@ pub fn invocation(kind: Kind, tokens: TokenStream) -> syn::Result<Invocation> {
                 syn::Error::new(e.span(), "expected `.` between the resource type and its name, as in `aws_vpc.main { ... }`")
             })?;
             let name = Ident::parse_any(input)?;
+            if input.is_empty() {
+                return Err(syn::Error::new(
+                    name.span(),
+                    format!("`{type_ident}.{name}` has no body\nhelp: write `{type_ident}.{name} {{ ... }}` with the resource's arguments"),
+                ));
+            }
             let index = if input.peek(syn::token::Bracket) {
                 let content;
                 bracketed!(content in input);
