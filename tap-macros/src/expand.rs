@@ -606,3 +606,57 @@ impl VisitMut for Expander<'_> {
         syn::visit_mut::visit_stmt_mut(self, stmt);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::Ordering;
+
+    fn stack_of(n: usize) -> TokenStream {
+        let resources = (0..n).map(|i| {
+            let name = format_ident!("log_{}", i);
+            let group = format!("/tap/{i}");
+            quote!(let #name = resource!(aws_cloudwatch_log_group.#name { name: #group, retention_in_days: 30, kms_key_id: key.arn });)
+        });
+        quote! {
+            impl Big {
+                fn define(&self, stack: &mut Stack) {
+                    let key = resource!(aws_kms_key.logs { enable_key_rotation: true });
+                    #(#resources)*
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn schema_is_parsed_once_per_process_however_many_invocations() {
+        for _ in 0..3 {
+            let out = stack(TokenStream::new(), stack_of(60)).to_string();
+            assert!(!out.contains("compile_error"), "{out}");
+        }
+        assert_eq!(schema::PARSE_COUNT.load(Ordering::Relaxed), 1);
+    }
+
+    #[test]
+    fn every_error_of_a_stack_is_reported() {
+        let item = quote! {
+            impl Bad {
+                fn define(&self, stack: &mut Stack) {
+                    let vpc = resource!(aws_vpc.main { cidr_blok: "10.0.0.0/16" });
+                    let _s = resource!(aws_subnet.a { vpc_id: vpc.idd });
+                    let _f = resource!(aws_lambda_function.f { function_name: "f", role: "r" });
+                }
+            }
+        };
+        let out = stack(TokenStream::new(), item).to_string();
+        assert!(out.contains("cidr_blok"), "{out}");
+        assert!(out.contains("has no attribute `idd`"), "{out}");
+        assert!(out.contains("TAP-LMB-001"), "{out}");
+    }
+
+    #[test]
+    fn snake_case_default_names() {
+        assert_eq!(to_snake("ServerlessApi"), "serverless_api");
+        assert_eq!(to_snake("S"), "s");
+    }
+}

@@ -7,7 +7,7 @@
 //! `tap_core` so synthesis runs the same ones. Internal: no semver
 //! promise for anything but the macros' surface.
 //!
-//! ```ignore
+//! ```
 //! use tap_core::prelude::*;
 //! use tap_macros::stack;
 //!
@@ -24,6 +24,10 @@
 //!         output!(vpc_id { value: vpc.id, description: "the VPC's id" });
 //!     }
 //! }
+//!
+//! let stack = Network { cidr: "10.0.0.0/16".into() }.build();
+//! let out = tap_core::synth::synthesize(&stack).unwrap();
+//! assert!(String::from_utf8_lossy(&out.files["cdk.tf.json"]).contains("${aws_vpc.main.id}"));
 //! ```
 
 mod check;

@@ -434,3 +434,69 @@ pub fn reference_as_expr(binding: &Ident, steps: &[RefStep]) -> syn::Result<Expr
     });
     syn::parse2(quote!(#binding #(#steps)*))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn value_of(tokens: proc_macro2::TokenStream) -> ValueExpr {
+        let inv = invocation(Kind::Resource, quote!(aws_vpc.main { x: #tokens })).unwrap();
+        match inv.body.entries.into_iter().next().unwrap() {
+            Entry::Attr { value, .. } => value,
+            Entry::Block { .. } => panic!("expected an attribute"),
+        }
+    }
+
+    #[test]
+    fn literals_lists_maps_and_negative_numbers() {
+        assert!(matches!(value_of(quote!("a")), ValueExpr::Str(_)));
+        assert!(matches!(value_of(quote!(-3)), ValueExpr::Int(ref l, neg) if neg || l.base10_digits().starts_with("-")));
+        assert!(matches!(value_of(quote!([1, "a", true])), ValueExpr::List(items, _) if items.len() == 3));
+        assert!(matches!(value_of(quote!({ Name: "x", "aws:SourceArn": y.arn })), ValueExpr::Map(e, _) if e[1].0.text == "aws:SourceArn"));
+        assert!(matches!(value_of(quote!(null)), ValueExpr::Null(_)));
+    }
+
+    #[test]
+    fn references_splats_calls_and_templates() {
+        assert!(matches!(value_of(quote!(vpc.id)), ValueExpr::Ref { steps, .. } if steps.len() == 1));
+        assert!(matches!(value_of(quote!(azs.names[i])), ValueExpr::Ref { steps, .. } if steps.len() == 2));
+        assert!(matches!(value_of(quote!(subnets[*].id)), ValueExpr::Splat { .. }));
+        assert!(matches!(value_of(quote!(tf::jsonencode({ a: 1 }))), ValueExpr::Call { args, .. } if args.len() == 1));
+        assert!(matches!(value_of(quote!(concat!("a", b.arn, "/*"))), ValueExpr::Concat(parts, _) if parts.len() == 3));
+    }
+
+    #[test]
+    fn other_expressions_are_rust() {
+        assert!(matches!(value_of(quote!(format!("x-{}", self.env))), ValueExpr::Rust(_)));
+        assert!(matches!(value_of(quote!(self.cfg.name.clone())), ValueExpr::Rust(_)));
+        assert!(matches!(value_of(quote!(1 + n)), ValueExpr::Rust(_)));
+        assert!(matches!(value_of(quote!(i as i64)), ValueExpr::Rust(_)));
+    }
+
+    #[test]
+    fn blocks_metas_and_indexed_names() {
+        let inv = invocation(
+            Kind::Resource,
+            quote!(aws_subnet.private[i] {
+                #[depends_on(a, b)]
+                #[suppress("TAP-EC2-002", reason = "a public subnet for the load balancer")]
+                vpc_id: v.id,
+                tags: { Name: "x" },
+                timeouts { create: "5m" }
+            }),
+        )
+        .unwrap();
+        assert_eq!(inv.static_name(), "private[*]");
+        assert_eq!(inv.body.metas.len(), 2);
+        assert_eq!(inv.body.entries.len(), 3);
+        assert!(matches!(inv.body.entries[2], Entry::Block { .. }));
+    }
+
+    #[test]
+    fn malformed_syntax_is_an_error() {
+        assert!(invocation(Kind::Resource, quote!(aws_vpc main {})).is_err());
+        assert!(invocation(Kind::Resource, quote!(aws_vpc.main { a "x" })).is_err());
+        assert!(invocation(Kind::Resource, quote!(aws_vpc.main { #[bogus] a: 1 })).is_err());
+    }
+}
