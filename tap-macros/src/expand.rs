@@ -516,6 +516,18 @@ impl Expander<'_> {
     }
 }
 
+/// The local name an expression copies a value from: `a` or `a.clone()`.
+fn handle_source(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Path(p) => p.path.get_ident().map(ToString::to_string),
+        Expr::MethodCall(call) if call.method == "clone" && call.args.is_empty() => match &*call.receiver {
+            Expr::Path(p) => p.path.get_ident().map(ToString::to_string),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// The handle bindings a body refers to (references, splats, `depends_on`).
 fn collect_value_bindings(v: &ValueExpr, scope: &Scope, out: &mut Vec<Ident>) {
     match v {
@@ -562,6 +574,8 @@ impl VisitMut for Expander<'_> {
                 }
             } else {
                 self.visit_expr_mut(&mut init.expr);
+                // `let b = a;` or `let b = a.clone();` copies a handle binding.
+                new_binding = handle_source(&init.expr).and_then(|src| self.scope.get(&src).cloned());
             }
         }
         let ident = match &local.pat {
@@ -583,6 +597,19 @@ impl VisitMut for Expander<'_> {
                 *expr = replacement;
             }
             return;
+        }
+        if let Expr::Assign(assign) = expr {
+            // `prev = handle;`: a variable that holds handles of different
+            // types over time is only known to be some handle.
+            if let (Expr::Path(left), Some(src)) = (&*assign.left, handle_source(&assign.right)) {
+                if let (Some(name), Some(new)) = (left.path.get_ident().map(ToString::to_string), self.scope.get(&src).cloned()) {
+                    let same = matches!((self.scope.get(&name), &new),
+                        (Some(Binding::Handle { type_name: a, .. }), Binding::Handle { type_name: b, .. }) if a == b);
+                    if !same && self.scope.get(&name).is_some() {
+                        self.scope.bind(name, Binding::OpaqueHandle);
+                    }
+                }
+            }
         }
         if let Expr::MethodCall(call) = expr {
             if call.method == "push" && call.args.len() == 1 {

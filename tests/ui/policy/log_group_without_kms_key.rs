@@ -1,0 +1,14 @@
+//! TAP-LOG-002: a log group without `kms_key_id`.
+use tap_core::prelude::*;
+use tap_macros::stack;
+
+struct S;
+
+#[stack]
+impl S {
+    fn define(&self, stack: &mut Stack) {
+        let _api = resource!(aws_cloudwatch_log_group.api { name: "/aws/lambda/api", retention_in_days: 30 });
+    }
+}
+
+fn main() {}

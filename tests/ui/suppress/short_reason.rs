@@ -1,0 +1,21 @@
+//! A suppression reason under ten characters is rejected.
+use tap_core::prelude::*;
+use tap_macros::stack;
+
+struct S;
+
+#[stack]
+impl S {
+    fn define(&self, stack: &mut Stack) {
+        let _api = resource!(aws_lambda_function.api {
+            #[suppress("TAP-LMB-001", reason = "ok")]
+            function_name: "api",
+            role: "arn:aws:iam::123456789012:role/api",
+            runtime: "python3.13",
+            handler: "app.handler",
+            filename: "api.zip",
+        });
+    }
+}
+
+fn main() {}
