@@ -7,6 +7,7 @@
 #   2. cargo test --workspace --locked   (all Rust tests, including trybuild UI tests)
 #   3. pytest for each Python suite that exists: tools, tap-stack/lambda/tests,
 #      tests/checkov (the checkov test synthesizes the real stack and scans it).
+#   4. the benchmark harness on a small size (that it runs, not how fast).
 #
 # Every step runs even if an earlier test step failed. The script exits
 # non-zero if any step failed.
@@ -86,6 +87,12 @@ for suite in "${PY_SUITES[@]}"; do
         section "Python: $suite (not present, skipped)"
     fi
 done
+
+# --------------------------------------------------------------- 4. benchmarks
+# Not pass/fail on speed: only that the harness still builds and runs on a
+# small size (scripts/bench.py measures for real; see BENCHMARKS.md).
+section "Benchmarks: harness smoke run (python3 scripts/bench.py --quick)"
+run_step "benchmark harness" "$VENV/bin/python" scripts/bench.py --quick
 
 # --------------------------------------------------------------- summary
 section "Summary"
