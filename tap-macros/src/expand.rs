@@ -661,7 +661,7 @@ mod tests {
             let out = stack(TokenStream::new(), stack_of(60)).to_string();
             assert!(!out.contains("compile_error"), "{out}");
         }
-        assert_eq!(schema::PARSE_COUNT.load(Ordering::Relaxed), 1);
+        assert_eq!(schema::EMBEDDED_PARSES.load(Ordering::Relaxed), 1);
     }
 
     #[test]

@@ -58,24 +58,25 @@ impl Schema {
 }
 
 static EMBEDDED_SCHEMA: LazyLock<Arc<Schema>> = LazyLock::new(|| {
+    EMBEDDED_PARSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let schema = parse(EMBEDDED, EMBEDDED_DESCRIPTION.into(), None).unwrap_or_else(|e| panic!("BUG: the embedded schema does not parse: {e}"));
     Arc::new(schema)
 });
 
 /// Parses a schema document once: text to JSON tree, tree to typed schema.
 fn parse(text: &str, description: String, tracked_path: Option<PathBuf>) -> Result<Schema, String> {
-    PARSE_COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let raw: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let document = <SchemaDocument as serde::Deserialize>::deserialize(&raw).map_err(|e| e.to_string())?;
     Ok(Schema { document, raw, description, tracked_path })
 }
 
 /// Override files parsed in this process, keyed by path, with their mtime.
-static OVERRIDES: LazyLock<Mutex<HashMap<PathBuf, (SystemTime, Arc<Schema>)>>> = LazyLock::new(Default::default);
+type OverrideCache = HashMap<PathBuf, (SystemTime, Arc<Schema>)>;
+static OVERRIDES: LazyLock<Mutex<OverrideCache>> = LazyLock::new(Default::default);
 
-/// How many times a schema document was parsed in this process (for the
+/// How many times the embedded schema was parsed in this process (for the
 /// test that proves the parse-once promise).
-pub static PARSE_COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+pub static EMBEDDED_PARSES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// The one environment variable tap reads at compile time.
 pub const SCHEMA_PATH_VAR: &str = "TAP_SCHEMA_PATH";
@@ -87,7 +88,12 @@ fn env_opt(name: &str) -> Option<String> {
 /// The schema in force: `TAP_SCHEMA_PATH` (relative to the crate's
 /// `CARGO_MANIFEST_DIR`) or the embedded one. Errors name the exact fix.
 pub fn load() -> Result<Arc<Schema>, String> {
-    let Some(rel) = env_opt(SCHEMA_PATH_VAR) else {
+    load_with(env_opt(SCHEMA_PATH_VAR), env_opt("CARGO_MANIFEST_DIR"))
+}
+
+/// [`load`] with the two environment values given.
+fn load_with(schema_path: Option<String>, manifest_dir: Option<String>) -> Result<Arc<Schema>, String> {
+    let Some(rel) = schema_path else {
         return Ok(EMBEDDED_SCHEMA.clone());
     };
     if Path::new(&rel).is_absolute() {
@@ -95,7 +101,7 @@ pub fn load() -> Result<Arc<Schema>, String> {
             "{SCHEMA_PATH_VAR} is the absolute path `{rel}`\nhelp: give a path relative to the crate directory (CARGO_MANIFEST_DIR), so the build does not depend on where the repository is checked out"
         ));
     }
-    let base = env_opt("CARGO_MANIFEST_DIR").ok_or("CARGO_MANIFEST_DIR is not set; build with cargo")?;
+    let base = manifest_dir.ok_or("CARGO_MANIFEST_DIR is not set; build with cargo")?;
     let path = Path::new(&base).join(&rel);
     let mtime = std::fs::metadata(&path)
         .and_then(|m| m.modified())
@@ -118,4 +124,38 @@ pub fn load() -> Result<Arc<Schema>, String> {
     let schema = Arc::new(schema);
     cache.insert(path, (mtime, schema.clone()));
     Ok(schema)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest_dir() -> Option<String> {
+        Some(env!("CARGO_MANIFEST_DIR").to_owned())
+    }
+
+    #[test]
+    fn another_providers_schema_is_used_and_cached() {
+        let schema = load_with(Some("tests/fixtures/random-provider.json".into()), manifest_dir()).unwrap();
+        assert!(schema.block(false, "random_pet").is_some());
+        assert!(schema.block(false, "aws_vpc").is_none());
+        assert!(schema.tracked_path.is_some(), "an override file is tracked by include_bytes! in the expansion");
+        let again = load_with(Some("tests/fixtures/random-provider.json".into()), manifest_dir()).unwrap();
+        assert!(Arc::ptr_eq(&schema, &again), "an unchanged override file is parsed once");
+    }
+
+    #[test]
+    fn absolute_and_missing_override_paths_name_the_fix() {
+        let err = load_with(Some("/etc/schema.json".into()), manifest_dir()).err().unwrap();
+        assert!(err.contains("absolute path") && err.contains("relative to the crate directory"), "{err}");
+        let err = load_with(Some("no/such.json".into()), manifest_dir()).err().unwrap();
+        assert!(err.contains("TAP_SCHEMA_PATH") && err.contains("tools/tap-schema.py extract"), "{err}");
+    }
+
+    #[test]
+    fn embedded_schema_is_the_default() {
+        let schema = load_with(None, manifest_dir()).unwrap();
+        assert!(schema.block(false, "aws_lambda_function").is_some());
+        assert!(schema.block(true, "aws_availability_zones").is_some());
+    }
 }

@@ -64,9 +64,21 @@ impl ItemsStack {
     }
 }
 
+/// A template of `parts`, nested templates flattened (one `"..."` string).
+fn template(parts: Vec<Value>) -> Value {
+    let mut flat = Vec::new();
+    for part in parts {
+        match part {
+            Value::Template(inner) => flat.extend(inner),
+            other => flat.push(other),
+        }
+    }
+    Value::template(flat)
+}
+
 /// `arn:<partition>:<service>:<region>:<account>:<rest>` as a template.
 fn arn(partition: &Handle, service: &str, region: &str, account: &Handle, rest: Value) -> Value {
-    Value::template(vec![
+    template(vec![
         Value::from("arn:"),
         partition.attr("partition"),
         Value::from(format!(":{service}:{region}:")),
@@ -79,7 +91,7 @@ fn arn(partition: &Handle, service: &str, region: &str, account: &Handle, rest: 
 /// A log group's ARN from its name, as CloudWatch Logs puts it in the
 /// `aws:logs:arn` encryption context.
 fn log_group_arn(partition: &Handle, region: &str, account: &Handle, name: Value) -> Value {
-    arn(partition, "logs", region, account, Value::template(vec![Value::from("log-group:"), name]))
+    arn(partition, "logs", region, account, template(vec![Value::from("log-group:"), name]))
 }
 
 /// One `metric_query` per table operation and their sum, for alarms on
@@ -207,7 +219,7 @@ impl ItemsStack {
                                     log_group_arn(&partition, region, &account, Value::from(self.function_log_group())),
                                     log_group_arn(&partition, region, &account, Value::from(self.flow_log_group())),
                                     log_group_arn(&partition, region, &account, Value::from(self.api_access_log_group())),
-                                    log_group_arn(&partition, region, &account, Value::template(vec![Value::from("API-Gateway-Execution-Logs_"), api.attr("id"), Value::from(format!("/{STAGE}"))])),
+                                    log_group_arn(&partition, region, &account, template(vec![Value::from("API-Gateway-Execution-Logs_"), api.attr("id"), Value::from(format!("/{STAGE}"))])),
                                     log_group_arn(&partition, region, &account, Value::from(self.waf_log_group())),
                                 ],
                             },
