@@ -12,8 +12,9 @@ Measures, on this machine, with the release build unless --quick:
            tap-stack after changing one attribute value; and the debug build
            time of a generated crate with 50, 200 and 800 resource! invocations
 
-Wall time is measured around the child process; peak memory is the child's
-own maximum resident set size (os.wait4), so each run is measured alone.
+Wall time is measured around the child process (posix_spawn, no shell);
+peak memory is the child's maximum resident set size as GNU time reports it
+(Debian package `time`), in separate runs so it adds nothing to the timings.
 
   python3 scripts/bench.py                 # synth + scale (a few minutes)
   python3 scripts/bench.py compile         # compile costs (about 10 minutes)
@@ -34,18 +35,48 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_measured(cmd, cwd=ROOT, env=None):
-    """Runs cmd once; returns (seconds, peak RSS in MiB, stdout)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    out = proc.stdout.read().decode()
-    err = proc.stderr.read().decode()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        sys.exit(f"benchmark command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{err}")
-    return elapsed, usage.ru_maxrss / 1024.0, out
+def run_measured(cmd, cwd=ROOT, env=None, memory=True):
+    """Runs cmd once; returns (seconds, peak RSS in MiB, stdout).
+
+    The peak RSS is measured by GNU time in a separate run: a process
+    started from Python carries Python's own peak into its maximum RSS
+    (Linux keeps the larger of the two across exec), while GNU time's
+    child starts from a process of a few hundred kilobytes.
+    """
+    elapsed, out = run_timed(cmd, cwd, env)
+    return elapsed, (peak_rss_mib(cmd, cwd, env) if memory else 0.0), out
+
+
+def peak_rss_mib(cmd, cwd=ROOT, env=None):
+    gnu_time = "/usr/bin/time"
+    if not os.path.exists(gnu_time):
+        sys.exit("peak memory needs GNU time: apt-get install time")
+    with tempfile.NamedTemporaryFile(mode="r") as report:
+        subprocess.run([gnu_time, "-f", "%M", "-o", report.name, *map(str, cmd)], cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
+        return int(report.read().split()[-1]) / 1024.0
+
+
+def run_timed(cmd, cwd=ROOT, env=None):
+    """Runs cmd once; returns (seconds, stdout)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        actions = [(os.POSIX_SPAWN_DUP2, out.fileno(), 1), (os.POSIX_SPAWN_DUP2, err.fileno(), 2)]
+        argv = [str(c) for c in cmd]
+        exe = shutil.which(argv[0]) or argv[0]
+        previous = os.getcwd()
+        os.chdir(cwd)
+        try:
+            start = time.perf_counter()
+            pid = os.posix_spawn(exe, argv, env if env is not None else os.environ, file_actions=actions)
+            _, status = os.waitpid(pid, 0)
+            elapsed = time.perf_counter() - start
+        finally:
+            os.chdir(previous)
+        code = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if code != 0:
+            sys.exit(f"benchmark command failed ({code}): {' '.join(argv)}\n{err.read().decode()}")
+        return elapsed, out.read().decode()
 
 
 def summary(values):
@@ -61,24 +92,24 @@ def bin_path(profile, name):
     return target / profile / name
 
 
-def bench_synth(profile, runs):
+def bench_synth(profile, runs, memory=True):
     exe = bin_path(profile, "tap-stack")
     times, mems = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(runs):
-            t, m, _ = run_measured([exe, "--out-dir", tmp])
+            t, m, _ = run_measured([exe, "--out-dir", tmp], memory=memory)
             times.append(t * 1000)
             mems.append(m)
     return {"wall_ms": summary(times), "peak_mib": summary(mems)}
 
 
-def bench_scale(profile, sizes, runs):
+def bench_scale(profile, sizes, runs, memory=True):
     exe = bin_path(profile, "tap-bench-scale")
     results = {}
     for size in sizes:
         times, mems, count = [], [], None
         for _ in range(runs):
-            t, m, out = run_measured([exe, str(size)])
+            t, m, out = run_measured([exe, str(size)], memory=memory)
             count = json.loads(out)["resources"]
             times.append(t * 1000)
             mems.append(m)
@@ -170,8 +201,8 @@ def main():
 
     if args.quick:
         cargo(["build", "--locked", "-p", "tap-stack", "-p", "tap-bench"])
-        results["synth"] = bench_synth("debug", 1)
-        results["scale"] = bench_scale("debug", [100], 1)
+        results["synth"] = bench_synth("debug", 1, memory=False)
+        results["scale"] = bench_scale("debug", [100], 1, memory=False)
         with tempfile.TemporaryDirectory() as tmp:
             crate = Path(tmp) / "gen"
             write_generated_crate(crate, 3)
