@@ -406,6 +406,7 @@ pub fn check_policy(
     checked: &[Checked],
     packs: &[String],
     stack_suppressions: &[(Suppression, Span)],
+    rejected_stack_suppressions: &[String],
 ) {
     let mut stack = Stack::new("compile_time_view");
     stack.packs = packs.to_vec();
@@ -425,7 +426,7 @@ pub fn check_policy(
     let report = Report::build(&stack, &graph);
 
     for row in &report.rows {
-        if row.level != Level::Error || row.state != RowState::NonCompliant {
+        if row.level != Level::Error || row.state != RowState::NonCompliant || rejected_stack_suppressions.iter().any(|id| id == row.rule_id) {
             continue;
         }
         let Some(&i) = index_of.get(&row.address) else { continue };

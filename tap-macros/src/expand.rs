@@ -92,11 +92,15 @@ pub fn stack(args: TokenStream, item: TokenStream) -> TokenStream {
 
     // Stack-level suppressions and packs.
     let mut stack_suppressions = Vec::new();
+    // Rejected suppressions (bad reason) still silence their findings, so the
+    // user sees one error for the suppression, not a second for the finding.
+    let mut rejected = Vec::new();
     for meta in &args.suppressions {
         if let Meta::Suppress { rule, reason, span } = meta {
             let mut checker = Checker { schema: &schema, diags: expander.diags };
-            if let Some(s) = checker.check_suppression(rule, reason.as_ref(), *span, None) {
-                stack_suppressions.push((s, rule.span()));
+            match checker.check_suppression(rule, reason.as_ref(), *span, None) {
+                Some(s) => stack_suppressions.push((s, rule.span())),
+                None => rejected.push(rule.value()),
             }
         }
     }
@@ -114,7 +118,7 @@ pub fn stack(args: TokenStream, item: TokenStream) -> TokenStream {
     }
     let checked = std::mem::take(&mut expander.checked);
     let facts = std::mem::take(&mut expander.facts);
-    check_policy(&mut diags, &checked, &packs, &stack_suppressions);
+    check_policy(&mut diags, &checked, &packs, &stack_suppressions, &rejected);
 
     if define_param.is_none() {
         diags.error(

@@ -116,7 +116,8 @@ fn parse_meta(attr: &syn::Attribute) -> syn::Result<Meta> {
             Ok(Meta::Lifecycle { prevent_destroy, create_before_destroy, ignore_changes })
         }
         "suppress" => {
-            let span = attr.span();
+            // `attr.span()` covers only `#` on stable; the name reads better.
+            let span = attr.path().span();
             attr.parse_args_with(|input: ParseStream| parse_suppress_args(input, span))
         }
         _ => Err(syn::Error::new(

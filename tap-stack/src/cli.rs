@@ -134,6 +134,14 @@ impl Default for Config {
     }
 }
 
+impl Config {
+    /// The IDs of the Availability Zones the stack uses: the first `zones` of the region.
+    pub fn zone_ids(&self) -> &'static [&'static str] {
+        let all = regions::zone_ids(&self.region).expect("BUG: the region of a checked configuration is known");
+        &all[..self.zones.min(all.len())]
+    }
+}
+
 /// An IPv4 network such as `10.0.0.0/16`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cidr {

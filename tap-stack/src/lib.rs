@@ -59,10 +59,11 @@ pub fn summary(config: &Config, dir: &Path, stack: &Stack, synthesized: &Synthes
     };
     let _ = writeln!(
         out,
-        "environment `{}` in {}: {} Availability Zones, {nat}, VPC {}{}",
+        "environment `{}` in {}: {} Availability Zones ({}), {nat}, VPC {}{}",
         config.environment,
         config.region,
         config.zones,
+        config.zone_ids().join(", "),
         config.vpc_cidr,
         if config.throwaway { ", THROWAWAY (deletion protection off)" } else { "" }
     );

@@ -17,6 +17,7 @@ pub static PACKS: &[Pack] = &[
         rules: &[
             ("TAP-APG-001", None),
             ("TAP-APG-002", None),
+            ("TAP-APG-003", None),
             ("TAP-DDB-001", None),
             ("TAP-DDB-002", None),
             ("TAP-EC2-001", None),
@@ -43,6 +44,7 @@ pub static PACKS: &[Pack] = &[
         rules: &[
             ("TAP-APG-001", None),
             ("TAP-APG-002", None),
+            ("TAP-APG-003", None),
             ("TAP-DDB-001", None),
             ("TAP-DDB-002", None),
             ("TAP-IAM-001", None),

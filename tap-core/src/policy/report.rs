@@ -50,7 +50,8 @@ impl Report {
     pub fn build(stack: &Stack, graph: &Graph) -> Report {
         let evaluations = evaluate_rules(stack, graph);
         let mut report = Report { evaluated: evaluations.len(), ..Report::default() };
-        let mut used: Vec<(Option<&str>, &str)> = Vec::new();
+        // (resource address, or None for the stack; rule ID) of every suppression that matched.
+        let mut used: Vec<(Option<String>, &str)> = Vec::new();
 
         for eval in &evaluations {
             let (findings, state) = match &eval.outcome {
@@ -73,7 +74,7 @@ impl Report {
                 }
                 let state = match suppression {
                     Some((scope, s)) => {
-                        used.push((scope.map(|_| eval.resource.address.name.as_str()), eval.rule.id));
+                        used.push((scope.map(str::to_owned), eval.rule.id));
                         RowState::Suppressed { reason: s.reason.clone() }
                     }
                     None => state.clone(),
@@ -107,7 +108,8 @@ impl Report {
         };
         for r in &stack.resources {
             for s in &r.suppressions {
-                let matched = used.iter().any(|(n, id)| *n == Some(r.address.name.as_str()) && *id == s.rule_id);
+                let address = r.address.to_string();
+                let matched = used.iter().any(|(a, id)| a.as_deref() == Some(address.as_str()) && *id == s.rule_id);
                 check(r.address.to_string(), s, matched);
             }
         }

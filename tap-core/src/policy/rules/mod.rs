@@ -22,6 +22,7 @@ use super::Rule;
 pub static ALL: &[&Rule] = &[
     &apigateway::stage_tracing::RULE,
     &apigateway::stage_access_logs::RULE,
+    &apigateway::method_authorization::RULE,
     &dynamodb::encryption::RULE,
     &dynamodb::point_in_time_recovery::RULE,
     &ec2::open_ingress::RULE,

@@ -176,7 +176,7 @@ impl Walk<'_, '_> {
         }
         match not_actions {
             Ok(list) if list.is_empty() => {}
-            Ok(_) => wildcards.push("NotAction with Allow grants everything else".to_owned()),
+            Ok(_) => wildcards.push("uses `NotAction` with `Allow`, which grants every other action".to_owned()),
             Err(()) => undecided = true,
         }
         match allow {
@@ -276,7 +276,7 @@ mod tests {
     fn non_compliant_with_not_action() {
         let p = encoded(vec![statement(Some("Allow"), "NotAction", Value::from("iam:*"))]);
         let Outcome::NonCompliant(f) = eval(&RULE, vec![role_policy(p)]) else { panic!("expected a finding") };
-        assert!(f[0].detail.as_deref().unwrap().contains("NotAction with Allow grants everything else"));
+        assert!(f[0].detail.as_deref().unwrap().contains("uses `NotAction` with `Allow`, which grants every other action"));
     }
 
     #[test]
