@@ -16,67 +16,67 @@ use crate::regions;
 /// Synthesize the items service (VPC, Lambda, REST API, DynamoDB) as Terraform JSON.
 ///
 /// With no arguments it writes the default development environment to
-/// `cdktf.out/stacks/tap-items/`, without AWS credentials or network access.
+/// `cdktf.out/stacks/tap-items-dev/`, without AWS credentials or network access.
 /// Every flag can also be set through the environment variable shown.
 #[derive(Debug, Parser)]
 #[command(name = "tap-stack", version, max_term_width = 100)]
 pub struct Cli {
     /// Environment name, appended to every AWS name so that several environments can share one
     /// account. 1 to 20 lowercase letters, digits and hyphens, starting with a letter.
-    #[arg(long = "env", env = "TAP_ENV", value_name = "NAME", default_value = "dev")]
+    #[arg(long = "env", env = "TAP_ENV", hide_env_values = true, value_name = "NAME", default_value = "dev")]
     pub environment: String,
 
     /// AWS region to deploy to.
-    #[arg(long, env = "TAP_REGION", value_name = "REGION", default_value = "us-west-2")]
+    #[arg(long, env = "TAP_REGION", hide_env_values = true, value_name = "REGION", default_value = "us-west-2")]
     pub region: String,
 
     /// Number of Availability Zones to spread subnets, NAT gateways and the function over:
     /// at least 2, at most what the region has.
-    #[arg(long = "azs", env = "TAP_AZS", value_name = "N", default_value = "2")]
+    #[arg(long = "azs", env = "TAP_AZS", hide_env_values = true, value_name = "N", default_value = "2")]
     pub zones: String,
 
     /// IPv4 range of the VPC: a private (RFC 1918) network from /16 to /24. Each zone gets a
     /// public and a private subnet of 1/16 of it.
-    #[arg(long = "vpc-cidr", env = "TAP_VPC_CIDR", value_name = "CIDR", default_value = "10.0.0.0/16")]
+    #[arg(long = "vpc-cidr", env = "TAP_VPC_CIDR", hide_env_values = true, value_name = "CIDR", default_value = "10.0.0.0/16")]
     pub vpc_cidr: String,
 
     /// Use one NAT gateway for all zones instead of one per zone: cheaper, for development
     /// environments, but private subnets lose internet access when that zone fails.
-    #[arg(long = "single-nat", env = "TAP_SINGLE_NAT")]
+    #[arg(long = "single-nat", env = "TAP_SINGLE_NAT", hide_env_values = true)]
     pub single_nat: bool,
 
     /// S3 bucket of the Terraform state (create it first: see tap-stack/README.md).
-    #[arg(long = "state-bucket", env = "TAP_STATE_BUCKET", value_name = "BUCKET", default_value = "tap-terraform-state")]
+    #[arg(long = "state-bucket", env = "TAP_STATE_BUCKET", hide_env_values = true, value_name = "BUCKET", default_value = "tap-terraform-state")]
     pub state_bucket: String,
 
     /// Object key of this environment's state in the bucket [default: tap/<env>/terraform.tfstate].
-    #[arg(long = "state-key", env = "TAP_STATE_KEY", value_name = "KEY")]
+    #[arg(long = "state-key", env = "TAP_STATE_KEY", hide_env_values = true, value_name = "KEY")]
     pub state_key: Option<String>,
 
     /// DynamoDB table that locks the state while Terraform runs.
-    #[arg(long = "lock-table", env = "TAP_LOCK_TABLE", value_name = "TABLE", default_value = "tap-terraform-locks")]
+    #[arg(long = "lock-table", env = "TAP_LOCK_TABLE", hide_env_values = true, value_name = "TABLE", default_value = "tap-terraform-locks")]
     pub lock_table: String,
 
     /// Region of the state bucket and lock table [default: the --region].
-    #[arg(long = "state-region", env = "TAP_STATE_REGION", value_name = "REGION")]
+    #[arg(long = "state-region", env = "TAP_STATE_REGION", hide_env_values = true, value_name = "REGION")]
     pub state_region: Option<String>,
 
     /// E-mail address subscribed to the alarm topic (AWS sends a confirmation message first).
-    #[arg(long = "alarm-email", env = "TAP_ALARM_EMAIL", value_name = "ADDRESS")]
+    #[arg(long = "alarm-email", env = "TAP_ALARM_EMAIL", hide_env_values = true, value_name = "ADDRESS")]
     pub alarm_email: Option<String>,
 
-    /// Directory to write into; the stack goes to <DIR>/stacks/tap-items/.
-    #[arg(long = "out-dir", env = "TAP_OUT_DIR", value_name = "DIR", default_value = "cdktf.out")]
+    /// Directory to write into; the stack goes to <DIR>/stacks/tap-items-<env>/, replaced as a whole.
+    #[arg(long = "out-dir", env = "TAP_OUT_DIR", hide_env_values = true, value_name = "DIR", default_value = "cdktf.out")]
     pub out_dir: PathBuf,
 
     /// DEMO ONLY: let anyone on the internet call the API, without IAM (SigV4) authentication.
     /// The policy report records the exception and the run prints a warning.
-    #[arg(long = "demo-open-api", env = "TAP_DEMO_OPEN_API")]
+    #[arg(long = "demo-open-api", env = "TAP_DEMO_OPEN_API", hide_env_values = true)]
     pub demo_open_api: bool,
 
     /// Throwaway environment: turn deletion protection off (the table can be destroyed, the KMS
     /// key is deleted after 7 days instead of 30).
-    #[arg(long, env = "TAP_THROWAWAY")]
+    #[arg(long, env = "TAP_THROWAWAY", hide_env_values = true)]
     pub throwaway: bool,
 }
 

@@ -106,10 +106,15 @@ pub fn summary(config: &Config, dir: &Path, stack: &Stack, synthesized: &Synthes
     for row in report.rows.iter().filter(|r| !matches!(r.state, RowState::Suppressed { .. })) {
         let _ = writeln!(out, "  [{}] {} {}: {}", row.rule_id, row.level.as_str(), row.address, row.message);
     }
+    // One line per rule and reason, however many resources it covers.
+    let mut grouped: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
     for row in suppressed {
         if let RowState::Suppressed { reason } = &row.state {
-            let _ = writeln!(out, "  suppressed [{}] {}: {reason}", row.rule_id, row.address);
+            grouped.entry((row.rule_id, reason.as_str())).or_default().push(row.address.as_str());
         }
+    }
+    for ((rule, reason), addresses) in grouped {
+        let _ = writeln!(out, "  suppressed [{rule}] on {}: {reason}", addresses.join(", "));
     }
     let _ = writeln!(out, "\nnext: cd {} && terraform init && terraform apply", dir.display());
     if config.open_api {

@@ -6,7 +6,7 @@
 
 use std::process::ExitCode;
 
-use clap::error::ErrorKind;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::Parser;
 use tap_stack::Cli;
 
@@ -18,10 +18,15 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            // clap explains over several lines; keep the first, which names the flag.
+            // clap explains over several lines; keep the first, which names
+            // the flag, and add the accepted values when clap knows them.
             let text = e.render().to_string();
             let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("error: bad arguments");
-            eprintln!("{first} (see --help)");
+            let accepted = match e.get(ContextKind::ValidValue) {
+                Some(ContextValue::Strings(values)) if !values.is_empty() => format!("; accepted: {}", values.join(", ")),
+                _ => String::new(),
+            };
+            eprintln!("{first}{accepted} (see --help)");
             return ExitCode::from(2);
         }
     };

@@ -94,41 +94,42 @@ fn log_group_arn(partition: &Handle, region: &str, account: &Handle, name: Value
     arn(partition, "logs", region, account, template(vec![Value::from("log-group:"), name]))
 }
 
+/// A nested block instance built in Rust.
+fn block<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    Value::Block(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
 /// One `metric_query` per table operation and their sum, for alarms on
 /// DynamoDB metrics that CloudWatch only publishes per operation.
+/// (`FILL` counts an operation without data points as 0.)
 fn table_operations_sum(metric: &str, table: &Handle) -> Value {
     let mut queries: Vec<Value> = TABLE_OPERATIONS
         .iter()
         .enumerate()
         .map(|(i, operation)| {
-            let metric = Value::map([
-                ("namespace", Value::from("AWS/DynamoDB")),
-                ("metric_name", Value::from(metric)),
-                ("period", Value::from(300)),
-                ("stat", Value::from("Sum")),
-                ("dimensions", Value::map([("TableName", table.attr("name")), ("Operation", Value::from(*operation))])),
-            ]);
-            let Value::Map(metric) = metric else { unreachable!() };
-            Value::Block(
-                [
-                    ("id".to_owned(), Value::from(format!("m{i}"))),
-                    ("return_data".to_owned(), Value::from(false)),
-                    ("metric".to_owned(), Value::Block(metric)),
-                ]
-                .into(),
-            )
+            block([
+                ("id", Value::from(format!("m{i}"))),
+                ("return_data", Value::from(false)),
+                (
+                    "metric",
+                    block([
+                        ("namespace", Value::from("AWS/DynamoDB")),
+                        ("metric_name", Value::from(metric)),
+                        ("period", Value::from(300)),
+                        ("stat", Value::from("Sum")),
+                        ("dimensions", Value::map([("TableName", table.attr("name")), ("Operation", Value::from(*operation))])),
+                    ]),
+                ),
+            ])
         })
         .collect();
     let terms: Vec<String> = (0..TABLE_OPERATIONS.len()).map(|i| format!("FILL(m{i}, 0)")).collect();
-    queries.push(Value::Block(
-        [
-            ("id".to_owned(), Value::from("total")),
-            ("expression".to_owned(), Value::from(format!("SUM([{}])", terms.join(", ")))),
-            ("label".to_owned(), Value::from(format!("{metric} (all operations)"))),
-            ("return_data".to_owned(), Value::from(true)),
-        ]
-        .into(),
-    ));
+    queries.push(block([
+        ("id", Value::from("total")),
+        ("expression", Value::from(format!("SUM([{}])", terms.join(", ")))),
+        ("label", Value::from(format!("{metric} (all operations)"))),
+        ("return_data", Value::from(true)),
+    ]));
     Value::List(queries)
 }
 

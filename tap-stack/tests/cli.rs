@@ -1,0 +1,209 @@
+//! The `tap-stack` command: defaults, flags and environment variables,
+//! exit codes, one-line errors, and that a rejected run writes nothing.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// The command with no `TAP_*` variable from the caller's environment.
+fn command(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tap-stack"));
+    cmd.current_dir(dir);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("TAP_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
+}
+
+fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = command(dir);
+    cmd.args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// Every file under `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.insert(path.strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn no_arguments_writes_the_default_development_stack_to_cdktf_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(tmp.path(), &[], &[]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    let stack = tmp.path().join("cdktf.out/stacks/tap-items-dev");
+    for file in ["cdk.tf.json", "versions.tf.json", "policy-report.json", "assets/items.zip"] {
+        assert!(stack.join(file).is_file(), "{file} missing");
+    }
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("wrote cdktf.out/stacks/tap-items-dev"), "{stdout}");
+    assert!(stdout.contains("us-west-2") && stdout.contains("2 Availability Zones"), "{stdout}");
+    assert!(stdout.contains("aws_lambda_function") && stdout.contains("0 failures"), "{stdout}");
+    assert!(stdout.lines().count() <= 45, "the summary is longer than a screen:\n{stdout}");
+    assert!(!stdout.contains("WARNING"));
+    // A second run writes the same bytes, zip included.
+    let before = snapshot(&tmp.path().join("cdktf.out"));
+    let again = run(tmp.path(), &[], &[]);
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(snapshot(&tmp.path().join("cdktf.out")), before);
+}
+
+/// A rejected run: arguments, environment, and the flag the message must name.
+type BadCase = (&'static [&'static str], &'static [(&'static str, &'static str)], &'static str);
+
+const BAD: &[BadCase] = &[
+    (&["--region", "us-west-9"], &[], "--region"),
+    (&[], &[("TAP_REGION", "mars-north-1")], "--region"),
+    (&["--azs", "1"], &[], "--azs"),
+    (&["--azs", "5"], &[], "--azs"),
+    (&["--region", "us-west-1", "--azs", "3"], &[], "--azs"),
+    (&["--azs", "two"], &[], "--azs"),
+    (&["--vpc-cidr", "10.0.0/16"], &[], "--vpc-cidr"),
+    (&["--vpc-cidr", "10.0.0.0/33"], &[], "--vpc-cidr"),
+    (&["--vpc-cidr", "10.0.0.1/16"], &[], "--vpc-cidr"),
+    (&["--vpc-cidr", "8.8.0.0/16"], &[], "--vpc-cidr"),
+    (&["--env", "Dev_1"], &[], "--env"),
+    (&["--env", "dev env"], &[], "--env"),
+    (&[], &[("TAP_ENV", "prod!")], "--env"),
+    (&["--alarm-email", "not-an-address"], &[], "--alarm-email"),
+    (&["--alarm-email", "oncall@example"], &[], "--alarm-email"),
+    (&["--state-bucket", "Bad_Bucket"], &[], "--state-bucket"),
+    (&["--state-region", "moon-1"], &[], "--state-region"),
+];
+
+#[test]
+fn every_bad_value_exits_2_with_one_line_naming_the_flag_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    // An earlier, good run: its output must survive every bad one untouched.
+    let first = run(tmp.path(), &["--out-dir", "out"], &[]);
+    assert_eq!(first.status.code(), Some(0));
+    let before = snapshot(&tmp.path().join("out"));
+    assert!(before.len() >= 4);
+
+    for (args, env, flag) in BAD {
+        let mut all = vec!["--out-dir", "out"];
+        all.extend_from_slice(args);
+        let out = run(tmp.path(), &all, env);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?} {env:?}: exit code; stderr: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?} {env:?}: not one line:\n{stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+        assert!(stderr.contains(flag), "{args:?} {env:?}: `{flag}` not named in: {stderr}");
+        assert!(stderr.contains("accepted"), "{args:?}: does not say what is accepted: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}: printed {}", text(&out.stdout));
+        assert_eq!(snapshot(&tmp.path().join("out")), before, "{args:?} {env:?} changed the earlier output");
+    }
+    // Nothing else appeared either (no default cdktf.out, no staging directory).
+    let entries: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(entries, vec![std::ffi::OsString::from("out")]);
+}
+
+#[test]
+fn an_unknown_flag_exits_2_with_one_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(tmp.path(), &["--regoin", "us-west-2"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("--regoin"), "{stderr}");
+    assert!(!tmp.path().join("cdktf.out").exists());
+}
+
+#[test]
+fn help_explains_every_flag_and_its_environment_variable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(tmp.path(), &["--help"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = text(&out.stdout);
+    for (flag, env) in [
+        ("--env", "TAP_ENV"),
+        ("--region", "TAP_REGION"),
+        ("--azs", "TAP_AZS"),
+        ("--vpc-cidr", "TAP_VPC_CIDR"),
+        ("--single-nat", "TAP_SINGLE_NAT"),
+        ("--state-bucket", "TAP_STATE_BUCKET"),
+        ("--state-key", "TAP_STATE_KEY"),
+        ("--lock-table", "TAP_LOCK_TABLE"),
+        ("--state-region", "TAP_STATE_REGION"),
+        ("--alarm-email", "TAP_ALARM_EMAIL"),
+        ("--out-dir", "TAP_OUT_DIR"),
+        ("--demo-open-api", "TAP_DEMO_OPEN_API"),
+        ("--throwaway", "TAP_THROWAWAY"),
+    ] {
+        assert!(help.contains(flag), "--help does not mention {flag}");
+        assert!(help.contains(env), "--help does not mention {env}");
+    }
+    assert!(!tmp.path().join("cdktf.out").exists());
+}
+
+fn resources<'a>(doc: &'a serde_json::Value, type_name: &str) -> Vec<&'a serde_json::Value> {
+    doc["resource"].get(type_name).and_then(|m| m.as_object()).map(|m| m.values().collect()).unwrap_or_default()
+}
+
+#[test]
+fn flags_and_environment_variables_configure_the_stack() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(
+        tmp.path(),
+        &["--single-nat", "--azs", "3", "--alarm-email", "oncall@example.com", "--throwaway", "--out-dir", "flags"],
+        &[("TAP_ENV", "qa"), ("TAP_REGION", "eu-west-1"), ("TAP_VPC_CIDR", "172.16.0.0/20")],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(tmp.path().join("flags/stacks/tap-items-qa/cdk.tf.json")).unwrap()).unwrap();
+    assert_eq!(resources(&doc, "aws_nat_gateway").len(), 1);
+    assert_eq!(resources(&doc, "aws_subnet").len(), 6);
+    assert_eq!(resources(&doc, "aws_vpc")[0]["cidr_block"], "172.16.0.0/20");
+    assert_eq!(doc["provider"]["aws"][0]["region"], "eu-west-1");
+    assert_eq!(doc["terraform"]["backend"]["s3"]["key"], "tap/qa/terraform.tfstate");
+    assert_eq!(doc["terraform"]["backend"]["s3"]["region"], "eu-west-1");
+    assert_eq!(resources(&doc, "aws_sns_topic_subscription")[0]["endpoint"], "oncall@example.com");
+    assert_eq!(resources(&doc, "aws_dynamodb_table")[0]["deletion_protection_enabled"], false);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("ONE NAT gateway") && stdout.contains("THROWAWAY"), "{stdout}");
+}
+
+#[test]
+fn single_nat_routes_all_private_route_tables_through_one_gateway() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(tmp.path(), &["--single-nat", "--azs", "4", "--out-dir", "o"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(tmp.path().join("o/stacks/tap-items-dev/cdk.tf.json")).unwrap()).unwrap();
+    let nats = doc["resource"]["aws_nat_gateway"].as_object().unwrap();
+    assert_eq!(nats.len(), 1);
+    let nat = format!("${{aws_nat_gateway.{}.id}}", nats.keys().next().unwrap());
+    let nat_routes: Vec<_> = resources(&doc, "aws_route").into_iter().filter(|r| r.get("nat_gateway_id").is_some()).collect();
+    assert_eq!(nat_routes.len(), 4);
+    assert!(nat_routes.iter().all(|r| r["nat_gateway_id"] == nat.as_str()));
+}
+
+#[test]
+fn the_demo_flag_warns_loudly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(tmp.path(), &["--demo-open-api"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("WARNING: --demo-open-api"), "{stdout}");
+    assert!(stdout.contains("suppressed [TAP-APG-003]"), "{stdout}");
+    assert!(stdout.trim_end().ends_with("never for real data."), "{stdout}");
+}
