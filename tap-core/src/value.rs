@@ -46,6 +46,12 @@ pub struct Call {
 }
 
 impl Value {
+    /// Any value that converts into a [`Value`]: what `#[stack]` wraps
+    /// around Rust expressions in a resource body.
+    pub fn of(value: impl Into<Value>) -> Value {
+        value.into()
+    }
+
     /// `path.module`: the directory of the synthesized configuration.
     pub fn path_module() -> Value {
         Value::Raw("path.module")

@@ -356,7 +356,20 @@ impl Checker<'_> {
     }
 
     fn reference(&mut self, binding: &syn::Ident, steps: &[RefStep], span: Span, scope: &Scope) -> Value {
+        let indexes_collection = matches!(steps.first(), Some(RefStep::Index(_)));
         match scope.get(&binding.to_string()) {
+            Some(Binding::Collection { kind, type_name, static_name, type_known }) if indexes_collection => {
+                // `nats[i].id`: every element has the collection's type.
+                let binding = Binding::Handle { kind: *kind, type_name: type_name.clone(), static_name: static_name.clone(), type_known: *type_known };
+                let mut one = Scope::default();
+                one.bind("element".into(), binding);
+                let element = syn::Ident::new("element", span);
+                self.reference(&element, &steps[1..], span, &one)
+            }
+            Some(Binding::Handle { .. } | Binding::OpaqueHandle) if indexes_collection => {
+                self.diags.error(span, message(&format!("`{binding}` is one resource handle, not a collection"), Some(&format!("write `{binding}.attribute`")), None));
+                Value::Unknown
+            }
             Some(Binding::Handle { kind, type_name, static_name, type_known, .. }) => {
                 let address = Arc::new(static_address(*kind, type_name, static_name));
                 let path = steps

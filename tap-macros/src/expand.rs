@@ -451,31 +451,47 @@ impl Expander<'_> {
                 ))))
             }
             ValueExpr::Ref { binding, steps, span } => match self.scope.get(&binding.to_string()) {
+                Some(Binding::Collection { .. }) => {
+                    let (Some(RefStep::Index(index)), Some(RefStep::Attr(first))) = (steps.first(), steps.get(1)) else {
+                        unreachable!("BUG: a collection reference was checked to be `handles[i].attr`")
+                    };
+                    let first = first.to_string().trim_start_matches("r#").to_owned();
+                    let rest = self.step_tokens(&steps[2..]);
+                    quote_spanned!(*span=> #value::Ref(#binding[#index].reference(#first) #(#rest)*))
+                }
                 Some(Binding::Handle { .. } | Binding::OpaqueHandle) => {
                     let mut steps_iter = steps.iter();
                     let first = match steps_iter.next() {
                         Some(RefStep::Attr(a)) => a.to_string().trim_start_matches("r#").to_owned(),
                         _ => unreachable!("BUG: a parsed reference starts with an attribute"),
                     };
-                    let rest = steps_iter.map(|s| match s {
-                        RefStep::Attr(a) => {
-                            let a = a.to_string();
-                            quote!(.attr(#a))
-                        }
-                        RefStep::Index(e) => quote_spanned!(e.span()=> .index(::core::convert::TryFrom::try_from(#e).expect("list index out of range"))),
-                        RefStep::Key(k) => quote!(.key(#k)),
-                    });
+                    let rest = self.step_tokens(steps_iter.as_slice());
                     quote_spanned!(*span=> #value::Ref(#binding.reference(#first) #(#rest)*))
                 }
                 _ => {
                     let expr = parse::reference_as_expr(binding, steps).expect("BUG: reference tokens re-parse as an expression");
-                    quote_spanned!(*span=> ::tap_core::value::Value::from(#expr))
+                    quote_spanned!(*span=> ::tap_core::value::Value::of(#expr))
                 }
             },
             // Spanned on the user's expression, so a type that cannot become
             // a value is reported there and not on the attribute.
-            ValueExpr::Rust(expr) => quote_spanned!(expr.span()=> ::tap_core::value::Value::from(#expr)),
+            ValueExpr::Rust(expr) => quote_spanned!(expr.span()=> ::tap_core::value::Value::of(#expr)),
         }
+    }
+
+    /// `.attr("x")`, `.index(i)`, `.key("k")` for the steps after a reference's first attribute.
+    fn step_tokens(&self, steps: &[RefStep]) -> Vec<TokenStream> {
+        steps
+            .iter()
+            .map(|s| match s {
+                RefStep::Attr(a) => {
+                    let a = a.to_string();
+                    quote!(.attr(#a))
+                }
+                RefStep::Index(e) => quote_spanned!(e.span()=> .index(::core::convert::TryFrom::try_from(#e).expect("list index out of range"))),
+                RefStep::Key(k) => quote!(.key(#k)),
+            })
+            .collect()
     }
 
     fn expand_output(&mut self, tokens: TokenStream, stack_ident: &Ident) -> Expr {

@@ -98,7 +98,8 @@ pub enum ValueExpr {
     Null(Span),
     List(Vec<ValueExpr>, Span),
     Map(Vec<(MapKey, ValueExpr)>, Span),
-    /// `binding.attr[0]...`: a reference to a declared resource.
+    /// `binding.attr[0]...`: a reference to a declared resource, or
+    /// `bindings[i].attr...`: to one handle of a collection.
     Ref { binding: Ident, steps: Vec<RefStep>, span: Span },
     /// `bindings[*].attr`: one reference per handle in a collection.
     Splat { binding: Ident, attr: Ident, span: Span },

@@ -340,7 +340,9 @@ fn try_reference(input: ParseStream) -> syn::Result<Option<ValueExpr>> {
             break;
         }
     }
-    if steps.is_empty() || !matches!(steps.first(), Some(RefStep::Attr(_))) || !at_value_end(&fork) {
+    // `handle.attr...`, or `handles[i].attr...` (one handle of a collection).
+    let shape_ok = matches!((steps.first(), steps.get(1)), (Some(RefStep::Attr(_)), _) | (Some(RefStep::Index(_)), Some(RefStep::Attr(_))));
+    if !shape_ok || !at_value_end(&fork) {
         return Ok(None);
     }
     let span = start.join(end).unwrap_or(start);
@@ -463,6 +465,7 @@ mod tests {
         assert!(matches!(value_of(quote!(vpc.id)), ValueExpr::Ref { steps, .. } if steps.len() == 1));
         assert!(matches!(value_of(quote!(azs.names[i])), ValueExpr::Ref { steps, .. } if steps.len() == 2));
         assert!(matches!(value_of(quote!(subnets[*].id)), ValueExpr::Splat { .. }));
+        assert!(matches!(value_of(quote!(nats[k].id)), ValueExpr::Ref { steps, .. } if matches!(steps[0], RefStep::Index(_))));
         assert!(matches!(value_of(quote!(tf::jsonencode({ a: 1 }))), ValueExpr::Call { args, .. } if args.len() == 1));
         assert!(matches!(value_of(quote!(concat!("a", b.arn, "/*"))), ValueExpr::Concat(parts, _) if parts.len() == 3));
     }

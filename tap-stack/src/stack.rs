@@ -317,9 +317,9 @@ impl ItemsStack {
                 nat_gateways.push(nat);
             }
             // The NAT of this zone, or the only one.
-            let zone_nat = match cfg.nat {
-                NatLayout::PerZone => &nat_gateways[i],
-                NatLayout::Single => &nat_gateways[0],
+            let nat_index = match cfg.nat {
+                NatLayout::PerZone => i,
+                NatLayout::Single => 0,
             };
 
             let private = resource!(aws_subnet.private[i] {
@@ -336,7 +336,7 @@ impl ItemsStack {
             resource!(aws_route.private_nat[i] {
                 route_table_id: private_routes.id,
                 destination_cidr_block: "0.0.0.0/0",
-                nat_gateway_id: zone_nat.attr("id"),
+                nat_gateway_id: nat_gateways[nat_index].id,
             });
             resource!(aws_route_table_association.private[i] {
                 subnet_id: private.id,

@@ -395,8 +395,8 @@ fn check_accepted(ctx: &mut Ctx, path: &AttrPath, lit: Literal) {
                 Some(help),
             );
         }
-        (Accepted::Ints(values), Literal::Int(i)) => {
-            if !values.contains(&i) {
+        (Accepted::Ints(values), Literal::Int(i)) if !values.contains(&i) => {
+            {
                 let list: Vec<String> = values.iter().map(|v| v.to_string()).collect();
                 ctx.push(
                     path.clone(),
@@ -407,8 +407,8 @@ fn check_accepted(ctx: &mut Ctx, path: &AttrPath, lit: Literal) {
                 );
             }
         }
-        (Accepted::IntRange(lo, hi), Literal::Int(i)) => {
-            if i < lo || i > hi {
+        (Accepted::IntRange(lo, hi), Literal::Int(i)) if i < lo || i > hi => {
+            {
                 ctx.push(
                     path.clone(),
                     IssueTarget::Value,
