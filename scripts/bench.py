@@ -191,12 +191,15 @@ def write_generated_crate(crate, n):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", nargs="*", choices=["synth", "scale", "compile"], default=None)
+    parser.add_argument("what", nargs="*", help="synth, scale and/or compile (default: synth scale)")
     parser.add_argument("--quick", action="store_true", help="debug build, small sizes, one run: checks the harness, makes no timing claims")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--json", type=Path, help="write the figures to this file too")
     args = parser.parse_args()
     what = args.what or ["synth", "scale"]
+    unknown = [w for w in what if w not in ("synth", "scale", "compile")]
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(unknown)}; accepted: synth, scale, compile")
     results = {"machine": {"cpus": os.cpu_count(), "platform": sys.platform}}
 
     if args.quick:
