@@ -72,7 +72,7 @@ pub struct Resource {
     pub body: BTreeMap<String, Value>,
     pub depends_on: Vec<Arc<Address>>,
     pub lifecycle: Option<Lifecycle>,
-    /// `provider = aws.<alias>`.
+    /// `provider = <provider>.<alias>`, the provider taken from the type's prefix.
     pub provider_alias: Option<String>,
     pub suppressions: Vec<Suppression>,
     pub origin: Origin,

@@ -227,7 +227,9 @@ fn resource_body(r: &Resource, report: &Report) -> J {
         body.insert("lifecycle".into(), J::Object(l));
     }
     if let Some(alias) = &r.provider_alias {
-        body.insert("provider".into(), J::String(format!("aws.{alias}")));
+        // The provider's local name is the type's prefix: `aws` for `aws_vpc`.
+        let provider = r.type_name().split('_').next().unwrap_or_default();
+        body.insert("provider".into(), J::String(format!("{provider}.{alias}")));
     }
     let address = r.address.to_string();
     let suppressed: Vec<J> = report

@@ -189,3 +189,21 @@ fn failed_synthesis_leaves_earlier_output_untouched() {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("stacks")).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(leftovers, vec![std::ffi::OsString::from("sample")], "no staging directories remain");
 }
+
+#[test]
+fn meta_arguments_are_rendered() {
+    let mut s = sample(false);
+    let mut r = vpc("aliased");
+    r.provider_alias = Some("east".into());
+    r.depends_on.push(Arc::new(Address::resource("aws_vpc", "main")));
+    r.lifecycle = Some(tap_core::graph::Lifecycle { prevent_destroy: true, create_before_destroy: false, ignore_changes: vec!["tags".into()] });
+    s.add(r);
+    s.provider(Provider::aws("us-east-1").alias("east"));
+    let out = synthesize(&s).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.files["cdk.tf.json"]).unwrap();
+    let body = &doc["resource"]["aws_vpc"]["aliased"];
+    assert_eq!(body["provider"], "aws.east");
+    assert_eq!(body["depends_on"], serde_json::json!(["aws_vpc.main"]));
+    assert_eq!(body["lifecycle"], serde_json::json!({"prevent_destroy": true, "ignore_changes": ["tags"]}));
+    assert_eq!(doc["provider"]["aws"][1], serde_json::json!({"alias": "east", "region": "us-east-1"}));
+}
