@@ -179,9 +179,11 @@ def generated_source(n, salt=0):
 
 
 def write_generated_crate(crate, n):
+    # Each size gets its own package name: cargo leaves the path out of a
+    # root package's fingerprint, so same-named crates would share one.
     (crate / "src").mkdir(parents=True, exist_ok=True)
     (crate / "Cargo.toml").write_text(
-        "[package]\nname = \"generated\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[workspace]\n\n"
+        f"[package]\nname = \"generated{n}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[workspace]\n\n"
         f"[dependencies]\ntap-core = {{ path = \"{ROOT / 'tap-core'}\" }}\ntap-macros = {{ path = \"{ROOT / 'tap-macros'}\" }}\n"
     )
     lock = ROOT / "Cargo.lock"

@@ -93,6 +93,22 @@ impl Resource {
         }
     }
 
+    /// What `#[stack]` emits for each `resource!` and `data!`: one
+    /// non-generic call, so the code generated per invocation stays small
+    /// and compile time grows linearly with the number of resources.
+    #[doc(hidden)]
+    pub fn __declare(
+        address: Address,
+        facts: &'static TypeFacts,
+        origin: Origin,
+        body: Vec<(&'static str, Value)>,
+    ) -> Resource {
+        let mut r = Resource::new(address, Some(facts));
+        r.origin = origin;
+        r.body = body.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        r
+    }
+
     pub fn set(mut self, name: &str, value: impl Into<Value>) -> Self {
         self.body.insert(name.to_owned(), value.into());
         self

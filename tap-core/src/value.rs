@@ -52,6 +52,17 @@ impl Value {
         value.into()
     }
 
+    /// A nested block from `(name, value)` pairs; what `#[stack]` emits (one
+    /// non-generic call keeps the code generated per block small).
+    pub fn block_of(entries: Vec<(&'static str, Value)>) -> Value {
+        Value::Block(entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    }
+
+    /// A map from `(key, value)` pairs; what `#[stack]` emits for `{ k: v }`.
+    pub fn map_of(entries: Vec<(&'static str, Value)>) -> Value {
+        Value::Map(entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    }
+
     /// `path.module`: the directory of the synthesized configuration.
     pub fn path_module() -> Value {
         Value::Raw("path.module")

@@ -362,21 +362,22 @@ impl Expander<'_> {
             });
         }
         let line = quote_spanned!(inv.span=> ::core::line!());
+        let mutability = if metas.is_empty() { quote!() } else { quote!(mut) };
         syn::parse_quote! {
             {
-                let mut __tap_resource = ::tap_core::graph::Resource::new(
+                let #mutability __tap_resource = ::tap_core::graph::Resource::__declare(
                     ::tap_core::reference::Address::#ctor(#type_name, #name),
-                    ::core::option::Option::Some(&#facts),
+                    &#facts,
+                    ::tap_core::graph::Origin { file: ::core::file!(), line: #line },
+                    #body,
                 );
-                __tap_resource.origin = ::tap_core::graph::Origin { file: ::core::file!(), line: #line };
-                __tap_resource.body = #body;
                 #(#metas)*
                 #stack_ident.add(__tap_resource)
             }
         }
     }
 
-    /// A `BTreeMap<String, Value>` expression for a body.
+    /// A `Vec<(&'static str, Value)>` expression for a body.
     fn body_tokens(&self, body: &Body) -> TokenStream {
         let mut groups: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
         let mut order: Vec<(String, bool)> = Vec::new();
@@ -386,7 +387,7 @@ impl Expander<'_> {
                 Entry::Attr { value, .. } => (self.value_tokens(value), false),
                 Entry::Block { body, .. } => {
                     let inner = self.body_tokens(body);
-                    (quote!(::tap_core::value::Value::Block(#inner)), true)
+                    (quote!(::tap_core::value::Value::block_of(#inner)), true)
                 }
             };
             if !groups.contains_key(&key) {
@@ -394,22 +395,22 @@ impl Expander<'_> {
             }
             groups.entry(key).or_default().push(tokens);
         }
-        let inserts = order.iter().map(|(key, _)| {
+        let entries = order.iter().map(|(key, _)| {
             let values = &groups[key];
             if values.len() == 1 {
                 let v = &values[0];
-                quote!((::std::string::String::from(#key), #v))
+                quote!((#key, #v))
             } else {
-                quote!((::std::string::String::from(#key), ::tap_core::value::Value::List(::std::vec![#(#values),*])))
+                quote!((#key, ::tap_core::value::Value::List(::std::vec![#(#values),*])))
             }
         });
-        quote!(::std::collections::BTreeMap::from([#(#inserts),*]))
+        quote!(::std::vec![#(#entries),*])
     }
 
     fn value_tokens(&self, v: &ValueExpr) -> TokenStream {
         let value = quote!(::tap_core::value::Value);
         match v {
-            ValueExpr::Str(s) => quote!(#value::Str(::std::string::String::from(#s))),
+            ValueExpr::Str(s) => quote!(#value::from(#s)),
             ValueExpr::Int(i, neg) => {
                 let n: i64 = i.base10_parse().unwrap_or(0);
                 let lit = Literal::i64_unsuffixed(if *neg { -n } else { n });
@@ -430,9 +431,9 @@ impl Expander<'_> {
                 let entries = entries.iter().map(|(k, v)| {
                     let k = &k.text;
                     let v = self.value_tokens(v);
-                    quote!((::std::string::String::from(#k), #v))
+                    quote!((#k, #v))
                 });
-                quote!(#value::Map(::std::collections::BTreeMap::from([#(#entries),*])))
+                quote!(#value::map_of(::std::vec![#(#entries),*]))
             }
             ValueExpr::Concat(parts, _) => {
                 let parts = parts.iter().map(|p| self.value_tokens(p));
