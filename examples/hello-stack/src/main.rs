@@ -64,3 +64,22 @@ fn main() {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_synthesizes_with_one_subnet_per_zone() {
+        let stack = HelloStack { region: "us-west-2".into(), cidr: "10.1.0.0/16".into(), zones: 3 }.build();
+        let out = synth::synthesize(&stack).unwrap_or_else(|e| panic!("{e}"));
+        let doc: serde_json::Value = serde_json::from_slice(&out.files["cdk.tf.json"]).unwrap();
+        let subnets = doc["resource"]["aws_subnet"].as_object().unwrap();
+        assert_eq!(subnets.keys().collect::<Vec<_>>(), ["private_0", "private_1", "private_2"]);
+        assert_eq!(subnets["private_2"]["availability_zone"], "${data.aws_availability_zones.available.names[2]}");
+        assert_eq!(
+            doc["output"]["private_subnet_ids"]["value"],
+            serde_json::json!(["${aws_subnet.private_0.id}", "${aws_subnet.private_1.id}", "${aws_subnet.private_2.id}"])
+        );
+    }
+}
