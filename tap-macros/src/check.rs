@@ -65,7 +65,8 @@ pub struct Checked {
     pub name_span: Span,
     /// Passed the schema checks (policy runs only on these).
     pub valid: bool,
-    pub suppressions: Vec<(Suppression, Span, Span)>,
+    /// Accepted suppressions, with the span of their rule ID.
+    pub suppressions: Vec<(Suppression, Span)>,
 }
 
 pub struct Checker<'a> {
@@ -86,7 +87,7 @@ impl Checker<'_> {
         let type_name = inv.type_name();
         let data = inv.kind == Kind::Data;
         let name_span = inv.type_ident.span().join(inv.name.span()).unwrap_or(inv.type_ident.span());
-        let before = self.error_count();
+        let before = self.diags.count();
         let mut spans = SpanMap::default();
         let block = self.schema.block(data, &type_name);
         if block.is_none() {
@@ -132,7 +133,7 @@ impl Checker<'_> {
                 Meta::Provider(_) => {}
                 Meta::Suppress { rule, reason, span } => {
                     if let Some(s) = self.check_suppression(rule, reason.as_ref(), *span, Some(&type_name)) {
-                        suppressions.push((s, rule.span(), *span));
+                        suppressions.push((s, rule.span()));
                     }
                 }
             }
@@ -143,13 +144,9 @@ impl Checker<'_> {
             body,
             spans,
             name_span,
-            valid: self.error_count() == before,
+            valid: self.diags.count() == before,
             suppressions,
         }
-    }
-
-    fn error_count(&self) -> usize {
-        self.diags.count()
     }
 
     fn unknown_type(&mut self, inv: &Invocation, data: bool) {
@@ -431,7 +428,7 @@ pub fn check_policy(
         }
         let mut r = Resource::new(c.address.clone(), None);
         r.body = c.body.clone();
-        r.suppressions = c.suppressions.iter().map(|(s, _, _)| s.clone()).collect();
+        r.suppressions = c.suppressions.iter().map(|(s, _)| s.clone()).collect();
         index_of.entry(c.address.to_string()).or_insert(i);
         stack.add(r);
     }
@@ -460,7 +457,7 @@ pub fn check_policy(
     // A suppression that matched no finding would silently hide a future one.
     for c in checked.iter().filter(|c| c.valid) {
         let address = c.address.to_string();
-        for (s, rule_span, _) in &c.suppressions {
+        for (s, rule_span) in &c.suppressions {
             let matched = report.rows.iter().any(|r| r.address == address && r.rule_id == s.rule_id);
             if !matched {
                 diags.error(
