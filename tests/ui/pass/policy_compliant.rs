@@ -169,6 +169,20 @@ impl Compute {
             }
         });
 
+        // TAP-APG-003: methods require authorization; CORS preflight (OPTIONS) is exempt.
+        let _get = resource!(aws_api_gateway_method.root_get {
+            rest_api_id: rest.id,
+            resource_id: rest.root_resource_id,
+            http_method: "GET",
+            authorization: "AWS_IAM",
+        });
+        let _preflight = resource!(aws_api_gateway_method.root_options {
+            rest_api_id: rest.id,
+            resource_id: rest.root_resource_id,
+            http_method: "OPTIONS",
+            authorization: "NONE",
+        });
+
         // TAP-LMB-004: a service principal limited to one source, and the stack's own account.
         let _from_rest = resource!(aws_lambda_permission.from_rest {
             action: "lambda:InvokeFunction",
@@ -193,7 +207,7 @@ fn main() {
     // Each rule was evaluated, and found compliant, on at least one resource.
     let graph = Graph::new(&stack);
     let evaluations = evaluate_rules(&stack, &graph);
-    for id in ["TAP-APG-001", "TAP-APG-002", "TAP-EC2-001", "TAP-EC2-002", "TAP-EC2-003", "TAP-KMS-001", "TAP-LMB-001", "TAP-LMB-002", "TAP-LMB-003", "TAP-LMB-004", "TAP-LOG-001", "TAP-LOG-002"] {
+    for id in ["TAP-APG-001", "TAP-APG-002", "TAP-APG-003", "TAP-EC2-001", "TAP-EC2-002", "TAP-EC2-003", "TAP-KMS-001", "TAP-LMB-001", "TAP-LMB-002", "TAP-LMB-003", "TAP-LMB-004", "TAP-LOG-001", "TAP-LOG-002"] {
         assert!(evaluations.iter().any(|e| e.rule.id == id && e.outcome == Outcome::Compliant), "no resource passes {id}");
     }
 }
