@@ -10,12 +10,12 @@
 //! this module only decides what is known at compile time and where to
 //! point.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use proc_macro2::Span;
 use tap_core::graph::{Resource, Stack};
-use tap_core::path::AttrPath;
+use tap_core::path::{AttrPath, Seg};
 use tap_core::policy::{self, Graph, Level, Report, RowState, Suppression};
 use tap_core::reference::{Address, Reference, Step};
 use tap_core::schema::{check_body, check_reference_path, suggest, IssueTarget};
@@ -31,6 +31,9 @@ use crate::scope::{Binding, Scope};
 pub struct SpanMap {
     keys: HashMap<AttrPath, Span>,
     values: HashMap<AttrPath, Span>,
+    /// Nested blocks written once: recorded as `key`, named `key[0]` by
+    /// checks that treat every list block as a list.
+    single_blocks: HashSet<AttrPath>,
 }
 
 impl SpanMap {
@@ -41,12 +44,30 @@ impl SpanMap {
         self.values.insert(path.clone(), value);
     }
 
+    /// `key[0].x` as `key.x` where `key` is a block written once.
+    fn as_written(&self, path: &AttrPath) -> AttrPath {
+        let mut out = AttrPath::root();
+        for seg in &path.0 {
+            if *seg == Seg::Index(0) && self.single_blocks.contains(&out) {
+                continue;
+            }
+            out.0.push(seg.clone());
+        }
+        out
+    }
+
     /// The span for a path, walking up to the nearest recorded ancestor.
     fn find(&self, path: &AttrPath, prefer_key: bool, fallback: Span) -> Span {
-        let mut p = path.clone();
+        let lookup = |p: &AttrPath| {
+            if prefer_key {
+                self.keys.get(p).or_else(|| self.values.get(p))
+            } else {
+                self.values.get(p).or_else(|| self.keys.get(p))
+            }
+        };
+        let mut p = self.as_written(path);
         loop {
-            let hit = if prefer_key { self.keys.get(&p).or_else(|| self.values.get(&p)) } else { self.values.get(&p).or_else(|| self.keys.get(&p)) };
-            if let Some(s) = hit {
+            if let Some(s) = lookup(&p) {
                 return *s;
             }
             if p.0.pop().is_none() {
@@ -242,26 +263,13 @@ impl Checker<'_> {
                     };
                     let here = path.name(&key);
                     let indexed = here.index(i);
-                    spans.record(&indexed, Some(k.span()), *span);
                     if count == 1 {
                         spans.record(&here, Some(k.span()), *span);
+                        spans.single_blocks.insert(here.clone());
                         let v = self.body_values(inner, &here, scope, spans);
-                        // Also reachable as `key[0].x`, the path list-block checks use.
-                        let copies: Vec<(AttrPath, Span, Option<Span>)> = spans
-                            .values
-                            .iter()
-                            .filter(|(p, _)| p.0.len() > here.0.len() && p.0.starts_with(&here.0))
-                            .map(|(p, s)| {
-                                let mut q = indexed.clone();
-                                q.0.extend(p.0[here.0.len()..].iter().cloned());
-                                (q, *s, spans.keys.get(p).copied())
-                            })
-                            .collect();
-                        for (q, s, k2) in copies {
-                            spans.record(&q, k2, s);
-                        }
                         out.insert(key, Value::Block(v));
                     } else {
+                        spans.record(&indexed, Some(k.span()), *span);
                         let v = self.body_values(inner, &indexed, scope, spans);
                         match out.entry(key).or_insert_with(|| Value::List(Vec::new())) {
                             Value::List(items) => items.push(Value::Block(v)),
