@@ -285,11 +285,6 @@ impl Stack {
         self
     }
 
-    /// The resource at `address`, if declared (first declaration wins).
-    pub fn find(&self, address: &Address) -> Option<&Resource> {
-        self.resources.iter().find(|r| *r.address == *address)
-    }
-
     /// Managed resources (not data sources) of one type.
     pub fn resources_of_type<'a, 't>(&'a self, type_name: &'t str) -> impl Iterator<Item = &'a Resource> + use<'a, 't> {
         self.resources.iter().filter(move |r| r.address.mode == Mode::Managed && r.address.type_name == type_name)

@@ -92,17 +92,6 @@ impl Value {
         Value::List(items.into_iter().collect())
     }
 
-    /// True when nothing inside the value needs Terraform to evaluate it.
-    pub fn is_literal(&self) -> bool {
-        match self {
-            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_) => true,
-            Value::Ref(_) | Value::Call(_) | Value::Raw(_) | Value::Unknown => false,
-            Value::Template(parts) => parts.iter().all(Value::is_literal),
-            Value::List(items) => items.iter().all(Value::is_literal),
-            Value::Map(m) | Value::Block(m) => m.values().all(Value::is_literal),
-        }
-    }
-
     /// The literal string, if this is one.
     pub fn as_str(&self) -> Option<&str> {
         match self {
@@ -130,13 +119,6 @@ impl Value {
     pub fn as_object(&self) -> Option<&BTreeMap<String, Value>> {
         match self {
             Value::Block(m) | Value::Map(m) => Some(m),
-            _ => None,
-        }
-    }
-
-    pub fn as_list(&self) -> Option<&[Value]> {
-        match self {
-            Value::List(items) => Some(items),
             _ => None,
         }
     }

@@ -48,10 +48,6 @@ impl Finding {
         Finding { path: AttrPath::parse(path), detail: None }
     }
 
-    pub fn at_path(path: AttrPath) -> Self {
-        Finding { path, detail: None }
-    }
-
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
         self
