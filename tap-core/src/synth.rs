@@ -24,7 +24,7 @@ use serde_json::{json, Map, Value as J};
 use crate::graph::{Backend, Resource, Stack};
 use crate::policy::{Graph, Report};
 use crate::reference::Mode;
-use crate::validate::{validate, ValidationError};
+use crate::validate::{validate_in, ValidationError};
 use crate::value::{to_terraform_json, Value};
 
 /// The files of one synthesized stack, relative to `stacks/<stack>/`.
@@ -74,11 +74,11 @@ impl std::error::Error for SynthError {}
 
 /// Validates, evaluates policy and renders every file in memory.
 pub fn synthesize(stack: &Stack) -> Result<Synthesized, SynthError> {
-    let errors = validate(stack);
+    let graph = Graph::new(stack);
+    let errors = validate_in(&graph);
     if !errors.is_empty() {
         return Err(SynthError::Validation(errors));
     }
-    let graph = Graph::new(stack);
     let report = Report::build(stack, &graph);
     if report.failures().next().is_some() || !report.suppression_errors.is_empty() {
         return Err(SynthError::Policy { report });

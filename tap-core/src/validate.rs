@@ -10,7 +10,8 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use crate::graph::{Origin, Resource, Stack};
+use crate::graph::{Origin, Stack};
+use crate::policy::Graph;
 use crate::path::AttrPath;
 use crate::reference::{is_valid_identifier, Address, Reference};
 use crate::schema::{check_body, check_reference_path};
@@ -77,20 +78,27 @@ impl fmt::Display for ValidationError {
 
 /// All validation errors of a stack, in a stable order.
 pub fn validate(stack: &Stack) -> Vec<ValidationError> {
+    validate_in(&Graph::new(stack))
+}
+
+/// [`validate`] with the stack's graph already built (synthesis builds it
+/// once for validation and policy).
+pub fn validate_in(graph: &Graph) -> Vec<ValidationError> {
+    let stack = graph.stack;
     let mut errors = Vec::new();
     if !is_valid_identifier(&stack.name) {
         errors.push(ValidationError::InvalidIdentifier { what: "stack", name: stack.name.clone() });
     }
 
-    let mut index: HashMap<&Address, &Resource> = HashMap::with_capacity(stack.resources.len());
     for r in &stack.resources {
         if !is_valid_identifier(&r.address.name) {
             errors.push(ValidationError::InvalidIdentifier { what: "resource", name: r.address.to_string() });
         }
-        if let Some(first) = index.get(&*r.address) {
-            errors.push(ValidationError::DuplicateName { address: r.address.to_string(), first: first.origin, second: r.origin });
-        } else {
-            index.insert(&r.address, r);
+        match graph.get(&r.address) {
+            Some(first) if !std::ptr::eq(first, r) => {
+                errors.push(ValidationError::DuplicateName { address: r.address.to_string(), first: first.origin, second: r.origin })
+            }
+            _ => {}
         }
     }
     for name in &stack.duplicate_outputs {
@@ -113,16 +121,16 @@ pub fn validate(stack: &Stack) -> Vec<ValidationError> {
             None => errors.push(ValidationError::MissingSchema { address: from.clone() }),
         }
         for (name, value) in &r.body {
-            check_refs(&index, &from, &AttrPath::root().name(name), value, &mut errors);
+            check_refs(graph, &from, &AttrPath::root().name(name), value, &mut errors);
         }
         for dep in &r.depends_on {
-            if !index.contains_key(&**dep) {
+            if graph.get(dep).is_none() {
                 errors.push(ValidationError::UndeclaredReference { from: from.clone(), path: AttrPath::root().name("depends_on"), target: dep.to_string() });
             }
         }
     }
     for (name, output) in &stack.outputs {
-        check_refs(&index, &format!("output.{name}"), &AttrPath::root().name("value"), &output.value, &mut errors);
+        check_refs(graph, &format!("output.{name}"), &AttrPath::root().name("value"), &output.value, &mut errors);
     }
     for asset in &stack.assets {
         if let Err(message) = &asset.bytes {
@@ -132,32 +140,32 @@ pub fn validate(stack: &Stack) -> Vec<ValidationError> {
             errors.push(ValidationError::InvalidIdentifier { what: "asset", name: asset.name.clone() });
         }
     }
-    errors.extend(find_cycles(stack, &index));
+    errors.extend(find_cycles(stack, graph));
     errors
 }
 
-fn check_refs(index: &HashMap<&Address, &Resource>, from: &str, path: &AttrPath, value: &Value, errors: &mut Vec<ValidationError>) {
+fn check_refs(graph: &Graph, from: &str, path: &AttrPath, value: &Value, errors: &mut Vec<ValidationError>) {
     match value {
-        Value::Ref(r) => check_ref(index, from, path, r, errors),
+        Value::Ref(r) => check_ref(graph, from, path, r, errors),
         Value::Unknown => errors.push(ValidationError::UnresolvedValue { address: from.to_owned(), path: path.clone() }),
         Value::List(items) => {
             for (i, item) in items.iter().enumerate() {
-                check_refs(index, from, &path.index(i), item, errors);
+                check_refs(graph, from, &path.index(i), item, errors);
             }
         }
         Value::Map(m) | Value::Block(m) => {
             for (k, v) in m {
-                check_refs(index, from, &path.name(k), v, errors);
+                check_refs(graph, from, &path.name(k), v, errors);
             }
         }
-        Value::Call(c) => c.args.iter().for_each(|a| check_refs(index, from, path, a, errors)),
-        Value::Template(parts) => parts.iter().for_each(|p| check_refs(index, from, path, p, errors)),
+        Value::Call(c) => c.args.iter().for_each(|a| check_refs(graph, from, path, a, errors)),
+        Value::Template(parts) => parts.iter().for_each(|p| check_refs(graph, from, path, p, errors)),
         _ => {}
     }
 }
 
-fn check_ref(index: &HashMap<&Address, &Resource>, from: &str, path: &AttrPath, r: &Reference, errors: &mut Vec<ValidationError>) {
-    let Some(target) = index.get(&*r.target) else {
+fn check_ref(graph: &Graph, from: &str, path: &AttrPath, r: &Reference, errors: &mut Vec<ValidationError>) {
+    let Some(target) = graph.get(&r.target) else {
         errors.push(ValidationError::UndeclaredReference { from: from.to_owned(), path: path.clone(), target: r.target.to_string() });
         return;
     };
@@ -176,12 +184,12 @@ fn check_ref(index: &HashMap<&Address, &Resource>, from: &str, path: &AttrPath, 
 
 /// Iterative depth-first search over reference and `depends_on` edges;
 /// reports each cycle once, as the path that closes it.
-fn find_cycles(stack: &Stack, index: &HashMap<&Address, &Resource>) -> Vec<ValidationError> {
+fn find_cycles(stack: &Stack, graph: &Graph) -> Vec<ValidationError> {
     let position: HashMap<&Address, usize> = stack
         .resources
         .iter()
         .enumerate()
-        .filter(|(_, r)| index.get(&*r.address).is_some_and(|first| std::ptr::eq(*first, *r)))
+        .filter(|(_, r)| graph.get(&r.address).is_some_and(|first| std::ptr::eq(first, *r)))
         .map(|(i, r)| (&*r.address, i))
         .collect();
     let edges: Vec<Vec<usize>> = stack
