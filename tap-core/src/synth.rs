@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Map, Value as J};
 
 use crate::graph::{Backend, Resource, Stack};
-use crate::policy::{Graph, Report};
+use crate::policy::{Graph, Report, RowState};
 use crate::reference::Mode;
 use crate::validate::{validate_in, ValidationError};
 use crate::value::{to_terraform_json, Value};
@@ -104,16 +104,17 @@ fn pretty(value: &J) -> Vec<u8> {
 fn main_document(stack: &Stack, report: &Report) -> J {
     let mut doc = Map::new();
 
-    let suppressed: Vec<J> = report
-        .suppressed()
-        .map(|row| {
-            let reason = match &row.state {
-                crate::policy::RowState::Suppressed { reason } => reason.clone(),
-                _ => unreachable!("BUG: suppressed() returned an unsuppressed row"),
-            };
-            json!({ "rule": row.rule_id, "address": row.address, "attribute": row.path.to_string(), "reason": reason })
-        })
-        .collect();
+    // One pass over the suppressed findings: the stack-wide list, and each
+    // resource's own (looked up per resource below, not searched for).
+    let mut suppressed = Vec::new();
+    let mut suppressed_by_address: BTreeMap<&str, Vec<J>> = BTreeMap::new();
+    for row in report.suppressed() {
+        let RowState::Suppressed { reason } = &row.state else {
+            unreachable!("BUG: suppressed() returned an unsuppressed row")
+        };
+        suppressed.push(json!({ "rule": row.rule_id, "address": row.address, "attribute": row.path.to_string(), "reason": reason }));
+        suppressed_by_address.entry(&row.address).or_default().push(json!({ "rule": row.rule_id, "reason": reason }));
+    }
     doc.insert(
         "//".into(),
         json!({ "tap": { "stack": stack.name, "packs": stack.packs, "suppressions": suppressed } }),
@@ -165,7 +166,7 @@ fn main_document(stack: &Stack, report: &Report) -> J {
     let mut data: BTreeMap<&str, Map<String, J>> = BTreeMap::new();
     for r in &stack.resources {
         let target = if r.address.mode == Mode::Data { &mut data } else { &mut managed };
-        target.entry(r.type_name()).or_default().insert(r.address.name.clone(), resource_body(r, report));
+        target.entry(r.type_name()).or_default().insert(r.address.name.clone(), resource_body(r, suppressed_by_address.remove(r.address.to_string().as_str())));
     }
     if !managed.is_empty() {
         doc.insert("resource".into(), serde_json::to_value(managed).expect("BUG: resources serialize"));
@@ -191,7 +192,8 @@ fn main_document(stack: &Stack, report: &Report) -> J {
     J::Object(doc)
 }
 
-fn resource_body(r: &Resource, report: &Report) -> J {
+/// One resource's body; `suppressed` are its own suppressed findings.
+fn resource_body(r: &Resource, suppressed: Option<Vec<J>>) -> J {
     let block = r.facts.map(|f| f.block());
     let mut body = Map::new();
     for (name, value) in &r.body {
@@ -231,16 +233,7 @@ fn resource_body(r: &Resource, report: &Report) -> J {
         let provider = r.type_name().split('_').next().unwrap_or_default();
         body.insert("provider".into(), J::String(format!("{provider}.{alias}")));
     }
-    let address = r.address.to_string();
-    let suppressed: Vec<J> = report
-        .suppressed()
-        .filter(|row| row.address == address)
-        .map(|row| match &row.state {
-            crate::policy::RowState::Suppressed { reason } => json!({ "rule": row.rule_id, "reason": reason }),
-            _ => J::Null,
-        })
-        .collect();
-    if !suppressed.is_empty() {
+    if let Some(suppressed) = suppressed {
         body.insert("//".into(), json!({ "tap_suppressions": suppressed }));
     }
     J::Object(body)
