@@ -82,4 +82,27 @@ mod tests {
             serde_json::json!(["${aws_subnet.private_0.id}", "${aws_subnet.private_1.id}", "${aws_subnet.private_2.id}"])
         );
     }
+
+    /// The example's bytes are pinned beside the other shipped stacks'
+    /// (`tests/golden/`); regenerate with `TAP_BLESS_GOLDEN=1` and review the diff.
+    #[test]
+    fn the_example_synthesizes_its_golden_bytes() {
+        let stack = HelloStack { region: "us-west-2".into(), cidr: "10.1.0.0/16".into(), zones: 2 }.build();
+        let out = synth::synthesize(&stack).unwrap_or_else(|e| panic!("{e}"));
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden/hello");
+        if std::env::var_os("TAP_BLESS_GOLDEN").is_some() {
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+        }
+        for (name, bytes) in &out.files {
+            let path = dir.join(name);
+            if std::env::var_os("TAP_BLESS_GOLDEN").is_some() {
+                std::fs::write(&path, bytes).unwrap();
+            }
+            let golden = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert!(*bytes == golden, "{name} differs from tests/golden/hello/{name}");
+        }
+        let written = std::fs::read_dir(&dir).unwrap().count();
+        assert_eq!(written, out.files.len(), "tests/golden/hello holds files the example no longer writes");
+    }
 }

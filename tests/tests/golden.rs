@@ -1,0 +1,87 @@
+//! The bytes every shipped stack synthesizes, pinned: the production stack
+//! in two configurations and the benchmark stack. A refactoring of the
+//! library must leave them byte-identical; an intended change regenerates
+//! them with `TAP_BLESS_GOLDEN=1 cargo test -p tap-tests --test golden`
+//! and the diff is reviewed like code. (hello-stack pins its own output in
+//! its crate, against the same directory.)
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tap_core::prelude::StackDefinition;
+use tap_stack::{Config, NatLayout};
+
+fn golden_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("golden").join(name)
+}
+
+/// Every file under `dir`, relative path -> bytes.
+fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+fn check_golden(name: &str, files: &BTreeMap<String, Vec<u8>>) {
+    let dir = golden_dir(name);
+    if std::env::var_os("TAP_BLESS_GOLDEN").is_some() {
+        let _ = std::fs::remove_dir_all(&dir);
+        for (rel, bytes) in files {
+            let path = dir.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        }
+        return;
+    }
+    let golden = read_tree(&dir);
+    assert!(!golden.is_empty(), "no golden files in tests/golden/{name}; create them with TAP_BLESS_GOLDEN=1");
+    assert_eq!(files.keys().collect::<Vec<_>>(), golden.keys().collect::<Vec<_>>(), "{name}: the set of files changed");
+    for (rel, bytes) in files {
+        if *bytes != golden[rel] {
+            let (got, want) = (String::from_utf8_lossy(bytes), String::from_utf8_lossy(&golden[rel]));
+            let line = got.lines().zip(want.lines()).position(|(a, b)| a != b).map_or(String::new(), |i| {
+                format!(" first differing line {}:\n  now:    {}\n  golden: {}", i + 1, got.lines().nth(i).unwrap(), want.lines().nth(i).unwrap())
+            });
+            panic!("{name}/{rel} differs from tests/golden/{name}/{rel}{line}");
+        }
+    }
+}
+
+#[test]
+fn the_production_stack_synthesizes_its_golden_bytes() {
+    let (_, synthesized) = tap_stack::synthesize(&Config::default()).unwrap_or_else(|e| panic!("{e}"));
+    check_golden("tap-stack-default", &synthesized.files);
+}
+
+#[test]
+fn the_production_stack_with_every_option_synthesizes_its_golden_bytes() {
+    let config = Config {
+        zones: 3,
+        nat: NatLayout::Single,
+        alarm_email: Some("oncall@example.com".into()),
+        open_api: true,
+        throwaway: true,
+        ..Config::default()
+    };
+    let (_, synthesized) = tap_stack::synthesize(&config).unwrap_or_else(|e| panic!("{e}"));
+    check_golden("tap-stack-options", &synthesized.files);
+}
+
+#[test]
+fn the_benchmark_stack_synthesizes_its_golden_bytes() {
+    let stack = tap_bench::ScaleStack { units: 2 }.build();
+    let synthesized = tap_core::synth::synthesize(&stack).unwrap_or_else(|e| panic!("{e}"));
+    check_golden("bench-scale", &synthesized.files);
+}
