@@ -1,13 +1,15 @@
 //! Reproducible zip assets for Lambda code.
 //!
-//! Phase: model + synthesis. The zip is built when the asset is declared,
+//! Layer: assets (below the model, which holds them). The zip is built when the asset is declared,
 //! so its hash can be used as `source_code_hash`; errors (a missing
 //! directory) are kept and reported by validation. The same files give the
 //! same bytes: entries are sorted, timestamps fixed to 1980-01-01 00:00,
 //! permissions fixed to 0644, and the compression level fixed.
 
+use std::fmt;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
@@ -20,7 +22,50 @@ pub struct Asset {
     pub name: String,
     pub source: PathBuf,
     /// The zip bytes, or why they could not be made.
-    pub bytes: Result<Vec<u8>, String>,
+    pub bytes: Result<Vec<u8>, AssetError>,
+}
+
+/// Why an asset's zip could not be made.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum AssetError {
+    /// A file or directory could not be read.
+    Read { path: PathBuf, error: Arc<std::io::Error> },
+    /// A file name is not UTF-8, so it cannot name a zip entry portably.
+    NotUtf8 { path: PathBuf },
+    /// The source holds no files (after leaving out caches and dot files).
+    Empty { path: PathBuf },
+    /// The zip writer failed.
+    Zip { error: Arc<zip::result::ZipError> },
+}
+
+impl fmt::Display for AssetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AssetError::Read { path, error } => write!(f, "cannot read `{}`: {error}", path.display()),
+            AssetError::NotUtf8 { path } => write!(f, "the file name of `{}` is not UTF-8", path.display()),
+            AssetError::Empty { path } => write!(f, "asset source `{}` has no files", path.display()),
+            AssetError::Zip { error } => write!(f, "cannot write the zip: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for AssetError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            AssetError::Read { error, .. } => Some(&**error),
+            AssetError::Zip { error } => Some(&**error),
+            _ => None,
+        }
+    }
+}
+
+fn read_error(path: &Path) -> impl FnOnce(std::io::Error) -> AssetError + '_ {
+    move |error| AssetError::Read { path: path.to_path_buf(), error: Arc::new(error) }
+}
+
+fn zip_error(error: zip::result::ZipError) -> AssetError {
+    AssetError::Zip { error: Arc::new(error) }
 }
 
 /// What a resource needs of an asset: its path and its hash.
@@ -71,24 +116,23 @@ impl Asset {
 }
 
 /// Collects `(path inside the zip, file on disk)` pairs, sorted.
-fn collect_files(root: &Path) -> Result<Vec<(String, PathBuf)>, String> {
-    let meta = std::fs::metadata(root).map_err(|e| format!("cannot read asset source `{}`: {e}", root.display()))?;
+fn collect_files(root: &Path) -> Result<Vec<(String, PathBuf)>, AssetError> {
+    let meta = std::fs::metadata(root).map_err(read_error(root))?;
     if meta.is_file() {
-        let name = root.file_name().and_then(|n| n.to_str()).ok_or("asset file name is not UTF-8")?;
+        let name = root.file_name().and_then(|n| n.to_str()).ok_or_else(|| AssetError::NotUtf8 { path: root.to_path_buf() })?;
         return Ok(vec![(name.to_owned(), root.to_path_buf())]);
     }
     let mut out = Vec::new();
     let mut stack = vec![(String::new(), root.to_path_buf())];
     while let Some((prefix, dir)) = stack.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|e| format!("cannot read directory `{}`: {e}", dir.display()))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| e.to_string())?;
-            let name = entry.file_name().into_string().map_err(|n| format!("file name {n:?} is not UTF-8"))?;
+        for entry in std::fs::read_dir(&dir).map_err(read_error(&dir))? {
+            let entry = entry.map_err(read_error(&dir))?;
+            let name = entry.file_name().into_string().map_err(|_| AssetError::NotUtf8 { path: entry.path() })?;
             if is_excluded(&name) {
                 continue;
             }
             let rel = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
-            let kind = entry.file_type().map_err(|e| e.to_string())?;
+            let kind = entry.file_type().map_err(read_error(&entry.path()))?;
             if kind.is_dir() {
                 stack.push((rel, entry.path()));
             } else if kind.is_file() {
@@ -98,12 +142,12 @@ fn collect_files(root: &Path) -> Result<Vec<(String, PathBuf)>, String> {
     }
     out.sort();
     if out.is_empty() {
-        return Err(format!("asset source `{}` has no files", root.display()));
+        return Err(AssetError::Empty { path: root.to_path_buf() });
     }
     Ok(out)
 }
 
-fn zip_path(root: &Path) -> Result<Vec<u8>, String> {
+fn zip_path(root: &Path) -> Result<Vec<u8>, AssetError> {
     let files = collect_files(root)?;
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
@@ -112,11 +156,11 @@ fn zip_path(root: &Path) -> Result<Vec<u8>, String> {
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644);
     for (name, path) in files {
-        let content = std::fs::read(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-        writer.start_file(name, options).map_err(|e| e.to_string())?;
-        writer.write_all(&content).map_err(|e| e.to_string())?;
+        let content = std::fs::read(&path).map_err(read_error(&path))?;
+        writer.start_file(name, options).map_err(zip_error)?;
+        writer.write_all(&content).map_err(|e| zip_error(e.into()))?;
     }
-    Ok(writer.finish().map_err(|e| e.to_string())?.into_inner())
+    Ok(writer.finish().map_err(zip_error)?.into_inner())
 }
 
 #[cfg(test)]
@@ -176,6 +220,8 @@ mod tests {
     #[test]
     fn missing_source_is_an_error_value() {
         let a = Asset::zip("fn", "/definitely/not/here");
-        assert!(a.bytes.unwrap_err().contains("cannot read asset source"));
+        let err = a.bytes.unwrap_err();
+        assert!(matches!(err, AssetError::Read { .. }) && err.to_string().starts_with("cannot read `"), "{err}");
+        assert!(std::error::Error::source(&err).is_some(), "the I/O error is kept as the source");
     }
 }

@@ -1,15 +1,29 @@
 //! tap-core: the library behind tap.
 //!
-//! - [`graph`]: the stack, resources, handles, providers, backend, outputs.
-//! - [`value`] and [`reference`]: the value model; references are values.
-//! - [`schema`]: the provider schema and the checks of bodies against it.
-//! - [`validate`]: whole-stack validation before synthesis.
-//! - [`policy`]: security rules, packs, suppressions, report.
-//! - [`synth`]: deterministic Terraform JSON, written atomically.
-//! - [`asset`]: reproducible zips for Lambda code.
+//! # Architecture
 //!
-//! `tap-macros` uses the same schema checks and policy rules at compile
+//! Modules form layers; each imports only from the layers below it, so a
+//! change to the policy engine can never ripple into the model, and the
+//! compile-time checker in `tap-macros` can use the lower layers alone.
+//!
+//! | layer | modules | what it is |
+//! |---|---|---|
+//! | 1. values | [`path`], [`reference`], [`value`] | attribute paths, addresses, references, the value model and its rendering |
+//! | 2. schema | [`schema`] | the provider schema and the checks of bodies against it |
+//! | 3. assets | [`asset`] | reproducible zips for Lambda code |
+//! | 4. model | [`graph`] | the stack, resources, handles, providers, suppressions, and [`graph::Graph`], the stack's index |
+//! | 5. validate | [`validate`] | whole-stack validation before synthesis |
+//! | 6. policy | [`policy`] | security rules, packs, suppression checks, the report |
+//! | 7. synth | [`synth`] | deterministic Terraform JSON, written atomically |
+//!
+//! `tap-macros` runs the same schema checks and policy rules at compile
 //! time; this crate has no proc-macro dependency.
+//!
+//! # Supported API
+//!
+//! The modules above and [`prelude`] are the API that stack authors and
+//! tools use. [`__private`] is plumbing for the code `#[stack]` generates:
+//! hidden from the docs, and free to change in any release.
 
 pub mod asset;
 pub mod graph;
@@ -21,11 +35,79 @@ pub mod synth;
 pub mod validate;
 pub mod value;
 
-/// What generated code and stack authors need, in one import.
+/// What stack authors need, in one import.
 pub mod prelude {
     pub use crate::asset::{Asset, AssetHandle};
-    pub use crate::graph::{Backend, Handle, Lifecycle, Origin, Output, Provider, Resource, Stack, StackDefinition, TypeFacts};
-    pub use crate::policy::Suppression;
-    pub use crate::reference::{Address, Mode, Reference, Step};
+    pub use crate::graph::{Backend, Handle, Lifecycle, Origin, Output, Provider, Resource, Stack, StackDefinition, Suppression};
+    pub use crate::path::{AttrPath, Step};
+    pub use crate::reference::{Address, Mode, Reference};
     pub use crate::value::Value;
+}
+
+/// Plumbing for the code that `tap-macros` generates. Not part of the API:
+/// nothing here keeps a promise between releases.
+#[doc(hidden)]
+pub mod __private {
+    use std::sync::{Arc, OnceLock};
+
+    use crate::graph::{Handle, Origin, Resource, TypeFacts};
+    use crate::reference::{Address, Mode};
+    use crate::value::{add_block_instance, Fields, Value};
+
+    /// The schema facts of one type, as a `static` in the expansion.
+    pub const fn type_facts(type_name: &'static str, mode: Mode, block_json: &'static str) -> TypeFacts {
+        TypeFacts { type_name, mode, block_json, parsed: OnceLock::new() }
+    }
+
+    /// What each `resource!` and `data!` becomes: one non-generic call, so
+    /// the code generated per invocation stays small and compile time grows
+    /// linearly with the number of resources.
+    pub fn declare(address: Address, facts: &'static TypeFacts, origin: Origin, body: Vec<(&'static str, Value)>) -> Resource {
+        let mut r = Resource::new(address, Some(facts));
+        r.origin = origin;
+        r.body = fields(body);
+        r
+    }
+
+    /// A nested block from `(name, value)` pairs as written; a block
+    /// written twice becomes a list of its instances.
+    pub fn block_of(entries: Vec<(&'static str, Value)>) -> Value {
+        Value::Block(fields(entries))
+    }
+
+    /// A map from `(key, value)` pairs: `{ k: v }`.
+    pub fn map_of(entries: Vec<(&'static str, Value)>) -> Value {
+        Value::Map(entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    }
+
+    /// Any Rust expression in a body.
+    pub fn value_of(value: impl Into<Value>) -> Value {
+        value.into()
+    }
+
+    /// A value known only when the stack runs: the compile-time checker's
+    /// stand-in for a Rust expression. Never part of a running stack.
+    pub fn unknown() -> Value {
+        Value::Unknown
+    }
+
+    /// A handle to nothing, emitted next to compile errors so one mistake
+    /// does not cause a cascade of others.
+    pub fn placeholder_handle() -> Handle {
+        Handle { address: Arc::new(Address::resource("tap_placeholder", "placeholder")) }
+    }
+
+    fn fields(entries: Vec<(&'static str, Value)>) -> Fields {
+        let mut out = Fields::new();
+        for (name, value) in entries {
+            match value {
+                // A nested block (the macros reject an argument set twice).
+                Value::Block(instance) => add_block_instance(&mut out, name, instance),
+                other => {
+                    out.insert(name.to_owned(), other);
+                }
+            }
+        }
+        out
+    }
 }

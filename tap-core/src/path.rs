@@ -1,47 +1,82 @@
-//! Attribute paths inside a resource body (`vpc_config[0].subnet_ids[1]`).
+//! Attribute paths: where a value sits inside a resource body
+//! (`vpc_config[0].subnet_ids[1]`), and what a reference reads on its
+//! target (`tags["Name"]`).
 //!
-//! Every finding of the schema checker and of the policy rules carries one,
-//! so the compile-time checker can map it back to the user's token and
-//! synthesis can name it in a message.
+//! Layer: values (the bottom). One [`Step`] type serves both, so a finding
+//! of the schema checker, a finding of a policy rule and the path of a
+//! reference are the same kind of thing; the compile-time checker maps
+//! them back to the user's tokens, synthesis names them in messages and
+//! renders references with them.
 
 use std::fmt;
 
+/// One step of a path.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Seg {
-    Name(String),
+pub enum Step {
+    /// An argument, a nested block or an object field: `.name`. Body paths
+    /// also name map entries this way (`tags.Name`), as findings read best.
+    Attr(String),
+    /// An element of a list, or an instance of a repeated block: `[3]`.
     Index(usize),
+    /// A map key read by a reference: `["Name"]`.
+    Key(String),
 }
 
-/// A path from the resource body to one value. Empty means the resource itself.
+/// A path from a resource body (or a reference's target) to one value.
+/// Empty means the resource itself.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct AttrPath(pub Vec<Seg>);
+pub struct AttrPath(Vec<Step>);
 
 impl AttrPath {
     pub fn root() -> Self {
         AttrPath(Vec::new())
     }
 
+    /// This path, one attribute further.
     pub fn name(&self, name: &str) -> Self {
+        self.with(Step::Attr(name.to_owned()))
+    }
+
+    /// This path, one list element further.
+    pub fn index(&self, i: usize) -> Self {
+        self.with(Step::Index(i))
+    }
+
+    fn with(&self, step: Step) -> Self {
         let mut p = self.clone();
-        p.0.push(Seg::Name(name.to_owned()));
+        p.0.push(step);
         p
     }
 
-    pub fn index(&self, i: usize) -> Self {
-        let mut p = self.clone();
-        p.0.push(Seg::Index(i));
-        p
+    pub fn push(&mut self, step: Step) {
+        self.0.push(step);
+    }
+
+    pub fn pop(&mut self) -> Option<Step> {
+        self.0.pop()
+    }
+
+    pub fn steps(&self) -> &[Step] {
+        &self.0
     }
 
     pub fn is_root(&self) -> bool {
         self.0.is_empty()
     }
 
-    /// The path with indices removed: `vpc_config.subnet_ids`, the form constraint tables use.
+    /// The first step, when it is an attribute: the top-level argument.
+    pub fn first_name(&self) -> Option<&str> {
+        match self.0.first() {
+            Some(Step::Attr(a)) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The path with indices and keys removed: `vpc_config.subnet_ids`, the form constraint tables use.
     pub fn names_only(&self) -> String {
         let mut out = String::new();
-        for seg in &self.0 {
-            if let Seg::Name(n) = seg {
+        for step in &self.0 {
+            if let Step::Attr(n) = step {
                 if !out.is_empty() {
                     out.push('.');
                 }
@@ -54,44 +89,56 @@ impl AttrPath {
     /// The last name in the path (the attribute a value belongs to).
     pub fn last_name(&self) -> Option<&str> {
         self.0.iter().rev().find_map(|s| match s {
-            Seg::Name(n) => Some(n.as_str()),
-            Seg::Index(_) => None,
+            Step::Attr(n) => Some(n.as_str()),
+            Step::Index(_) | Step::Key(_) => None,
         })
     }
 
-    /// Parses `a.b[0].c` (the inverse of `Display`).
+    /// Parses `a.b[0].c` (the inverse of `Display` for names and indices).
     pub fn parse(s: &str) -> Self {
-        let mut segs = Vec::new();
+        let mut steps = Vec::new();
         for part in s.split('.').filter(|p| !p.is_empty()) {
             let mut rest = part;
             if let Some(open) = rest.find('[') {
-                segs.push(Seg::Name(rest[..open].to_owned()));
+                steps.push(Step::Attr(rest[..open].to_owned()));
                 rest = &rest[open..];
                 while let Some(stripped) = rest.strip_prefix('[') {
                     let close = stripped.find(']').unwrap_or(stripped.len());
                     if let Ok(i) = stripped[..close].parse() {
-                        segs.push(Seg::Index(i));
+                        steps.push(Step::Index(i));
                     }
                     rest = stripped.get(close + 1..).unwrap_or("");
                 }
             } else {
-                segs.push(Seg::Name(rest.to_owned()));
+                steps.push(Step::Attr(rest.to_owned()));
             }
         }
-        AttrPath(segs)
+        AttrPath(steps)
+    }
+
+    /// Writes the steps; `leading_dot` when something (a reference's target) comes before.
+    pub(crate) fn write_steps(&self, f: &mut fmt::Formatter<'_>, leading_dot: bool) -> fmt::Result {
+        for (i, step) in self.0.iter().enumerate() {
+            match step {
+                Step::Attr(n) if i == 0 && !leading_dot => f.write_str(n)?,
+                Step::Attr(n) => write!(f, ".{n}")?,
+                Step::Index(ix) => write!(f, "[{ix}]")?,
+                Step::Key(k) => write!(f, "[{}]", serde_json::Value::String(k.clone()))?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl From<Vec<Step>> for AttrPath {
+    fn from(steps: Vec<Step>) -> Self {
+        AttrPath(steps)
     }
 }
 
 impl fmt::Display for AttrPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, seg) in self.0.iter().enumerate() {
-            match seg {
-                Seg::Name(n) if i == 0 => f.write_str(n)?,
-                Seg::Name(n) => write!(f, ".{n}")?,
-                Seg::Index(ix) => write!(f, "[{ix}]")?,
-            }
-        }
-        Ok(())
+        self.write_steps(f, false)
     }
 }
 
@@ -106,5 +153,13 @@ mod tests {
         assert_eq!(AttrPath::parse(&p.to_string()), p);
         assert_eq!(p.names_only(), "vpc_config.subnet_ids");
         assert_eq!(p.last_name(), Some("subnet_ids"));
+        assert_eq!(p.first_name(), Some("vpc_config"));
+    }
+
+    #[test]
+    fn keys_render_quoted() {
+        let p = AttrPath::from(vec![Step::Attr("tags".into()), Step::Key("a\"b".into())]);
+        assert_eq!(p.to_string(), "tags[\"a\\\"b\"]");
+        assert_eq!(p.last_name(), Some("tags"));
     }
 }

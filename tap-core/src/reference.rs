@@ -1,17 +1,39 @@
 //! Addresses of resources and data sources, and typed references to their
 //! attributes.
 //!
-//! Phase: model. Rendering here produces the bare Terraform traversal
+//! Layer: values. Rendering here produces the bare Terraform traversal
 //! (`aws_vpc.main.id`); wrapping it in `${...}` belongs to synthesis.
 
 use std::fmt;
 use std::sync::Arc;
 
-/// Whether a block is a managed resource or a data source.
+use crate::path::{AttrPath, Step};
+
+/// Whether a block is a managed resource or a data source: the one
+/// distinction the macros, the schema lookups, validation, the rules and
+/// synthesis all make.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Mode {
     Managed,
     Data,
+}
+
+impl Mode {
+    /// What users call it in messages: `resource type` or `data source`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Mode::Managed => "resource type",
+            Mode::Data => "data source",
+        }
+    }
+
+    /// The macro that declares it: `resource` or `data`.
+    pub fn macro_name(self) -> &'static str {
+        match self {
+            Mode::Managed => "resource",
+            Mode::Data => "data",
+        }
+    }
 }
 
 /// `aws_vpc.main` or `data.aws_region.current`.
@@ -23,6 +45,10 @@ pub struct Address {
 }
 
 impl Address {
+    pub fn new(mode: Mode, type_name: &str, name: impl Into<String>) -> Self {
+        Address { mode, type_name: type_name.to_owned(), name: name.into() }
+    }
+
     pub fn resource(type_name: &str, name: impl Into<String>) -> Self {
         Address { mode: Mode::Managed, type_name: type_name.to_owned(), name: name.into() }
     }
@@ -41,36 +67,25 @@ impl fmt::Display for Address {
     }
 }
 
-/// One step of an attribute path: `.name`, `[3]` or `["key"]`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Step {
-    Attr(String),
-    Index(u64),
-    Key(String),
-}
-
 /// A reference to an attribute of a declared resource or data source.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reference {
     pub target: Arc<Address>,
-    pub path: Vec<Step>,
+    pub path: AttrPath,
 }
 
 impl Reference {
-    pub fn new(target: Arc<Address>, path: Vec<Step>) -> Self {
-        Reference { target, path }
+    pub fn new(target: Arc<Address>, path: impl Into<AttrPath>) -> Self {
+        Reference { target, path: path.into() }
     }
 
     /// The top-level attribute the reference reads (`id` in `aws_vpc.main.id`).
     pub fn attribute(&self) -> Option<&str> {
-        match self.path.first() {
-            Some(Step::Attr(a)) => Some(a),
-            _ => None,
-        }
+        self.path.first_name()
     }
 
     /// Appends a list index: `data.aws_availability_zones.available.names[1]`.
-    pub fn index(mut self, i: u64) -> Self {
+    pub fn index(mut self, i: usize) -> Self {
         self.path.push(Step::Index(i));
         self
     }
@@ -91,14 +106,7 @@ impl Reference {
 impl fmt::Display for Reference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.target)?;
-        for step in &self.path {
-            match step {
-                Step::Attr(a) => write!(f, ".{a}")?,
-                Step::Index(i) => write!(f, "[{i}]")?,
-                Step::Key(k) => write!(f, "[{}]", serde_json::Value::String(k.clone()))?,
-            }
-        }
-        Ok(())
+        self.path.write_steps(f, true)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Synthesis: the stack as deterministic, sorted, pretty Terraform JSON,
 //! plus its assets and policy report, written atomically.
 //!
-//! Phase: synthesize. Runs validation and the policy engine first and
+//! Layer: synth (the top). Runs validation and the policy engine first and
 //! refuses to write anything if either fails. Layout, under the output
 //! directory (the CDKTF layout, to ease migration):
 //!
@@ -21,11 +21,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value as J};
 
-use crate::graph::{Backend, Resource, Stack};
-use crate::policy::{Graph, Report, RowState};
-use crate::reference::Mode;
+use crate::graph::{Backend, Graph, Resource, Stack};
+use crate::policy::{Report, RowState, UnknownPack};
+use crate::reference::{Address, Mode};
 use crate::validate::{validate_in, ValidationError};
-use crate::value::{to_terraform_json, Value};
+use crate::value::{block_instances, to_terraform_json, Value};
 
 /// The files of one synthesized stack, relative to `stacks/<stack>/`.
 #[derive(Debug)]
@@ -36,8 +36,11 @@ pub struct Synthesized {
 }
 
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum SynthError {
     Validation(Vec<ValidationError>),
+    /// The stack names a rule pack tap does not ship.
+    UnknownPack(UnknownPack),
     Policy { report: Report },
     Io { path: PathBuf, error: std::io::Error },
 }
@@ -56,8 +59,7 @@ impl fmt::Display for SynthError {
                 let failures = report.failures().count();
                 writeln!(f, "the stack fails {failures} security finding(s); nothing was written:")?;
                 for row in report.failures() {
-                    let at = if row.path.is_root() { row.address.clone() } else { format!("{}.{}", row.address, row.path) };
-                    writeln!(f, "error: [{}] {at}: {}\n  help: {}", row.rule_id, row.message, row.fix)?;
+                    writeln!(f, "error: [{}] {}: {}\n  help: {}", row.rule_id, row.location(), row.message, row.fix)?;
                     writeln!(f, "  note: to accept this, add a suppression naming {} with a reason", row.rule_id)?;
                 }
                 for e in &report.suppression_errors {
@@ -65,12 +67,21 @@ impl fmt::Display for SynthError {
                 }
                 Ok(())
             }
+            SynthError::UnknownPack(e) => write!(f, "the stack names an {e}; nothing was written\n  help: {}", e.help()),
             SynthError::Io { path, error } => write!(f, "cannot write `{}`: {error}", path.display()),
         }
     }
 }
 
-impl std::error::Error for SynthError {}
+impl std::error::Error for SynthError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SynthError::Io { error, .. } => Some(error),
+            SynthError::UnknownPack(e) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 /// Validates, evaluates policy and renders every file in memory.
 pub fn synthesize(stack: &Stack) -> Result<Synthesized, SynthError> {
@@ -79,7 +90,7 @@ pub fn synthesize(stack: &Stack) -> Result<Synthesized, SynthError> {
     if !errors.is_empty() {
         return Err(SynthError::Validation(errors));
     }
-    let report = Report::build(stack, &graph);
+    let report = Report::build(stack, &graph).map_err(SynthError::UnknownPack)?;
     if report.failures().next().is_some() || !report.suppression_errors.is_empty() {
         return Err(SynthError::Policy { report });
     }
@@ -107,13 +118,13 @@ fn main_document(stack: &Stack, report: &Report) -> J {
     // One pass over the suppressed findings: the stack-wide list, and each
     // resource's own (looked up per resource below, not searched for).
     let mut suppressed = Vec::new();
-    let mut suppressed_by_address: BTreeMap<&str, Vec<J>> = BTreeMap::new();
+    let mut suppressed_by_address: BTreeMap<&Address, Vec<J>> = BTreeMap::new();
     for row in report.suppressed() {
         let RowState::Suppressed { reason } = &row.state else {
             unreachable!("BUG: suppressed() returned an unsuppressed row")
         };
-        suppressed.push(json!({ "rule": row.rule_id, "address": row.address, "attribute": row.path.to_string(), "reason": reason }));
-        suppressed_by_address.entry(&row.address).or_default().push(json!({ "rule": row.rule_id, "reason": reason }));
+        suppressed.push(json!({ "rule": row.rule_id, "address": row.address.to_string(), "attribute": row.path.to_string(), "reason": reason }));
+        suppressed_by_address.entry(&*row.address).or_default().push(json!({ "rule": row.rule_id, "reason": reason }));
     }
     doc.insert(
         "//".into(),
@@ -166,7 +177,7 @@ fn main_document(stack: &Stack, report: &Report) -> J {
     let mut data: BTreeMap<&str, Map<String, J>> = BTreeMap::new();
     for r in &stack.resources {
         let target = if r.address.mode == Mode::Data { &mut data } else { &mut managed };
-        target.entry(r.type_name()).or_default().insert(r.address.name.clone(), resource_body(r, suppressed_by_address.remove(r.address.to_string().as_str())));
+        target.entry(r.type_name()).or_default().insert(r.address.name.clone(), resource_body(r, suppressed_by_address.remove(&*r.address)));
     }
     if !managed.is_empty() {
         doc.insert("resource".into(), serde_json::to_value(managed).expect("BUG: resources serialize"));
@@ -204,7 +215,7 @@ fn resource_body(r: &Resource, suppressed: Option<Vec<J>>) -> J {
         // JSON arrays, whether one or several instances were written.
         let is_multi_block = block.and_then(|b| b.block_types.get(name)).is_some_and(|nb| nb.is_multi());
         let rendered = match value {
-            Value::Block(_) if is_multi_block => J::Array(vec![to_terraform_json(value)]),
+            Value::Block(_) | Value::List(_) if is_multi_block => J::Array(block_instances(value).iter().map(to_terraform_json).collect()),
             other => to_terraform_json(other),
         };
         body.insert(name.clone(), rendered);

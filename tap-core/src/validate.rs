@@ -3,32 +3,56 @@
 //! not have, schema checks of values only known at run time, dependency
 //! cycles, and asset errors.
 //!
-//! Phase: validate. Every problem is an error value naming both ends;
+//! Layer: validate. Every problem is an error value naming both ends;
 //! nothing here panics or stops at the first problem. Linear in the size
 //! of the stack (hash lookups and one depth-first search).
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
-use crate::graph::{Origin, Stack};
-use crate::policy::Graph;
+use crate::asset::AssetError;
+use crate::graph::{Graph, Origin, Stack};
 use crate::path::AttrPath;
 use crate::reference::{is_valid_identifier, Address, Reference};
-use crate::schema::{check_body, check_reference_path};
+use crate::schema::{check_body, check_reference_path, ReferencePathError, SchemaIssue};
 use crate::value::Value;
 
-#[derive(Clone, Debug, PartialEq)]
+/// Where a value that validation complains about stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Site {
+    Resource(Arc<Address>),
+    Output(String),
+    Provider { name: String, alias: Option<String> },
+}
+
+impl fmt::Display for Site {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Site::Resource(address) => write!(f, "{address}"),
+            Site::Output(name) => write!(f, "output.{name}"),
+            Site::Provider { name, alias: None } => write!(f, "provider.{name}"),
+            Site::Provider { name, alias: Some(alias) } => write!(f, "provider.{name}.{alias}"),
+        }
+    }
+}
+
+#[derive(Debug)]
+#[non_exhaustive]
 pub enum ValidationError {
-    DuplicateName { address: String, first: Origin, second: Origin },
+    DuplicateName { address: Arc<Address>, first: Origin, second: Origin },
     DuplicateOutput { name: String },
     InvalidIdentifier { what: &'static str, name: String },
-    UndeclaredReference { from: String, path: AttrPath, target: String },
-    UnknownReferencedAttribute { from: String, path: AttrPath, reference: String, message: String, help: Option<String> },
-    Schema { address: String, path: AttrPath, message: String, help: Option<String> },
-    MissingSchema { address: String },
-    Cycle { addresses: Vec<String> },
-    Asset { name: String, message: String },
-    UnresolvedValue { address: String, path: AttrPath },
+    UndeclaredReference { from: Site, path: AttrPath, target: Arc<Address> },
+    UnknownReferencedAttribute { from: Site, path: AttrPath, reference: Reference, error: ReferencePathError },
+    Schema { address: Arc<Address>, issue: SchemaIssue },
+    MissingSchema { address: Arc<Address> },
+    Cycle { addresses: Vec<Arc<Address>> },
+    Asset { name: String, error: AssetError },
+    /// A value known only to the compile-time checker reached a running
+    /// stack: an internal bug, reported instead of rendered.
+    UnresolvedValue { at: Site, path: AttrPath },
 }
 
 impl fmt::Display for ValidationError {
@@ -49,29 +73,39 @@ impl fmt::Display for ValidationError {
             ValidationError::UndeclaredReference { from, path, target } => {
                 write!(f, "`{from}.{path}` refers to `{target}`, which is not declared in this stack")
             }
-            ValidationError::UnknownReferencedAttribute { from, path, reference, message, help: h } => {
-                write!(f, "`{from}.{path}` refers to `{reference}`: {message}")?;
-                help(f, h)
+            ValidationError::UnknownReferencedAttribute { from, path, reference, error } => {
+                write!(f, "`{from}.{path}` refers to `{reference}`: {}", error.message)?;
+                help(f, &error.help)
             }
-            ValidationError::Schema { address, path, message, help: h } => {
-                if path.is_root() {
-                    write!(f, "`{address}`: {message}")?;
+            ValidationError::Schema { address, issue } => {
+                if issue.path.is_root() {
+                    write!(f, "`{address}`: {}", issue.message)?;
                 } else {
-                    write!(f, "`{address}.{path}`: {message}")?;
+                    write!(f, "`{address}.{}`: {}", issue.path, issue.message)?;
                 }
-                help(f, h)
+                help(f, &issue.help)
             }
             ValidationError::MissingSchema { address } => write!(
                 f,
                 "`{address}` has no schema facts, so it cannot be checked\n  help: declare it with `resource!` inside a `#[stack]`, which attaches its type's schema"
             ),
             ValidationError::Cycle { addresses } => {
-                write!(f, "dependency cycle: {}\n  help: remove one reference or `depends_on` in the cycle", addresses.join(" -> "))
+                let names: Vec<String> = addresses.iter().map(ToString::to_string).collect();
+                write!(f, "dependency cycle: {}\n  help: remove one reference or `depends_on` in the cycle", names.join(" -> "))
             }
-            ValidationError::Asset { name, message } => write!(f, "asset `{name}`: {message}"),
-            ValidationError::UnresolvedValue { address, path } => {
-                write!(f, "BUG: `{address}.{path}` holds a compile-time placeholder at synthesis")
+            ValidationError::Asset { name, error } => write!(f, "asset `{name}`: {error}"),
+            ValidationError::UnresolvedValue { at, path } => {
+                write!(f, "BUG: `{at}.{path}` holds a compile-time placeholder at synthesis")
             }
+        }
+    }
+}
+
+impl std::error::Error for ValidationError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ValidationError::Asset { error, .. } => Some(error),
+            _ => None,
         }
     }
 }
@@ -86,17 +120,62 @@ pub fn validate(stack: &Stack) -> Vec<ValidationError> {
 pub fn validate_in(graph: &Graph) -> Vec<ValidationError> {
     let stack = graph.stack;
     let mut errors = Vec::new();
+    check_names(graph, &mut errors);
+    for (i, r) in stack.resources.iter().enumerate() {
+        let site = Site::Resource(r.address.clone());
+        match r.facts {
+            Some(facts) => {
+                for issue in check_body(&r.address.type_name, facts.block(), &r.body) {
+                    errors.push(ValidationError::Schema { address: r.address.clone(), issue });
+                }
+            }
+            None => errors.push(ValidationError::MissingSchema { address: r.address.clone() }),
+        }
+        for (path, reference) in graph.references_of(i) {
+            check_reference(graph, &site, path, reference, &mut errors);
+        }
+        for (name, value) in &r.body {
+            check_resolved(&site, name, value, &mut errors);
+        }
+        for dep in &r.depends_on {
+            if graph.get(dep).is_none() {
+                errors.push(ValidationError::UndeclaredReference { from: site.clone(), path: AttrPath::root().name("depends_on"), target: dep.clone() });
+            }
+        }
+    }
+    for (name, output) in &stack.outputs {
+        check_value(graph, Site::Output(name.clone()), "value", &output.value, &mut errors);
+    }
+    for p in &stack.providers {
+        for (name, value) in &p.extra {
+            check_value(graph, Site::Provider { name: p.name.clone(), alias: p.alias.clone() }, name, value, &mut errors);
+        }
+    }
+    for asset in &stack.assets {
+        if let Err(error) = &asset.bytes {
+            errors.push(ValidationError::Asset { name: asset.name.clone(), error: error.clone() });
+        }
+        if !is_valid_identifier(&asset.name) {
+            errors.push(ValidationError::InvalidIdentifier { what: "asset", name: asset.name.clone() });
+        }
+    }
+    errors.extend(find_cycles(graph));
+    errors
+}
+
+/// Identifiers Terraform accepts, and names declared once.
+fn check_names(graph: &Graph, errors: &mut Vec<ValidationError>) {
+    let stack = graph.stack;
     if !is_valid_identifier(&stack.name) {
         errors.push(ValidationError::InvalidIdentifier { what: "stack", name: stack.name.clone() });
     }
-
     for r in &stack.resources {
         if !is_valid_identifier(&r.address.name) {
             errors.push(ValidationError::InvalidIdentifier { what: "resource", name: r.address.to_string() });
         }
         match graph.get(&r.address) {
             Some(first) if !std::ptr::eq(first, r) => {
-                errors.push(ValidationError::DuplicateName { address: r.address.to_string(), first: first.origin, second: r.origin })
+                errors.push(ValidationError::DuplicateName { address: r.address.clone(), first: first.origin, second: r.origin })
             }
             _ => {}
         }
@@ -109,82 +188,41 @@ pub fn validate_in(graph: &Graph) -> Vec<ValidationError> {
             errors.push(ValidationError::InvalidIdentifier { what: "output", name: name.clone() });
         }
     }
-
-    for r in &stack.resources {
-        let from = r.address.to_string();
-        match r.facts {
-            Some(facts) => {
-                for issue in check_body(&r.address.type_name, facts.block(), &r.body) {
-                    errors.push(ValidationError::Schema { address: from.clone(), path: issue.path, message: issue.message, help: issue.help });
-                }
-            }
-            None => errors.push(ValidationError::MissingSchema { address: from.clone() }),
-        }
-        for (name, value) in &r.body {
-            check_refs(graph, &from, &AttrPath::root().name(name), value, &mut errors);
-        }
-        for dep in &r.depends_on {
-            if graph.get(dep).is_none() {
-                errors.push(ValidationError::UndeclaredReference { from: from.clone(), path: AttrPath::root().name("depends_on"), target: dep.to_string() });
-            }
-        }
-    }
-    for (name, output) in &stack.outputs {
-        check_refs(graph, &format!("output.{name}"), &AttrPath::root().name("value"), &output.value, &mut errors);
-    }
-    for asset in &stack.assets {
-        if let Err(message) = &asset.bytes {
-            errors.push(ValidationError::Asset { name: asset.name.clone(), message: message.clone() });
-        }
-        if !is_valid_identifier(&asset.name) {
-            errors.push(ValidationError::InvalidIdentifier { what: "asset", name: asset.name.clone() });
-        }
-    }
-    errors.extend(find_cycles(stack, graph));
-    errors
 }
 
-fn check_refs(graph: &Graph, from: &str, path: &AttrPath, value: &Value, errors: &mut Vec<ValidationError>) {
-    match value {
-        Value::Ref(r) => check_ref(graph, from, path, r, errors),
-        Value::Unknown => errors.push(ValidationError::UnresolvedValue { address: from.to_owned(), path: path.clone() }),
-        Value::List(items) => {
-            for (i, item) in items.iter().enumerate() {
-                check_refs(graph, from, &path.index(i), item, errors);
-            }
-        }
-        Value::Map(m) | Value::Block(m) => {
-            for (k, v) in m {
-                check_refs(graph, from, &path.name(k), v, errors);
-            }
-        }
-        Value::Call(c) => c.args.iter().for_each(|a| check_refs(graph, from, path, a, errors)),
-        Value::Template(parts) => parts.iter().for_each(|p| check_refs(graph, from, path, p, errors)),
-        _ => {}
-    }
+/// The references and run-time values of a value outside the resources
+/// (an output, a provider argument): the same checks as a body's.
+fn check_value(graph: &Graph, site: Site, name: &str, value: &Value, errors: &mut Vec<ValidationError>) {
+    let mut path = AttrPath::root().name(name);
+    value.for_each_reference(&mut path, &mut |p, reference| check_reference(graph, &site, p, reference, errors));
+    check_resolved(&site, name, value, errors);
 }
 
-fn check_ref(graph: &Graph, from: &str, path: &AttrPath, r: &Reference, errors: &mut Vec<ValidationError>) {
+/// A value known only to the compile-time checker must never be rendered.
+fn check_resolved(site: &Site, name: &str, value: &Value, errors: &mut Vec<ValidationError>) {
+    value.walk(&mut AttrPath::root().name(name), &mut |path, v| {
+        if matches!(v, Value::Unknown) {
+            errors.push(ValidationError::UnresolvedValue { at: site.clone(), path: path.clone() });
+        }
+    });
+}
+
+fn check_reference(graph: &Graph, from: &Site, path: &AttrPath, r: &Reference, errors: &mut Vec<ValidationError>) {
     let Some(target) = graph.get(&r.target) else {
-        errors.push(ValidationError::UndeclaredReference { from: from.to_owned(), path: path.clone(), target: r.target.to_string() });
+        errors.push(ValidationError::UndeclaredReference { from: from.clone(), path: path.clone(), target: r.target.clone() });
         return;
     };
     if let Some(facts) = target.facts {
-        if let Err((message, help)) = check_reference_path(&r.target.type_name, facts.block(), &r.path) {
-            errors.push(ValidationError::UnknownReferencedAttribute {
-                from: from.to_owned(),
-                path: path.clone(),
-                reference: r.to_string(),
-                message,
-                help,
-            });
+        if let Err(error) = check_reference_path(&r.target.type_name, facts.block(), &r.path) {
+            errors.push(ValidationError::UnknownReferencedAttribute { from: from.clone(), path: path.clone(), reference: r.clone(), error });
         }
     }
 }
 
 /// Iterative depth-first search over reference and `depends_on` edges;
 /// reports each cycle once, as the path that closes it.
-fn find_cycles(stack: &Stack, graph: &Graph) -> Vec<ValidationError> {
+fn find_cycles(graph: &Graph) -> Vec<ValidationError> {
+    let stack = graph.stack;
     let position: HashMap<&Address, usize> = stack
         .resources
         .iter()
@@ -195,15 +233,9 @@ fn find_cycles(stack: &Stack, graph: &Graph) -> Vec<ValidationError> {
     let edges: Vec<Vec<usize>> = stack
         .resources
         .iter()
-        .map(|r| {
-            let mut out = Vec::new();
-            for v in r.body.values() {
-                v.for_each_reference(&mut |reference| {
-                    if let Some(&j) = position.get(&*reference.target) {
-                        out.push(j);
-                    }
-                });
-            }
+        .enumerate()
+        .map(|(i, r)| {
+            let mut out: Vec<usize> = graph.references_of(i).iter().filter_map(|(_, reference)| position.get(&*reference.target).copied()).collect();
             out.extend(r.depends_on.iter().filter_map(|d| position.get(&**d).copied()));
             out.sort_unstable();
             out.dedup();
@@ -238,8 +270,8 @@ fn find_cycles(stack: &Stack, graph: &Graph) -> Vec<ValidationError> {
                     }
                     Color::Grey => {
                         let from = path.iter().position(|&n| n == next).expect("BUG: grey node not on path");
-                        let mut addresses: Vec<String> = path[from..].iter().map(|&n| stack.resources[n].address.to_string()).collect();
-                        addresses.push(stack.resources[next].address.to_string());
+                        let mut addresses: Vec<Arc<Address>> = path[from..].iter().map(|&n| stack.resources[n].address.clone()).collect();
+                        addresses.push(stack.resources[next].address.clone());
                         errors.push(ValidationError::Cycle { addresses });
                     }
                     Color::Black => {}

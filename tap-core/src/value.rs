@@ -1,18 +1,25 @@
 //! Values of the resource model: literals, nested blocks, collections,
 //! references and function calls.
 //!
-//! Phase: model. A reference is a value here, never a string; it becomes
-//! `${...}` only in [`crate::synth`]. Escaping of literal `${` and `%{`
-//! happens in exactly one place, [`escape_template_literal`], called when a
-//! literal string is rendered.
+//! Layer: values. A reference is a value here, never a string; it becomes
+//! `${...}` only when rendered. Escaping of literal `${` and `%{` happens
+//! in exactly one place, [`escape_template_literal`], called when a
+//! literal string is rendered. [`Value::walk`] is the one walk over a
+//! value's parts; everything that looks for references or run-time values
+//! goes through it.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use crate::path::{AttrPath, Step};
 use crate::reference::Reference;
+
+/// The fields of a resource body, a nested block or a map.
+pub type Fields = BTreeMap<String, Value>;
 
 /// One value of an argument, a nested block, a list element or a map entry.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum Value {
     Null,
     Bool(bool),
@@ -33,8 +40,10 @@ pub enum Value {
     /// A Terraform expression that is not a reference, such as `path.module`.
     /// Only [`Value::path_module`] creates one.
     Raw(&'static str),
-    /// A value that is only known when the stack runs. The compile-time checker
-    /// uses it for Rust expressions; it never reaches synthesis.
+    /// A value that is only known when the stack runs. Only the compile-time
+    /// checker makes one (for Rust expressions): it cannot be built outside
+    /// this crate, and validation rejects it before anything is rendered.
+    #[non_exhaustive]
     Unknown,
 }
 
@@ -46,23 +55,6 @@ pub struct Call {
 }
 
 impl Value {
-    /// Any value that converts into a [`Value`]: what `#[stack]` wraps
-    /// around Rust expressions in a resource body.
-    pub fn of(value: impl Into<Value>) -> Value {
-        value.into()
-    }
-
-    /// A nested block from `(name, value)` pairs; what `#[stack]` emits (one
-    /// non-generic call keeps the code generated per block small).
-    pub fn block_of(entries: Vec<(&'static str, Value)>) -> Value {
-        Value::Block(entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
-    }
-
-    /// A map from `(key, value)` pairs; what `#[stack]` emits for `{ k: v }`.
-    pub fn map_of(entries: Vec<(&'static str, Value)>) -> Value {
-        Value::Map(entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
-    }
-
     /// `path.module`: the directory of the synthesized configuration.
     pub fn path_module() -> Value {
         Value::Raw("path.module")
@@ -123,17 +115,48 @@ impl Value {
         }
     }
 
-    /// Visits every reference inside the value, depth first.
-    pub fn for_each_reference<'a>(&'a self, f: &mut dyn FnMut(&'a Reference)) {
+    /// Visits this value and every value inside it, depth first, each with
+    /// its path: list elements one index further, map and block entries one
+    /// name further; a call's arguments and a template's parts stand at the
+    /// path of the call or template. `path` is where this value stands; it
+    /// is returned as it was given.
+    pub fn walk<'a>(&'a self, path: &mut AttrPath, visit: &mut dyn FnMut(&AttrPath, &'a Value)) {
+        visit(path, self);
         match self {
-            Value::Ref(r) => f(r),
-            Value::Call(c) => c.args.iter().for_each(|a| a.for_each_reference(f)),
-            Value::Template(parts) | Value::List(parts) => {
-                parts.iter().for_each(|p| p.for_each_reference(f))
+            Value::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(Step::Index(i));
+                    item.walk(path, visit);
+                    path.pop();
+                }
             }
-            Value::Map(m) | Value::Block(m) => m.values().for_each(|v| v.for_each_reference(f)),
+            Value::Map(m) | Value::Block(m) => {
+                for (k, v) in m {
+                    path.push(Step::Attr(k.clone()));
+                    v.walk(path, visit);
+                    path.pop();
+                }
+            }
+            Value::Call(c) => c.args.iter().for_each(|a| a.walk(path, visit)),
+            Value::Template(parts) => parts.iter().for_each(|p| p.walk(path, visit)),
             _ => {}
         }
+    }
+
+    /// Every reference inside the value, with the path where it stands.
+    pub fn for_each_reference<'a>(&'a self, path: &mut AttrPath, f: &mut dyn FnMut(&AttrPath, &'a Reference)) {
+        self.walk(path, &mut |p, v| {
+            if let Value::Ref(r) = v {
+                f(p, r)
+            }
+        });
+    }
+
+    /// Is this value, or anything inside it, known only when the stack runs?
+    pub fn contains_unknown(&self) -> bool {
+        let mut found = false;
+        self.walk(&mut AttrPath::root(), &mut |_, v| found |= matches!(v, Value::Unknown));
+        found
     }
 
     /// A short description of the value's kind, for error messages.
@@ -151,6 +174,34 @@ impl Value {
             Value::Raw(_) => "an expression",
             Value::Unknown => "a run-time value",
         }
+    }
+}
+
+/// Adds one written instance of nested block `name` to `fields`: the first
+/// instance is stored as a [`Value::Block`]; writing the block again turns
+/// the entry into a [`Value::List`] of its instances, in the order written.
+/// The compile-time view and the stack that runs build bodies through
+/// this one function, so both see the same shape.
+pub fn add_block_instance(fields: &mut Fields, name: &str, instance: Fields) {
+    match fields.get_mut(name) {
+        None => {
+            fields.insert(name.to_owned(), Value::Block(instance));
+        }
+        Some(Value::List(items)) => items.push(Value::Block(instance)),
+        Some(existing) => {
+            let first = std::mem::replace(existing, Value::Null);
+            *existing = Value::List(vec![first, Value::Block(instance)]);
+        }
+    }
+}
+
+/// The instances a nested block's value holds: itself when written once,
+/// its elements when written several times or given as a list. The
+/// inverse of [`add_block_instance`], for whoever reads a body.
+pub fn block_instances(value: &Value) -> &[Value] {
+    match value {
+        Value::List(items) => items,
+        other => std::slice::from_ref(other),
     }
 }
 

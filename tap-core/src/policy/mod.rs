@@ -1,22 +1,23 @@
-//! Security policy: rules with stable IDs, packs that select them,
-//! explicit suppressions, and the report.
+//! Security policy: rules with stable IDs, packs that select them, the
+//! checks of suppressions, and the report.
 //!
-//! Phase: policy. Rules are pure functions of a resource and the stack's
+//! Layer: policy. Rules are pure functions of a resource and the stack's
 //! [`Graph`]; the same rule runs in `tap-macros` on the compile-time view
-//! (where run-time values are [`Value::Unknown`](crate::value::Value::Unknown))
-//! and at synthesis on the real stack. Nothing here renders or writes.
+//! (where run-time values are unknown) and at synthesis on the real
+//! stack. Nothing here renders or writes.
 
-mod graph_view;
 mod packs;
 mod report;
 pub mod rules;
+mod suppression;
 
-use crate::graph::{Resource, Stack};
+use crate::graph::{Graph, Resource, Stack};
 use crate::path::AttrPath;
+use crate::reference::Mode;
 
-pub use graph_view::Graph;
-pub use packs::{pack, Pack, PACKS};
-pub use report::{Report, Row, RowState};
+pub use packs::{pack, Pack, UnknownPack, PACKS};
+pub use report::{Report, Row, RowState, SuppressionProblem};
+pub use suppression::{check_reason, check_suppression, ReasonProblem, SuppressionError, MIN_REASON_LEN};
 
 /// How bad a non-compliant finding is. `Error` fails the build or synthesis.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -56,6 +57,7 @@ impl Finding {
 
 /// The result of one rule on one resource.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum Outcome {
     Compliant,
     NonCompliant(Vec<Finding>),
@@ -79,41 +81,17 @@ pub struct Rule {
     pub check: fn(&Resource, &Graph) -> Outcome,
 }
 
+impl Rule {
+    /// Does the rule look at resources of this type?
+    pub fn applies_to(&self, type_name: &str) -> bool {
+        self.resource_types.contains(&type_name)
+    }
+}
+
 impl std::fmt::Debug for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.id)
     }
-}
-
-/// An explicit, reasoned exception to a rule, on a resource or on the stack.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Suppression {
-    pub rule_id: String,
-    pub reason: String,
-}
-
-impl Suppression {
-    pub fn new(rule_id: &str, reason: &str) -> Self {
-        Suppression { rule_id: rule_id.to_owned(), reason: reason.to_owned() }
-    }
-}
-
-/// A reason shorter than this, or one of the words people type to silence a
-/// tool, is rejected: a reviewer must learn why the exception is safe.
-pub const MIN_REASON_LEN: usize = 10;
-
-/// Why a suppression reason is not acceptable, if it is not.
-pub fn check_reason(reason: &str) -> Result<(), String> {
-    let trimmed = reason.trim();
-    let lowered = trimmed.to_ascii_lowercase();
-    const TRIVIAL: &[&str] = &["todo", "fixme", "ignore", "ignored", "n/a", "none", "false positive", "suppress", "suppressed", "ok", "test"];
-    if trimmed.chars().count() < MIN_REASON_LEN {
-        return Err(format!("the reason must say why the exception is safe, in at least {MIN_REASON_LEN} characters"));
-    }
-    if TRIVIAL.contains(&lowered.trim_end_matches('.')) {
-        return Err(format!("`{trimmed}` does not explain why the exception is safe"));
-    }
-    Ok(())
 }
 
 /// Every rule tap knows, in ID order.
@@ -136,28 +114,30 @@ pub struct Evaluation<'a> {
 }
 
 /// Runs the rules of the stack's packs on every resource they apply to.
-pub fn evaluate_rules<'a>(stack: &'a Stack, graph: &Graph<'a>) -> Vec<Evaluation<'a>> {
-    let selected = selected_rules(&stack.packs);
+pub fn evaluate_rules<'a>(stack: &'a Stack, graph: &Graph<'a>) -> Result<Vec<Evaluation<'a>>, UnknownPack> {
+    let selected = selected_rules(&stack.packs)?;
     let mut out = Vec::new();
     for resource in &stack.resources {
-        if resource.address.mode != crate::reference::Mode::Managed {
+        if resource.address.mode != Mode::Managed {
             continue;
         }
         for (rule, level) in &selected {
-            if rule.resource_types.contains(&resource.type_name()) {
+            if rule.applies_to(resource.type_name()) {
                 let outcome = (rule.check)(resource, graph);
                 out.push(Evaluation { rule, level: *level, resource, outcome });
             }
         }
     }
-    out
+    Ok(out)
 }
 
-/// The rules the named packs select, each at the strictest level any pack gives it.
-pub fn selected_rules(pack_names: &[String]) -> Vec<(&'static Rule, Level)> {
+/// The rules the named packs select, each at the strictest level any pack
+/// gives it. A name that is no pack is an error: skipping it would switch
+/// its rules off without a word.
+pub fn selected_rules(pack_names: &[String]) -> Result<Vec<(&'static Rule, Level)>, UnknownPack> {
     let mut out: Vec<(&'static Rule, Level)> = Vec::new();
     for name in pack_names {
-        let Some(p) = pack(name) else { continue };
+        let p = pack(name)?;
         for (id, level) in p.rules {
             let Some(r) = rule(id) else { continue };
             let level = level.unwrap_or(r.level);
@@ -168,7 +148,7 @@ pub fn selected_rules(pack_names: &[String]) -> Vec<(&'static Rule, Level)> {
         }
     }
     out.sort_by_key(|(r, _)| r.id);
-    out
+    Ok(out)
 }
 
 /// The rule table for the README, generated from rule metadata.

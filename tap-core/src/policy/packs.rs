@@ -58,6 +58,49 @@ pub static PACKS: &[Pack] = &[
     },
 ];
 
-pub fn pack(name: &str) -> Option<&'static Pack> {
-    PACKS.iter().find(|p| p.name == name)
+/// The pack with this name.
+pub fn pack(name: &str) -> Result<&'static Pack, UnknownPack> {
+    PACKS.iter().find(|p| p.name == name).ok_or_else(|| UnknownPack { name: name.to_owned() })
+}
+
+/// A stack names a pack tap does not ship.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownPack {
+    pub name: String,
+}
+
+impl UnknownPack {
+    /// `accepted packs: `security`, `serverless``.
+    pub fn help(&self) -> String {
+        let names: Vec<String> = PACKS.iter().map(|p| format!("`{}`", p.name)).collect();
+        format!("accepted packs: {}", names.join(", "))
+    }
+}
+
+impl std::fmt::Display for UnknownPack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown pack `{}`", self.name)
+    }
+}
+
+impl std::error::Error for UnknownPack {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::DEFAULT_PACKS;
+
+    #[test]
+    fn the_default_packs_exist() {
+        for name in DEFAULT_PACKS {
+            assert!(pack(name).is_ok(), "default pack `{name}` is not shipped");
+        }
+    }
+
+    #[test]
+    fn an_unknown_pack_names_the_accepted_ones() {
+        let Err(err) = pack("securty") else { panic!("`securty` is no pack") };
+        assert_eq!(err.to_string(), "unknown pack `securty`");
+        assert_eq!(err.help(), "accepted packs: `security`, `serverless`");
+    }
 }

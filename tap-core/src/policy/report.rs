@@ -1,14 +1,17 @@
 //! The policy report: one row per finding, grouped by rule, with
 //! suppressed findings and their reasons kept visible to reviewers.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::sync::Arc;
 
-use super::{check_reason, evaluate_rules, rule, Graph, Level, Outcome};
-use crate::graph::Stack;
+use super::{check_suppression, evaluate_rules, Level, Outcome, SuppressionError, UnknownPack};
+use crate::graph::{Graph, Resource, Stack, Suppression};
 use crate::path::AttrPath;
-use crate::schema::suggest;
+use crate::reference::Address;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RowState {
     NonCompliant,
     /// A value the rule needs is only known when Terraform applies: fails closed.
@@ -19,7 +22,7 @@ pub enum RowState {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
     pub rule_id: &'static str,
-    pub address: String,
+    pub address: Arc<Address>,
     pub path: AttrPath,
     pub state: RowState,
     pub level: Level,
@@ -32,6 +35,33 @@ impl Row {
     pub fn is_failure(&self) -> bool {
         self.level == Level::Error && !matches!(self.state, RowState::Suppressed { .. })
     }
+
+    /// `aws_lambda_function.api`, or `aws_lambda_function.api.vpc_config[0]` for an attribute.
+    pub fn location(&self) -> String {
+        if self.path.is_root() {
+            self.address.to_string()
+        } else {
+            format!("{}.{}", self.address, self.path)
+        }
+    }
+}
+
+/// A rejected suppression and where it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuppressionProblem {
+    /// The resource it was written on, or `None` for the stack.
+    pub on: Option<Arc<Address>>,
+    pub error: SuppressionError,
+}
+
+impl fmt::Display for SuppressionProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.on {
+            Some(address) => write!(f, "`{address}`: ")?,
+            None => f.write_str("stack: ")?,
+        }
+        write!(f, "{}\n  help: {}", self.error, self.error.help())
+    }
 }
 
 /// The outcome of the policy phase for one stack.
@@ -39,33 +69,35 @@ impl Row {
 pub struct Report {
     /// Sorted by rule ID, then address, then path.
     pub rows: Vec<Row>,
-    /// Invalid suppressions: unknown rule ID, missing or trivial reason, or one that matched nothing.
-    pub suppression_errors: Vec<String>,
+    /// Rejected suppressions: unknown rule ID, a rule that does not apply
+    /// to the resource's type, a missing or trivial reason, or one that
+    /// matched nothing.
+    pub suppression_errors: Vec<SuppressionProblem>,
     /// How many (rule, resource) pairs were evaluated.
     pub evaluated: usize,
 }
 
 impl Report {
     /// Evaluates the stack's packs, applies suppressions and checks them.
-    pub fn build(stack: &Stack, graph: &Graph) -> Report {
-        let evaluations = evaluate_rules(stack, graph);
+    pub fn build(stack: &Stack, graph: &Graph) -> Result<Report, UnknownPack> {
+        let evaluations = evaluate_rules(stack, graph)?;
         let mut report = Report { evaluated: evaluations.len(), ..Report::default() };
-        // (resource address, or None for the stack; rule ID) of every suppression that matched.
-        let mut used: Vec<(Option<String>, &str)> = Vec::new();
+        // (resource, or None for the stack; rule ID) of every suppression that matched.
+        let mut used: HashSet<(Option<&Address>, &str)> = HashSet::new();
 
         for eval in &evaluations {
             let (findings, state) = match &eval.outcome {
                 Outcome::NonCompliant(f) => (f.clone(), RowState::NonCompliant),
                 Outcome::Unknown(f) => (vec![f.clone()], RowState::Unknown),
-                Outcome::Compliant | Outcome::NotApplicable => continue,
+                _ => continue,
             };
-            let address = eval.resource.address.to_string();
+            let address = &eval.resource.address;
             let suppression = eval
                 .resource
                 .suppressions
                 .iter()
                 .find(|s| s.rule_id == eval.rule.id)
-                .map(|s| (Some(address.as_str()), s))
+                .map(|s| (Some(&**address), s))
                 .or_else(|| stack.suppressions.iter().find(|s| s.rule_id == eval.rule.id).map(|s| (None, s)));
             for finding in findings {
                 let mut message = eval.rule.message.to_owned();
@@ -74,7 +106,7 @@ impl Report {
                 }
                 let state = match suppression {
                     Some((scope, s)) => {
-                        used.push((scope.map(str::to_owned), eval.rule.id));
+                        used.insert((scope, eval.rule.id));
                         RowState::Suppressed { reason: s.reason.clone() }
                     }
                     None => state.clone(),
@@ -92,32 +124,21 @@ impl Report {
         }
         report.rows.sort_by(|a, b| (a.rule_id, &a.address, &a.path).cmp(&(b.rule_id, &b.address, &b.path)));
 
-        let ids: Vec<&str> = super::all_rules().iter().map(|r| r.id).collect();
-        let mut check = |scope: String, s: &crate::policy::Suppression, matched: bool| {
-            if rule(&s.rule_id).is_none() {
-                let hint = suggest(&s.rule_id, ids.iter().copied()).map(|h| format!("; did you mean `{h}`?")).unwrap_or_default();
-                report.suppression_errors.push(format!("{scope}: suppression names unknown rule `{}`{hint}", s.rule_id));
-            } else if let Err(why) = check_reason(&s.reason) {
-                report.suppression_errors.push(format!("{scope}: suppression of `{}`: {why}", s.rule_id));
-            } else if !matched {
-                report.suppression_errors.push(format!(
-                    "{scope}: suppression of `{}` matched no finding; remove it so it cannot hide a future one",
-                    s.rule_id
-                ));
-            }
-        };
         for r in &stack.resources {
             for s in &r.suppressions {
-                let address = r.address.to_string();
-                let matched = used.iter().any(|(a, id)| a.as_deref() == Some(address.as_str()) && *id == s.rule_id);
-                check(r.address.to_string(), s, matched);
+                let matched = used.contains(&(Some(&*r.address), s.rule_id.as_str()));
+                if let Some(error) = suppression_error(s, Some(r), matched) {
+                    report.suppression_errors.push(SuppressionProblem { on: Some(r.address.clone()), error });
+                }
             }
         }
         for s in &stack.suppressions {
-            let matched = used.iter().any(|(n, id)| n.is_none() && *id == s.rule_id);
-            check(format!("stack `{}`", stack.name), s, matched);
+            let matched = used.contains(&(None, s.rule_id.as_str()));
+            if let Some(error) = suppression_error(s, None, matched) {
+                report.suppression_errors.push(SuppressionProblem { on: None, error });
+            }
         }
-        report
+        Ok(report)
     }
 
     pub fn failures(&self) -> impl Iterator<Item = &Row> {
@@ -138,7 +159,7 @@ impl Report {
                 RowState::Suppressed { reason } => ("suppressed", Some(reason.clone())),
             };
             let mut obj = serde_json::json!({
-                "address": row.address,
+                "address": row.address.to_string(),
                 "attribute": row.path.to_string(),
                 "state": state,
                 "level": row.level.as_str(),
@@ -161,7 +182,7 @@ impl Report {
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         for row in &self.rows {
-            let at = if row.path.is_root() { row.address.clone() } else { format!("{}.{}", row.address, row.path) };
+            let at = row.location();
             let state = match &row.state {
                 RowState::NonCompliant => String::new(),
                 RowState::Unknown => " (unknown until apply: failing closed)".to_owned(),
@@ -170,5 +191,18 @@ impl Report {
             out.push_str(&format!("[{}] {} {at}: {}{state}\n", row.rule_id, row.level.as_str(), row.message));
         }
         out
+    }
+}
+
+/// What is wrong with one suppression written on resource `on` (or on the
+/// stack), if anything: the checks every suppression passes, then whether
+/// it matched a finding.
+fn suppression_error(suppression: &Suppression, on: Option<&Resource>, matched: bool) -> Option<SuppressionError> {
+    match check_suppression(suppression, on.map(Resource::type_name)) {
+        Err(e) => Some(e),
+        Ok(_) if !matched => {
+            Some(SuppressionError::MatchedNothing { rule_id: suppression.rule_id.clone(), on: on.map(|r| r.address.clone()) })
+        }
+        Ok(_) => None,
     }
 }

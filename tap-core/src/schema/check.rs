@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 
 use super::constraints::{self, Accepted};
 use super::{suggest, Attribute, Block, CtyType, NestedAttributes, NestedBlock, NestingMode};
-use crate::path::AttrPath;
-use crate::reference::Step;
+use crate::path::{AttrPath, Step};
 use crate::value::Value;
 
 /// Which token of the user's code an issue belongs on.
@@ -21,15 +20,94 @@ pub enum IssueTarget {
     Container,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum IssueKind {
     UnknownName,
     ReadOnly,
     MissingRequired,
-    WrongKind,
+    /// The value's kind does not fit: what was expected instead.
+    WrongKind(Expected),
     ItemCount,
     InvalidValue,
     WrongReferenceKind,
+}
+
+/// What kind of value an argument or block expects, for a wrong-kind issue.
+/// The message and the help are rendered from it; nothing branches on text.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Expected {
+    Bool,
+    Number,
+    String,
+    /// A list or set attribute of these elements.
+    List(CtyType),
+    /// A tuple attribute: a list of mixed elements.
+    Tuple,
+    Map(CtyType),
+    /// An object-typed attribute.
+    Object,
+    /// A nested attribute written once: `{ ... }`.
+    NestedObject,
+    /// A nested attribute with list or set nesting.
+    ListOfObjects,
+    /// A nested attribute with map nesting.
+    MapOfObjects,
+    /// A nested block with map nesting.
+    MapOfBlocks,
+    /// A nested block: `name { ... }`.
+    Block,
+}
+
+impl Expected {
+    fn describe(&self) -> String {
+        match self {
+            Expected::Bool => "a bool".into(),
+            Expected::Number => "a number".into(),
+            Expected::String => "a string".into(),
+            Expected::List(elem) => format!("a list of {}", elem.describe()),
+            Expected::Tuple => "a list".into(),
+            Expected::Map(elem) => format!("a map of {}", elem.describe()),
+            Expected::Object => "an object".into(),
+            Expected::NestedObject => "an object `{ ... }`".into(),
+            Expected::ListOfObjects => "a list of objects".into(),
+            Expected::MapOfObjects => "a map of objects".into(),
+            Expected::MapOfBlocks => "a map of blocks".into(),
+            Expected::Block => "a nested block".into(),
+        }
+    }
+
+    /// How to write what was meant, when the mistake is a common one.
+    fn help(&self, name: &str, found: &Value) -> Option<String> {
+        match (self, found) {
+            (Expected::Bool, Value::Str(s)) if s == "true" || s == "false" => Some(format!("write `{s}` without quotes")),
+            (Expected::Number, Value::Str(s)) if s.parse::<f64>().is_ok() => Some(format!("write `{s}` without quotes")),
+            (Expected::String, Value::Int(i)) => Some(format!("write `\"{i}\"`")),
+            (Expected::Map(_) | Expected::MapOfObjects | Expected::MapOfBlocks, Value::Block(_)) => {
+                Some(format!("write `{name}: {{ ... }}` (a map), not `{name} {{ ... }}`"))
+            }
+            (Expected::List(_) | Expected::Tuple | Expected::ListOfObjects, Value::Block(_)) => {
+                Some(format!("write `{name}: [ ... ]` (a list), not `{name} {{ ... }}`"))
+            }
+            (Expected::Block, _) => Some(format!("write it as a block: `{name} {{ ... }}`")),
+            _ => None,
+        }
+    }
+}
+
+/// A reference reads something its target's schema does not have.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReferencePathError {
+    /// One line, lowercase, names in backticks.
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl ReferencePathError {
+    fn new(message: String, help: Option<String>) -> Self {
+        ReferencePathError { message, help }
+    }
 }
 
 /// One problem with a resource body.
@@ -143,7 +221,7 @@ fn check_nested_attributes(ctx: &mut Ctx, nested: &NestedAttributes, value: &Val
     let check_object = |ctx: &mut Ctx, v: &Value, p: &AttrPath| match v {
         Value::Map(fields) | Value::Block(fields) => check_object_fields(ctx, &nested.attributes, fields, p),
         other if is_deferred(other) => {}
-        other => wrong_kind(ctx, p, "an object `{ ... }`", other),
+        other => wrong_kind(ctx, p, Expected::NestedObject, other),
     };
     match nested.nesting_mode {
         NestingMode::Single | NestingMode::Group => check_object(ctx, value, path),
@@ -155,7 +233,7 @@ fn check_nested_attributes(ctx: &mut Ctx, nested: &NestedAttributes, value: &Val
             }
             Value::Block(_) => check_object(ctx, value, path),
             other if is_deferred(other) => {}
-            other => wrong_kind(ctx, path, "a list of objects", other),
+            other => wrong_kind(ctx, path, Expected::ListOfObjects, other),
         },
         NestingMode::Map => match value {
             Value::Map(entries) => {
@@ -164,7 +242,7 @@ fn check_nested_attributes(ctx: &mut Ctx, nested: &NestedAttributes, value: &Val
                 }
             }
             other if is_deferred(other) => {}
-            other => wrong_kind(ctx, path, "a map of objects", other),
+            other => wrong_kind(ctx, path, Expected::MapOfObjects, other),
         },
     }
 }
@@ -256,7 +334,7 @@ fn check_nested_block(ctx: &mut Ctx, nested: &NestedBlock, value: &Value, path: 
                 }
             }
             other if is_deferred(other) => {}
-            other => wrong_kind(ctx, path, "a map of blocks", other),
+            other => wrong_kind(ctx, path, Expected::MapOfBlocks, other),
         },
     }
 }
@@ -267,35 +345,17 @@ fn is_deferred(v: &Value) -> bool {
 }
 
 fn block_expected(ctx: &mut Ctx, path: &AttrPath, found: &Value) {
-    let name = path.last_name().unwrap_or_default().to_owned();
-    ctx.push(
-        path.clone(),
-        IssueTarget::Value,
-        IssueKind::WrongKind,
-        format!("`{name}` of `{}` is a nested block, found {}", ctx.type_name, found.kind_name()),
-        Some(format!("write it as a block: `{name} {{ ... }}`")),
-    );
+    wrong_kind(ctx, path, Expected::Block, found);
 }
 
-fn wrong_kind(ctx: &mut Ctx, path: &AttrPath, expected: &str, found: &Value) {
+fn wrong_kind(ctx: &mut Ctx, path: &AttrPath, expected: Expected, found: &Value) {
     let name = path.last_name().unwrap_or_default().to_owned();
-    let help = match (expected, found) {
-        ("a bool", Value::Str(s)) if s == "true" || s == "false" => Some(format!("write `{s}` without quotes")),
-        ("a number", Value::Str(s)) if s.parse::<f64>().is_ok() => Some(format!("write `{s}` without quotes")),
-        ("a string", Value::Int(i)) => Some(format!("write `\"{i}\"`")),
-        (e, Value::Block(_)) if e.starts_with("a map") => Some(format!("write `{name}: {{ ... }}` (a map), not `{name} {{ ... }}`")),
-        (e, Value::Block(_)) if e.starts_with("a list") || e.starts_with("a set") => {
-            Some(format!("write `{name}: [ ... ]` (a list), not `{name} {{ ... }}`"))
-        }
-        _ => None,
+    let help = expected.help(&name, found);
+    let message = match expected {
+        Expected::Block => format!("`{name}` of `{}` is a nested block, found {}", ctx.type_name, found.kind_name()),
+        _ => format!("`{name}` of `{}` expects {}, found {}", ctx.type_name, expected.describe(), found.kind_name()),
     };
-    ctx.push(
-        path.clone(),
-        IssueTarget::Value,
-        IssueKind::WrongKind,
-        format!("`{name}` of `{}` expects {expected}, found {}", ctx.type_name, found.kind_name()),
-        help,
-    );
+    ctx.push(path.clone(), IssueTarget::Value, IssueKind::WrongKind(expected), message, help);
 }
 
 fn check_value(ctx: &mut Ctx, ty: &CtyType, value: &Value, path: &AttrPath) {
@@ -311,16 +371,16 @@ fn check_value(ctx: &mut Ctx, ty: &CtyType, value: &Value, path: &AttrPath) {
         CtyType::String => match value {
             Value::Str(s) => check_accepted(ctx, path, Literal::Str(s)),
             Value::Template(_) => {}
-            other => wrong_kind(ctx, path, "a string", other),
+            other => wrong_kind(ctx, path, Expected::String, other),
         },
         CtyType::Number => match value {
             Value::Int(i) => check_accepted(ctx, path, Literal::Int(*i)),
             Value::Float(_) => {}
-            other => wrong_kind(ctx, path, "a number", other),
+            other => wrong_kind(ctx, path, Expected::Number, other),
         },
         CtyType::Bool => match value {
             Value::Bool(_) => {}
-            other => wrong_kind(ctx, path, "a bool", other),
+            other => wrong_kind(ctx, path, Expected::Bool, other),
         },
         CtyType::List(elem) | CtyType::Set(elem) => match value {
             Value::List(items) => {
@@ -328,11 +388,11 @@ fn check_value(ctx: &mut Ctx, ty: &CtyType, value: &Value, path: &AttrPath) {
                     check_value(ctx, elem, item, &path.index(i));
                 }
             }
-            other => wrong_kind(ctx, path, &format!("a list of {}", elem.describe()), other),
+            other => wrong_kind(ctx, path, Expected::List((**elem).clone()), other),
         },
         CtyType::Tuple(_) => match value {
             Value::List(_) => {}
-            other => wrong_kind(ctx, path, "a list", other),
+            other => wrong_kind(ctx, path, Expected::Tuple, other),
         },
         CtyType::Map(elem) => match value {
             Value::Map(entries) => {
@@ -340,7 +400,7 @@ fn check_value(ctx: &mut Ctx, ty: &CtyType, value: &Value, path: &AttrPath) {
                     check_value(ctx, elem, item, &path.name(k));
                 }
             }
-            other => wrong_kind(ctx, path, &format!("a map of {}", elem.describe()), other),
+            other => wrong_kind(ctx, path, Expected::Map((**elem).clone()), other),
         },
         CtyType::Object(fields) => match value {
             Value::Map(entries) | Value::Block(entries) => {
@@ -354,7 +414,7 @@ fn check_value(ctx: &mut Ctx, ty: &CtyType, value: &Value, path: &AttrPath) {
                     }
                 }
             }
-            other => wrong_kind(ctx, path, "an object", other),
+            other => wrong_kind(ctx, path, Expected::Object, other),
         },
     }
 }
@@ -440,9 +500,13 @@ fn check_reference_kind(ctx: &mut Ctx, path: &AttrPath, r: &crate::reference::Re
 /// Checks that a reference path exists in the target's schema: its first
 /// step must be an attribute or block of the target type; later steps must
 /// fit the attribute's type. Returns the message and help on failure.
-pub fn check_reference_path(target_type: &str, block: &Block, path: &[Step]) -> Result<(), (String, Option<String>)> {
+pub fn check_reference_path(target_type: &str, block: &Block, path: &AttrPath) -> Result<(), ReferencePathError> {
+    check_steps(target_type, block, path.steps())
+}
+
+fn check_steps(target_type: &str, block: &Block, path: &[Step]) -> Result<(), ReferencePathError> {
     let Some(Step::Attr(first)) = path.first() else {
-        return Err((format!("a reference to `{target_type}` must name an attribute"), None));
+        return Err(ReferencePathError::new(format!("a reference to `{target_type}` must name an attribute"), None));
     };
     if let Some(attr) = block.attributes.get(first) {
         return match &attr.ty {
@@ -459,7 +523,7 @@ pub fn check_reference_path(target_type: &str, block: &Block, path: &[Step]) -> 
         }
         return match rest.first() {
             None => Ok(()),
-            Some(Step::Attr(_)) => check_reference_path(target_type, &nested.block, rest),
+            Some(Step::Attr(_)) => check_steps(target_type, &nested.block, rest),
             Some(_) => Ok(()),
         };
     }
@@ -467,10 +531,10 @@ pub fn check_reference_path(target_type: &str, block: &Block, path: &[Step]) -> 
         Some(s) => Some(format!("did you mean `{s}`?")),
         None => Some(format!("attributes of `{target_type}`: {}", list_names(block.readable_names()))),
     };
-    Err((format!("`{target_type}` has no attribute `{first}`"), help))
+    Err(ReferencePathError::new(format!("`{target_type}` has no attribute `{first}`"), help))
 }
 
-fn check_type_steps(target_type: &str, attr: &str, ty: &CtyType, steps: &[Step]) -> Result<(), (String, Option<String>)> {
+fn check_type_steps(target_type: &str, attr: &str, ty: &CtyType, steps: &[Step]) -> Result<(), ReferencePathError> {
     let Some(step) = steps.first() else { return Ok(()) };
     match (ty, step) {
         (CtyType::Dynamic, _) => Ok(()),
@@ -479,13 +543,13 @@ fn check_type_steps(target_type: &str, attr: &str, ty: &CtyType, steps: &[Step])
         (CtyType::Map(elem), Step::Key(_)) => check_type_steps(target_type, attr, elem, &steps[1..]),
         (CtyType::Object(fields), Step::Attr(f)) => match fields.get(f) {
             Some(t) => check_type_steps(target_type, attr, t, &steps[1..]),
-            None => Err((format!("`{attr}` of `{target_type}` has no field `{f}`"), None)),
+            None => Err(ReferencePathError::new(format!("`{attr}` of `{target_type}` has no field `{f}`"), None)),
         },
-        (CtyType::Set(_), Step::Index(_)) => Err((
+        (CtyType::Set(_), Step::Index(_)) => Err(ReferencePathError::new(
             format!("`{attr}` of `{target_type}` is a set and cannot be indexed"),
             Some("sets have no order; refer to the whole set".into()),
         )),
-        _ => Err((format!("`{attr}` of `{target_type}` is {} and cannot be followed by that step", ty.describe()), None)),
+        _ => Err(ReferencePathError::new(format!("`{attr}` of `{target_type}` is {} and cannot be followed by that step", ty.describe()), None)),
     }
 }
 

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-pub use check::{check_body, check_reference_path, IssueKind, IssueTarget, SchemaIssue};
+pub use check::{check_body, check_reference_path, Expected, IssueKind, IssueTarget, ReferencePathError, SchemaIssue};
 pub use suggest::suggest;
 
 /// A whole `terraform providers schema -json` document.

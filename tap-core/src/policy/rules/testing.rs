@@ -1,7 +1,7 @@
 //! Helpers for rule unit tests: build small stacks without the macros.
 
-use crate::graph::{Resource, Stack};
-use crate::policy::{Graph, Outcome, Rule};
+use crate::graph::{Graph, Resource, Stack};
+use crate::policy::{Outcome, Rule};
 use crate::reference::Address;
 use crate::value::Value;
 

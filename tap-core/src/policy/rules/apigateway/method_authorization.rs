@@ -8,9 +8,9 @@
 //! Rejected: `resource!(aws_api_gateway_method.list { rest_api_id: api.id,
 //! resource_id: items.id, http_method: "GET", authorization: "NONE" })`.
 
-use crate::graph::Resource;
-use crate::policy::rules::support::{is_known, text};
-use crate::policy::{Finding, Graph, Level, Outcome, Rule};
+use crate::graph::{Graph, Resource};
+use crate::policy::rules::support::text;
+use crate::policy::{Finding, Level, Outcome, Rule};
 
 pub static RULE: Rule = Rule {
     id: "TAP-APG-003",
@@ -24,16 +24,17 @@ pub static RULE: Rule = Rule {
 
 fn check(resource: &Resource, graph: &Graph) -> Outcome {
     let method = text(resource.body.get("http_method"), graph);
-    if method.as_deref().is_some_and(|m| is_known(m) && m.eq_ignore_ascii_case("OPTIONS")) {
+    let method = method.as_ref().and_then(|m| m.known());
+    if method.is_some_and(|m| m.eq_ignore_ascii_case("OPTIONS")) {
         return Outcome::NotApplicable;
     }
-    match text(resource.body.get("authorization"), graph) {
+    match text(resource.body.get("authorization"), graph).as_ref().map(|t| t.known()) {
         None => Outcome::NonCompliant(vec![Finding::at("").with_detail("`authorization` is not set")]),
-        Some(s) if !is_known(&s) => Outcome::Unknown(Finding::at("authorization")),
-        Some(s) if !s.eq_ignore_ascii_case("NONE") => Outcome::Compliant,
+        Some(None) => Outcome::Unknown(Finding::at("authorization")),
+        Some(Some(s)) if !s.eq_ignore_ascii_case("NONE") => Outcome::Compliant,
         // `NONE` is fine only on a preflight, which a method not yet known may be.
-        Some(_) if method.as_deref().is_none_or(|m| !is_known(m)) => Outcome::Unknown(Finding::at("http_method")),
-        Some(s) => Outcome::NonCompliant(vec![Finding::at("authorization").with_detail(format!("`authorization` is `{s}`"))]),
+        Some(Some(_)) if method.is_none() => Outcome::Unknown(Finding::at("http_method")),
+        Some(Some(s)) => Outcome::NonCompliant(vec![Finding::at("authorization").with_detail(format!("`authorization` is `{s}`"))]),
     }
 }
 

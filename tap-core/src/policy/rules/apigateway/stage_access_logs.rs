@@ -6,10 +6,10 @@
 //! Rejected: `resource!(aws_apigatewayv2_stage.default { api_id: api.id,
 //! name: "$default" })` with no `access_log_settings { ... }`.
 
-use crate::graph::Resource;
+use crate::graph::{Graph, Resource};
 use crate::path::AttrPath;
 use crate::policy::rules::support::{blocks, finding, is_set, outcome, Decided, Verdict};
-use crate::policy::{Finding, Graph, Level, Outcome, Rule};
+use crate::policy::{Finding, Level, Outcome, Rule};
 
 pub static RULE: Rule = Rule {
     id: "TAP-APG-002",

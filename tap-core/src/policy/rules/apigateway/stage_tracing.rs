@@ -4,9 +4,9 @@
 //! deployment_id: deployment.id, stage_name: "prod" })` with no
 //! `xray_tracing_enabled: true`.
 
-use crate::graph::Resource;
+use crate::graph::{Graph, Resource};
 use crate::policy::rules::support::require_flag;
-use crate::policy::{Graph, Level, Outcome, Rule};
+use crate::policy::{Level, Outcome, Rule};
 
 pub static RULE: Rule = Rule {
     id: "TAP-APG-001",

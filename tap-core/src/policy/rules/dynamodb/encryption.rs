@@ -8,9 +8,9 @@
 //! Rejected: `resource!(aws_dynamodb_table.items { name: "items", hash_key: "pk", ... })`
 //! with no `server_side_encryption` block, or with `enabled: false`.
 
-use crate::graph::Resource;
+use crate::graph::{Graph, Resource};
 use crate::policy::rules::support::require_block_flag;
-use crate::policy::{Graph, Level, Outcome, Rule};
+use crate::policy::{Level, Outcome, Rule};
 
 pub static RULE: Rule = Rule {
     id: "TAP-DDB-001",

@@ -3,9 +3,9 @@
 //! Rejected: `resource!(aws_dynamodb_table.items { name: "items", hash_key: "pk", ... })`
 //! with no `point_in_time_recovery { enabled: true }`.
 
-use crate::graph::Resource;
+use crate::graph::{Graph, Resource};
 use crate::policy::rules::support::require_block_flag;
-use crate::policy::{Graph, Level, Outcome, Rule};
+use crate::policy::{Level, Outcome, Rule};
 
 pub static RULE: Rule = Rule {
     id: "TAP-DDB-002",

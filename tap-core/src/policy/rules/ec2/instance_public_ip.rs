@@ -8,10 +8,10 @@
 //! Rejected: `resource!(aws_instance.web { ami: ..., instance_type: "t3.micro",
 //! associate_public_ip_address: true })`.
 
-use crate::graph::Resource;
+use crate::graph::{Graph, Resource};
 use crate::path::AttrPath;
 use crate::policy::rules::support::{blocks, finding, flag, forbid_flag, outcome, Verdict};
-use crate::policy::{Graph, Level, Outcome, Rule};
+use crate::policy::{Level, Outcome, Rule};
 
 pub static RULE: Rule = Rule {
     id: "TAP-EC2-003",

@@ -9,10 +9,10 @@
 //! Rejected: `resource!(aws_vpc_security_group_ingress_rule.ssh { security_group_id: sg.id,
 //! ip_protocol: "tcp", from_port: 22, to_port: 22, cidr_ipv4: "0.0.0.0/0" })`.
 
-use crate::graph::Resource;
+use crate::graph::{Graph, Resource};
 use crate::path::AttrPath;
-use crate::policy::rules::support::{blocks, finding, is_known, is_managed, items, outcome, referenced, text, Object, Verdict, HOLE};
-use crate::policy::{Finding, Graph, Level, Outcome, Rule};
+use crate::policy::rules::support::{blocks, finding, is_managed, items, known_text, outcome, referenced, text, Object, Verdict};
+use crate::policy::{Finding, Level, Outcome, Rule};
 use crate::value::Value;
 
 pub static RULE: Rule = Rule {
@@ -35,13 +35,13 @@ fn check(resource: &Resource, graph: &Graph) -> Outcome {
             }
             verdict.finish()
         })),
-        "aws_security_group_rule" => match text(resource.body.get("type"), graph) {
-            Some(t) if t == "ingress" => {
+        "aws_security_group_rule" => match text(resource.body.get("type"), graph).as_ref().map(|t| t.known()) {
+            Some(Some("ingress")) => {
                 let mut verdict = Verdict::default();
                 check_lists(&resource.body, &root, graph, &mut verdict);
                 verdict.finish()
             }
-            Some(t) if is_known(&t) => Outcome::NotApplicable,
+            Some(Some(_)) => Outcome::NotApplicable,
             _ => Outcome::Unknown(Finding::at("type")),
         },
         _ => {
@@ -90,17 +90,20 @@ fn whole_internet(value: &Value, graph: &Graph) -> Result<Option<String>, ()> {
     }
     let Some(s) = text(Some(value), graph) else { return Ok(None) };
     match s.rsplit_once('/') {
-        Some((_, bits)) if is_known(bits) => Ok((bits.trim() == "0").then(|| s.replace(HOLE, "${...}"))),
-        None if is_known(&s) => Ok(None),
-        _ => Err(()),
+        Some((_, bits)) => match bits.known() {
+            Some(bits) => Ok((bits.trim() == "0").then(|| s.to_string())),
+            None => Err(()),
+        },
+        None if s.is_known() => Ok(None),
+        None => Err(()),
     }
 }
 
 /// ` on tcp ports 22-22`, when the rule's protocol and ports are literal.
 fn ports(rule: &Object, graph: &Graph) -> String {
-    let protocol = text(rule.get("protocol").or_else(|| rule.get("ip_protocol")), graph).filter(|s| is_known(s));
-    let from = text(rule.get("from_port"), graph).filter(|s| is_known(s));
-    let to = text(rule.get("to_port"), graph).filter(|s| is_known(s));
+    let protocol = known_text(rule.get("protocol").or_else(|| rule.get("ip_protocol")), graph);
+    let from = known_text(rule.get("from_port"), graph);
+    let to = known_text(rule.get("to_port"), graph);
     match (protocol.as_deref(), from, to) {
         (Some("-1" | "all"), _, _) => " on all protocols and ports".to_owned(),
         (Some(p), Some(f), Some(t)) if f == t => format!(" on {p} port {f}"),

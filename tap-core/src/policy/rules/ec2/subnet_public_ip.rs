@@ -3,9 +3,9 @@
 //! Rejected: `resource!(aws_subnet.public { vpc_id: vpc.id, cidr_block: "10.0.0.0/24",
 //! map_public_ip_on_launch: true })`.
 
-use crate::graph::Resource;
+use crate::graph::{Graph, Resource};
 use crate::policy::rules::support::forbid_flag;
-use crate::policy::{Graph, Level, Outcome, Rule};
+use crate::policy::{Level, Outcome, Rule};
 
 pub static RULE: Rule = Rule {
     id: "TAP-EC2-002",

@@ -11,10 +11,10 @@
 //! Rejected: `resource!(aws_iam_role_policy_attachment.admin { role: role.name,
 //! policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" })`.
 
-use crate::graph::Resource;
+use crate::graph::{Graph, Resource};
 use crate::path::AttrPath;
-use crate::policy::rules::support::{finding, is_known, is_managed, items, referenced, text, Verdict, HOLE};
-use crate::policy::{Finding, Graph, Level, Outcome, Rule};
+use crate::policy::rules::support::{finding, is_managed, items, referenced, text, Verdict};
+use crate::policy::{Finding, Level, Outcome, Rule};
 use crate::value::Value;
 
 pub static RULE: Rule = Rule {
@@ -67,20 +67,20 @@ fn classify(value: &Value, graph: &Graph) -> Arn {
     }
     let Some(arn) = text(Some(value), graph) else { return Arn::Narrow };
     // arn:<partition>:iam::<account>:policy/<path/><name>
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let parts = arn.splitn(6, ':');
     let (account, resource) = match parts.as_slice() {
-        [_, _, _, _, account, resource] => (*account, *resource),
-        _ if is_known(&arn) => return Arn::Narrow,
+        [_, _, _, _, account, resource] => (account, resource),
+        _ if arn.is_known() => return Arn::Narrow,
         _ => return Arn::Unknown,
     };
-    let name = resource.rsplit('/').next().unwrap_or(resource);
-    let broad_name = is_known(name).then(|| is_broad(name));
-    let aws_managed = is_known(account).then_some(account == "aws");
-    let is_policy = !is_known(resource) || resource.starts_with("policy/");
+    let name = resource.rsplit_once('/').map_or_else(|| resource.clone(), |(_, name)| name);
+    let broad_name = name.known().map(is_broad);
+    let aws_managed = account.known().map(|a| a == "aws");
+    let is_policy = resource.known().is_none_or(|r| r.starts_with("policy/"));
     match (broad_name, aws_managed) {
         _ if !is_policy => Arn::Narrow,
         (Some(false), _) | (_, Some(false)) => Arn::Narrow,
-        (Some(true), Some(true)) => Arn::Broad(arn.replace(HOLE, "${...}")),
+        (Some(true), Some(true)) => Arn::Broad(arn.to_string()),
         _ => Arn::Unknown,
     }
 }

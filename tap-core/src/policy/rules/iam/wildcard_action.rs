@@ -12,10 +12,10 @@
 //! Rejected: `resource!(aws_iam_role_policy.app { role: role.id, policy: tf::jsonencode({
 //! Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "dynamodb:*", Resource: "*" }] }) })`.
 
-use crate::graph::Resource;
+use crate::graph::{Graph, Resource};
 use crate::path::AttrPath;
-use crate::policy::rules::support::{blocks, deref, finding, is_known, items, text, Verdict, HOLE};
-use crate::policy::{Graph, Level, Outcome, Rule};
+use crate::policy::rules::support::{blocks, deref, finding, items, known_text, text, Text, Verdict};
+use crate::policy::{Level, Outcome, Rule};
 use crate::reference::Mode;
 use crate::value::Value;
 
@@ -90,10 +90,10 @@ impl Walk<'_, '_> {
             Value::Str(_) | Value::Template(_) => {
                 let Some(json) = text(Some(value), self.graph) else { return };
                 // Parts known only later are inside JSON strings in any sensible policy.
-                match serde_json::from_str::<serde_json::Value>(&json) {
-                    Ok(parsed) => self.document(&from_json(&parsed), "the policy"),
-                    Err(_) if !is_known(&json) => self.unknown("the policy JSON is only known at run time".to_owned()),
-                    Err(e) => self.unknown(format!("the policy is not valid JSON: {e}")),
+                match json.parse_json() {
+                    Ok(parsed) => self.document(&parsed, "the policy"),
+                    Err(None) => self.unknown("the policy JSON is only known at run time".to_owned()),
+                    Err(Some(e)) => self.unknown(format!("the policy is not valid JSON: {e}")),
                 }
             }
             _ => self.unknown("the policy is only known at run time".to_owned()),
@@ -151,11 +151,11 @@ impl Walk<'_, '_> {
     }
 
     /// One statement: `None` in an action list is an action known only later.
-    fn statement(&mut self, at: &str, effect: Option<String>, actions: Result<Vec<Option<String>>, ()>, not_actions: Result<Vec<Option<String>>, ()>) {
-        let allow = match effect.as_deref() {
+    fn statement(&mut self, at: &str, effect: Option<Text>, actions: Result<Vec<Option<String>>, ()>, not_actions: Result<Vec<Option<String>>, ()>) {
+        let allow = match effect.as_ref().map(Text::known) {
             None => Some(true),
-            Some(e) if is_known(e) => Some(e.eq_ignore_ascii_case("allow")),
-            Some(_) => None,
+            Some(Some(e)) => Some(e.eq_ignore_ascii_case("allow")),
+            Some(None) => None,
         };
         if allow == Some(false) {
             return;
@@ -220,21 +220,7 @@ fn block_actions(statement: &crate::policy::rules::support::Object, key: &str, g
 }
 
 fn action(value: &Value, graph: &Graph) -> Option<String> {
-    text(Some(value), graph).filter(|a| is_known(a))
-}
-
-/// Parsed JSON as a value; strings with parts known only later become unknown.
-fn from_json(json: &serde_json::Value) -> Value {
-    use serde_json::Value as J;
-    match json {
-        J::Null => Value::Null,
-        J::Bool(b) => Value::Bool(*b),
-        J::Number(n) => n.as_i64().map(Value::Int).unwrap_or_else(|| Value::Float(n.as_f64().unwrap_or(0.0))),
-        J::String(s) if s.contains(HOLE) => Value::Unknown,
-        J::String(s) => Value::Str(s.clone()),
-        J::Array(items) => Value::List(items.iter().map(from_json).collect()),
-        J::Object(m) => Value::Map(m.iter().map(|(k, v)| (k.clone(), from_json(v))).collect()),
-    }
+    known_text(Some(value), graph)
 }
 
 #[cfg(test)]

@@ -7,9 +7,9 @@
 //! Rejected: `resource!(aws_kms_key.data { description: "data" })` with no
 //! `enable_key_rotation: true`.
 
-use crate::graph::Resource;
-use crate::policy::rules::support::{is_known, require_flag, text};
-use crate::policy::{Finding, Graph, Level, Outcome, Rule};
+use crate::graph::{Graph, Resource};
+use crate::policy::rules::support::{require_flag, text};
+use crate::policy::{Finding, Level, Outcome, Rule};
 
 pub static RULE: Rule = Rule {
     id: "TAP-KMS-001",
@@ -23,11 +23,11 @@ pub static RULE: Rule = Rule {
 
 fn check(resource: &Resource, graph: &Graph) -> Outcome {
     for (attr, symmetric) in [("customer_master_key_spec", "SYMMETRIC_DEFAULT"), ("key_usage", "ENCRYPT_DECRYPT")] {
-        match text(resource.body.get(attr), graph) {
+        match text(resource.body.get(attr), graph).as_ref().map(|t| t.known()) {
             None => {}
-            Some(s) if !is_known(&s) => return Outcome::Unknown(Finding::at(attr)),
-            Some(s) if s == symmetric => {}
-            Some(_) => return Outcome::NotApplicable,
+            Some(None) => return Outcome::Unknown(Finding::at(attr)),
+            Some(Some(s)) if s == symmetric => {}
+            Some(Some(_)) => return Outcome::NotApplicable,
         }
     }
     require_flag(resource, graph, "enable_key_rotation")

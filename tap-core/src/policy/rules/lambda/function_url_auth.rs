@@ -3,9 +3,9 @@
 //! Rejected: `resource!(aws_lambda_function_url.api { function_name: ...,
 //! authorization_type: "NONE" })`.
 
-use crate::graph::Resource;
-use crate::policy::rules::support::{is_known, text};
-use crate::policy::{Finding, Graph, Level, Outcome, Rule};
+use crate::graph::{Graph, Resource};
+use crate::policy::rules::support::text;
+use crate::policy::{Finding, Level, Outcome, Rule};
 
 pub static RULE: Rule = Rule {
     id: "TAP-LMB-003",
@@ -18,11 +18,11 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(resource: &Resource, graph: &Graph) -> Outcome {
-    match text(resource.body.get("authorization_type"), graph) {
+    match text(resource.body.get("authorization_type"), graph).as_ref().map(|t| t.known()) {
         None => Outcome::NonCompliant(vec![Finding::at("").with_detail("`authorization_type` is not set")]),
-        Some(s) if !is_known(&s) => Outcome::Unknown(Finding::at("authorization_type")),
-        Some(s) if s.eq_ignore_ascii_case("AWS_IAM") => Outcome::Compliant,
-        Some(s) => Outcome::NonCompliant(vec![Finding::at("authorization_type").with_detail(format!("`authorization_type` is `{s}`"))]),
+        Some(None) => Outcome::Unknown(Finding::at("authorization_type")),
+        Some(Some(s)) if s.eq_ignore_ascii_case("AWS_IAM") => Outcome::Compliant,
+        Some(Some(s)) => Outcome::NonCompliant(vec![Finding::at("authorization_type").with_detail(format!("`authorization_type` is `{s}`"))]),
     }
 }
 

@@ -3,8 +3,8 @@
 //! Rejected: `resource!(aws_lambda_function.api { ... })` with no
 //! `vpc_config { subnet_ids: [...], security_group_ids: [...] }`.
 
-use crate::graph::Resource;
-use crate::policy::{Finding, Graph, Level, Outcome, Rule};
+use crate::graph::{Graph, Resource};
+use crate::policy::{Finding, Level, Outcome, Rule};
 use crate::value::Value;
 
 pub static RULE: Rule = Rule {

@@ -7,10 +7,10 @@
 //! Rejected: `resource!(aws_lambda_permission.s3 { action: "lambda:InvokeFunction",
 //! function_name: ..., principal: "s3.amazonaws.com" })` with no `source_arn`.
 
-use crate::graph::Resource;
+use crate::graph::{Graph, Resource};
 use crate::path::AttrPath;
-use crate::policy::rules::support::{is_known, is_set, text};
-use crate::policy::{Finding, Graph, Level, Outcome, Rule};
+use crate::policy::rules::support::{is_set, text};
+use crate::policy::{Finding, Level, Outcome, Rule};
 use crate::reference::Mode;
 use crate::value::Value;
 
@@ -58,10 +58,7 @@ fn classify(value: Option<&Value>, graph: &Graph) -> Option<Principal> {
         }
     }
     let s = text(value, graph)?;
-    if !is_known(&s) {
-        return None;
-    }
-    let s = s.trim();
+    let s = s.known()?.trim();
     Some(if s == "*" {
         Principal::Everyone
     } else if s.ends_with(".amazonaws.com") || s.ends_with(".amazonaws.com.cn") {

@@ -12,10 +12,10 @@
 //! route_table_id: aws_route_table.public.id }` and `aws_route_table.public`
 //! has `route { cidr_block: "0.0.0.0/0", gateway_id: aws_internet_gateway.main.id }`.
 
-use crate::graph::Resource;
+use crate::graph::{Graph, Resource};
 use crate::path::AttrPath;
-use crate::policy::rules::support::{blocks, finding, is_known, is_managed, items, outcome, referenced, text, Decided, Object, Verdict};
-use crate::policy::{Graph, Level, Outcome, Rule};
+use crate::policy::rules::support::{blocks, finding, is_managed, items, outcome, referenced, text, Decided, Object, Verdict};
+use crate::policy::{Level, Outcome, Rule};
 use crate::value::Value;
 
 pub static RULE: Rule = Rule {
@@ -139,9 +139,9 @@ fn route_to_igw(route: &Object, v4: &str, v6: &str, graph: &Graph) -> Result<Opt
     let mut destination = None;
     let mut destination_unknown = false;
     for key in [v4, v6] {
-        match text(route.get(key), graph) {
-            Some(s) if !is_known(&s) => destination_unknown = true,
-            Some(s) if is_default(&s) => destination = Some(s),
+        match text(route.get(key), graph).as_ref().map(|t| t.known()) {
+            Some(None) => destination_unknown = true,
+            Some(Some(s)) if is_default(s) => destination = Some(s.to_owned()),
             _ => {}
         }
     }

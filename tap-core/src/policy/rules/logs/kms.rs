@@ -3,9 +3,9 @@
 //! Rejected: `resource!(aws_cloudwatch_log_group.api { name: "/aws/lambda/api",
 //! retention_in_days: 30 })` with no `kms_key_id`.
 
-use crate::graph::Resource;
+use crate::graph::{Graph, Resource};
 use crate::policy::rules::support::require_set;
-use crate::policy::{Graph, Level, Outcome, Rule};
+use crate::policy::{Level, Outcome, Rule};
 
 pub static RULE: Rule = Rule {
     id: "TAP-LOG-002",

@@ -5,9 +5,9 @@
 //!
 //! Rejected: `resource!(aws_cloudwatch_log_group.api { name: "/aws/lambda/api" })`.
 
-use crate::graph::Resource;
+use crate::graph::{Graph, Resource};
 use crate::policy::rules::support::deref;
-use crate::policy::{Finding, Graph, Level, Outcome, Rule};
+use crate::policy::{Finding, Level, Outcome, Rule};
 use crate::value::Value;
 
 pub static RULE: Rule = Rule {

@@ -3,9 +3,9 @@
 //! Rejected: `resource!(aws_sns_topic.events { name: "events" })` with no
 //! `kms_master_key_id`.
 
-use crate::graph::Resource;
+use crate::graph::{Graph, Resource};
 use crate::policy::rules::support::require_set;
-use crate::policy::{Graph, Level, Outcome, Rule};
+use crate::policy::{Level, Outcome, Rule};
 
 pub static RULE: Rule = Rule {
     id: "TAP-SNS-001",

@@ -5,10 +5,10 @@
 //!
 //! Rejected: `resource!(aws_sqs_queue.jobs { name: "jobs" })` with neither.
 
-use crate::graph::Resource;
+use crate::graph::{Graph, Resource};
 use crate::path::AttrPath;
 use crate::policy::rules::support::{flag, is_set};
-use crate::policy::{Finding, Graph, Level, Outcome, Rule};
+use crate::policy::{Finding, Level, Outcome, Rule};
 
 pub static RULE: Rule = Rule {
     id: "TAP-SQS-001",

@@ -8,11 +8,11 @@
 //! Rejected: `resource!(aws_s3_bucket.assets { bucket: "assets" })` with no
 //! encryption configuration referring to it.
 
-use crate::graph::Resource;
+use crate::graph::{Graph, Resource};
 use crate::path::AttrPath;
 use crate::policy::rules::s3::configurations;
 use crate::policy::rules::support::{blocks, Decided, Object};
-use crate::policy::{Finding, Graph, Level, Outcome, Rule};
+use crate::policy::{Finding, Level, Outcome, Rule};
 
 pub static RULE: Rule = Rule {
     id: "TAP-S3-001",

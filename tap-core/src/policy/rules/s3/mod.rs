@@ -3,9 +3,8 @@
 pub mod encryption;
 pub mod public_access_block;
 
-use crate::graph::Resource;
+use crate::graph::{Graph, Resource};
 use crate::policy::rules::support::{attached, Attached};
-use crate::policy::Graph;
 
 /// The `type_name` resources (bucket configurations such as
 /// `aws_s3_bucket_public_access_block`) whose `bucket` names `bucket`:

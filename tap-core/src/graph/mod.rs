@@ -1,35 +1,48 @@
 //! The stack: providers, backend, resources and data sources, outputs,
 //! assets and suppressions, with the edges between them.
 //!
-//! Phase: model. Building a stack never fails and never checks anything:
+//! Layer: model. Building a stack never fails and never checks anything:
 //! mistakes are collected by [`crate::validate`] and the policy engine so a
-//! user sees all of them at once.
+//! user sees all of them at once. [`Graph`] indexes a built stack for the
+//! layers above.
+
+mod index;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 use crate::asset::Asset;
-use crate::policy::Suppression;
-use crate::reference::{Address, Mode, Reference, Step};
+use crate::path::AttrPath;
+use crate::reference::{Address, Mode, Reference};
 use crate::schema::Block;
 use crate::value::Value;
+
+pub use index::{Edge, Graph};
+
+/// The rule packs a stack evaluates unless it names others.
+pub const DEFAULT_PACKS: &[&str] = &["security"];
 
 /// The schema facts of one resource type, emitted by `tap-macros` for
 /// exactly the types a stack uses (a few kilobytes of JSON each), so the
 /// binary never parses the whole provider schema. Parsed on first use,
-/// once per process.
+/// once per process. Made only by generated code.
 pub struct TypeFacts {
-    pub type_name: &'static str,
-    pub mode: Mode,
-    pub block_json: &'static str,
-    parsed: OnceLock<Block>,
+    pub(crate) type_name: &'static str,
+    pub(crate) mode: Mode,
+    pub(crate) block_json: &'static str,
+    pub(crate) parsed: OnceLock<Block>,
 }
 
 impl TypeFacts {
-    pub const fn new(type_name: &'static str, mode: Mode, block_json: &'static str) -> Self {
-        TypeFacts { type_name, mode, block_json, parsed: OnceLock::new() }
+    pub fn type_name(&self) -> &'static str {
+        self.type_name
     }
 
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The type's schema block, parsed on first use.
     pub fn block(&self) -> &Block {
         self.parsed.get_or_init(|| {
             Block::from_json(self.block_json).unwrap_or_else(|e| panic!("BUG: schema facts of `{}` do not parse: {e}", self.type_name))
@@ -78,6 +91,21 @@ pub struct Resource {
     pub origin: Origin,
 }
 
+/// An explicit, reasoned exception to a rule, on a resource or on the
+/// stack. Whether it names a rule, applies and has a good reason is
+/// checked by the policy layer (`policy::check_suppression`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    pub rule_id: String,
+    pub reason: String,
+}
+
+impl Suppression {
+    pub fn new(rule_id: &str, reason: &str) -> Self {
+        Suppression { rule_id: rule_id.to_owned(), reason: reason.to_owned() }
+    }
+}
+
 impl Resource {
     /// A resource with an empty body. `facts` are the schema facts of its type.
     pub fn new(address: Address, facts: Option<&'static TypeFacts>) -> Self {
@@ -93,22 +121,6 @@ impl Resource {
         }
     }
 
-    /// What `#[stack]` emits for each `resource!` and `data!`: one
-    /// non-generic call, so the code generated per invocation stays small
-    /// and compile time grows linearly with the number of resources.
-    #[doc(hidden)]
-    pub fn __declare(
-        address: Address,
-        facts: &'static TypeFacts,
-        origin: Origin,
-        body: Vec<(&'static str, Value)>,
-    ) -> Resource {
-        let mut r = Resource::new(address, Some(facts));
-        r.origin = origin;
-        r.body = body.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-        r
-    }
-
     pub fn set(mut self, name: &str, value: impl Into<Value>) -> Self {
         self.body.insert(name.to_owned(), value.into());
         self
@@ -119,11 +131,7 @@ impl Resource {
         let mut parts = path.split('.');
         let mut current = self.body.get(parts.next()?)?;
         for part in parts {
-            let obj = match current {
-                Value::List(items) => items.first()?.as_object()?,
-                other => other.as_object()?,
-            };
-            current = obj.get(part)?;
+            current = crate::value::block_instances(current).first()?.as_object()?.get(part)?;
         }
         Some(current)
     }
@@ -136,7 +144,7 @@ impl Resource {
 /// A typed handle to a declared resource or data source; `attr` makes references.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Handle {
-    address: Arc<Address>,
+    pub(crate) address: Arc<Address>,
 }
 
 impl Handle {
@@ -151,7 +159,7 @@ impl Handle {
 
     /// The same as [`Handle::attr`], as a [`Reference`] (to add index or key steps).
     pub fn reference(&self, name: &str) -> Reference {
-        Reference::new(self.address.clone(), vec![Step::Attr(name.to_owned())])
+        Reference::new(self.address.clone(), AttrPath::root().name(name))
     }
 }
 
@@ -238,7 +246,7 @@ impl Stack {
             outputs: BTreeMap::new(),
             assets: Vec::new(),
             suppressions: Vec::new(),
-            packs: vec!["security".into()],
+            packs: DEFAULT_PACKS.iter().map(|p| (*p).to_owned()).collect(),
             duplicate_outputs: Vec::new(),
         }
     }
@@ -291,15 +299,6 @@ impl Stack {
     }
 }
 
-impl Handle {
-    /// A handle to nothing, used by `tap-macros` in the code it emits next
-    /// to compile errors, so one mistake does not cause a cascade of others.
-    #[doc(hidden)]
-    pub fn __placeholder() -> Handle {
-        Handle { address: Arc::new(Address::resource("tap_placeholder", "placeholder")) }
-    }
-}
-
 /// A type whose `impl` carries `#[stack]`: its fields are the stack's
 /// configuration, its `define` method declares the resources. The
 /// attribute implements this trait.
@@ -311,7 +310,7 @@ pub trait StackDefinition {
     fn define_into(&self, stack: &mut Stack);
 
     /// Security packs and stack-wide suppressions written on the attribute.
-    fn policy(&self) -> (Vec<String>, Vec<crate::policy::Suppression>);
+    fn policy(&self) -> (Vec<String>, Vec<Suppression>);
 
     /// The whole stack, ready for [`crate::synth::synthesize`].
     fn build(&self) -> Stack {

@@ -1,0 +1,83 @@
+//! The stack's graph: resources indexed by address, and the reference
+//! edges between them in both directions. Validation, the policy rules and
+//! synthesis read the stack through it.
+//!
+//! Layer: model. Built once in O(n) with one walk of every body, so
+//! validation and rules that look across resources stay linear in the
+//! stack size. It reads the stack and decides nothing.
+
+use std::collections::HashMap;
+
+use crate::graph::{Resource, Stack};
+use crate::path::{AttrPath, Step};
+use crate::reference::{Address, Reference};
+
+/// A reference written in a resource body, with where it stands.
+pub type Edge<'a> = (AttrPath, &'a Reference);
+
+pub struct Graph<'a> {
+    pub stack: &'a Stack,
+    by_address: HashMap<&'a Address, &'a Resource>,
+    /// Per resource (by position in the stack), the references in its body.
+    outgoing: Vec<Vec<Edge<'a>>>,
+    referrers: HashMap<&'a Address, Vec<(&'a Resource, AttrPath)>>,
+}
+
+impl<'a> Graph<'a> {
+    pub fn new(stack: &'a Stack) -> Self {
+        let mut by_address = HashMap::with_capacity(stack.resources.len());
+        let mut referrers: HashMap<&'a Address, Vec<(&'a Resource, AttrPath)>> = HashMap::new();
+        for r in &stack.resources {
+            by_address.entry(&*r.address).or_insert(r);
+        }
+        let mut outgoing = Vec::with_capacity(stack.resources.len());
+        for r in &stack.resources {
+            let edges = body_references(r);
+            for (path, reference) in &edges {
+                referrers.entry(&*reference.target).or_default().push((r, path.clone()));
+            }
+            outgoing.push(edges);
+        }
+        Graph { stack, by_address, outgoing, referrers }
+    }
+
+    /// The references in the body of the stack's `index`-th resource, in body order.
+    pub fn references_of(&self, index: usize) -> &[Edge<'a>] {
+        &self.outgoing[index]
+    }
+
+    /// The resource a reference points at, if declared.
+    pub fn resolve(&self, reference: &Reference) -> Option<&'a Resource> {
+        self.by_address.get(&*reference.target).copied()
+    }
+
+    pub fn get(&self, address: &Address) -> Option<&'a Resource> {
+        self.by_address.get(address).copied()
+    }
+
+    /// Every resource with an attribute that refers to `address`, with that attribute's path.
+    pub fn referrers(&self, address: &Address) -> &[(&'a Resource, AttrPath)] {
+        self.referrers.get(address).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Resources of `type_name` whose attribute `attr` (top level) refers to `address`.
+    pub fn referrers_via(&self, address: &Address, type_name: &str, attr: &str) -> Vec<&'a Resource> {
+        self.referrers(address)
+            .iter()
+            .filter(|(r, p)| r.type_name() == type_name && p.first_name() == Some(attr))
+            .map(|(r, _)| *r)
+            .collect()
+    }
+}
+
+/// Every reference in a resource body, with its path.
+fn body_references(resource: &Resource) -> Vec<Edge<'_>> {
+    let mut edges = Vec::new();
+    let mut path = AttrPath::root();
+    for (name, value) in &resource.body {
+        path.push(Step::Attr(name.clone()));
+        value.for_each_reference(&mut path, &mut |p, r| edges.push((p.clone(), r)));
+        path.pop();
+    }
+    edges
+}
