@@ -1,7 +1,7 @@
 //! Helpers for rule unit tests: build small stacks without the macros.
 
 use crate::graph::{Graph, Resource, Stack};
-use crate::policy::{Outcome, Rule};
+use crate::policy::{evaluate_rules, selected_rules, Outcome, Rule, PACKS};
 use crate::reference::Address;
 use crate::value::Value;
 
@@ -49,4 +49,25 @@ pub fn eval(rule: &Rule, resources: Vec<Resource>) -> Outcome {
     }
     let graph = Graph::new(&stack);
     (rule.check)(&stack.resources[0], &graph)
+}
+
+/// Runs `rule` the way synthesis does, through [`evaluate_rules`] and its
+/// filter on resource types, on a stack made of `resources` with every pack
+/// on, and returns the outcomes of this rule for the first resource: empty
+/// when the engine left that resource alone.
+pub fn eval_in_engine(rule: &'static Rule, resources: Vec<Resource>) -> Vec<Outcome> {
+    let mut stack = Stack::new("t");
+    stack.packs = PACKS.iter().map(|p| p.name.to_owned()).collect();
+    assert!(selected_rules(&stack.packs).expect("shipped packs exist").iter().any(|(r, _)| r.id == rule.id), "no pack selects {}", rule.id);
+    for r in resources {
+        stack.add(r);
+    }
+    let graph = Graph::new(&stack);
+    let first = &stack.resources[0];
+    evaluate_rules(&stack, &graph)
+        .expect("shipped packs exist")
+        .into_iter()
+        .filter(|e| e.rule.id == rule.id && std::ptr::eq(e.resource, first))
+        .map(|e| e.outcome)
+        .collect()
 }

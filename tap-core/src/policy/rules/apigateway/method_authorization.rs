@@ -41,7 +41,7 @@ fn check(resource: &Resource, graph: &Graph) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::rules::testing::{eval, resource};
+    use crate::policy::rules::testing::{eval, eval_in_engine, reference, resource};
     use crate::value::Value;
 
     fn method(http_method: &str, authorization: Value) -> Resource {
@@ -66,6 +66,19 @@ mod tests {
     fn not_applicable_to_cors_preflight() {
         assert_eq!(eval(&RULE, vec![method("OPTIONS", Value::from("NONE"))]), Outcome::NotApplicable);
         assert!(!RULE.resource_types.contains(&"aws_apigatewayv2_route"));
+    }
+
+    // Every method has an integration with the same `http_method` and no `authorization`: a loose filter would flag each one.
+    #[test]
+    fn leaves_integrations_alone() {
+        let integration = resource("aws_api_gateway_integration", "list")
+            .set("rest_api_id", reference("aws_api_gateway_rest_api", "api", "id"))
+            .set("http_method", "GET")
+            .set("type", "AWS_PROXY")
+            .set("integration_http_method", "POST");
+        assert!(matches!(eval(&RULE, vec![integration.clone()]), Outcome::NonCompliant(_)), "the check alone would flag it");
+        assert_eq!(eval_in_engine(&RULE, vec![integration]), []);
+        assert!(matches!(eval_in_engine(&RULE, vec![method("GET", Value::from("NONE"))]).as_slice(), [Outcome::NonCompliant(_)]));
     }
 
     #[test]

@@ -42,7 +42,7 @@ fn evaluate(resource: &Resource, graph: &Graph) -> Decided<Outcome> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::rules::testing::{block, eval, reference, resource};
+    use crate::policy::rules::testing::{block, eval, eval_in_engine, reference, resource};
     use crate::value::Value;
 
     fn stage(settings: Option<Value>) -> Resource {
@@ -78,9 +78,14 @@ mod tests {
         assert!(matches!(eval(&RULE, vec![stage(Some(s))]), Outcome::Unknown(f) if f.path.to_string() == "access_log_settings[0].destination_arn"));
     }
 
+    // A deployment with `stage_name` creates a stage behind the scenes and has no `access_log_settings`; the logs belong on the stage.
     #[test]
-    fn applies_to_rest_and_http_stages_only() {
-        assert!(RULE.resource_types.contains(&"aws_api_gateway_stage"));
-        assert!(!RULE.resource_types.contains(&"aws_api_gateway_deployment"));
+    fn leaves_deployments_alone() {
+        let deployment = resource("aws_api_gateway_deployment", "prod").set("rest_api_id", reference("aws_api_gateway_rest_api", "api", "id")).set("stage_name", "prod");
+        assert!(matches!(eval(&RULE, vec![deployment.clone()]), Outcome::NonCompliant(_)), "the check alone would flag it");
+        assert_eq!(eval_in_engine(&RULE, vec![deployment]), []);
+        let rest = resource("aws_api_gateway_stage", "prod").set("stage_name", "prod");
+        assert!(matches!(eval_in_engine(&RULE, vec![rest]).as_slice(), [Outcome::NonCompliant(_)]));
+        assert!(matches!(eval_in_engine(&RULE, vec![stage(None)]).as_slice(), [Outcome::NonCompliant(_)]));
     }
 }

@@ -25,7 +25,7 @@ fn check(resource: &Resource, graph: &Graph) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::rules::testing::{eval, resource};
+    use crate::policy::rules::testing::{eval, eval_in_engine, resource};
     use crate::value::Value;
 
     fn stage() -> Resource {
@@ -48,8 +48,12 @@ mod tests {
         assert!(matches!(eval(&RULE, vec![stage().set("xray_tracing_enabled", Value::Unknown)]), Outcome::Unknown(_)));
     }
 
+    // An HTTP API stage is a stage too, but has no `xray_tracing_enabled` at all: applied to it, the rule could never be met.
     #[test]
-    fn not_applicable_to_http_api_stages() {
-        assert!(!RULE.resource_types.contains(&"aws_apigatewayv2_stage"));
+    fn leaves_http_api_stages_alone() {
+        let http = resource("aws_apigatewayv2_stage", "default").set("name", "$default");
+        assert!(matches!(eval(&RULE, vec![http.clone()]), Outcome::NonCompliant(_)), "the check alone would flag it");
+        assert_eq!(eval_in_engine(&RULE, vec![http]), []);
+        assert!(matches!(eval_in_engine(&RULE, vec![stage()]).as_slice(), [Outcome::NonCompliant(_)]));
     }
 }

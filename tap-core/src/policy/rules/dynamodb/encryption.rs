@@ -29,7 +29,7 @@ fn check(resource: &Resource, graph: &Graph) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::rules::testing::{block, eval, reference, resource};
+    use crate::policy::rules::testing::{block, eval, eval_in_engine, reference, resource};
     use crate::value::Value;
 
     fn table() -> Resource {
@@ -59,8 +59,15 @@ mod tests {
         assert!(matches!(eval(&RULE, vec![t]), Outcome::Unknown(f) if f.path.to_string() == "server_side_encryption[0].enabled"));
     }
 
+    // An item names its table and `hash_key` like the table does, has no `server_side_encryption`, and is stored under the table's key.
     #[test]
-    fn not_applicable_to_other_types() {
-        assert!(!RULE.resource_types.contains(&"aws_dynamodb_table_item"));
+    fn leaves_table_items_alone() {
+        let item = resource("aws_dynamodb_table_item", "first")
+            .set("table_name", reference("aws_dynamodb_table", "items", "name"))
+            .set("hash_key", "pk")
+            .set("item", r#"{"pk":{"S":"first"}}"#);
+        assert!(matches!(eval(&RULE, vec![item.clone()]), Outcome::NonCompliant(_)), "the check alone would flag it");
+        assert_eq!(eval_in_engine(&RULE, vec![item, table()]), []);
+        assert!(matches!(eval_in_engine(&RULE, vec![table()]).as_slice(), [Outcome::NonCompliant(_)]));
     }
 }

@@ -24,7 +24,7 @@ fn check(resource: &Resource, graph: &Graph) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::rules::testing::{block, eval, resource};
+    use crate::policy::rules::testing::{block, eval, eval_in_engine, resource};
     use crate::value::Value;
 
     fn table() -> Resource {
@@ -54,8 +54,14 @@ mod tests {
         assert!(matches!(eval(&RULE, vec![t]), Outcome::Unknown(_)));
     }
 
+    // A (2017) global table is named like a table but only links regional tables, each of which has its own `point_in_time_recovery`.
     #[test]
-    fn not_applicable_to_other_types() {
-        assert!(!RULE.resource_types.contains(&"aws_dynamodb_table_item"));
+    fn leaves_global_tables_alone() {
+        let global = resource("aws_dynamodb_global_table", "items")
+            .set("name", "items")
+            .set("replica", Value::list([block([("region_name", Value::from("eu-west-1"))]), block([("region_name", Value::from("us-east-1"))])]));
+        assert!(matches!(eval(&RULE, vec![global.clone()]), Outcome::NonCompliant(_)), "the check alone would flag it");
+        assert_eq!(eval_in_engine(&RULE, vec![global]), []);
+        assert!(matches!(eval_in_engine(&RULE, vec![table()]).as_slice(), [Outcome::NonCompliant(_)]));
     }
 }

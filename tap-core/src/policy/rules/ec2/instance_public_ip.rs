@@ -41,7 +41,7 @@ fn check(resource: &Resource, graph: &Graph) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::rules::testing::{block, eval, resource};
+    use crate::policy::rules::testing::{block, eval, eval_in_engine, resource};
     use crate::value::Value;
 
     fn template(public: Value) -> Resource {
@@ -73,8 +73,12 @@ mod tests {
         assert!(matches!(eval(&RULE, vec![i]), Outcome::Unknown(_)));
     }
 
+    // A subnet that maps public IPs on launch is TAP-EC2-002's finding, not a second one here; the check would call it compliant, so only the filter is tested.
     #[test]
-    fn not_applicable_to_other_types() {
-        assert!(!RULE.resource_types.contains(&"aws_subnet"));
+    fn leaves_subnets_alone() {
+        let subnet = resource("aws_subnet", "public").set("cidr_block", "10.0.0.0/24").set("map_public_ip_on_launch", true);
+        assert_eq!(eval_in_engine(&RULE, vec![subnet]), []);
+        let instance = resource("aws_instance", "web").set("associate_public_ip_address", true);
+        assert!(matches!(eval_in_engine(&RULE, vec![instance]).as_slice(), [Outcome::NonCompliant(_)]));
     }
 }

@@ -115,7 +115,7 @@ fn ports(rule: &Object, graph: &Graph) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::rules::testing::{block, eval, reference, resource, strs};
+    use crate::policy::rules::testing::{block, eval, eval_in_engine, reference, resource, strs};
 
     fn group(ingress: Value) -> Resource {
         resource("aws_security_group", "web").set("ingress", ingress)
@@ -153,6 +153,19 @@ mod tests {
     fn not_applicable_to_egress_rules() {
         let r = resource("aws_security_group_rule", "out").set("type", "egress").set("cidr_blocks", strs(&["0.0.0.0/0"]));
         assert_eq!(eval(&RULE, vec![r]), Outcome::NotApplicable);
+    }
+
+    // The egress twin of a rule type this rule reads has the same `cidr_ipv4`, and the check treats any type it does not name as an ingress rule.
+    #[test]
+    fn leaves_vpc_egress_rules_alone() {
+        let egress = resource("aws_vpc_security_group_egress_rule", "all")
+            .set("security_group_id", reference("aws_security_group", "web", "id"))
+            .set("ip_protocol", "-1")
+            .set("cidr_ipv4", "0.0.0.0/0");
+        assert!(matches!(eval(&RULE, vec![egress.clone()]), Outcome::NonCompliant(_)), "the check alone would flag it");
+        assert_eq!(eval_in_engine(&RULE, vec![egress]), []);
+        let ingress = resource("aws_vpc_security_group_ingress_rule", "all").set("ip_protocol", "-1").set("cidr_ipv4", "0.0.0.0/0");
+        assert!(matches!(eval_in_engine(&RULE, vec![ingress]).as_slice(), [Outcome::NonCompliant(_)]));
     }
 
     #[test]

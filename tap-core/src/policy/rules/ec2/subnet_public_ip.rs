@@ -24,7 +24,7 @@ fn check(resource: &Resource, graph: &Graph) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::rules::testing::{eval, resource};
+    use crate::policy::rules::testing::{eval, eval_in_engine, reference, resource};
     use crate::value::Value;
 
     fn subnet() -> Resource {
@@ -47,8 +47,11 @@ mod tests {
         assert!(matches!(eval(&RULE, vec![subnet().set("map_public_ip_on_launch", Value::Unknown)]), Outcome::Unknown(_)));
     }
 
+    // An Elastic IP is a public address by definition, and the explicit way this rule's fix recommends; the check would call it compliant, so only the filter is tested.
     #[test]
-    fn not_applicable_to_other_types() {
-        assert!(!RULE.resource_types.contains(&"aws_vpc"));
+    fn leaves_elastic_ips_alone() {
+        let eip = resource("aws_eip", "web").set("domain", "vpc").set("instance", reference("aws_instance", "web", "id"));
+        assert_eq!(eval_in_engine(&RULE, vec![eip]), []);
+        assert!(matches!(eval_in_engine(&RULE, vec![subnet().set("map_public_ip_on_launch", true)]).as_slice(), [Outcome::NonCompliant(_)]));
     }
 }

@@ -93,7 +93,7 @@ fn is_broad(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::rules::testing::{data_reference, eval, reference, resource, strs};
+    use crate::policy::rules::testing::{data_reference, eval, eval_in_engine, reference, resource, strs};
 
     fn attachment(arn: Value) -> Resource {
         resource("aws_iam_role_policy_attachment", "a").set("role", reference("aws_iam_role", "app", "name")).set("policy_arn", arn)
@@ -120,6 +120,15 @@ mod tests {
     #[test]
     fn not_applicable_to_a_role_without_managed_policies() {
         assert_eq!(eval(&RULE, vec![resource("aws_iam_role", "app")]), Outcome::NotApplicable);
+    }
+
+    // A customer managed policy, even one named `AdministratorAccess`, is TAP-IAM-001's to judge; the check would call it not applicable, so only the filter is tested.
+    #[test]
+    fn leaves_customer_managed_policies_alone() {
+        let policy = resource("aws_iam_policy", "admin").set("name", "AdministratorAccess").set("policy", r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#);
+        assert_eq!(eval_in_engine(&RULE, vec![policy]), []);
+        let a = attachment(Value::from("arn:aws:iam::aws:policy/AdministratorAccess"));
+        assert!(matches!(eval_in_engine(&RULE, vec![a]).as_slice(), [Outcome::NonCompliant(_)]));
     }
 
     #[test]

@@ -226,7 +226,7 @@ fn action(value: &Value, graph: &Graph) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::rules::testing::{block, data, data_reference, eval, reference, resource, strs};
+    use crate::policy::rules::testing::{block, data, data_reference, eval, eval_in_engine, reference, resource, strs};
 
     fn statement(effect: Option<&str>, key: &str, actions: Value) -> Value {
         let mut fields = vec![(key.to_owned(), actions), ("Resource".to_owned(), Value::from("*"))];
@@ -314,8 +314,15 @@ mod tests {
         assert_eq!(eval(&RULE, vec![role_policy(encoded(vec![s]))]), Outcome::Compliant);
     }
 
+    // A KMS key policy holds IAM policy JSON in `policy` too, and the default one must allow `kms:*` to the account to delegate to IAM.
     #[test]
-    fn not_applicable_to_other_types() {
-        assert!(!RULE.resource_types.contains(&"aws_iam_role_policy_attachment"));
+    fn leaves_kms_key_policies_alone() {
+        let root = Value::map([("AWS", Value::from("arn:aws:iam::123456789012:root"))]);
+        let delegate = Value::map([("Effect", Value::from("Allow")), ("Principal", root), ("Action", Value::from("kms:*")), ("Resource", Value::from("*"))]);
+        let key_policy = resource("aws_kms_key_policy", "data").set("key_id", reference("aws_kms_key", "data", "id")).set("policy", encoded(vec![delegate]));
+        assert!(matches!(eval(&RULE, vec![key_policy.clone()]), Outcome::NonCompliant(_)), "the check alone would flag it");
+        assert_eq!(eval_in_engine(&RULE, vec![key_policy]), []);
+        let p = encoded(vec![statement(Some("Allow"), "Action", Value::from("kms:*"))]);
+        assert!(matches!(eval_in_engine(&RULE, vec![role_policy(p)]).as_slice(), [Outcome::NonCompliant(_)]));
     }
 }

@@ -36,7 +36,7 @@ fn check(resource: &Resource, graph: &Graph) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::rules::testing::{eval, resource};
+    use crate::policy::rules::testing::{eval, eval_in_engine, resource};
     use crate::value::Value;
 
     fn key() -> Resource {
@@ -59,6 +59,15 @@ mod tests {
     fn not_applicable_to_asymmetric_keys() {
         let k = key().set("customer_master_key_spec", "RSA_2048").set("key_usage", "SIGN_VERIFY");
         assert_eq!(eval(&RULE, vec![k]), Outcome::NotApplicable);
+    }
+
+    // A key with imported material looks like a symmetric key without `enable_key_rotation`, and KMS cannot rotate it at all.
+    #[test]
+    fn leaves_external_keys_alone() {
+        let external = resource("aws_kms_external_key", "imported").set("description", "imported");
+        assert!(matches!(eval(&RULE, vec![external.clone()]), Outcome::NonCompliant(_)), "the check alone would flag it");
+        assert_eq!(eval_in_engine(&RULE, vec![external]), []);
+        assert!(matches!(eval_in_engine(&RULE, vec![key()]).as_slice(), [Outcome::NonCompliant(_)]));
     }
 
     #[test]

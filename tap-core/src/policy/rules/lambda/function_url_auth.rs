@@ -29,7 +29,7 @@ fn check(resource: &Resource, graph: &Graph) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::rules::testing::{eval, resource};
+    use crate::policy::rules::testing::{eval, eval_in_engine, reference, resource};
     use crate::value::Value;
 
     fn url(auth: Value) -> Resource {
@@ -51,8 +51,16 @@ mod tests {
         assert!(matches!(eval(&RULE, vec![url(Value::Unknown)]), Outcome::Unknown(_)));
     }
 
+    // The permission a public URL needs carries `function_url_auth_type: "NONE"` for the same URL; judging it is TAP-LMB-004's job.
     #[test]
-    fn not_applicable_to_other_types() {
-        assert!(!RULE.resource_types.contains(&"aws_lambda_function"));
+    fn leaves_url_permissions_alone() {
+        let permission = resource("aws_lambda_permission", "url")
+            .set("action", "lambda:InvokeFunctionUrl")
+            .set("function_name", reference("aws_lambda_function", "api", "function_name"))
+            .set("principal", "*")
+            .set("function_url_auth_type", "NONE");
+        assert!(matches!(eval(&RULE, vec![permission.clone()]), Outcome::NonCompliant(_)), "the check alone would flag it");
+        assert_eq!(eval_in_engine(&RULE, vec![permission]), []);
+        assert!(matches!(eval_in_engine(&RULE, vec![url(Value::from("NONE"))]).as_slice(), [Outcome::NonCompliant(_)]));
     }
 }

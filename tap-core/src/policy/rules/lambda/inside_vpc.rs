@@ -45,7 +45,7 @@ fn check(resource: &Resource, _graph: &Graph) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::rules::testing::{block, eval, lambda};
+    use crate::policy::rules::testing::{block, eval, eval_in_engine, lambda, reference, resource};
 
     #[test]
     fn compliant_with_subnets_and_security_groups() {
@@ -73,8 +73,14 @@ mod tests {
         assert!(matches!(eval(&RULE, vec![f]), Outcome::Unknown(_)));
     }
 
+    // Its type name starts with `aws_lambda_function` and it has no `vpc_config`: a prefix match would flag it.
     #[test]
-    fn not_applicable_to_other_types() {
-        assert!(!RULE.resource_types.contains(&"aws_lambda_permission"));
+    fn leaves_event_invoke_configs_alone() {
+        let config = resource("aws_lambda_function_event_invoke_config", "api")
+            .set("function_name", reference("aws_lambda_function", "api", "function_name"))
+            .set("maximum_retry_attempts", 0);
+        assert!(matches!(eval(&RULE, vec![config.clone()]), Outcome::NonCompliant(_)), "the check alone would flag it");
+        assert_eq!(eval_in_engine(&RULE, vec![config]), []);
+        assert!(matches!(eval_in_engine(&RULE, vec![lambda("api")]).as_slice(), [Outcome::NonCompliant(_)]));
     }
 }

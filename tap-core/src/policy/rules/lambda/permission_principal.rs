@@ -71,7 +71,7 @@ fn classify(value: Option<&Value>, graph: &Graph) -> Option<Principal> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::rules::testing::{data_reference, eval, reference, resource};
+    use crate::policy::rules::testing::{data_reference, eval, eval_in_engine, reference, resource};
 
     fn permission(principal: Value) -> Resource {
         resource("aws_lambda_permission", "p").set("action", "lambda:InvokeFunction").set("principal", principal)
@@ -109,8 +109,17 @@ mod tests {
         assert!(matches!(eval(&RULE, vec![p]), Outcome::Unknown(f) if f.path.to_string() == "source_arn"));
     }
 
+    // A layer permission has the same `principal`, and `"*"` there legitimately publishes a layer to every account.
     #[test]
-    fn not_applicable_to_other_types() {
-        assert!(!RULE.resource_types.contains(&"aws_lambda_function"));
+    fn leaves_layer_permissions_alone() {
+        let public_layer = resource("aws_lambda_layer_version_permission", "public")
+            .set("layer_name", reference("aws_lambda_layer_version", "deps", "layer_arn"))
+            .set("version_number", reference("aws_lambda_layer_version", "deps", "version"))
+            .set("statement_id", "public")
+            .set("action", "lambda:GetLayerVersion")
+            .set("principal", "*");
+        assert!(matches!(eval(&RULE, vec![public_layer.clone()]), Outcome::NonCompliant(_)), "the check alone would flag it");
+        assert_eq!(eval_in_engine(&RULE, vec![public_layer]), []);
+        assert!(matches!(eval_in_engine(&RULE, vec![permission(Value::from("*"))]).as_slice(), [Outcome::NonCompliant(_)]));
     }
 }

@@ -173,7 +173,7 @@ fn is_default(cidr: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::rules::testing::{block, eval, lambda, reference, resource};
+    use crate::policy::rules::testing::{block, eval, eval_in_engine, lambda, reference, resource};
 
     fn function(subnet: Value) -> Resource {
         lambda("api").set("vpc_config", block([("subnet_ids", Value::list([subnet])), ("security_group_ids", Value::list([Value::from("sg-1")]))]))
@@ -231,6 +231,20 @@ mod tests {
     #[test]
     fn not_applicable_outside_a_vpc() {
         assert_eq!(eval(&RULE, vec![lambda("api")]), Outcome::NotApplicable);
+    }
+
+    // An EKS cluster lists subnets in the same `vpc_config { subnet_ids }` shape, and public ones are normal there (for load balancers).
+    #[test]
+    fn leaves_eks_clusters_alone() {
+        let igw = resource("aws_route_table", "rt").set("route", route("cidr_block", "0.0.0.0/0", ("aws_internet_gateway", "main")));
+        let cluster = resource("aws_eks_cluster", "main")
+            .set("role_arn", reference("aws_iam_role", "eks", "arn"))
+            .set("vpc_config", block([("subnet_ids", Value::list([reference("aws_subnet", "a", "id")]))]));
+        let mut stack = network(igw.clone());
+        stack[0] = cluster;
+        assert!(matches!(eval(&RULE, stack.clone()), Outcome::NonCompliant(_)), "the check alone would flag it");
+        assert_eq!(eval_in_engine(&RULE, stack), []);
+        assert!(matches!(eval_in_engine(&RULE, network(igw)).as_slice(), [Outcome::NonCompliant(_)]));
     }
 
     #[test]

@@ -24,7 +24,7 @@ fn check(resource: &Resource, graph: &Graph) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::rules::testing::{eval, reference, resource};
+    use crate::policy::rules::testing::{eval, eval_in_engine, reference, resource};
     use crate::value::Value;
 
     fn group() -> Resource {
@@ -46,8 +46,16 @@ mod tests {
         assert!(matches!(eval(&RULE, vec![group().set("kms_key_id", Value::Unknown)]), Outcome::Unknown(f) if f.path.to_string() == "kms_key_id"));
     }
 
+    // A subscription filter names its log group and has no `kms_key_id`: it stores nothing, the destination encrypts what it receives.
     #[test]
-    fn not_applicable_to_other_types() {
-        assert!(!RULE.resource_types.contains(&"aws_cloudwatch_log_subscription_filter"));
+    fn leaves_subscription_filters_alone() {
+        let filter = resource("aws_cloudwatch_log_subscription_filter", "ship")
+            .set("name", "ship")
+            .set("log_group_name", reference("aws_cloudwatch_log_group", "api", "name"))
+            .set("filter_pattern", "")
+            .set("destination_arn", reference("aws_kinesis_stream", "logs", "arn"));
+        assert!(matches!(eval(&RULE, vec![filter.clone()]), Outcome::NonCompliant(_)), "the check alone would flag it");
+        assert_eq!(eval_in_engine(&RULE, vec![filter]), []);
+        assert!(matches!(eval_in_engine(&RULE, vec![group()]).as_slice(), [Outcome::NonCompliant(_)]));
     }
 }

@@ -40,7 +40,7 @@ fn check(resource: &Resource, graph: &Graph) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::rules::testing::{eval, resource};
+    use crate::policy::rules::testing::{eval, eval_in_engine, reference, resource};
 
     fn group() -> Resource {
         resource("aws_cloudwatch_log_group", "api").set("name", "/aws/lambda/api")
@@ -66,8 +66,12 @@ mod tests {
         assert!(matches!(eval(&RULE, vec![group().set("retention_in_days", Value::Unknown)]), Outcome::Unknown(_)));
     }
 
+    // A log stream has no `retention_in_days` of its own: its events expire with its group's.
     #[test]
-    fn not_applicable_to_other_types() {
-        assert!(!RULE.resource_types.contains(&"aws_cloudwatch_log_metric_filter"));
+    fn leaves_log_streams_alone() {
+        let stream = resource("aws_cloudwatch_log_stream", "app").set("name", "app").set("log_group_name", reference("aws_cloudwatch_log_group", "api", "name"));
+        assert!(matches!(eval(&RULE, vec![stream.clone()]), Outcome::NonCompliant(_)), "the check alone would flag it");
+        assert_eq!(eval_in_engine(&RULE, vec![stream]), []);
+        assert!(matches!(eval_in_engine(&RULE, vec![group()]).as_slice(), [Outcome::NonCompliant(_)]));
     }
 }

@@ -24,7 +24,7 @@ fn check(resource: &Resource, graph: &Graph) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::rules::testing::{eval, reference, resource};
+    use crate::policy::rules::testing::{eval, eval_in_engine, reference, resource};
     use crate::value::Value;
 
     fn topic() -> Resource {
@@ -48,8 +48,15 @@ mod tests {
         assert!(matches!(eval(&RULE, vec![topic().set("kms_master_key_id", Value::Unknown)]), Outcome::Unknown(_)));
     }
 
+    // A subscription shares the `aws_sns_topic` prefix and has no `kms_master_key_id`: messages are encrypted by the topic it names.
     #[test]
-    fn not_applicable_to_other_types() {
-        assert!(!RULE.resource_types.contains(&"aws_sns_topic_subscription"));
+    fn leaves_topic_subscriptions_alone() {
+        let subscription = resource("aws_sns_topic_subscription", "jobs")
+            .set("topic_arn", reference("aws_sns_topic", "events", "arn"))
+            .set("protocol", "sqs")
+            .set("endpoint", reference("aws_sqs_queue", "jobs", "arn"));
+        assert!(matches!(eval(&RULE, vec![subscription.clone()]), Outcome::NonCompliant(_)), "the check alone would flag it");
+        assert_eq!(eval_in_engine(&RULE, vec![subscription]), []);
+        assert!(matches!(eval_in_engine(&RULE, vec![topic()]).as_slice(), [Outcome::NonCompliant(_)]));
     }
 }

@@ -42,7 +42,7 @@ fn check(resource: &Resource, graph: &Graph) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::rules::testing::{eval, reference, resource};
+    use crate::policy::rules::testing::{eval, eval_in_engine, reference, resource};
     use crate::value::Value;
 
     fn queue() -> Resource {
@@ -68,8 +68,14 @@ mod tests {
         assert_eq!(eval(&RULE, vec![queue().set("kms_master_key_id", Value::Unknown).set("sqs_managed_sse_enabled", true)]), Outcome::Compliant);
     }
 
+    // A queue policy shares the `aws_sqs_queue` prefix and sets neither `kms_master_key_id` nor `sqs_managed_sse_enabled`: it stores no messages.
     #[test]
-    fn not_applicable_to_other_types() {
-        assert!(!RULE.resource_types.contains(&"aws_sqs_queue_policy"));
+    fn leaves_queue_policies_alone() {
+        let policy = resource("aws_sqs_queue_policy", "jobs")
+            .set("queue_url", reference("aws_sqs_queue", "jobs", "id"))
+            .set("policy", r#"{"Statement":{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"*"}}"#);
+        assert!(matches!(eval(&RULE, vec![policy.clone()]), Outcome::NonCompliant(_)), "the check alone would flag it");
+        assert_eq!(eval_in_engine(&RULE, vec![policy]), []);
+        assert!(matches!(eval_in_engine(&RULE, vec![queue()]).as_slice(), [Outcome::NonCompliant(_)]));
     }
 }

@@ -88,7 +88,7 @@ fn encrypts_by_default(parent: &Object, block: &str, base: &AttrPath) -> Decided
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::rules::testing::{block, eval, reference, resource};
+    use crate::policy::rules::testing::{block, eval, eval_in_engine, reference, resource};
     use crate::value::Value;
 
     fn bucket() -> Resource {
@@ -133,8 +133,12 @@ mod tests {
         assert!(matches!(eval(&RULE, vec![bucket(), sse(Value::Unknown, kms_rule())]), Outcome::Unknown(_)));
     }
 
+    // The configuration that fixes a bucket shares the `aws_s3_bucket` prefix and has no configuration of its own: a prefix match would flag the fix.
     #[test]
-    fn not_applicable_to_other_types() {
-        assert!(!RULE.resource_types.contains(&"aws_s3_object"));
+    fn leaves_encryption_configurations_alone() {
+        let config = sse(reference("aws_s3_bucket", "assets", "id"), kms_rule());
+        assert!(matches!(eval(&RULE, vec![config.clone()]), Outcome::NonCompliant(_)), "the check alone would flag it");
+        assert_eq!(eval_in_engine(&RULE, vec![config, bucket()]), []);
+        assert!(matches!(eval_in_engine(&RULE, vec![bucket()]).as_slice(), [Outcome::NonCompliant(_)]));
     }
 }

@@ -88,7 +88,7 @@ fn check(resource: &Resource, graph: &Graph) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::rules::testing::{eval, reference, resource};
+    use crate::policy::rules::testing::{eval, eval_in_engine, reference, resource};
     use crate::value::Value;
 
     fn bucket() -> Resource {
@@ -137,8 +137,14 @@ mod tests {
         assert!(matches!(eval(&RULE, vec![bucket(), b]), Outcome::Unknown(_)));
     }
 
+    // A bucket policy shares the `aws_s3_bucket` prefix, is where public access is granted, and no public access block names it.
     #[test]
-    fn not_applicable_to_other_types() {
-        assert!(!RULE.resource_types.contains(&"aws_s3_bucket_policy"));
+    fn leaves_bucket_policies_alone() {
+        let policy = resource("aws_s3_bucket_policy", "assets")
+            .set("bucket", reference("aws_s3_bucket", "assets", "id"))
+            .set("policy", r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::assets/*"}}"#);
+        assert!(matches!(eval(&RULE, vec![policy.clone()]), Outcome::NonCompliant(_)), "the check alone would flag it");
+        assert_eq!(eval_in_engine(&RULE, vec![policy, bucket(), block([true; 4])]), []);
+        assert!(matches!(eval_in_engine(&RULE, vec![bucket()]).as_slice(), [Outcome::NonCompliant(_)]));
     }
 }
