@@ -4,18 +4,21 @@
 use std::sync::Arc;
 
 use proptest::prelude::*;
+use tap_core::__private::type_facts;
 use tap_core::graph::{Backend, Provider, Resource, Stack, TypeFacts};
-use tap_core::reference::{Address, Mode, Reference, Step};
+use tap_core::path::Step;
+use tap_core::reference::{Address, Mode, Reference};
 use tap_core::synth::{synthesize, synthesize_to, SynthError};
 use tap_core::validate::{validate, ValidationError};
 use tap_core::value::{to_terraform_json, Value};
 
-static VPC: TypeFacts = TypeFacts::new(
+// What `#[stack]` emits for each type it uses; built by hand here to test the model without the macros.
+static VPC: TypeFacts = type_facts(
     "aws_vpc",
     Mode::Managed,
     r#"{"attributes":{"cidr_block":{"type":"string","optional":true},"id":{"type":"string","optional":true,"computed":true},"arn":{"type":"string","computed":true},"tags":{"type":["map","string"],"optional":true}}}"#,
 );
-static SUBNET: TypeFacts = TypeFacts::new(
+static SUBNET: TypeFacts = type_facts(
     "aws_subnet",
     Mode::Managed,
     r#"{"attributes":{"vpc_id":{"type":"string","required":true},"cidr_block":{"type":"string","optional":true},"id":{"type":"string","computed":true},"map_public_ip_on_launch":{"type":"bool","optional":true}}}"#,

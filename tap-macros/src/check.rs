@@ -10,16 +10,17 @@
 //! this module only decides what is known at compile time and where to
 //! point.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use proc_macro2::Span;
-use tap_core::graph::{Resource, Stack};
-use tap_core::path::{AttrPath, Seg};
-use tap_core::policy::{self, Graph, Level, Report, RowState, Suppression};
-use tap_core::reference::{Address, Reference, Step};
-use tap_core::schema::{check_body, check_reference_path, suggest, IssueTarget};
-use tap_core::value::Value;
+use tap_core::__private::unknown;
+use tap_core::graph::{Graph, Resource, Stack, Suppression};
+use tap_core::path::{AttrPath, Step};
+use tap_core::policy::{self, Level, ReasonProblem, Report, RowState, SuppressionError, SuppressionProblem};
+use tap_core::reference::{Address, Mode, Reference};
+use tap_core::schema::{check_body, check_reference_path, suggest, Block, IssueTarget};
+use tap_core::value::{add_block_instance, Fields, Value};
 
 use crate::diag::{message, Diagnostics};
 use crate::model::*;
@@ -31,8 +32,8 @@ use crate::scope::{Binding, Scope};
 pub struct SpanMap {
     keys: HashMap<AttrPath, Span>,
     values: HashMap<AttrPath, Span>,
-    /// Nested blocks written once: recorded as `key`, named `key[0]` by
-    /// checks that treat every list block as a list.
+    /// Nested blocks whose first instance is recorded as `key`, named
+    /// `key[0]` by checks that treat every list block as a list.
     single_blocks: HashSet<AttrPath>,
 }
 
@@ -47,11 +48,11 @@ impl SpanMap {
     /// `key[0].x` as `key.x` where `key` is a block written once.
     fn as_written(&self, path: &AttrPath) -> AttrPath {
         let mut out = AttrPath::root();
-        for seg in &path.0 {
-            if *seg == Seg::Index(0) && self.single_blocks.contains(&out) {
+        for step in path.steps() {
+            if *step == Step::Index(0) && self.single_blocks.contains(&out) {
                 continue;
             }
-            out.0.push(seg.clone());
+            out.push(step.clone());
         }
         out
     }
@@ -70,7 +71,7 @@ impl SpanMap {
             if let Some(s) = lookup(&p) {
                 return *s;
             }
-            if p.0.pop().is_none() {
+            if p.pop().is_none() {
                 return fallback;
             }
         }
@@ -80,7 +81,7 @@ impl SpanMap {
 /// One resource after phase 2.
 pub struct Checked {
     pub address: Address,
-    pub body: BTreeMap<String, Value>,
+    pub body: Fields,
     pub spans: SpanMap,
     /// The `aws_vpc.main` tokens: where missing things are reported.
     pub name_span: Span,
@@ -95,38 +96,51 @@ pub struct Checker<'a> {
     pub diags: &'a mut Diagnostics,
 }
 
-fn static_address(kind: Kind, type_name: &str, name: &str) -> Address {
-    match kind {
-        Kind::Resource => Address::resource(type_name, name),
-        Kind::Data => Address::data(type_name, name),
-    }
-}
-
 impl Checker<'_> {
-    /// Phase 2 for one invocation: type, names, kinds, values, references, meta-arguments.
+    /// Phase 2 for one invocation: type, names, kinds, values, references,
+    /// meta-arguments. Schema issues and reference errors land on the
+    /// user's tokens; what passed goes on to the policy phase.
     pub fn check_invocation(&mut self, inv: &Invocation, scope: &Scope) -> Checked {
         let type_name = inv.type_name();
-        let data = inv.kind == Kind::Data;
         let name_span = inv.type_ident.span().join(inv.name.span()).unwrap_or(inv.type_ident.span());
         let before = self.diags.count();
-        let mut spans = SpanMap::default();
-        let block = self.schema.block(data, &type_name);
+        let block = self.schema.block(inv.mode, &type_name);
         if block.is_none() {
-            self.unknown_type(inv, data);
+            self.unknown_type(inv);
         }
+        let mut spans = SpanMap::default();
         let body = self.body_values(&inv.body, &AttrPath::root(), scope, &mut spans);
-
         if let Some(block) = block {
-            for issue in check_body(&type_name, block, &body) {
-                let span = match issue.target {
-                    IssueTarget::Container if issue.path.is_root() => name_span,
-                    IssueTarget::Container | IssueTarget::Key => spans.find(&issue.path, true, name_span),
-                    IssueTarget::Value => spans.find(&issue.path, false, name_span),
-                };
-                self.diags.error(span, message(&issue.message, issue.help.as_deref(), None));
-            }
+            self.schema_issues(&type_name, block, &body, &spans, name_span);
         }
+        let suppressions = self.meta_arguments(inv, block, scope);
+        Checked {
+            address: Address::new(inv.mode, &type_name, inv.static_name()),
+            body,
+            spans,
+            name_span,
+            valid: self.diags.count() == before,
+            suppressions,
+        }
+    }
 
+    /// `tap_core`'s schema checks on the compile-time view, each issue on its token.
+    fn schema_issues(&mut self, type_name: &str, block: &Block, body: &Fields, spans: &SpanMap, name_span: Span) {
+        for issue in check_body(type_name, block, body) {
+            let span = match issue.target {
+                IssueTarget::Container if issue.path.is_root() => name_span,
+                IssueTarget::Container | IssueTarget::Key => spans.find(&issue.path, true, name_span),
+                IssueTarget::Value => spans.find(&issue.path, false, name_span),
+            };
+            self.diags.error(span, message(&issue.message, issue.help.as_deref(), None));
+        }
+    }
+
+    /// `#[depends_on]` names handles, `#[lifecycle(ignore_changes)]` names
+    /// attributes of the type, `#[suppress]` passes the suppression checks.
+    /// Returns the accepted suppressions with the span of their rule ID.
+    fn meta_arguments(&mut self, inv: &Invocation, block: Option<&Block>, scope: &Scope) -> Vec<(Suppression, Span)> {
+        let type_name = inv.type_name();
         let mut suppressions = Vec::new();
         for meta in &inv.body.metas {
             match meta {
@@ -141,13 +155,12 @@ impl Checker<'_> {
                     }
                 }
                 Meta::Lifecycle { ignore_changes, .. } => {
-                    if let Some(block) = block {
-                        for n in ignore_changes {
-                            let name = n.to_string();
-                            if !block.attributes.contains_key(&name) && !block.block_types.contains_key(&name) {
-                                let help = suggest(&name, block.readable_names()).map(|s| format!("did you mean `{s}`?"));
-                                self.diags.error(n.span(), message(&format!("`ignore_changes` names `{name}`, which `{type_name}` does not have"), help.as_deref(), None));
-                            }
+                    let Some(block) = block else { continue };
+                    for n in ignore_changes {
+                        let name = name_of(n);
+                        if !block.attributes.contains_key(&name) && !block.block_types.contains_key(&name) {
+                            let help = suggest(&name, block.readable_names()).map(|s| format!("did you mean `{s}`?"));
+                            self.diags.error(n.span(), message(&format!("`ignore_changes` names `{name}`, which `{type_name}` does not have"), help.as_deref(), None));
                         }
                     }
                 }
@@ -159,123 +172,86 @@ impl Checker<'_> {
                 }
             }
         }
-
-        Checked {
-            address: static_address(inv.kind, &type_name, &inv.static_name()),
-            body,
-            spans,
-            name_span,
-            valid: self.diags.count() == before,
-            suppressions,
-        }
+        suppressions
     }
 
-    fn unknown_type(&mut self, inv: &Invocation, data: bool) {
+    fn unknown_type(&mut self, inv: &Invocation) {
         let type_name = inv.type_name();
-        let kind = if data { "data source" } else { "resource type" };
-        let other = self.schema.lookup(!data, &type_name).is_some();
-        let names = self.schema.type_names(data);
-        let help = if other {
-            Some(if data {
-                format!("`{type_name}` is a resource type: use `resource!`")
-            } else {
-                format!("`{type_name}` is a data source: use `data!`")
-            })
+        let other_mode = match inv.mode {
+            Mode::Managed => Mode::Data,
+            Mode::Data => Mode::Managed,
+        };
+        let help = if self.schema.lookup(other_mode, &type_name).is_some() {
+            Some(format!("`{type_name}` is a {}: use `{}!`", other_mode.describe(), other_mode.macro_name()))
         } else {
-            suggest(&type_name, names.iter().copied()).map(|s| format!("did you mean `{s}`?"))
+            suggest(&type_name, self.schema.type_names(inv.mode)).map(|s| format!("did you mean `{s}`?"))
         };
         self.diags.error(
             inv.type_ident.span(),
             message(
-                &format!("unknown {kind} `{type_name}`"),
+                &format!("unknown {} `{type_name}`", inv.mode.describe()),
                 help.as_deref(),
                 Some(&format!("types are checked against {}; add a type with `tools/tap-schema.py`", self.schema.description)),
             ),
         );
     }
 
-    /// Checks a suppression's rule ID and reason; returns it if usable.
+    /// Checks a suppression with `tap_core`'s rules (the same ones synthesis
+    /// applies) and puts any error on the token at fault; returns it if usable.
     pub fn check_suppression(&mut self, rule: &syn::LitStr, reason: Option<&syn::LitStr>, span: Span, type_name: Option<&str>) -> Option<Suppression> {
-        let id = rule.value();
-        let Some(found) = policy::rule(&id) else {
-            let ids: Vec<&str> = policy::all_rules().iter().map(|r| r.id).collect();
-            let help = suggest(&id, ids.iter().copied()).map(|s| format!("did you mean `{s}`?")).unwrap_or_else(|| "see the rule table in the README".into());
-            self.diags.error(rule.span(), message(&format!("suppression names unknown rule `{id}`"), Some(&help), None));
-            return None;
+        let suppression = Suppression::new(&rule.value(), &reason.map(syn::LitStr::value).unwrap_or_default());
+        let Err(error) = policy::check_suppression(&suppression, type_name) else { return Some(suppression) };
+        let at = match (&error, reason) {
+            (SuppressionError::Reason { problem: ReasonProblem::Missing, .. }, None) => span,
+            (SuppressionError::Reason { .. }, Some(reason)) => reason.span(),
+            _ => rule.span(),
         };
-        if let Some(t) = type_name {
-            if !found.resource_types.contains(&t) {
-                let types: Vec<String> = found.resource_types.iter().map(|t| format!("`{t}`")).collect();
-                self.diags.error(rule.span(), message(&format!("rule `{id}` does not apply to `{t}`, so this suppression can never match"), Some(&format!("`{id}` checks {}", types.join(", "))), None));
-                return None;
-            }
-        }
-        let Some(reason) = reason else {
-            self.diags.error(
-                span,
-                message(
-                    &format!("suppression of `{id}` has no reason"),
-                    Some(&format!("write `suppress(\"{id}\", reason = \"why this exception is safe\")`; reviewers read it in the synthesized output")),
-                    None,
-                ),
-            );
-            return None;
+        let help = error.help();
+        // On the stack the message says so; on a resource the span does.
+        let line = match type_name {
+            Some(_) => error.to_string(),
+            None => SuppressionProblem { on: None, error }.message(),
         };
-        if let Err(why) = policy::check_reason(&reason.value()) {
-            self.diags.error(reason.span(), message(&format!("suppression of `{id}`: {why}"), Some("say what makes the exception safe, for the reviewer"), None));
-            return None;
-        }
-        Some(Suppression::new(&id, &reason.value()))
+        self.diags.error(at, message(&line, Some(&help), None));
+        None
     }
 
-    fn body_values(&mut self, body: &Body, path: &AttrPath, scope: &Scope, spans: &mut SpanMap) -> BTreeMap<String, Value> {
-        let mut out: BTreeMap<String, Value> = BTreeMap::new();
-        let mut block_counts: BTreeMap<String, usize> = BTreeMap::new();
-        for entry in body.entries.iter() {
-            if let Entry::Block { key, .. } = entry {
-                *block_counts.entry(key.to_string()).or_default() += 1;
-            }
-        }
-        let mut seen_blocks: BTreeMap<String, usize> = BTreeMap::new();
+    /// The compile-time view of a body, built as the running stack builds
+    /// it (`add_block_instance`), with the span of every key and value.
+    fn body_values(&mut self, body: &Body, path: &AttrPath, scope: &Scope, spans: &mut SpanMap) -> Fields {
+        let mut out = Fields::new();
         for entry in &body.entries {
-            let key = entry.key().to_string().trim_start_matches("r#").to_owned();
+            let key = entry.name();
+            let here = path.name(&key);
             match entry {
                 Entry::Attr { key: k, value } => {
                     if out.contains_key(&key) {
                         self.diags.error(k.span(), message(&format!("`{key}` is set twice"), Some("remove one of them"), None));
                         continue;
                     }
-                    let here = path.name(&key);
                     spans.record(&here, Some(k.span()), value.span());
                     let v = self.value(value, &here, scope, spans);
                     out.insert(key, v);
                 }
                 Entry::Block { key: k, body: inner, span } => {
-                    if matches!(out.get(&key), Some(v) if !matches!(v, Value::Block(_) | Value::List(_))) {
-                        self.diags.error(k.span(), message(&format!("`{key}` is set twice"), Some("remove one of them"), None));
-                        continue;
-                    }
-                    let count = block_counts[&key];
-                    let i = {
-                        let c = seen_blocks.entry(key.clone()).or_default();
-                        *c += 1;
-                        *c - 1
-                    };
-                    let here = path.name(&key);
-                    let indexed = here.index(i);
-                    if count == 1 {
-                        spans.record(&here, Some(k.span()), *span);
-                        spans.single_blocks.insert(here.clone());
-                        let v = self.body_values(inner, &here, scope, spans);
-                        out.insert(key, Value::Block(v));
-                    } else {
-                        spans.record(&indexed, Some(k.span()), *span);
-                        let v = self.body_values(inner, &indexed, scope, spans);
-                        match out.entry(key).or_insert_with(|| Value::List(Vec::new())) {
-                            Value::List(items) => items.push(Value::Block(v)),
-                            _ => unreachable!("BUG: repeated block collected into a non-list"),
+                    // The first instance is recorded as written (`key`); later
+                    // ones by index (`key[1]`). `SpanMap::as_written` reads
+                    // `key[0]` as `key`, so both spellings find the first.
+                    let instance_path = match out.get(&key) {
+                        None => {
+                            spans.single_blocks.insert(here.clone());
+                            here
                         }
-                    }
+                        Some(Value::Block(_)) => here.index(1),
+                        Some(Value::List(items)) => here.index(items.len()),
+                        Some(_) => {
+                            self.diags.error(k.span(), message(&format!("`{key}` is set twice"), Some("remove one of them"), None));
+                            continue;
+                        }
+                    };
+                    spans.record(&instance_path, Some(k.span()), *span);
+                    let instance = self.body_values(inner, &instance_path, scope, spans);
+                    add_block_instance(&mut out, &key, instance);
                 }
             }
         }
@@ -296,14 +272,14 @@ impl Checker<'_> {
                 Ok(n) => Value::Int(if *neg { -n } else { n }),
                 Err(e) => {
                     self.diags.push(e);
-                    Value::Unknown
+                    unknown()
                 }
             },
             ValueExpr::Float(f, neg) => match f.base10_parse::<f64>() {
                 Ok(n) => Value::Float(if *neg { -n } else { n }),
                 Err(e) => {
                     self.diags.push(e);
-                    Value::Unknown
+                    unknown()
                 }
             },
             ValueExpr::Bool(b) => Value::Bool(b.value),
@@ -320,7 +296,7 @@ impl Checker<'_> {
                     .collect(),
             ),
             ValueExpr::Map(entries, _) => {
-                let mut m = BTreeMap::new();
+                let mut m = Fields::new();
                 for (k, item) in entries {
                     let p = path.name(&k.text);
                     spans.record(&p, Some(k.span), item.span());
@@ -334,14 +310,14 @@ impl Checker<'_> {
             }
             ValueExpr::Concat(parts, _) => Value::Template(parts.iter().map(|p| self.value(p, path, scope, spans)).collect()),
             ValueExpr::Call { function, args, .. } => Value::call(&function.to_string(), args.iter().map(|a| self.value(a, path, scope, spans)).collect()),
-            ValueExpr::Rust(_) => Value::Unknown,
+            ValueExpr::Rust(_) => unknown(),
             ValueExpr::Ref { binding, steps, span } => self.reference(binding, steps, *span, scope),
             ValueExpr::Splat { binding, attr, span } => match scope.get(&binding.to_string()) {
-                Some(Binding::Collection { kind, type_name, static_name, type_known }) => {
-                    let address = Arc::new(static_address(*kind, type_name, static_name));
-                    let reference = Reference::new(address, vec![Step::Attr(attr.to_string())]);
+                Some(Binding::Collection { mode, type_name, static_name, type_known }) => {
+                    let address = Arc::new(Address::new(*mode, type_name, static_name.as_str()));
+                    let reference = Reference::new(address, AttrPath::root().name(&name_of(attr)));
                     if *type_known {
-                        self.check_reference(type_name, *kind == Kind::Data, &reference, attr.span());
+                        self.check_reference(type_name, *mode, &reference, attr.span());
                     }
                     Value::List(vec![Value::Ref(reference)])
                 }
@@ -354,7 +330,7 @@ impl Checker<'_> {
                             None,
                         ),
                     );
-                    Value::Unknown
+                    unknown()
                 }
             },
         }
@@ -363,9 +339,9 @@ impl Checker<'_> {
     fn reference(&mut self, binding: &syn::Ident, steps: &[RefStep], span: Span, scope: &Scope) -> Value {
         let indexes_collection = matches!(steps.first(), Some(RefStep::Index(_)));
         match scope.get(&binding.to_string()) {
-            Some(Binding::Collection { kind, type_name, static_name, type_known }) if indexes_collection => {
+            Some(Binding::Collection { mode, type_name, static_name, type_known }) if indexes_collection => {
                 // `nats[i].id`: every element has the collection's type.
-                let binding = Binding::Handle { kind: *kind, type_name: type_name.clone(), static_name: static_name.clone(), type_known: *type_known };
+                let binding = Binding::Handle { mode: *mode, type_name: type_name.clone(), static_name: static_name.clone(), type_known: *type_known };
                 let mut one = Scope::default();
                 one.bind("element".into(), binding);
                 let element = syn::Ident::new("element", span);
@@ -373,14 +349,14 @@ impl Checker<'_> {
             }
             Some(Binding::Handle { .. } | Binding::OpaqueHandle) if indexes_collection => {
                 self.diags.error(span, message(&format!("`{binding}` is one resource handle, not a collection"), Some(&format!("write `{binding}.attribute`")), None));
-                Value::Unknown
+                unknown()
             }
-            Some(Binding::Handle { kind, type_name, static_name, type_known, .. }) => {
-                let address = Arc::new(static_address(*kind, type_name, static_name));
-                let path = steps
+            Some(Binding::Handle { mode, type_name, static_name, type_known, .. }) => {
+                let address = Arc::new(Address::new(*mode, type_name, static_name.as_str()));
+                let path: Vec<Step> = steps
                     .iter()
                     .map(|s| match s {
-                        RefStep::Attr(a) => Step::Attr(a.to_string().trim_start_matches("r#").to_owned()),
+                        RefStep::Attr(a) => Step::Attr(name_of(a)),
                         RefStep::Index(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. })) => Step::Index(i.base10_parse().unwrap_or(0)),
                         RefStep::Index(_) => Step::Index(0),
                         RefStep::Key(k) => Step::Key(k.value()),
@@ -392,25 +368,28 @@ impl Checker<'_> {
                     _ => span,
                 };
                 if *type_known {
-                    self.check_reference(type_name, *kind == Kind::Data, &reference, attr_span);
+                    self.check_reference(type_name, *mode, &reference, attr_span);
                 }
                 Value::Ref(reference)
             }
-            Some(Binding::OpaqueHandle) => Value::Unknown,
+            Some(Binding::OpaqueHandle) => unknown(),
             Some(Binding::Collection { .. }) => {
                 self.diags.error(span, message(&format!("`{binding}` is a collection of handles"), Some(&format!("use `{binding}[*].attr` for all of them, or bind one handle")), None));
-                Value::Unknown
+                unknown()
             }
             // Not a handle: a Rust expression such as `self.config.region`.
-            None => Value::Unknown,
+            None => unknown(),
         }
     }
 
-    fn check_reference(&mut self, type_name: &str, data: bool, reference: &Reference, span: Span) {
-        let Some(block) = self.schema.block(data, type_name) else { return };
-        if let Err((msg, help)) = check_reference_path(type_name, block, &reference.path) {
-            let what = if data { format!("data source `{}`", reference.target) } else { format!("`{}`", reference.target) };
-            self.diags.error(span, message(&format!("bad reference to {what}: {msg}"), help.as_deref(), None));
+    fn check_reference(&mut self, type_name: &str, mode: Mode, reference: &Reference, span: Span) {
+        let Some(block) = self.schema.block(mode, type_name) else { return };
+        if let Err(error) = check_reference_path(type_name, block, &reference.path) {
+            let what = match mode {
+                Mode::Data => format!("data source `{}`", reference.target),
+                Mode::Managed => format!("`{}`", reference.target),
+            };
+            self.diags.error(span, message(&format!("bad reference to {what}: {}", error.message), error.help.as_deref(), None));
         }
     }
 }
@@ -418,7 +397,8 @@ impl Checker<'_> {
 /// Phase 3: the policy rules on every resource that passed phase 2, as one
 /// stack, so cross-resource rules see their neighbours. Non-compliant
 /// findings at error level become errors at the offending attribute;
-/// unknown ones are left for synthesis.
+/// unknown ones are left for synthesis. Then every suppression must have
+/// matched a finding.
 pub fn check_policy(
     diags: &mut Diagnostics,
     checked: &[Checked],
@@ -426,28 +406,38 @@ pub fn check_policy(
     stack_suppressions: &[(Suppression, Span)],
     rejected_stack_suppressions: &[String],
 ) {
+    let (stack, index_of) = compile_time_stack(checked, packs, stack_suppressions);
+    let graph = Graph::new(&stack);
+    let report = Report::build(&stack, &graph).expect("BUG: packs were checked before the policy phase");
+    report_findings(diags, checked, &index_of, &report, rejected_stack_suppressions);
+    report_unmatched_suppressions(diags, checked, &report, stack_suppressions);
+}
+
+/// The compile-time view as a `tap_core` stack (the resources that passed
+/// phase 2), and where each address came from in `checked`.
+fn compile_time_stack(checked: &[Checked], packs: &[String], stack_suppressions: &[(Suppression, Span)]) -> (Stack, HashMap<Address, usize>) {
     let mut stack = Stack::new("compile_time_view");
     stack.packs = packs.to_vec();
     stack.suppressions = stack_suppressions.iter().map(|(s, _)| s.clone()).collect();
-    let mut index_of: HashMap<String, usize> = HashMap::new();
-    for (i, c) in checked.iter().enumerate() {
-        if !c.valid {
-            continue;
-        }
+    let mut index_of = HashMap::new();
+    for (i, c) in checked.iter().enumerate().filter(|(_, c)| c.valid) {
         let mut r = Resource::new(c.address.clone(), None);
         r.body = c.body.clone();
         r.suppressions = c.suppressions.iter().map(|(s, _)| s.clone()).collect();
-        index_of.entry(c.address.to_string()).or_insert(i);
+        index_of.entry(c.address.clone()).or_insert(i);
         stack.add(r);
     }
-    let graph = Graph::new(&stack);
-    let report = Report::build(&stack, &graph);
+    (stack, index_of)
+}
 
+/// Each unsuppressed error-level finding, on the attribute at fault.
+fn report_findings(diags: &mut Diagnostics, checked: &[Checked], index_of: &HashMap<Address, usize>, report: &Report, rejected_stack_suppressions: &[String]) {
     for row in &report.rows {
+        // A rejected stack suppression already has its error; its findings would repeat it.
         if row.level != Level::Error || row.state != RowState::NonCompliant || rejected_stack_suppressions.iter().any(|id| id == row.rule_id) {
             continue;
         }
-        let Some(&i) = index_of.get(&row.address) else { continue };
+        let Some(&i) = index_of.get(&*row.address) else { continue };
         let c = &checked[i];
         let span = if row.path.is_root() { c.name_span } else { c.spans.find(&row.path, false, c.name_span) };
         let rule = policy::rule(row.rule_id).expect("BUG: report row names an unknown rule");
@@ -461,26 +451,27 @@ pub fn check_policy(
             ),
         );
     }
+}
 
-    // A suppression that matched no finding would silently hide a future one.
+/// A suppression that matched no finding would silently hide a future one.
+fn report_unmatched_suppressions(diags: &mut Diagnostics, checked: &[Checked], report: &Report, stack_suppressions: &[(Suppression, Span)]) {
+    let matched = |address: Option<&Address>, rule_id: &str| report.rows.iter().any(|r| r.rule_id == rule_id && address.is_none_or(|a| *r.address == *a));
     for c in checked.iter().filter(|c| c.valid) {
-        let address = c.address.to_string();
         for (s, rule_span) in &c.suppressions {
-            let matched = report.rows.iter().any(|r| r.address == address && r.rule_id == s.rule_id);
-            if !matched {
-                diags.error(
-                    *rule_span,
-                    message(&format!("suppression of `{}` matches no finding on `{}`", s.rule_id, address), Some("remove it: the resource complies"), None),
-                );
+            if !matched(Some(&c.address), &s.rule_id) {
+                let error = SuppressionError::MatchedNothing { rule_id: s.rule_id.clone(), on: Some(Arc::new(c.address.clone())) };
+                diags.error(*rule_span, message(&error.to_string(), Some(&error.help()), None));
             }
         }
     }
     // Resources with schema errors were left out of the policy phase, so a
     // stack-wide suppression may match them once they are fixed.
-    let all_valid = checked.iter().all(|c| c.valid);
-    for (s, span) in stack_suppressions {
-        if all_valid && !report.rows.iter().any(|r| r.rule_id == s.rule_id) {
-            diags.error(*span, message(&format!("stack suppression of `{}` matches no finding", s.rule_id), Some("remove it: every resource complies"), None));
+    if checked.iter().all(|c| c.valid) {
+        for (s, span) in stack_suppressions {
+            if !matched(None, &s.rule_id) {
+                let problem = SuppressionProblem { on: None, error: SuppressionError::MatchedNothing { rule_id: s.rule_id.clone(), on: None } };
+                diags.error(*span, message(&problem.message(), Some(&problem.error.help()), None));
+            }
         }
     }
 }

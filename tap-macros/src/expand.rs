@@ -15,6 +15,9 @@ use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, ImplItem, ItemImpl, Pat, Stmt};
 
+use tap_core::graph::{Suppression, DEFAULT_PACKS};
+use tap_core::reference::Mode;
+
 use crate::check::{check_policy, Checked, Checker};
 use crate::diag::{message, Diagnostics};
 use crate::model::*;
@@ -22,103 +25,33 @@ use crate::parse;
 use crate::schema::{self, Schema};
 use crate::scope::{Binding, Scope};
 
-/// Entry point of `#[stack]`.
+/// Entry point of `#[stack]`: parse the attribute and the impl, check and
+/// expand every invocation in source order (`Expander`), check the stack's
+/// own settings, run the policy phase on the whole stack, then generate
+/// the `StackDefinition` impl and the schema facts.
 pub fn stack(args: TokenStream, item: TokenStream) -> TokenStream {
-    let args: parse::StackArgs = match syn::parse2(args) {
-        Ok(a) => a,
+    let (args, mut item) = match parse_stack(args, item) {
+        Ok(parsed) => parsed,
         Err(e) => return e.to_compile_error(),
-    };
-    let mut item: ItemImpl = match syn::parse2(item.clone()) {
-        Ok(i) => i,
-        Err(_) => {
-            return syn::Error::new(
-                item.span(),
-                message(
-                    "`#[stack]` goes on the `impl` block of the stack's configuration type",
-                    Some("write `#[stack] impl MyStack { fn define(&self, stack: &mut Stack) { ... } }`"),
-                    None,
-                ),
-            )
-            .to_compile_error()
-        }
     };
     let schema = match schema::load() {
         Ok(s) => s,
         Err(e) => return syn::Error::new(Span::call_site(), e).to_compile_error(),
     };
-
     let mut diags = Diagnostics::new();
     let self_ident = match &*item.self_ty {
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.clone()),
         _ => None,
     }
     .unwrap_or_else(|| format_ident!("Stack"));
-    let facts_mod = format_ident!("__tap_facts_{}", self_ident);
 
-    let mut expander = Expander {
-        schema: &schema,
-        diags: &mut diags,
-        facts_mod: facts_mod.clone(),
-        facts: BTreeMap::new(),
-        checked: Vec::new(),
-        names: BTreeMap::new(),
-        outputs: BTreeMap::new(),
-        scope: Scope::default(),
-        stack_ident: None,
-    };
-    let mut define_param: Option<Ident> = None;
-    for impl_item in &mut item.items {
-        if let ImplItem::Fn(f) = impl_item {
-            expander.scope = Scope::default();
-            expander.stack_ident = None;
-            for input in &f.sig.inputs {
-                if let syn::FnArg::Typed(pt) = input {
-                    if let Pat::Ident(pi) = &*pt.pat {
-                        let ty_text = pt.ty.to_token_stream_string();
-                        if ty_text.contains("Stack") && ty_text.contains("mut") {
-                            expander.stack_ident = Some(pi.ident.clone());
-                        } else if ty_text.ends_with("Handle") {
-                            expander.scope.bind(pi.ident.to_string(), Binding::OpaqueHandle);
-                        }
-                    }
-                }
-            }
-            if f.sig.ident == "define" {
-                define_param = expander.stack_ident.clone();
-            }
-            expander.visit_block_mut(&mut f.block);
-        }
-    }
-
-    // Stack-level suppressions and packs.
-    let mut stack_suppressions = Vec::new();
-    // Rejected suppressions (bad reason) still silence their findings, so the
-    // user sees one error for the suppression, not a second for the finding.
-    let mut rejected = Vec::new();
-    for meta in &args.suppressions {
-        if let Meta::Suppress { rule, reason, span } = meta {
-            let mut checker = Checker { schema: &schema, diags: expander.diags };
-            match checker.check_suppression(rule, reason.as_ref(), *span, None) {
-                Some(s) => stack_suppressions.push((s, rule.span())),
-                None => rejected.push(rule.value()),
-            }
-        }
-    }
-    let mut packs = Vec::new();
-    for p in &args.packs {
-        if tap_core::policy::pack(&p.value()).is_none() {
-            let names: Vec<String> = tap_core::policy::PACKS.iter().map(|p| format!("`{}`", p.name)).collect();
-            expander.diags.error(p.span(), message(&format!("unknown pack `{}`", p.value()), Some(&format!("accepted packs: {}", names.join(", "))), None));
-        } else {
-            packs.push(p.value());
-        }
-    }
-    if args.packs.is_empty() {
-        packs.push("security".to_owned());
-    }
+    let mut expander = Expander::new(&schema, &mut diags, format_ident!("__tap_facts_{}", self_ident));
+    let define_param = expander.expand_methods(&mut item);
+    let settings = stack_settings(&args, &schema, expander.diags);
     let checked = std::mem::take(&mut expander.checked);
     let facts = std::mem::take(&mut expander.facts);
-    check_policy(&mut diags, &checked, &packs, &stack_suppressions, &rejected);
+    let facts_mod = expander.facts_mod.clone();
+    check_policy(&mut diags, &checked, &settings.packs, &settings.suppressions, &settings.rejected);
 
     if define_param.is_none() {
         diags.error(
@@ -131,9 +64,6 @@ pub fn stack(args: TokenStream, item: TokenStream) -> TokenStream {
         );
         return finish(diags, quote!(#item));
     }
-
-    let self_ty = &item.self_ty;
-    let (impl_generics, _, where_clause) = item.generics.split_for_impl();
     let name_expr = match &args.name {
         Some(e) => quote!(#e),
         None => {
@@ -141,25 +71,71 @@ pub fn stack(args: TokenStream, item: TokenStream) -> TokenStream {
             quote!(#snake)
         }
     };
-    let pack_lits = packs.iter().map(|p| quote!(::std::string::String::from(#p)));
-    let suppression_exprs = stack_suppressions.iter().map(|(s, _)| {
-        let (id, reason) = (&s.rule_id, &s.reason);
-        quote!(::tap_core::policy::Suppression::new(#id, #reason))
-    });
-    let fact_items = facts.iter().map(|((data, type_name), (ident, json))| {
-        let mode = if *data { quote!(::tap_core::reference::Mode::Data) } else { quote!(::tap_core::reference::Mode::Managed) };
-        quote! {
-            pub static #ident: ::tap_core::graph::TypeFacts = ::tap_core::graph::TypeFacts::new(#type_name, #mode, #json);
+    let definition = definition_impl(&item, name_expr, &settings);
+    let facts = facts_module(&facts_mod, &facts, &schema);
+    finish(diags, quote!(#item #definition #facts))
+}
+
+/// The attribute's arguments and the impl it sits on; only malformed
+/// syntax fails here.
+fn parse_stack(args: TokenStream, item: TokenStream) -> syn::Result<(parse::StackArgs, ItemImpl)> {
+    let args: parse::StackArgs = syn::parse2(args)?;
+    let item: ItemImpl = syn::parse2(item.clone()).map_err(|_| {
+        syn::Error::new(
+            item.span(),
+            message(
+                "`#[stack]` goes on the `impl` block of the stack's configuration type",
+                Some("write `#[stack] impl MyStack { fn define(&self, stack: &mut Stack) { ... } }`"),
+                None,
+            ),
+        )
+    })?;
+    Ok((args, item))
+}
+
+/// The packs and stack-wide suppressions written on the attribute, checked.
+struct StackSettings {
+    packs: Vec<String>,
+    suppressions: Vec<(Suppression, Span)>,
+    /// Rule IDs of rejected suppressions: they still silence their
+    /// findings, so the user sees one error for the suppression, not a
+    /// second for the finding.
+    rejected: Vec<String>,
+}
+
+fn stack_settings(args: &parse::StackArgs, schema: &Schema, diags: &mut Diagnostics) -> StackSettings {
+    let mut settings = StackSettings { packs: Vec::new(), suppressions: Vec::new(), rejected: Vec::new() };
+    let mut checker = Checker { schema, diags };
+    for meta in &args.suppressions {
+        if let Meta::Suppress { rule, reason, span } = meta {
+            match checker.check_suppression(rule, reason.as_ref(), *span, None) {
+                Some(s) => settings.suppressions.push((s, rule.span())),
+                None => settings.rejected.push(rule.value()),
+            }
         }
-    });
-    let tracked = schema.tracked_path.as_ref().map(|p| {
-        let p = p.to_string_lossy().into_owned();
-        quote!(const _: &[u8] = ::core::include_bytes!(#p);)
-    });
+    }
+    for p in &args.packs {
+        match tap_core::policy::pack(&p.value()) {
+            Ok(_) => settings.packs.push(p.value()),
+            Err(e) => checker.diags.error(p.span(), message(&e.to_string(), Some(&e.help()), None)),
+        }
+    }
+    if args.packs.is_empty() {
+        settings.packs = DEFAULT_PACKS.iter().map(|p| (*p).to_owned()).collect();
+    }
+    settings
+}
 
-    let output = quote! {
-        #item
-
+/// `impl StackDefinition for ...`: the name, `define`, packs and suppressions.
+fn definition_impl(item: &ItemImpl, name_expr: TokenStream, settings: &StackSettings) -> TokenStream {
+    let self_ty = &item.self_ty;
+    let (impl_generics, _, where_clause) = item.generics.split_for_impl();
+    let pack_lits = settings.packs.iter().map(|p| quote!(::std::string::String::from(#p)));
+    let suppression_exprs = settings.suppressions.iter().map(|(s, _)| {
+        let (id, reason) = (&s.rule_id, &s.reason);
+        quote!(::tap_core::graph::Suppression::new(#id, #reason))
+    });
+    quote! {
         impl #impl_generics ::tap_core::graph::StackDefinition for #self_ty #where_clause {
             fn stack_name(&self) -> ::std::string::String {
                 ::std::string::ToString::to_string(&(#name_expr))
@@ -167,11 +143,30 @@ pub fn stack(args: TokenStream, item: TokenStream) -> TokenStream {
             fn define_into(&self, stack: &mut ::tap_core::graph::Stack) {
                 Self::define(self, stack)
             }
-            fn policy(&self) -> (::std::vec::Vec<::std::string::String>, ::std::vec::Vec<::tap_core::policy::Suppression>) {
+            fn policy(&self) -> (::std::vec::Vec<::std::string::String>, ::std::vec::Vec<::tap_core::graph::Suppression>) {
                 (::std::vec![#(#pack_lits),*], ::std::vec![#(#suppression_exprs),*])
             }
         }
+    }
+}
 
+/// The schema facts of the types the stack uses, and the `include_bytes!`
+/// that makes cargo rebuild when an override schema file changes.
+fn facts_module(facts_mod: &Ident, facts: &BTreeMap<(Mode, String), (Ident, String)>, schema: &Schema) -> TokenStream {
+    let fact_items = facts.iter().map(|((mode, type_name), (ident, json))| {
+        let mode = match mode {
+            Mode::Data => quote!(::tap_core::reference::Mode::Data),
+            Mode::Managed => quote!(::tap_core::reference::Mode::Managed),
+        };
+        quote! {
+            pub static #ident: ::tap_core::graph::TypeFacts = ::tap_core::__private::type_facts(#type_name, #mode, #json);
+        }
+    });
+    let tracked = schema.tracked_path.as_ref().map(|p| {
+        let p = p.to_string_lossy().into_owned();
+        quote!(const _: &[u8] = ::core::include_bytes!(#p);)
+    });
+    quote! {
         /// Schema facts of the types this stack uses (generated by `#[stack]`).
         #[doc(hidden)]
         #[allow(non_upper_case_globals, non_snake_case)]
@@ -179,8 +174,7 @@ pub fn stack(args: TokenStream, item: TokenStream) -> TokenStream {
             #(#fact_items)*
             #tracked
         }
-    };
-    finish(diags, output)
+    }
 }
 
 fn finish(diags: Diagnostics, output: TokenStream) -> TokenStream {
@@ -222,8 +216,8 @@ struct Expander<'a> {
     schema: &'a Schema,
     diags: &'a mut Diagnostics,
     facts_mod: Ident,
-    /// (is data source, type) -> (static name, block JSON).
-    facts: BTreeMap<(bool, String), (Ident, String)>,
+    /// (mode, type) -> (static name, block JSON).
+    facts: BTreeMap<(Mode, String), (Ident, String)>,
     checked: Vec<Checked>,
     /// Static addresses declared so far, for the duplicate-name check.
     names: BTreeMap<String, Span>,
@@ -243,19 +237,59 @@ fn tap_macro(mac: &syn::Macro) -> Option<&'static str> {
     }
 }
 
-impl Expander<'_> {
+impl<'a> Expander<'a> {
+    fn new(schema: &'a Schema, diags: &'a mut Diagnostics, facts_mod: Ident) -> Self {
+        Expander {
+            schema,
+            diags,
+            facts_mod,
+            facts: BTreeMap::new(),
+            checked: Vec::new(),
+            names: BTreeMap::new(),
+            outputs: BTreeMap::new(),
+            scope: Scope::default(),
+            stack_ident: None,
+        }
+    }
+
+    /// Expands the invocations in every method, each method with its own
+    /// scope; returns `define`'s `&mut Stack` parameter, if it has one.
+    fn expand_methods(&mut self, item: &mut ItemImpl) -> Option<Ident> {
+        let mut define_param = None;
+        for impl_item in &mut item.items {
+            let ImplItem::Fn(f) = impl_item else { continue };
+            self.scope = Scope::default();
+            self.stack_ident = None;
+            for input in &f.sig.inputs {
+                let syn::FnArg::Typed(pt) = input else { continue };
+                let Pat::Ident(pi) = &*pt.pat else { continue };
+                let ty_text = pt.ty.to_token_stream_string();
+                if ty_text.contains("Stack") && ty_text.contains("mut") {
+                    self.stack_ident = Some(pi.ident.clone());
+                } else if ty_text.ends_with("Handle") {
+                    self.scope.bind(pi.ident.to_string(), Binding::OpaqueHandle);
+                }
+            }
+            if f.sig.ident == "define" {
+                define_param = self.stack_ident.clone();
+            }
+            self.visit_block_mut(&mut f.block);
+        }
+        define_param
+    }
+
     fn expand_macro(&mut self, mac: &syn::Macro) -> Option<(Expr, Option<Binding>)> {
         let which = tap_macro(mac)?;
         let span = mac.span();
         let Some(stack_ident) = self.stack_ident.clone() else {
             self.diags.error(span, message(&format!("`{which}!` needs a `&mut Stack` parameter in this method"), Some("add `stack: &mut Stack` to the method's parameters"), None));
-            return Some((syn::parse_quote!(::tap_core::graph::Handle::__placeholder()), None));
+            return Some((syn::parse_quote!(::tap_core::__private::placeholder_handle()), None));
         };
         if which == "output" {
             return Some((self.expand_output(mac.tokens.clone(), &stack_ident), None));
         }
-        let kind = if which == "data" { Kind::Data } else { Kind::Resource };
-        let inv = match parse::invocation(kind, mac.tokens.clone()) {
+        let mode = if which == "data" { Mode::Data } else { Mode::Managed };
+        let inv = match parse::invocation(mode, mac.tokens.clone()) {
             Ok(inv) => inv,
             Err(e) => {
                 self.diags.push(e);
@@ -277,8 +311,8 @@ impl Expander<'_> {
             }
         }
 
-        let type_known = self.schema.lookup(kind == Kind::Data, &inv.type_name()).is_some();
-        let binding = Binding::Handle { kind, type_name: inv.type_name(), static_name: inv.static_name(), type_known };
+        let type_known = self.schema.lookup(mode, &inv.type_name()).is_some();
+        let binding = Binding::Handle { mode, type_name: inv.type_name(), static_name: inv.static_name(), type_known };
         let valid = checked.valid;
         self.checked.push(checked);
         if !valid {
@@ -308,16 +342,17 @@ impl Expander<'_> {
         syn::parse_quote! {
             {
                 let _ = (&#stack_ident, #(&#used),*);
-                ::tap_core::graph::Handle::__placeholder()
+                ::tap_core::__private::placeholder_handle()
             }
         }
     }
 
-    fn facts_path(&mut self, data: bool, type_name: &str) -> TokenStream {
+    fn facts_path(&mut self, mode: Mode, type_name: &str) -> TokenStream {
         let facts_mod = self.facts_mod.clone();
-        let entry = self.facts.entry((data, type_name.to_owned())).or_insert_with(|| {
-            let ident = format_ident!("{}{}", if data { "data_" } else { "" }, type_name);
-            let json = self.schema.block_json(data, type_name).expect("BUG: checked type has no schema block");
+        let entry = self.facts.entry((mode, type_name.to_owned())).or_insert_with(|| {
+            let prefix = if mode == Mode::Data { "data_" } else { "" };
+            let ident = format_ident!("{}{}", prefix, type_name);
+            let json = self.schema.block_json(mode, type_name).expect("BUG: checked type has no schema block");
             (ident, json)
         });
         let ident = &entry.0;
@@ -325,15 +360,17 @@ impl Expander<'_> {
     }
 
     fn generate(&mut self, inv: &Invocation, stack_ident: &Ident) -> Expr {
-        let data = inv.kind == Kind::Data;
         let type_name = inv.type_name();
-        let facts = self.facts_path(data, &type_name);
+        let facts = self.facts_path(inv.mode, &type_name);
         let base = inv.base_name();
         let name = match &inv.index {
             None => quote!(::std::string::String::from(#base)),
             Some(index) => quote_spanned!(index.span()=> ::std::format!("{}_{}", #base, #index)),
         };
-        let ctor = if data { quote!(data) } else { quote!(resource) };
+        let ctor = match inv.mode {
+            Mode::Data => quote!(data),
+            Mode::Managed => quote!(resource),
+        };
         let body = self.body_tokens(&inv.body);
         let mut metas = Vec::new();
         for meta in &inv.body.metas {
@@ -342,7 +379,7 @@ impl Expander<'_> {
                     #( __tap_resource.depends_on.push(::std::clone::Clone::clone(#names.address())); )*
                 },
                 Meta::Lifecycle { prevent_destroy, create_before_destroy, ignore_changes } => {
-                    let ignore = ignore_changes.iter().map(|i| i.to_string());
+                    let ignore = ignore_changes.iter().map(name_of);
                     quote! {
                         __tap_resource.lifecycle = ::core::option::Option::Some(::tap_core::graph::Lifecycle {
                             prevent_destroy: #prevent_destroy,
@@ -352,12 +389,12 @@ impl Expander<'_> {
                     }
                 }
                 Meta::Provider(alias) => {
-                    let alias = alias.to_string();
+                    let alias = name_of(alias);
                     quote!(__tap_resource.provider_alias = ::core::option::Option::Some(::std::string::String::from(#alias));)
                 }
                 Meta::Suppress { rule, reason, .. } => {
                     let reason = reason.as_ref().map(|r| r.value()).unwrap_or_default();
-                    quote!(__tap_resource.suppressions.push(::tap_core::policy::Suppression::new(#rule, #reason));)
+                    quote!(__tap_resource.suppressions.push(::tap_core::graph::Suppression::new(#rule, #reason));)
                 }
             });
         }
@@ -365,7 +402,7 @@ impl Expander<'_> {
         let mutability = if metas.is_empty() { quote!() } else { quote!(mut) };
         syn::parse_quote! {
             {
-                let #mutability __tap_resource = ::tap_core::graph::Resource::__declare(
+                let #mutability __tap_resource = ::tap_core::__private::declare(
                     ::tap_core::reference::Address::#ctor(#type_name, #name),
                     &#facts,
                     ::tap_core::graph::Origin { file: ::core::file!(), line: #line },
@@ -377,32 +414,20 @@ impl Expander<'_> {
         }
     }
 
-    /// A `Vec<(&'static str, Value)>` expression for a body.
+    /// A `Vec<(&'static str, Value)>` expression for a body, one entry per
+    /// argument or block as written; `tap_core` folds a repeated block into
+    /// a list of its instances, as the compile-time view did.
     fn body_tokens(&self, body: &Body) -> TokenStream {
-        let mut groups: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
-        let mut order: Vec<(String, bool)> = Vec::new();
-        for entry in &body.entries {
-            let key = entry.key().to_string().trim_start_matches("r#").to_owned();
-            let (tokens, is_block) = match entry {
-                Entry::Attr { value, .. } => (self.value_tokens(value), false),
+        let entries = body.entries.iter().map(|entry| {
+            let key = entry.name();
+            let value = match entry {
+                Entry::Attr { value, .. } => self.value_tokens(value),
                 Entry::Block { body, .. } => {
                     let inner = self.body_tokens(body);
-                    (quote!(::tap_core::value::Value::block_of(#inner)), true)
+                    quote!(::tap_core::__private::block_of(#inner))
                 }
             };
-            if !groups.contains_key(&key) {
-                order.push((key.clone(), is_block));
-            }
-            groups.entry(key).or_default().push(tokens);
-        }
-        let entries = order.iter().map(|(key, _)| {
-            let values = &groups[key];
-            if values.len() == 1 {
-                let v = &values[0];
-                quote!((#key, #v))
-            } else {
-                quote!((#key, ::tap_core::value::Value::List(::std::vec![#(#values),*])))
-            }
+            quote!((#key, #value))
         });
         quote!(::std::vec![#(#entries),*])
     }
@@ -433,7 +458,7 @@ impl Expander<'_> {
                     let v = self.value_tokens(v);
                     quote!((#k, #v))
                 });
-                quote!(#value::map_of(::std::vec![#(#entries),*]))
+                quote!(::tap_core::__private::map_of(::std::vec![#(#entries),*]))
             }
             ValueExpr::Concat(parts, _) => {
                 let parts = parts.iter().map(|p| self.value_tokens(p));
@@ -445,7 +470,7 @@ impl Expander<'_> {
                 quote!(#value::call(#name, ::std::vec![#(#args),*]))
             }
             ValueExpr::Splat { binding, attr, span } => {
-                let attr = attr.to_string();
+                let attr = name_of(attr);
                 quote_spanned!(*span=> #value::List(::std::iter::Iterator::collect(::std::iter::Iterator::map(
                     (&#binding).iter(),
                     |__tap_handle: &::tap_core::graph::Handle| #value::Ref(__tap_handle.reference(#attr)),
@@ -456,14 +481,14 @@ impl Expander<'_> {
                     let (Some(RefStep::Index(index)), Some(RefStep::Attr(first))) = (steps.first(), steps.get(1)) else {
                         unreachable!("BUG: a collection reference was checked to be `handles[i].attr`")
                     };
-                    let first = first.to_string().trim_start_matches("r#").to_owned();
+                    let first = name_of(first);
                     let rest = self.step_tokens(&steps[2..]);
                     quote_spanned!(*span=> #value::Ref(#binding[#index].reference(#first) #(#rest)*))
                 }
                 Some(Binding::Handle { .. } | Binding::OpaqueHandle) => {
                     let mut steps_iter = steps.iter();
                     let first = match steps_iter.next() {
-                        Some(RefStep::Attr(a)) => a.to_string().trim_start_matches("r#").to_owned(),
+                        Some(RefStep::Attr(a)) => name_of(a),
                         _ => unreachable!("BUG: a parsed reference starts with an attribute"),
                     };
                     let rest = self.step_tokens(steps_iter.as_slice());
@@ -471,12 +496,12 @@ impl Expander<'_> {
                 }
                 _ => {
                     let expr = parse::reference_as_expr(binding, steps).expect("BUG: reference tokens re-parse as an expression");
-                    quote_spanned!(*span=> ::tap_core::value::Value::of(#expr))
+                    quote_spanned!(*span=> ::tap_core::__private::value_of(#expr))
                 }
             },
             // Spanned on the user's expression, so a type that cannot become
             // a value is reported there and not on the attribute.
-            ValueExpr::Rust(expr) => quote_spanned!(expr.span()=> ::tap_core::value::Value::of(#expr)),
+            ValueExpr::Rust(expr) => quote_spanned!(expr.span()=> ::tap_core::__private::value_of(#expr)),
         }
     }
 
@@ -486,7 +511,7 @@ impl Expander<'_> {
             .iter()
             .map(|s| match s {
                 RefStep::Attr(a) => {
-                    let a = a.to_string();
+                    let a = name_of(a);
                     quote!(.attr(#a))
                 }
                 RefStep::Index(e) => quote_spanned!(e.span()=> .index(::core::convert::TryFrom::try_from(#e).expect("list index out of range"))),

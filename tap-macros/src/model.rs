@@ -4,18 +4,21 @@
 //! Phase: parse output. Holds syntax only: no schema lookups, no checks.
 
 use proc_macro2::Span;
+use syn::ext::IdentExt;
 use syn::{Expr, Ident, LitStr};
+use tap_core::reference::Mode;
 
-/// Managed resource or data source.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Resource,
-    Data,
+/// The name an identifier stands for, without the `r#` of a raw
+/// identifier: `r#type` is the argument `type`. Every place that turns a
+/// user's identifier into a Terraform name goes through here.
+pub fn name_of(ident: &Ident) -> String {
+    ident.unraw().to_string()
 }
 
 /// `resource!(aws_subnet.private[i] { ... })`.
 pub struct Invocation {
-    pub kind: Kind,
+    /// `resource!` declares a managed resource, `data!` a data source.
+    pub mode: Mode,
     pub type_ident: Ident,
     pub name: Ident,
     /// `[i]` after the name: one resource per value, named `<name>_<i>`.
@@ -27,13 +30,12 @@ pub struct Invocation {
 
 impl Invocation {
     pub fn type_name(&self) -> String {
-        self.type_ident.to_string()
+        name_of(&self.type_ident)
     }
 
     /// The logical name as the compile-time view knows it: `private[*]` for indexed ones.
     pub fn static_name(&self) -> String {
-        let name = self.name.to_string();
-        let name = name.trim_start_matches("r#").to_owned();
+        let name = self.base_name();
         if self.index.is_some() {
             format!("{name}[*]")
         } else {
@@ -41,8 +43,9 @@ impl Invocation {
         }
     }
 
+    /// The logical name as written, before any index.
     pub fn base_name(&self) -> String {
-        self.name.to_string().trim_start_matches("r#").to_owned()
+        name_of(&self.name)
     }
 }
 
@@ -65,6 +68,11 @@ impl Entry {
             Entry::Attr { key, .. } | Entry::Block { key, .. } => key,
         }
     }
+
+    /// The argument or block name it sets.
+    pub fn name(&self) -> String {
+        name_of(self.key())
+    }
 }
 
 /// `#[...]` meta-arguments inside a body.
@@ -81,7 +89,11 @@ pub struct MapKey {
     pub span: Span,
 }
 
-/// One step after a binding: `.attr`, `[index]`, `["key"]`.
+/// One step after a binding as written: `.attr`, `[index]`, `["key"]`.
+/// Syntax, not a path: an index is any Rust expression, evaluated when the
+/// stack runs. The compile-time view turns it into a
+/// [`tap_core::path::Step`] (an unknown index reads as `[0]`, enough to
+/// check the attribute's shape).
 pub enum RefStep {
     Attr(Ident),
     /// A literal or run-time index.

@@ -8,10 +8,12 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{braced, bracketed, parenthesized, Expr, Ident, LitStr, Token};
 
+use tap_core::reference::Mode;
+
 use crate::model::*;
 
 /// Parses the inside of `resource!(...)` or `data!(...)`.
-pub fn invocation(kind: Kind, tokens: TokenStream) -> syn::Result<Invocation> {
+pub fn invocation(mode: Mode, tokens: TokenStream) -> syn::Result<Invocation> {
     let span = tokens.span();
     syn::parse::Parser::parse2(
         |input: ParseStream| {
@@ -42,7 +44,7 @@ pub fn invocation(kind: Kind, tokens: TokenStream) -> syn::Result<Invocation> {
             if !input.is_empty() {
                 return Err(input.error("unexpected tokens after the resource body"));
             }
-            Ok(Invocation { kind, type_ident, name, index, body, span })
+            Ok(Invocation { mode, type_ident, name, index, body, span })
         },
         tokens,
     )
@@ -154,22 +156,52 @@ fn at_value_end(input: ParseStream) -> bool {
     input.is_empty() || input.peek(Token![,])
 }
 
+/// One value: a literal, a list, a map, one of the DSL's forms (`null`,
+/// `concat!`, `tf::`), a reference, or else any Rust expression. Each
+/// step tries its own shape and leaves the input untouched when it does
+/// not match.
 fn parse_value(input: ParseStream) -> syn::Result<ValueExpr> {
+    if let Some(literal) = parse_literal(input)? {
+        return Ok(literal);
+    }
+    if input.peek(syn::token::Bracket) {
+        return parse_list(input);
+    }
+    if input.peek(syn::token::Brace) {
+        return parse_map(input);
+    }
+    if input.peek(Ident::peek_any) {
+        if let Some(form) = parse_form(input)? {
+            return Ok(form);
+        }
+        if let Some(reference) = try_reference(input)? {
+            return Ok(reference);
+        }
+    }
+    let expr: Expr = input.parse()?;
+    if !at_value_end(input) {
+        return Err(input.error("expected `,` after the value"));
+    }
+    Ok(ValueExpr::Rust(expr))
+}
+
+/// `"text"`, `3`, `-1.5`, `true`, standing alone as the value.
+fn parse_literal(input: ParseStream) -> syn::Result<Option<ValueExpr>> {
     if input.peek(LitStr) {
         let lit: LitStr = input.parse()?;
         if at_value_end(input) {
-            return Ok(ValueExpr::Str(lit));
+            return Ok(Some(ValueExpr::Str(lit)));
         }
         return Err(input.error("expected `,` after the string"));
     }
     if input.peek(syn::LitInt) && peek_literal_alone(input) {
-        return Ok(ValueExpr::Int(input.parse()?, false));
+        return Ok(Some(ValueExpr::Int(input.parse()?, false)));
     }
     if input.peek(syn::LitFloat) && peek_literal_alone(input) {
-        return Ok(ValueExpr::Float(input.parse()?, false));
+        return Ok(Some(ValueExpr::Float(input.parse()?, false)));
     }
     if input.peek(syn::LitBool) && peek_literal_alone(input) {
-        return Ok(ValueExpr::Bool(input.parse()?));
+        return Ok(Some(ValueExpr::Bool(input.parse()?)));
     }
     if input.peek(Token![-]) && (input.peek2(syn::LitInt) || input.peek2(syn::LitFloat)) {
         let fork = input.fork();
@@ -181,97 +213,90 @@ fn parse_value(input: ParseStream) -> syn::Result<ValueExpr> {
         }
         if at_value_end(&fork) {
             input.parse::<Token![-]>()?;
-            return if input.peek(syn::LitInt) {
-                Ok(ValueExpr::Int(input.parse()?, true))
+            return Ok(Some(if input.peek(syn::LitInt) {
+                ValueExpr::Int(input.parse()?, true)
             } else {
-                Ok(ValueExpr::Float(input.parse()?, true))
-            };
+                ValueExpr::Float(input.parse()?, true)
+            }));
         }
     }
-    if input.peek(syn::token::Bracket) {
-        let content;
-        let bracket = bracketed!(content in input);
-        let mut items = Vec::new();
-        while !content.is_empty() {
-            items.push(parse_value(&content)?);
-            if !content.is_empty() {
-                content.parse::<Token![,]>()?;
-            }
+    Ok(None)
+}
+
+/// `[a, b, c]`.
+fn parse_list(input: ParseStream) -> syn::Result<ValueExpr> {
+    let content;
+    let bracket = bracketed!(content in input);
+    let items = parse_comma_separated(&content)?;
+    Ok(ValueExpr::List(items, bracket.span.join()))
+}
+
+/// `{ Name: v, "aws:SourceArn": w }`.
+fn parse_map(input: ParseStream) -> syn::Result<ValueExpr> {
+    let content;
+    let brace = braced!(content in input);
+    let mut entries = Vec::new();
+    while !content.is_empty() {
+        let key = if content.peek(LitStr) {
+            let lit: LitStr = content.parse()?;
+            MapKey { text: lit.value(), span: lit.span() }
+        } else {
+            let ident = Ident::parse_any(&content)?;
+            MapKey { text: name_of(&ident), span: ident.span() }
+        };
+        content.parse::<Token![:]>().map_err(|e| syn::Error::new(e.span(), "expected `key: value` in a map"))?;
+        let value = parse_value(&content)?;
+        entries.push((key, value));
+        if !content.is_empty() {
+            content.parse::<Token![,]>()?;
         }
-        return Ok(ValueExpr::List(items, bracket.span.join()));
     }
-    if input.peek(syn::token::Brace) {
-        let content;
-        let brace = braced!(content in input);
-        let mut entries = Vec::new();
-        while !content.is_empty() {
-            let key = if content.peek(LitStr) {
-                let lit: LitStr = content.parse()?;
-                MapKey { text: lit.value(), span: lit.span() }
-            } else {
-                let ident = Ident::parse_any(&content)?;
-                MapKey { text: ident.to_string().trim_start_matches("r#").to_owned(), span: ident.span() }
-            };
-            content.parse::<Token![:]>().map_err(|e| syn::Error::new(e.span(), "expected `key: value` in a map"))?;
-            let value = parse_value(&content)?;
-            entries.push((key, value));
-            if !content.is_empty() {
-                content.parse::<Token![,]>()?;
-            }
-        }
-        return Ok(ValueExpr::Map(entries, brace.span.join()));
+    Ok(ValueExpr::Map(entries, brace.span.join()))
+}
+
+/// The DSL's own forms: `null`, `concat!(...)`, `tf::function(...)`.
+fn parse_form(input: ParseStream) -> syn::Result<Option<ValueExpr>> {
+    let fork = input.fork();
+    let ident = Ident::parse_any(&fork)?;
+    if ident == "null" && at_value_end(&fork) {
+        input.parse::<Ident>()?;
+        return Ok(Some(ValueExpr::Null(ident.span())));
     }
-    if input.peek(Ident::peek_any) {
-        let fork = input.fork();
-        let ident = Ident::parse_any(&fork)?;
-        if ident == "null" && at_value_end(&fork) {
-            input.parse::<Ident>()?;
-            return Ok(ValueExpr::Null(ident.span()));
-        }
-        if ident == "concat" && fork.peek(Token![!]) {
-            fork.parse::<Token![!]>()?;
-            if fork.peek(syn::token::Paren) {
-                let content;
-                parenthesized!(content in fork);
-                let mut parts = Vec::new();
-                while !content.is_empty() {
-                    parts.push(parse_value(&content)?);
-                    if !content.is_empty() {
-                        content.parse::<Token![,]>()?;
-                    }
-                }
-                if at_value_end(&fork) {
-                    let span = ident.span();
-                    syn::parse::discouraged::Speculative::advance_to(input, &fork);
-                    return Ok(ValueExpr::Concat(parts, span));
-                }
-            }
-        }
-        if ident == "tf" && fork.peek(Token![::]) {
-            fork.parse::<Token![::]>()?;
-            let function: Ident = fork.parse()?;
+    if ident == "concat" && fork.peek(Token![!]) {
+        fork.parse::<Token![!]>()?;
+        if fork.peek(syn::token::Paren) {
             let content;
             parenthesized!(content in fork);
-            let mut args = Vec::new();
-            while !content.is_empty() {
-                args.push(parse_value(&content)?);
-                if !content.is_empty() {
-                    content.parse::<Token![,]>()?;
-                }
+            let parts = parse_comma_separated(&content)?;
+            if at_value_end(&fork) {
+                syn::parse::discouraged::Speculative::advance_to(input, &fork);
+                return Ok(Some(ValueExpr::Concat(parts, ident.span())));
             }
-            let span = ident.span().join(function.span()).unwrap_or(function.span());
-            syn::parse::discouraged::Speculative::advance_to(input, &fork);
-            return Ok(ValueExpr::Call { function, args, span });
-        }
-        if let Some(value) = try_reference(input)? {
-            return Ok(value);
         }
     }
-    let expr: Expr = input.parse()?;
-    if !at_value_end(input) {
-        return Err(input.error("expected `,` after the value"));
+    if ident == "tf" && fork.peek(Token![::]) {
+        fork.parse::<Token![::]>()?;
+        let function: Ident = fork.parse()?;
+        let content;
+        parenthesized!(content in fork);
+        let args = parse_comma_separated(&content)?;
+        let span = ident.span().join(function.span()).unwrap_or(function.span());
+        syn::parse::discouraged::Speculative::advance_to(input, &fork);
+        return Ok(Some(ValueExpr::Call { function, args, span }));
     }
-    Ok(ValueExpr::Rust(expr))
+    Ok(None)
+}
+
+/// Values separated by commas, to the end of a delimited group.
+fn parse_comma_separated(content: ParseStream) -> syn::Result<Vec<ValueExpr>> {
+    let mut items = Vec::new();
+    while !content.is_empty() {
+        items.push(parse_value(content)?);
+        if !content.is_empty() {
+            content.parse::<Token![,]>()?;
+        }
+    }
+    Ok(items)
 }
 
 /// A literal is a DSL literal only when nothing follows it (`1 + x` is Rust).
@@ -444,7 +469,7 @@ mod tests {
     use quote::quote;
 
     fn value_of(tokens: proc_macro2::TokenStream) -> ValueExpr {
-        let inv = invocation(Kind::Resource, quote!(aws_vpc.main { x: #tokens })).unwrap();
+        let inv = invocation(Mode::Managed, quote!(aws_vpc.main { x: #tokens })).unwrap();
         match inv.body.entries.into_iter().next().unwrap() {
             Entry::Attr { value, .. } => value,
             Entry::Block { .. } => panic!("expected an attribute"),
@@ -481,7 +506,7 @@ mod tests {
     #[test]
     fn blocks_metas_and_indexed_names() {
         let inv = invocation(
-            Kind::Resource,
+            Mode::Managed,
             quote!(aws_subnet.private[i] {
                 #[depends_on(a, b)]
                 #[suppress("TAP-EC2-002", reason = "a public subnet for the load balancer")]
@@ -499,8 +524,8 @@ mod tests {
 
     #[test]
     fn malformed_syntax_is_an_error() {
-        assert!(invocation(Kind::Resource, quote!(aws_vpc main {})).is_err());
-        assert!(invocation(Kind::Resource, quote!(aws_vpc.main { a "x" })).is_err());
-        assert!(invocation(Kind::Resource, quote!(aws_vpc.main { #[bogus] a: 1 })).is_err());
+        assert!(invocation(Mode::Managed, quote!(aws_vpc main {})).is_err());
+        assert!(invocation(Mode::Managed, quote!(aws_vpc.main { a "x" })).is_err());
+        assert!(invocation(Mode::Managed, quote!(aws_vpc.main { #[bogus] a: 1 })).is_err());
     }
 }

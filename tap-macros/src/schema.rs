@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::SystemTime;
 
+use tap_core::reference::Mode;
 use tap_core::schema::{Block, SchemaDocument, TypeSchema};
 
 /// The AWS provider schema shipped with tap (trimmed to the types tap supports).
@@ -26,28 +27,37 @@ pub struct Schema {
 
 impl Schema {
     /// The schema of a resource type or data source, in any provider of the document.
-    pub fn lookup(&self, data: bool, type_name: &str) -> Option<&TypeSchema> {
-        self.document.provider_schemas.values().find_map(|p| if data { p.data_source(type_name) } else { p.resource(type_name) })
+    pub fn lookup(&self, mode: Mode, type_name: &str) -> Option<&TypeSchema> {
+        self.document.provider_schemas.values().find_map(|p| match mode {
+            Mode::Managed => p.resource(type_name),
+            Mode::Data => p.data_source(type_name),
+        })
     }
 
-    pub fn block(&self, data: bool, type_name: &str) -> Option<&Block> {
-        self.lookup(data, type_name).map(|t| &t.block)
+    pub fn block(&self, mode: Mode, type_name: &str) -> Option<&Block> {
+        self.lookup(mode, type_name).map(|t| &t.block)
     }
 
     /// All type names of one mode, for suggestions.
-    pub fn type_names(&self, data: bool) -> Vec<&str> {
+    pub fn type_names(&self, mode: Mode) -> Vec<&str> {
         self.document
             .provider_schemas
             .values()
-            .flat_map(|p| if data { p.data_source_schemas.keys() } else { p.resource_schemas.keys() })
+            .flat_map(|p| match mode {
+                Mode::Managed => p.resource_schemas.keys(),
+                Mode::Data => p.data_source_schemas.keys(),
+            })
             .map(String::as_str)
             .collect()
     }
 
     /// The block of one type as compact JSON, for the schema facts the
     /// expansion embeds (run-time checks need nothing else).
-    pub fn block_json(&self, data: bool, type_name: &str) -> Option<String> {
-        let key = if data { "data_source_schemas" } else { "resource_schemas" };
+    pub fn block_json(&self, mode: Mode, type_name: &str) -> Option<String> {
+        let key = match mode {
+            Mode::Managed => "resource_schemas",
+            Mode::Data => "data_source_schemas",
+        };
         self.raw
             .get("provider_schemas")?
             .as_object()?
@@ -137,8 +147,8 @@ mod tests {
     #[test]
     fn another_providers_schema_is_used_and_cached() {
         let schema = load_with(Some("tests/fixtures/random-provider.json".into()), manifest_dir()).unwrap();
-        assert!(schema.block(false, "random_pet").is_some());
-        assert!(schema.block(false, "aws_vpc").is_none());
+        assert!(schema.block(Mode::Managed, "random_pet").is_some());
+        assert!(schema.block(Mode::Managed, "aws_vpc").is_none());
         assert!(schema.tracked_path.is_some(), "an override file is tracked by include_bytes! in the expansion");
         let again = load_with(Some("tests/fixtures/random-provider.json".into()), manifest_dir()).unwrap();
         assert!(Arc::ptr_eq(&schema, &again), "an unchanged override file is parsed once");
@@ -155,7 +165,7 @@ mod tests {
     #[test]
     fn embedded_schema_is_the_default() {
         let schema = load_with(None, manifest_dir()).unwrap();
-        assert!(schema.block(false, "aws_lambda_function").is_some());
-        assert!(schema.block(true, "aws_availability_zones").is_some());
+        assert!(schema.block(Mode::Managed, "aws_lambda_function").is_some());
+        assert!(schema.block(Mode::Data, "aws_availability_zones").is_some());
     }
 }

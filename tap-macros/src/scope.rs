@@ -7,18 +7,18 @@
 
 use std::collections::HashMap;
 
-use crate::model::Kind;
+use tap_core::reference::Mode;
 
 /// What a local name stands for.
 #[derive(Clone, Debug)]
 pub enum Binding {
     /// A handle returned by `resource!`/`data!`: its address in the compile-time view.
-    Handle { kind: Kind, type_name: String, static_name: String, type_known: bool },
+    Handle { mode: Mode, type_name: String, static_name: String, type_known: bool },
     /// A handle whose type the macro cannot see (a `Handle` parameter):
     /// references through it are checked at synthesis.
     OpaqueHandle,
     /// A `Vec` that handles of one type are pushed into: `subnets[*].id`.
-    Collection { kind: Kind, type_name: String, static_name: String, type_known: bool },
+    Collection { mode: Mode, type_name: String, static_name: String, type_known: bool },
 }
 
 #[derive(Default, Clone)]
@@ -37,8 +37,8 @@ impl Scope {
 
     /// `collection.push(handle)`: the collection takes the handle's type.
     pub fn push_into(&mut self, collection: &str, handle: &str) {
-        if let Some(Binding::Handle { kind, type_name, static_name, type_known, .. }) = self.names.get(handle).cloned() {
-            self.names.insert(collection.to_owned(), Binding::Collection { kind, type_name, static_name, type_known });
+        if let Some(Binding::Handle { mode, type_name, static_name, type_known, .. }) = self.names.get(handle).cloned() {
+            self.names.insert(collection.to_owned(), Binding::Collection { mode, type_name, static_name, type_known });
         }
     }
 }

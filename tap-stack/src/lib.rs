@@ -107,10 +107,10 @@ pub fn summary(config: &Config, dir: &Path, stack: &Stack, synthesized: &Synthes
         let _ = writeln!(out, "  [{}] {} {}: {}", row.rule_id, row.level.as_str(), row.address, row.message);
     }
     // One line per rule and reason, however many resources it covers.
-    let mut grouped: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
+    let mut grouped: BTreeMap<(&str, &str), Vec<String>> = BTreeMap::new();
     for row in suppressed {
         if let RowState::Suppressed { reason } = &row.state {
-            grouped.entry((row.rule_id, reason.as_str())).or_default().push(row.address.as_str());
+            grouped.entry((row.rule_id, reason.as_str())).or_default().push(row.address.to_string());
         }
     }
     for ((rule, reason), addresses) in grouped {

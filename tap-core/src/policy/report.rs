@@ -54,13 +54,19 @@ pub struct SuppressionProblem {
     pub error: SuppressionError,
 }
 
+impl SuppressionProblem {
+    /// One line naming where the suppression was written and what is wrong.
+    pub fn message(&self) -> String {
+        match &self.on {
+            Some(address) => format!("`{address}`: {}", self.error),
+            None => format!("stack-wide {}", self.error),
+        }
+    }
+}
+
 impl fmt::Display for SuppressionProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.on {
-            Some(address) => write!(f, "`{address}`: ")?,
-            None => f.write_str("stack: ")?,
-        }
-        write!(f, "{}\n  help: {}", self.error, self.error.help())
+        write!(f, "{}\n  help: {}", self.message(), self.error.help())
     }
 }
 

@@ -106,7 +106,7 @@ impl fmt::Display for SuppressionError {
             SuppressionError::MatchedNothing { rule_id, on: Some(address) } => {
                 write!(f, "suppression of `{rule_id}` matches no finding on `{address}`")
             }
-            SuppressionError::MatchedNothing { rule_id, on: None } => write!(f, "stack suppression of `{rule_id}` matches no finding"),
+            SuppressionError::MatchedNothing { rule_id, on: None } => write!(f, "suppression of `{rule_id}` matches no finding"),
         }
     }
 }

@@ -33,17 +33,17 @@ fn main() {
     let out = synth::synthesize(&stack).unwrap_or_else(|e| panic!("{e}"));
 
     // The report lists both findings as suppressed, with their reasons.
-    let suppressed: Vec<(&str, &str, &str)> = out
+    let suppressed: Vec<(&str, String, &str)> = out
         .report
         .suppressed()
         .map(|row| match &row.state {
-            RowState::Suppressed { reason } => (row.rule_id, row.address.as_str(), reason.as_str()),
+            RowState::Suppressed { reason } => (row.rule_id, row.address.to_string(), reason.as_str()),
             other => panic!("suppressed() returned a row in state {other:?}"),
         })
         .collect();
     assert_eq!(
         suppressed,
-        vec![("TAP-LMB-001", "aws_lambda_function.notify", FUNCTION_REASON), ("TAP-SNS-001", "aws_sns_topic.builds", TOPIC_REASON)]
+        vec![("TAP-LMB-001", "aws_lambda_function.notify".to_owned(), FUNCTION_REASON), ("TAP-SNS-001", "aws_sns_topic.builds".to_owned(), TOPIC_REASON)]
     );
     assert_eq!(out.report.failures().count(), 0);
 
