@@ -4,7 +4,8 @@
 #   1. Python virtualenv (.venv) with requirements-test.txt. It is created if
 #      missing and reinstalled only when requirements-test.txt (or the Python
 #      version) changes.
-#   2. cargo test --workspace --locked   (all Rust tests, including trybuild UI tests)
+#   2. cargo test --workspace --locked   (all Rust tests, including trybuild UI tests),
+#      then clippy with warnings as errors and rustdoc with warnings as errors
 #   3. pytest for each Python suite that exists: tools, tap-stack/lambda/tests,
 #      tests/checkov (the checkov test synthesizes the real stack and scans it).
 #   4. the benchmark harness on a small size (that it runs, not how fast).
@@ -76,6 +77,12 @@ fi
 # --------------------------------------------------------------- 2. Rust
 section "Rust: cargo test --workspace --locked"
 run_step "cargo test" cargo test --workspace --locked
+
+section "Rust: cargo clippy --workspace --all-targets -- -D warnings"
+run_step "cargo clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
+
+section "Rust: cargo doc --workspace --no-deps (warnings are errors)"
+run_step "cargo doc" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 
 # --------------------------------------------------------------- 3. Python
 # One pytest run per suite, so each suite uses its own pytest.ini/conftest.

@@ -8,7 +8,7 @@
 //!
 //! | layer | modules | what it is |
 //! |---|---|---|
-//! | 1. values | [`path`], [`reference`], [`value`] | attribute paths, addresses, references, the value model and its rendering |
+//! | 1. values | [`path`], [`reference`](mod@reference), [`value`] | attribute paths, addresses, references, the value model and its rendering |
 //! | 2. schema | [`schema`] | the provider schema and the checks of bodies against it |
 //! | 3. assets | [`asset`] | reproducible zips for Lambda code |
 //! | 4. model | [`graph`] | the stack, resources, handles, providers, suppressions, and [`graph::Graph`], the stack's index |
@@ -22,7 +22,7 @@
 //! # Supported API
 //!
 //! The modules above and [`prelude`] are the API that stack authors and
-//! tools use. [`__private`] is plumbing for the code `#[stack]` generates:
+//! tools use. `__private` is plumbing for the code `#[stack]` generates:
 //! hidden from the docs, and free to change in any release.
 
 pub mod asset;
@@ -89,6 +89,11 @@ pub mod __private {
     /// stand-in for a Rust expression. Never part of a running stack.
     pub fn unknown() -> Value {
         Value::Unknown
+    }
+
+    /// A list index written as any integer expression (`names[i]`).
+    pub fn list_index<I: TryInto<usize>>(index: I) -> usize {
+        index.try_into().unwrap_or_else(|_| panic!("list index out of range: a Terraform list index is a non-negative integer"))
     }
 
     /// A handle to nothing, emitted next to compile errors so one mistake

@@ -429,3 +429,41 @@ impl From<&Value> for Value {
         v.clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::reference::Address;
+
+    fn reference(name: &str) -> Value {
+        Value::Ref(Reference::new(Arc::new(Address::resource("aws_vpc", name)), AttrPath::root().name("id")))
+    }
+
+    #[test]
+    fn walk_gives_each_reference_its_path() {
+        let value = Value::Block(Fields::from([
+            ("ids".to_owned(), Value::list([reference("a"), Value::call("lower", vec![reference("b")])])),
+            ("tags".to_owned(), Value::map([("Name", Value::template(vec![Value::from("x-"), reference("c")]))])),
+        ]));
+        let mut seen = Vec::new();
+        let mut path = AttrPath::root().name("body");
+        value.for_each_reference(&mut path, &mut |p, r| seen.push(format!("{p} -> {r}")));
+        assert_eq!(seen, ["body.ids[0] -> aws_vpc.a.id", "body.ids[1] -> aws_vpc.b.id", "body.tags.Name -> aws_vpc.c.id"]);
+        assert_eq!(path, AttrPath::root().name("body"), "the walk gives the path back as it was");
+        assert!(!value.contains_unknown());
+        assert!(Value::list([Value::from(1), Value::Unknown]).contains_unknown());
+    }
+
+    #[test]
+    fn a_block_written_again_becomes_a_list_of_its_instances() {
+        let mut body = Fields::new();
+        let instance = |n: i64| Fields::from([("n".to_owned(), Value::Int(n))]);
+        add_block_instance(&mut body, "rule", instance(1));
+        assert_eq!(block_instances(&body["rule"]), [Value::Block(instance(1))]);
+        add_block_instance(&mut body, "rule", instance(2));
+        add_block_instance(&mut body, "rule", instance(3));
+        assert_eq!(block_instances(&body["rule"]), [Value::Block(instance(1)), Value::Block(instance(2)), Value::Block(instance(3))]);
+    }
+}

@@ -514,7 +514,7 @@ impl<'a> Expander<'a> {
                     let a = name_of(a);
                     quote!(.attr(#a))
                 }
-                RefStep::Index(e) => quote_spanned!(e.span()=> .index(::core::convert::TryFrom::try_from(#e).expect("list index out of range"))),
+                RefStep::Index(e) => quote_spanned!(e.span()=> .index(::tap_core::__private::list_index(#e))),
                 RefStep::Key(k) => quote!(.key(#k)),
             })
             .collect()
@@ -577,10 +577,10 @@ fn handle_source(expr: &Expr) -> Option<String> {
 /// The handle bindings a body refers to (references, splats, `depends_on`).
 fn collect_value_bindings(v: &ValueExpr, scope: &Scope, out: &mut Vec<Ident>) {
     match v {
-        ValueExpr::Ref { binding, .. } | ValueExpr::Splat { binding, .. } => {
-            if scope.get(&binding.to_string()).is_some() && !out.iter().any(|b| b == binding) {
-                out.push(binding.clone());
-            }
+        ValueExpr::Ref { binding, .. } | ValueExpr::Splat { binding, .. }
+            if scope.get(&binding.to_string()).is_some() && !out.iter().any(|b| b == binding) =>
+        {
+            out.push(binding.clone());
         }
         ValueExpr::List(items, _) | ValueExpr::Concat(items, _) | ValueExpr::Call { args: items, .. } => {
             items.iter().for_each(|i| collect_value_bindings(i, scope, out))

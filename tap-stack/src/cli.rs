@@ -5,6 +5,10 @@
 //! than by clap, so that a bad value gives exactly one line that names the
 //! flag and says what is accepted, and nothing is written.
 
+// The flags' doc comments are clap's `--help` text, where placeholders
+// such as `<env>` must read as written, not as HTML.
+#![allow(rustdoc::invalid_html_tags)]
+
 use std::fmt;
 use std::net::Ipv4Addr;
 use std::path::PathBuf;

@@ -5,7 +5,7 @@
 //! - [`regions`]: the regions and Availability Zone counts tap knows.
 //! - [`stack`]: the `#[stack]` definition itself.
 //!
-//! [`synthesize`] renders a configuration in memory; [`write`] puts it on
+//! [`synthesize`] renders a configuration in memory; [`write`](fn@write) puts it on
 //! disk atomically; [`summary`] is what the command prints.
 
 pub mod cli;

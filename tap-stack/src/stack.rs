@@ -288,10 +288,10 @@ impl ItemsStack {
         let mut private_subnets = Vec::new();
         let mut private_route_tables = Vec::new();
         let mut nat_gateways: Vec<Handle> = Vec::new();
-        for i in 0..cfg.zones {
+        for (i, &zone_id) in zone_ids.iter().enumerate().take(cfg.zones) {
             let public = resource!(aws_subnet.public[i] {
                 vpc_id: vpc.id,
-                availability_zone_id: zone_ids[i],
+                availability_zone_id: zone_id,
                 cidr_block: cfg.vpc_cidr.subnet(4, i as u32).to_string(),
                 // The NAT gateway has its own Elastic IP; nothing else here gets one.
                 map_public_ip_on_launch: false,
@@ -324,7 +324,7 @@ impl ItemsStack {
 
             let private = resource!(aws_subnet.private[i] {
                 vpc_id: vpc.id,
-                availability_zone_id: zone_ids[i],
+                availability_zone_id: zone_id,
                 cidr_block: cfg.vpc_cidr.subnet(4, 8 + i as u32).to_string(),
                 map_public_ip_on_launch: false,
                 tags: { Name: format!("{}-{i}", self.name("private")), tier: "private" },
