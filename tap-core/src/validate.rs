@@ -38,7 +38,7 @@ impl fmt::Display for Site {
     }
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ValidationError {
     DuplicateName { address: Arc<Address>, first: Origin, second: Origin },

@@ -45,7 +45,7 @@ impl SpanMap {
         self.values.insert(path.clone(), value);
     }
 
-    /// `key[0].x` as `key.x` where `key` is a block written once.
+    /// `key[0].x` as `key.x` where `key`'s first instance was recorded as written.
     fn as_written(&self, path: &AttrPath) -> AttrPath {
         let mut out = AttrPath::root();
         for step in path.steps() {
