@@ -5,33 +5,17 @@
 //! and the diff is reviewed like code. (hello-stack pins its own output in
 //! its crate, against the same directory.)
 
+mod stack_support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use stack_support::read_tree;
 use tap_core::prelude::StackDefinition;
 use tap_stack::{Config, NatLayout};
 
 fn golden_dir(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("golden").join(name)
-}
-
-/// Every file under `dir`, relative path -> bytes.
-fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(d) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-                out.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
 }
 
 fn check_golden(name: &str, files: &BTreeMap<String, Vec<u8>>) {

@@ -4,9 +4,8 @@
 
 mod stack_support;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::Read as _;
-use std::path::Path;
 
 use base64::Engine as _;
 use serde_json::Value as J;
@@ -14,29 +13,12 @@ use sha2::{Digest, Sha256};
 use stack_support::*;
 use tap_stack::{Config, NatLayout, StateConfig};
 
-/// Every file under `dir`, relative path -> bytes.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.insert(path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn two_runs_write_byte_identical_files_zip_included() {
     for config in [Config::default(), Config { zones: 3, nat: NatLayout::Single, alarm_email: Some("oncall@example.com".into()), ..Config::default() }] {
         let a = synth(config.clone());
         let b = synth(config);
-        let (fa, fb) = (files(&a.dir), files(&b.dir));
+        let (fa, fb) = (read_tree(&a.dir), read_tree(&b.dir));
         assert_eq!(fa.keys().collect::<Vec<_>>(), ["assets/items.zip", "cdk.tf.json", "policy-report.json", "versions.tf.json"]);
         for (name, bytes) in &fa {
             assert!(bytes == &fb[name], "{name} differs between two runs");

@@ -31,6 +31,25 @@ pub fn default() -> Synth {
     synth(Config::default())
 }
 
+/// Every file under `dir`, relative path -> bytes (empty if `dir` is missing).
+pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
 pub fn read_json(path: &Path) -> J {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
