@@ -20,21 +20,23 @@ pub struct Graph<'a> {
     by_address: HashMap<&'a Address, &'a Resource>,
     /// Per resource (by position in the stack), the references in its body.
     outgoing: Vec<Vec<Edge<'a>>>,
-    referrers: HashMap<&'a Address, Vec<(&'a Resource, AttrPath)>>,
+    /// Per target, where it is referred to: (resource position, edge position),
+    /// so each edge's path is kept once, in `outgoing`.
+    referrers: HashMap<&'a Address, Vec<(usize, usize)>>,
 }
 
 impl<'a> Graph<'a> {
     pub fn new(stack: &'a Stack) -> Self {
         let mut by_address = HashMap::with_capacity(stack.resources.len());
-        let mut referrers: HashMap<&'a Address, Vec<(&'a Resource, AttrPath)>> = HashMap::new();
+        let mut referrers: HashMap<&'a Address, Vec<(usize, usize)>> = HashMap::new();
         for r in &stack.resources {
             by_address.entry(&*r.address).or_insert(r);
         }
         let mut outgoing = Vec::with_capacity(stack.resources.len());
-        for r in &stack.resources {
+        for (i, r) in stack.resources.iter().enumerate() {
             let edges = body_references(r);
-            for (path, reference) in &edges {
-                referrers.entry(&*reference.target).or_default().push((r, path.clone()));
+            for (j, (_, reference)) in edges.iter().enumerate() {
+                referrers.entry(&*reference.target).or_default().push((i, j));
             }
             outgoing.push(edges);
         }
@@ -56,17 +58,14 @@ impl<'a> Graph<'a> {
     }
 
     /// Every resource with an attribute that refers to `address`, with that attribute's path.
-    pub fn referrers(&self, address: &Address) -> &[(&'a Resource, AttrPath)] {
-        self.referrers.get(address).map(Vec::as_slice).unwrap_or(&[])
+    pub fn referrers(&self, address: &Address) -> impl Iterator<Item = (&'a Resource, &AttrPath)> + '_ {
+        let stack = self.stack;
+        self.referrers.get(address).into_iter().flatten().map(move |&(i, j)| (&stack.resources[i], &self.outgoing[i][j].0))
     }
 
     /// Resources of `type_name` whose attribute `attr` (top level) refers to `address`.
     pub fn referrers_via(&self, address: &Address, type_name: &str, attr: &str) -> Vec<&'a Resource> {
-        self.referrers(address)
-            .iter()
-            .filter(|(r, p)| r.type_name() == type_name && p.first_name() == Some(attr))
-            .map(|(r, _)| *r)
-            .collect()
+        self.referrers(address).filter(|(r, p)| r.type_name() == type_name && p.first_name() == Some(attr)).map(|(r, _)| r).collect()
     }
 }
 
