@@ -50,13 +50,28 @@ pub mod prelude {
 pub mod __private {
     use std::sync::{Arc, OnceLock};
 
-    use crate::graph::{Handle, Origin, Resource, TypeFacts};
+    use crate::graph::{Handle, Origin, Provider, ProviderFacts, Resource, TypeFacts};
     use crate::reference::{Address, Mode};
     use crate::value::{add_block_instance, Fields, Value};
 
     /// The schema facts of one type, as a `static` in the expansion.
-    pub const fn type_facts(type_name: &'static str, mode: Mode, block_json: &'static str) -> TypeFacts {
-        TypeFacts { type_name, mode, block_json, parsed: OnceLock::new() }
+    pub const fn type_facts(type_name: &'static str, mode: Mode, block_json: &'static str, provider: &'static ProviderFacts) -> TypeFacts {
+        TypeFacts { type_name, mode, block_json, provider, parsed: OnceLock::new() }
+    }
+
+    /// The schema facts of one provider, as a `static` in the expansion.
+    pub const fn provider_facts(local_name: &'static str, source: &'static str, version: &'static str, config_json: &'static str) -> ProviderFacts {
+        ProviderFacts { local_name, source, version, config_json, parsed: OnceLock::new() }
+    }
+
+    /// What `provider!` becomes: the provider its facts describe, with the
+    /// configuration as written.
+    pub fn configured_provider(facts: &'static ProviderFacts, alias: Option<&str>, config: Vec<(&'static str, Value)>) -> Provider {
+        let mut provider = Provider::new(facts.local_name, facts.source, facts.version);
+        provider.alias = alias.map(str::to_owned);
+        provider.extra = fields(config);
+        provider.facts = Some(facts);
+        provider
     }
 
     /// What each `resource!` and `data!` becomes: one non-generic call, so

@@ -25,7 +25,8 @@ use crate::graph::{Backend, Graph, Resource, Stack};
 use crate::policy::{Report, RowState, UnknownPack};
 use crate::reference::{Address, Mode};
 use crate::validate::{validate_in, ValidationError};
-use crate::value::{block_instances, to_terraform_json, Value};
+use crate::schema::Block;
+use crate::value::{block_instances, to_terraform_json, Fields, Value};
 
 /// The files of one synthesized stack, relative to `stacks/<stack>/`.
 #[derive(Debug)]
@@ -132,9 +133,15 @@ fn main_document(stack: &Stack, report: &Report) -> J {
     );
 
     let mut terraform = Map::new();
+    // Every provider the stack uses: those its resources imply (with the
+    // schema's source and version), then those it declares, which win.
+    let provider_facts = stack.provider_facts();
     let mut required = Map::new();
+    for facts in provider_facts.values() {
+        required.insert(facts.local_name().to_owned(), requirement(facts.source(), facts.version()));
+    }
     for p in &stack.providers {
-        required.insert(p.name.clone(), json!({ "source": p.source, "version": p.version }));
+        required.insert(p.name.clone(), requirement(&p.source, &p.version));
     }
     terraform.insert("required_providers".into(), J::Object(required));
     match &stack.backend {
@@ -154,18 +161,10 @@ fn main_document(stack: &Stack, report: &Report) -> J {
 
     let mut providers: BTreeMap<String, Vec<J>> = BTreeMap::new();
     for p in &stack.providers {
-        let mut body = Map::new();
+        let block = provider_facts.get(p.name.as_str()).map(|f| f.config_block());
+        let mut body = render_body(block, &p.config());
         if let Some(alias) = &p.alias {
             body.insert("alias".into(), J::String(alias.clone()));
-        }
-        if let Some(region) = &p.region {
-            body.insert("region".into(), J::String(region.clone()));
-        }
-        if !p.default_tags.is_empty() {
-            body.insert("default_tags".into(), json!([{ "tags": p.default_tags }]));
-        }
-        for (k, v) in &p.extra {
-            body.insert(k.clone(), to_terraform_json(v));
         }
         providers.entry(p.name.clone()).or_default().push(J::Object(body));
     }
@@ -203,11 +202,20 @@ fn main_document(stack: &Stack, report: &Report) -> J {
     J::Object(doc)
 }
 
-/// One resource's body; `suppressed` are its own suppressed findings.
-fn resource_body(r: &Resource, suppressed: Option<Vec<J>>) -> J {
-    let block = r.facts.map(|f| f.block());
+/// `{ "source": ..., "version": ... }`, without a version when there is none.
+fn requirement(source: &str, version: &str) -> J {
+    let mut r = json!({ "source": source });
+    if !version.is_empty() {
+        r["version"] = J::String(version.to_owned());
+    }
+    r
+}
+
+/// A body as Terraform JSON: null arguments left out, and nested blocks
+/// that hold a list of instances (per `block`, the schema) always arrays.
+fn render_body(block: Option<&Block>, fields: &Fields) -> Map<String, J> {
     let mut body = Map::new();
-    for (name, value) in &r.body {
+    for (name, value) in fields {
         if *value == Value::Null {
             continue;
         }
@@ -220,6 +228,12 @@ fn resource_body(r: &Resource, suppressed: Option<Vec<J>>) -> J {
         };
         body.insert(name.clone(), rendered);
     }
+    body
+}
+
+/// One resource's body; `suppressed` are its own suppressed findings.
+fn resource_body(r: &Resource, suppressed: Option<Vec<J>>) -> J {
+    let mut body = render_body(r.facts.map(|f| f.block()), &r.body);
     if !r.depends_on.is_empty() {
         let mut deps: Vec<String> = r.depends_on.iter().map(|d| d.to_string()).collect();
         deps.sort();

@@ -46,7 +46,7 @@ pub enum ValidationError {
     InvalidIdentifier { what: &'static str, name: String },
     UndeclaredReference { from: Site, path: AttrPath, target: Arc<Address> },
     UnknownReferencedAttribute { from: Site, path: AttrPath, reference: Reference, error: ReferencePathError },
-    Schema { address: Arc<Address>, issue: SchemaIssue },
+    Schema { at: Site, issue: SchemaIssue },
     MissingSchema { address: Arc<Address> },
     Cycle { addresses: Vec<Arc<Address>> },
     Asset { name: String, error: AssetError },
@@ -77,11 +77,11 @@ impl fmt::Display for ValidationError {
                 write!(f, "`{from}.{path}` refers to `{reference}`: {}", error.message)?;
                 help(f, &error.help)
             }
-            ValidationError::Schema { address, issue } => {
+            ValidationError::Schema { at, issue } => {
                 if issue.path.is_root() {
-                    write!(f, "`{address}`: {}", issue.message)?;
+                    write!(f, "`{at}`: {}", issue.message)?;
                 } else {
-                    write!(f, "`{address}.{}`: {}", issue.path, issue.message)?;
+                    write!(f, "`{at}.{}`: {}", issue.path, issue.message)?;
                 }
                 help(f, &issue.help)
             }
@@ -126,7 +126,7 @@ pub fn validate_in(graph: &Graph) -> Vec<ValidationError> {
         match r.facts {
             Some(facts) => {
                 for issue in check_body(&r.address.type_name, facts.block(), &r.body) {
-                    errors.push(ValidationError::Schema { address: r.address.clone(), issue });
+                    errors.push(ValidationError::Schema { at: site.clone(), issue });
                 }
             }
             None => errors.push(ValidationError::MissingSchema { address: r.address.clone() }),
@@ -146,9 +146,17 @@ pub fn validate_in(graph: &Graph) -> Vec<ValidationError> {
     for (name, output) in &stack.outputs {
         check_value(graph, Site::Output(name.clone()), "value", &output.value, &mut errors);
     }
+    let provider_facts = stack.provider_facts();
     for p in &stack.providers {
-        for (name, value) in &p.extra {
-            check_value(graph, Site::Provider { name: p.name.clone(), alias: p.alias.clone() }, name, value, &mut errors);
+        let site = Site::Provider { name: p.name.clone(), alias: p.alias.clone() };
+        let config = p.config();
+        if let Some(facts) = provider_facts.get(p.name.as_str()) {
+            for issue in check_body(&format!("provider.{}", p.name), facts.config_block(), &config) {
+                errors.push(ValidationError::Schema { at: site.clone(), issue });
+            }
+        }
+        for (name, value) in &config {
+            check_value(graph, site.clone(), name, value, &mut errors);
         }
     }
     for asset in &stack.assets {

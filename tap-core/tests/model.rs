@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use proptest::prelude::*;
-use tap_core::__private::type_facts;
-use tap_core::graph::{Backend, Provider, Resource, Stack, TypeFacts};
+use tap_core::__private::{provider_facts, type_facts};
+use tap_core::graph::{Backend, Provider, ProviderFacts, Resource, Stack, TypeFacts};
 use tap_core::path::Step;
 use tap_core::reference::{Address, Mode, Reference};
 use tap_core::synth::{synthesize, synthesize_to, SynthError};
@@ -13,15 +13,23 @@ use tap_core::validate::{validate, ValidationError};
 use tap_core::value::{to_terraform_json, Value};
 
 // What `#[stack]` emits for each type it uses; built by hand here to test the model without the macros.
+static AWS: ProviderFacts = provider_facts(
+    "aws",
+    "hashicorp/aws",
+    "~> 6.25",
+    r#"{"attributes":{"region":{"type":"string","optional":true}},"block_types":{"default_tags":{"nesting_mode":"list","max_items":1,"block":{"attributes":{"tags":{"type":["map","string"],"optional":true}}}}}}"#,
+);
 static VPC: TypeFacts = type_facts(
     "aws_vpc",
     Mode::Managed,
     r#"{"attributes":{"cidr_block":{"type":"string","optional":true},"id":{"type":"string","optional":true,"computed":true},"arn":{"type":"string","computed":true},"tags":{"type":["map","string"],"optional":true}}}"#,
+    &AWS,
 );
 static SUBNET: TypeFacts = type_facts(
     "aws_subnet",
     Mode::Managed,
     r#"{"attributes":{"vpc_id":{"type":"string","required":true},"cidr_block":{"type":"string","optional":true},"id":{"type":"string","computed":true},"map_public_ip_on_launch":{"type":"bool","optional":true}}}"#,
+    &AWS,
 );
 
 fn vpc(name: &str) -> Resource {
@@ -209,4 +217,31 @@ fn meta_arguments_are_rendered() {
     assert_eq!(body["depends_on"], serde_json::json!(["aws_vpc.main"]));
     assert_eq!(body["lifecycle"], serde_json::json!({"prevent_destroy": true, "ignore_changes": ["tags"]}));
     assert_eq!(doc["provider"]["aws"][1], serde_json::json!({"alias": "east", "region": "us-east-1"}));
+}
+
+#[test]
+fn provider_arguments_are_checked_against_the_providers_schema_at_synthesis() {
+    let mut stack = Stack::new("providers");
+    stack.provider(Provider::aws("us-west-2").set("regoin", "us-east-1"));
+    stack.add(vpc("main"));
+    let Err(SynthError::Validation(errors)) = synthesize(&stack) else { panic!("an unknown provider argument must fail synthesis") };
+    let text = errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+    assert!(text.contains("`provider.aws.regoin`: `provider.aws` has no argument or block `regoin`") && text.contains("did you mean `region`?"), "{text}");
+}
+
+#[test]
+fn required_providers_name_every_provider_a_resource_implies() {
+    static RANDOM: ProviderFacts = provider_facts("random", "hashicorp/random", "~> 3.7", "{}");
+    static PASSWORD: TypeFacts = type_facts("random_password", Mode::Managed, r#"{"attributes":{"length":{"type":"number","required":true},"result":{"type":"string","computed":true}}}"#, &RANDOM);
+    let mut stack = Stack::new("implied");
+    stack.provider(Provider::aws("us-west-2"));
+    stack.add(vpc("main"));
+    stack.add(Resource::new(Address::resource("random_password", "db"), Some(&PASSWORD)).set("length", 32));
+    let out = synthesize(&stack).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.files["cdk.tf.json"]).unwrap();
+    assert_eq!(
+        doc["terraform"]["required_providers"],
+        serde_json::json!({ "aws": { "source": "hashicorp/aws", "version": "~> 6.25" }, "random": { "source": "hashicorp/random", "version": "~> 3.7" } })
+    );
+    assert!(doc["provider"].get("random").is_none(), "an implied provider needs no configuration block");
 }

@@ -24,7 +24,7 @@ use tap_core::value::{add_block_instance, Fields, Value};
 
 use crate::diag::{message, Diagnostics};
 use crate::model::*;
-use crate::schema::Schema;
+use crate::schema::{Schemas, HOW_TO_ADD};
 use crate::scope::{Binding, Scope};
 
 /// Where each value and key of one resource was written.
@@ -92,11 +92,11 @@ pub struct Checked {
 }
 
 pub struct Checker<'a> {
-    pub schema: &'a Schema,
+    pub schema: &'a Schemas,
     pub diags: &'a mut Diagnostics,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
     /// Phase 2 for one invocation: type, names, kinds, values, references,
     /// meta-arguments. Schema issues and reference errors land on the
     /// user's tokens; what passed goes on to the policy phase.
@@ -104,10 +104,7 @@ impl Checker<'_> {
         let type_name = inv.type_name();
         let name_span = inv.type_ident.span().join(inv.name.span()).unwrap_or(inv.type_ident.span());
         let before = self.diags.count();
-        let block = self.schema.block(inv.mode, &type_name);
-        if block.is_none() {
-            self.unknown_type(inv);
-        }
+        let block = self.type_block(inv);
         let mut spans = SpanMap::default();
         let body = self.body_values(&inv.body, &AttrPath::root(), scope, &mut spans);
         if let Some(block) = block {
@@ -175,23 +172,60 @@ impl Checker<'_> {
         suppressions
     }
 
-    fn unknown_type(&mut self, inv: &Invocation) {
+    /// The schema block of the invocation's type, or an error on the type
+    /// token saying why there is none.
+    fn type_block(&mut self, inv: &Invocation) -> Option<&'a Block> {
         let type_name = inv.type_name();
+        let schema: &'a Schemas = self.schema;
+        let Some(provider) = schema.provider_of(&type_name) else {
+            self.unknown_provider(inv);
+            return None;
+        };
+        match provider.block(inv.mode, &type_name) {
+            Some(Ok(block)) => return Some(block),
+            Some(Err(e)) => {
+                let line = format!("the schema of `{type_name}` in {} is malformed: {e}", provider.origin);
+                self.diags.error(inv.type_ident.span(), message(&line, Some("regenerate the file with `tools/tap-schema.py fetch`"), None));
+                return None;
+            }
+            None => {}
+        }
         let other_mode = match inv.mode {
             Mode::Managed => Mode::Data,
             Mode::Data => Mode::Managed,
         };
-        let help = if self.schema.lookup(other_mode, &type_name).is_some() {
+        let help = if provider.has(other_mode, &type_name) {
             Some(format!("`{type_name}` is a {}: use `{}!`", other_mode.describe(), other_mode.macro_name()))
         } else {
-            suggest(&type_name, self.schema.type_names(inv.mode)).map(|s| format!("did you mean `{s}`?"))
+            suggest(&type_name, provider.type_names(inv.mode)).map(|s| format!("did you mean `{s}`?"))
         };
         self.diags.error(
             inv.type_ident.span(),
             message(
                 &format!("unknown {} `{type_name}`", inv.mode.describe()),
                 help.as_deref(),
-                Some(&format!("types are checked against {}; add a type with `tools/tap-schema.py`", self.schema.description)),
+                Some(&format!("`{}` types are checked against {} ({})", provider.local_name, provider.origin, provider.source)),
+            ),
+        );
+        None
+    }
+
+    /// A type whose prefix names no provider with a schema: a typo of
+    /// another provider's type, or a provider whose schema is missing.
+    fn unknown_provider(&mut self, inv: &Invocation) {
+        let type_name = inv.type_name();
+        let prefix = type_name.split('_').next().unwrap_or(&type_name);
+        let typo = suggest(&type_name, self.schema.providers().flat_map(|p| p.type_names(inv.mode)));
+        let help = match typo {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("to check `{prefix}_*` types, {HOW_TO_ADD}"),
+        };
+        self.diags.error(
+            inv.type_ident.span(),
+            message(
+                &format!("no provider schema for `{type_name}`: tap has no schema of a provider named `{prefix}`"),
+                Some(&help),
+                Some(&format!("providers with a schema: {}", self.schema.provider_list())),
             ),
         );
     }

@@ -22,7 +22,7 @@ use crate::check::{check_policy, Checked, Checker};
 use crate::diag::{message, Diagnostics};
 use crate::model::*;
 use crate::parse;
-use crate::schema::{self, Schema};
+use crate::schema::{self, Schemas};
 use crate::scope::{Binding, Scope};
 
 /// Entry point of `#[stack]`: parse the attribute and the impl, check and
@@ -50,6 +50,7 @@ pub fn stack(args: TokenStream, item: TokenStream) -> TokenStream {
     let settings = stack_settings(&args, &schema, expander.diags);
     let checked = std::mem::take(&mut expander.checked);
     let facts = std::mem::take(&mut expander.facts);
+    let provider_facts = std::mem::take(&mut expander.provider_facts);
     let facts_mod = expander.facts_mod.clone();
     check_policy(&mut diags, &checked, &settings.packs, &settings.suppressions, &settings.rejected);
 
@@ -72,7 +73,7 @@ pub fn stack(args: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     let definition = definition_impl(&item, name_expr, &settings);
-    let facts = facts_module(&facts_mod, &facts, &schema);
+    let facts = facts_module(&facts_mod, &facts, &provider_facts, &schema);
     finish(diags, quote!(#item #definition #facts))
 }
 
@@ -103,7 +104,7 @@ struct StackSettings {
     rejected: Vec<String>,
 }
 
-fn stack_settings(args: &parse::StackArgs, schema: &Schema, diags: &mut Diagnostics) -> StackSettings {
+fn stack_settings(args: &parse::StackArgs, schema: &Schemas, diags: &mut Diagnostics) -> StackSettings {
     let mut settings = StackSettings { packs: Vec::new(), suppressions: Vec::new(), rejected: Vec::new() };
     let mut checker = Checker { schema, diags };
     for meta in &args.suppressions {
@@ -150,19 +151,28 @@ fn definition_impl(item: &ItemImpl, name_expr: TokenStream, settings: &StackSett
     }
 }
 
-/// The schema facts of the types the stack uses, and the `include_bytes!`
-/// that makes cargo rebuild when an override schema file changes.
-fn facts_module(facts_mod: &Ident, facts: &BTreeMap<(Mode, String), (Ident, String)>, schema: &Schema) -> TokenStream {
-    let fact_items = facts.iter().map(|((mode, type_name), (ident, json))| {
+/// The schema facts of the types and providers the stack uses, and the
+/// `include_bytes!` that makes cargo rebuild when `tap.toml` or a schema
+/// file it lists changes.
+fn facts_module(facts_mod: &Ident, facts: &BTreeMap<(Mode, String), TypeFactsItem>, providers: &BTreeMap<String, Ident>, schema: &Schemas) -> TokenStream {
+    let provider_items = providers.iter().map(|(local_name, ident)| {
+        let p = schema.provider(local_name).expect("BUG: facts of a provider that has no schema");
+        let (source, version, json) = (&p.source, &p.version, p.block_json(None, ""));
+        quote! {
+            pub static #ident: ::tap_core::graph::ProviderFacts = ::tap_core::__private::provider_facts(#local_name, #source, #version, #json);
+        }
+    });
+    let fact_items = facts.iter().map(|((mode, type_name), item)| {
         let mode = match mode {
             Mode::Data => quote!(::tap_core::reference::Mode::Data),
             Mode::Managed => quote!(::tap_core::reference::Mode::Managed),
         };
+        let (ident, json, provider) = (&item.ident, &item.block_json, &providers[&item.provider]);
         quote! {
-            pub static #ident: ::tap_core::graph::TypeFacts = ::tap_core::__private::type_facts(#type_name, #mode, #json);
+            pub static #ident: ::tap_core::graph::TypeFacts = ::tap_core::__private::type_facts(#type_name, #mode, #json, &#provider);
         }
     });
-    let tracked = schema.tracked_path.as_ref().map(|p| {
+    let tracked = schema.tracked.iter().map(|p| {
         let p = p.to_string_lossy().into_owned();
         quote!(const _: &[u8] = ::core::include_bytes!(#p);)
     });
@@ -171,8 +181,9 @@ fn facts_module(facts_mod: &Ident, facts: &BTreeMap<(Mode, String), (Ident, Stri
         #[doc(hidden)]
         #[allow(non_upper_case_globals, non_snake_case)]
         mod #facts_mod {
+            #(#provider_items)*
             #(#fact_items)*
-            #tracked
+            #(#tracked)*
         }
     }
 }
@@ -212,12 +223,22 @@ fn to_snake(name: &str) -> String {
     out
 }
 
+/// One type's entry in the facts module.
+struct TypeFactsItem {
+    ident: Ident,
+    block_json: String,
+    /// The provider's local name.
+    provider: String,
+}
+
 struct Expander<'a> {
-    schema: &'a Schema,
+    schema: &'a Schemas,
     diags: &'a mut Diagnostics,
     facts_mod: Ident,
-    /// (mode, type) -> (static name, block JSON).
-    facts: BTreeMap<(Mode, String), (Ident, String)>,
+    /// The types the stack uses, by (mode, type).
+    facts: BTreeMap<(Mode, String), TypeFactsItem>,
+    /// The providers of those types (and of `provider!`), by local name -> static name.
+    provider_facts: BTreeMap<String, Ident>,
     checked: Vec<Checked>,
     /// Static addresses declared so far, for the duplicate-name check.
     names: BTreeMap<String, Span>,
@@ -238,12 +259,13 @@ fn tap_macro(mac: &syn::Macro) -> Option<&'static str> {
 }
 
 impl<'a> Expander<'a> {
-    fn new(schema: &'a Schema, diags: &'a mut Diagnostics, facts_mod: Ident) -> Self {
+    fn new(schema: &'a Schemas, diags: &'a mut Diagnostics, facts_mod: Ident) -> Self {
         Expander {
             schema,
             diags,
             facts_mod,
             facts: BTreeMap::new(),
+            provider_facts: BTreeMap::new(),
             checked: Vec::new(),
             names: BTreeMap::new(),
             outputs: BTreeMap::new(),
@@ -311,7 +333,7 @@ impl<'a> Expander<'a> {
             }
         }
 
-        let type_known = self.schema.lookup(mode, &inv.type_name()).is_some();
+        let type_known = self.schema.has(mode, &inv.type_name());
         let binding = Binding::Handle { mode, type_name: inv.type_name(), static_name: inv.static_name(), type_known };
         let valid = checked.valid;
         self.checked.push(checked);
@@ -347,15 +369,27 @@ impl<'a> Expander<'a> {
         }
     }
 
+    /// The path of a type's facts static, recording the type (and its provider) for the facts module.
     fn facts_path(&mut self, mode: Mode, type_name: &str) -> TokenStream {
         let facts_mod = self.facts_mod.clone();
+        let provider = self.schema.provider_of(type_name).expect("BUG: a checked type has a provider");
+        self.provider_path(&provider.local_name.clone());
         let entry = self.facts.entry((mode, type_name.to_owned())).or_insert_with(|| {
             let prefix = if mode == Mode::Data { "data_" } else { "" };
-            let ident = format_ident!("{}{}", prefix, type_name);
-            let json = self.schema.block_json(mode, type_name).expect("BUG: checked type has no schema block");
-            (ident, json)
+            TypeFactsItem {
+                ident: format_ident!("{}{}", prefix, type_name),
+                block_json: provider.block_json(Some(mode), type_name),
+                provider: provider.local_name.clone(),
+            }
         });
-        let ident = &entry.0;
+        let ident = &entry.ident;
+        quote!(#facts_mod::#ident)
+    }
+
+    /// The path of a provider's facts static, recording it for the facts module.
+    fn provider_path(&mut self, local_name: &str) -> TokenStream {
+        let facts_mod = self.facts_mod.clone();
+        let ident = self.provider_facts.entry(local_name.to_owned()).or_insert_with(|| format_ident!("provider__{}", local_name));
         quote!(#facts_mod::#ident)
     }
 
@@ -707,7 +741,7 @@ mod tests {
             let out = stack(TokenStream::new(), stack_of(60)).to_string();
             assert!(!out.contains("compile_error"), "{out}");
         }
-        assert_eq!(schema::EMBEDDED_PARSES.load(Ordering::Relaxed), 1);
+        assert_eq!(schema::EMBEDDED_INDEXINGS.load(Ordering::Relaxed), 1);
     }
 
     #[test]

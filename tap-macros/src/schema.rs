@@ -1,171 +1,426 @@
-//! The provider schema as the macros see it: embedded in the crate by
-//! default, or read from `TAP_SCHEMA_PATH`. Parsed at most once per
-//! compiler process (override files again only when their mtime changes,
-//! because rust-analyzer keeps the macro process alive).
+//! The provider schemas as the macros see them: the providers embedded in
+//! this crate (the whole AWS provider, and random, archive, tls, null and
+//! time), plus the schema files a crate lists in its `tap.toml`.
+//!
+//! Phase: resolve (data). Cost grows with the types a stack uses, not with
+//! the size of the schemas: each document is decompressed and indexed once
+//! per compiler process (type name -> its raw JSON), and a type's block is
+//! parsed the first time an invocation names it. User files are cached by
+//! path and modification time, because rust-analyzer keeps the macro
+//! process alive across edits; the expansion `include_bytes!`es them so
+//! cargo rebuilds when they change.
+//!
+//! `tap.toml`, next to the crate's `Cargo.toml`:
+//!
+//! ```toml
+//! [[schema]]
+//! path = "schema/kubernetes.json.gz"      # relative to tap.toml; .json or .json.gz
+//! versions = { kubernetes = "~> 2.38" }   # optional: constraints for required_providers
+//! ```
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read as _;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 use std::time::SystemTime;
 
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use tap_core::reference::Mode;
-use tap_core::schema::{Block, SchemaDocument, TypeSchema};
+use tap_core::schema::Block;
 
-/// The AWS provider schema shipped with tap (trimmed to the types tap supports).
-const EMBEDDED: &str = include_str!("../schema/aws/6.25.0.json");
-pub const EMBEDDED_DESCRIPTION: &str = "the embedded AWS provider 6.25.0 schema";
+/// The providers shipped in this crate, as `(file name, gzipped document)`.
+const EMBEDDED: &[(&str, &[u8])] = &[
+    ("aws-6.25.0.json.gz", include_bytes!("../schema/providers/aws-6.25.0.json.gz")),
+    ("random-3.7.2.json.gz", include_bytes!("../schema/providers/random-3.7.2.json.gz")),
+    ("archive-2.7.1.json.gz", include_bytes!("../schema/providers/archive-2.7.1.json.gz")),
+    ("tls-4.1.0.json.gz", include_bytes!("../schema/providers/tls-4.1.0.json.gz")),
+    ("null-3.2.4.json.gz", include_bytes!("../schema/providers/null-3.2.4.json.gz")),
+    ("time-0.13.1.json.gz", include_bytes!("../schema/providers/time-0.13.1.json.gz")),
+];
 
-pub struct Schema {
-    pub document: SchemaDocument,
-    /// The same document untyped, to cut out one type's block for the expansion.
-    raw: serde_json::Value,
-    /// Where it came from, for messages.
-    pub description: String,
-    /// An override file, to be tracked by `include_bytes!` in the expansion.
-    pub tracked_path: Option<PathBuf>,
+/// The file a crate lists its own schemas in, next to its `Cargo.toml`.
+pub const CONFIG_FILE: &str = "tap.toml";
+
+/// How to add a provider's schema, for messages.
+pub const HOW_TO_ADD: &str =
+    "write its schema with `python3 tools/tap-schema.py fetch --crate . --provider <namespace>/<name>='<version constraint>'` (runs `terraform providers schema -json`) and list the file in `tap.toml` as `[[schema]] path = \"...\"`";
+
+/// One type's entry in a provider's index: its raw JSON, parsed on first use.
+struct TypeEntry {
+    raw: Range<usize>,
+    parsed: OnceLock<Result<Block, String>>,
 }
 
-impl Schema {
-    /// The schema of a resource type or data source, in any provider of the document.
-    pub fn lookup(&self, mode: Mode, type_name: &str) -> Option<&TypeSchema> {
-        self.document.provider_schemas.values().find_map(|p| match mode {
-            Mode::Managed => p.resource(type_name),
-            Mode::Data => p.data_source(type_name),
-        })
+/// One provider of one schema document.
+pub struct ProviderSchema {
+    /// `aws`: the last segment of the source, and the prefix of its type names.
+    pub local_name: String,
+    /// `hashicorp/aws`, as `required_providers` writes it.
+    pub source: String,
+    /// The version constraint written to `required_providers` for a
+    /// provider only a resource implies; empty when unknown.
+    pub version: String,
+    /// Where the schema came from, for messages.
+    pub origin: String,
+    text: Arc<str>,
+    config: Option<TypeEntry>,
+    resources: BTreeMap<String, TypeEntry>,
+    data_sources: BTreeMap<String, TypeEntry>,
+}
+
+impl ProviderSchema {
+    fn entries(&self, mode: Mode) -> &BTreeMap<String, TypeEntry> {
+        match mode {
+            Mode::Managed => &self.resources,
+            Mode::Data => &self.data_sources,
+        }
     }
 
-    pub fn block(&self, mode: Mode, type_name: &str) -> Option<&Block> {
-        self.lookup(mode, type_name).map(|t| &t.block)
+    /// Type names of one mode, for suggestions.
+    pub fn type_names(&self, mode: Mode) -> impl Iterator<Item = &str> {
+        self.entries(mode).keys().map(String::as_str)
     }
 
-    /// All type names of one mode, for suggestions.
-    pub fn type_names(&self, mode: Mode) -> Vec<&str> {
-        self.document
-            .provider_schemas
-            .values()
-            .flat_map(|p| match mode {
-                Mode::Managed => p.resource_schemas.keys(),
-                Mode::Data => p.data_source_schemas.keys(),
-            })
-            .map(String::as_str)
-            .collect()
+    pub fn has(&self, mode: Mode, type_name: &str) -> bool {
+        self.entries(mode).contains_key(type_name)
     }
 
-    /// The block of one type as compact JSON, for the schema facts the
-    /// expansion embeds (run-time checks need nothing else).
-    pub fn block_json(&self, mode: Mode, type_name: &str) -> Option<String> {
-        let key = match mode {
-            Mode::Managed => "resource_schemas",
-            Mode::Data => "data_source_schemas",
+    /// A type's block; `Err` when the schema file's entry for it is malformed.
+    pub fn block(&self, mode: Mode, type_name: &str) -> Option<Result<&Block, &str>> {
+        self.entries(mode).get(type_name).map(|e| self.parse(e))
+    }
+
+    /// The provider's configuration block (empty when the document has none).
+    pub fn config_block(&self) -> Result<&Block, &str> {
+        static EMPTY: LazyLock<Block> = LazyLock::new(Block::default);
+        match &self.config {
+            Some(entry) => self.parse(entry),
+            None => Ok(&EMPTY),
+        }
+    }
+
+    /// A block as compact JSON with sorted keys, for the facts the expansion embeds.
+    pub fn block_json(&self, mode: Option<Mode>, type_name: &str) -> String {
+        let entry = match mode {
+            Some(mode) => self.entries(mode).get(type_name),
+            None => self.config.as_ref(),
         };
-        self.raw
-            .get("provider_schemas")?
-            .as_object()?
-            .values()
-            .find_map(|p| p.get(key)?.get(type_name)?.get("block").cloned())
-            .map(|b| b.to_string())
+        let Some(entry) = entry else { return "{}".to_owned() };
+        let value: serde_json::Value = serde_json::from_str(&self.text[entry.raw.clone()]).expect("BUG: an indexed entry is JSON");
+        value.get("block").map_or_else(|| "{}".to_owned(), ToString::to_string)
+    }
+
+    fn parse<'a>(&'a self, entry: &'a TypeEntry) -> Result<&'a Block, &'a str> {
+        entry
+            .parsed
+            .get_or_init(|| {
+                #[derive(Deserialize)]
+                struct Entry {
+                    #[serde(default)]
+                    block: Block,
+                }
+                serde_json::from_str::<Entry>(&self.text[entry.raw.clone()]).map(|e| e.block).map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(String::as_str)
     }
 }
 
-static EMBEDDED_SCHEMA: LazyLock<Arc<Schema>> = LazyLock::new(|| {
-    EMBEDDED_PARSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let schema = parse(EMBEDDED, EMBEDDED_DESCRIPTION.into(), None).unwrap_or_else(|e| panic!("BUG: the embedded schema does not parse: {e}"));
-    Arc::new(schema)
+/// Every provider a crate's stacks may use.
+pub struct Schemas {
+    providers: Vec<Arc<ProviderSchema>>,
+    /// `tap.toml` and the files it lists, for `include_bytes!` in the expansion.
+    pub tracked: Vec<PathBuf>,
+}
+
+impl Schemas {
+    /// The provider whose types start with `<local name>_`.
+    pub fn provider_of(&self, type_name: &str) -> Option<&ProviderSchema> {
+        let prefix = type_name.split('_').next().unwrap_or(type_name);
+        self.provider(prefix)
+    }
+
+    pub fn provider(&self, local_name: &str) -> Option<&ProviderSchema> {
+        self.providers.iter().map(|p| &**p).find(|p| p.local_name == local_name)
+    }
+
+    pub fn providers(&self) -> impl Iterator<Item = &ProviderSchema> {
+        self.providers.iter().map(|p| &**p)
+    }
+
+    /// A type's block, if its provider has the type and the entry parses.
+    pub fn block(&self, mode: Mode, type_name: &str) -> Option<&Block> {
+        self.provider_of(type_name)?.block(mode, type_name)?.ok()
+    }
+
+    pub fn has(&self, mode: Mode, type_name: &str) -> bool {
+        self.provider_of(type_name).is_some_and(|p| p.has(mode, type_name))
+    }
+
+    /// The provider names, for messages: `aws, archive, null, random, time, tls`.
+    pub fn provider_list(&self) -> String {
+        let names: Vec<String> = self.providers.iter().map(|p| format!("`{}`", p.local_name)).collect();
+        names.join(", ")
+    }
+}
+
+/// The `terraform providers schema -json` layout, read only as far as the index needs.
+#[derive(Deserialize)]
+struct DocumentIndex<'a> {
+    #[allow(dead_code)]
+    format_version: String,
+    #[serde(borrow)]
+    provider_schemas: BTreeMap<String, ProviderIndex<'a>>,
+    #[serde(default)]
+    x_meta: Option<Provenance>,
+}
+
+#[derive(Deserialize)]
+struct ProviderIndex<'a> {
+    #[serde(borrow, default)]
+    provider: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    resource_schemas: BTreeMap<String, &'a RawValue>,
+    #[serde(borrow, default)]
+    data_source_schemas: BTreeMap<String, &'a RawValue>,
+}
+
+/// What the shipped data records of its origin.
+#[derive(Deserialize)]
+struct Provenance {
+    #[serde(default)]
+    provider: Option<String>,
+    #[serde(default)]
+    provider_version: Option<String>,
+}
+
+/// Indexes one document: one provider per entry of `provider_schemas`.
+/// `versions` are constraints by local name from `tap.toml`.
+fn index(text: String, origin: &str, versions: &BTreeMap<String, String>) -> Result<Vec<ProviderSchema>, String> {
+    let text: Arc<str> = Arc::from(text);
+    let doc: DocumentIndex = serde_json::from_str(&text).map_err(|e| format!("not a `terraform providers schema -json` document: {e}"))?;
+    if doc.provider_schemas.is_empty() {
+        return Err("`provider_schemas` is empty: the document describes no provider".to_owned());
+    }
+    let range = |raw: &RawValue| {
+        let start = raw.get().as_ptr() as usize - text.as_ptr() as usize;
+        start..start + raw.get().len()
+    };
+    let entries = |m: &BTreeMap<String, &RawValue>| -> BTreeMap<String, TypeEntry> {
+        m.iter().map(|(k, raw)| (k.clone(), TypeEntry { raw: range(raw), parsed: OnceLock::new() })).collect()
+    };
+    let mut out = Vec::new();
+    for (address, p) in &doc.provider_schemas {
+        let source = address.splitn(3, '/').collect::<Vec<_>>();
+        let source = match source.as_slice() {
+            [_host, namespace, name] => format!("{namespace}/{name}"),
+            _ => address.clone(),
+        };
+        let local_name = source.rsplit('/').next().unwrap_or(&source).to_owned();
+        let recorded = doc.x_meta.as_ref().filter(|m| m.provider.as_deref().is_none_or(|p| p == address)).and_then(|m| m.provider_version.as_deref());
+        let version = match versions.get(&local_name) {
+            Some(v) => v.clone(),
+            None => recorded.map(pessimistic).unwrap_or_default(),
+        };
+        out.push(ProviderSchema {
+            local_name,
+            source,
+            version,
+            origin: origin.to_owned(),
+            text: text.clone(),
+            config: p.provider.map(|raw| TypeEntry { raw: range(raw), parsed: OnceLock::new() }),
+            resources: entries(&p.resource_schemas),
+            data_sources: entries(&p.data_source_schemas),
+        });
+    }
+    Ok(out)
+}
+
+/// `6.25.0` -> `~> 6.25`: the schema's minor version or a later one of the same major.
+fn pessimistic(version: &str) -> String {
+    let parts: Vec<&str> = version.split('.').collect();
+    match parts.as_slice() {
+        [major, minor, ..] => format!("~> {major}.{minor}"),
+        _ => format!(">= {version}"),
+    }
+}
+
+fn gunzip(bytes: &[u8]) -> Result<String, String> {
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(bytes).read_to_string(&mut text).map_err(|e| format!("cannot decompress it: {e}"))?;
+    Ok(text)
+}
+
+/// Counts how often the embedded schemas were indexed (the parse-once test).
+pub static EMBEDDED_INDEXINGS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+static EMBEDDED_PROVIDERS: LazyLock<Vec<Arc<ProviderSchema>>> = LazyLock::new(|| {
+    EMBEDDED_INDEXINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut out = Vec::new();
+    for (name, bytes) in EMBEDDED {
+        let text = gunzip(bytes).unwrap_or_else(|e| panic!("BUG: embedded schema `{name}`: {e}"));
+        let origin = format!("the embedded schema `{}`", name.trim_end_matches(".json.gz"));
+        let providers = index(text, &origin, &BTreeMap::new()).unwrap_or_else(|e| panic!("BUG: embedded schema `{name}`: {e}"));
+        out.extend(providers.into_iter().map(Arc::new));
+    }
+    out
 });
 
-/// Parses a schema document once: text to JSON tree, tree to typed schema.
-fn parse(text: &str, description: String, tracked_path: Option<PathBuf>) -> Result<Schema, String> {
-    let raw: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    let document = <SchemaDocument as serde::Deserialize>::deserialize(&raw).map_err(|e| e.to_string())?;
-    Ok(Schema { document, raw, description, tracked_path })
+/// `tap.toml`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Config {
+    #[serde(default)]
+    schema: Vec<SchemaEntry>,
 }
 
-/// Override files parsed in this process, keyed by path, with their mtime.
-type OverrideCache = HashMap<PathBuf, (SystemTime, Arc<Schema>)>;
-static OVERRIDES: LazyLock<Mutex<OverrideCache>> = LazyLock::new(Default::default);
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SchemaEntry {
+    path: String,
+    #[serde(default)]
+    versions: BTreeMap<String, String>,
+}
 
-/// How many times the embedded schema was parsed in this process (for the
-/// test that proves the parse-once promise).
-pub static EMBEDDED_PARSES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// What a crate loaded, keyed by the modification times it was loaded at.
+type CrateCache = HashMap<PathBuf, (Vec<(PathBuf, Option<SystemTime>)>, Arc<Schemas>)>;
+static CRATES: LazyLock<Mutex<CrateCache>> = LazyLock::new(Default::default);
 
-/// The one environment variable tap reads at compile time.
-pub const SCHEMA_PATH_VAR: &str = "TAP_SCHEMA_PATH";
+fn mtime(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
 
 fn env_opt(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-/// The schema in force: `TAP_SCHEMA_PATH` (relative to the crate's
-/// `CARGO_MANIFEST_DIR`) or the embedded one. Errors name the exact fix.
-pub fn load() -> Result<Arc<Schema>, String> {
-    load_with(env_opt(SCHEMA_PATH_VAR), env_opt("CARGO_MANIFEST_DIR"))
+/// The schemas for the crate being compiled: embedded, plus its `tap.toml`.
+pub fn load() -> Result<Arc<Schemas>, String> {
+    let dir = env_opt("CARGO_MANIFEST_DIR").ok_or("CARGO_MANIFEST_DIR is not set; build with cargo")?;
+    load_for(Path::new(&dir))
 }
 
-/// [`load`] with the two environment values given.
-fn load_with(schema_path: Option<String>, manifest_dir: Option<String>) -> Result<Arc<Schema>, String> {
-    let Some(rel) = schema_path else {
-        return Ok(EMBEDDED_SCHEMA.clone());
-    };
-    if Path::new(&rel).is_absolute() {
-        return Err(format!(
-            "{SCHEMA_PATH_VAR} is the absolute path `{rel}`\nhelp: give a path relative to the crate directory (CARGO_MANIFEST_DIR), so the build does not depend on where the repository is checked out"
-        ));
-    }
-    let base = manifest_dir.ok_or("CARGO_MANIFEST_DIR is not set; build with cargo")?;
-    let path = Path::new(&base).join(&rel);
-    let mtime = std::fs::metadata(&path)
-        .and_then(|m| m.modified())
-        .map_err(|e| format!("{SCHEMA_PATH_VAR} points to `{rel}`, which cannot be read: {e}\nhelp: write the file with `tools/tap-schema.py extract`, or unset {SCHEMA_PATH_VAR} to use {EMBEDDED_DESCRIPTION}"))?;
+/// [`load`] for the crate in `dir`.
+pub fn load_for(dir: &Path) -> Result<Arc<Schemas>, String> {
+    let config_path = dir.join(CONFIG_FILE);
     // A poisoned lock only means another expansion panicked; start afresh.
-    let mut cache = OVERRIDES.lock().unwrap_or_else(|poisoned| {
+    let mut cache = CRATES.lock().unwrap_or_else(|poisoned| {
         let mut guard = poisoned.into_inner();
         guard.clear();
         guard
     });
-    if let Some((cached_mtime, schema)) = cache.get(&path) {
-        if *cached_mtime == mtime {
-            return Ok(schema.clone());
+    if let Some((stamps, schemas)) = cache.get(dir) {
+        if stamps.iter().all(|(path, time)| mtime(path) == *time) {
+            return Ok(schemas.clone());
         }
     }
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{rel}` ({SCHEMA_PATH_VAR}): {e}"))?;
-    let schema = parse(&text, format!("`{rel}`"), Some(path.clone())).map_err(|e| {
-        format!("`{rel}` ({SCHEMA_PATH_VAR}) is not a `terraform providers schema -json` document: {e}\nhelp: regenerate it with `tools/tap-schema.py extract`")
-    })?;
-    let schema = Arc::new(schema);
-    cache.insert(path, (mtime, schema.clone()));
-    Ok(schema)
+    let (schemas, stamps) = read_crate(&config_path)?;
+    let schemas = Arc::new(schemas);
+    cache.insert(dir.to_path_buf(), (stamps, schemas.clone()));
+    Ok(schemas)
+}
+
+/// Reads `tap.toml` (if any) and the files it lists; every error names the file and the fix.
+fn read_crate(config_path: &Path) -> Result<(Schemas, Vec<(PathBuf, Option<SystemTime>)>), String> {
+    let mut stamps = vec![(config_path.to_path_buf(), mtime(config_path))];
+    let mut providers: Vec<Arc<ProviderSchema>> = EMBEDDED_PROVIDERS.clone();
+    let Ok(text) = std::fs::read_to_string(config_path) else {
+        return Ok((Schemas { providers, tracked: Vec::new() }, stamps));
+    };
+    let config: Config = toml::from_str(&text).map_err(|e| format!("`{CONFIG_FILE}` is not valid: {e}"))?;
+    let base = config_path.parent().expect("BUG: tap.toml has a directory");
+    let mut tracked = vec![config_path.to_path_buf()];
+    // Which file defined each provider a user file brought, to name both on a conflict.
+    let mut user_defined: BTreeMap<String, String> = BTreeMap::new();
+    for entry in &config.schema {
+        if Path::new(&entry.path).is_absolute() {
+            return Err(format!(
+                "`{CONFIG_FILE}`: schema path `{}` is absolute\nhelp: give a path relative to `{CONFIG_FILE}`, so the build does not depend on where the crate is checked out",
+                entry.path
+            ));
+        }
+        let path = base.join(&entry.path);
+        stamps.push((path.clone(), mtime(&path)));
+        let bytes = std::fs::read(&path)
+            .map_err(|e| format!("`{CONFIG_FILE}` lists the schema file `{}`, which cannot be read: {e}\nhelp: {HOW_TO_ADD}", entry.path))?;
+        let text = if entry.path.ends_with(".gz") { gunzip(&bytes) } else { String::from_utf8(bytes).map_err(|e| format!("it is not UTF-8: {e}")) }
+            .map_err(|e| format!("schema file `{}` ({CONFIG_FILE}): {e}", entry.path))?;
+        let origin = format!("`{}`", entry.path);
+        let found = index(text, &origin, &entry.versions).map_err(|e| {
+            format!("schema file `{}` ({CONFIG_FILE}) is not usable: {e}\nhelp: write it with `terraform providers schema -json`, or with `tools/tap-schema.py fetch`", entry.path)
+        })?;
+        for provider in found {
+            if let Some(first) = user_defined.insert(provider.local_name.clone(), entry.path.clone()) {
+                return Err(format!(
+                    "provider `{}` is defined by two schema files: `{first}` and `{}`\nhelp: list each provider's schema once in `{CONFIG_FILE}`",
+                    provider.local_name, entry.path
+                ));
+            }
+            // A user file for an embedded provider replaces it: how a crate moves to another provider version.
+            providers.retain(|p| p.local_name != provider.local_name);
+            providers.push(Arc::new(provider));
+        }
+        tracked.push(path);
+    }
+    Ok((Schemas { providers, tracked }, stamps))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn manifest_dir() -> Option<String> {
-        Some(env!("CARGO_MANIFEST_DIR").to_owned())
+    fn fixture_crate(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
     }
 
     #[test]
-    fn another_providers_schema_is_used_and_cached() {
-        let schema = load_with(Some("tests/fixtures/random-provider.json".into()), manifest_dir()).unwrap();
-        assert!(schema.block(Mode::Managed, "random_pet").is_some());
-        assert!(schema.block(Mode::Managed, "aws_vpc").is_none());
-        assert!(schema.tracked_path.is_some(), "an override file is tracked by include_bytes! in the expansion");
-        let again = load_with(Some("tests/fixtures/random-provider.json".into()), manifest_dir()).unwrap();
-        assert!(Arc::ptr_eq(&schema, &again), "an unchanged override file is parsed once");
+    fn every_embedded_provider_is_indexed_with_source_and_version() {
+        let schemas = load_for(&fixture_crate("no-config")).unwrap();
+        let aws = schemas.provider("aws").unwrap();
+        assert_eq!((aws.source.as_str(), aws.version.as_str()), ("hashicorp/aws", "~> 6.25"));
+        assert_eq!(aws.type_names(Mode::Managed).count(), 1581);
+        assert_eq!(aws.type_names(Mode::Data).count(), 630);
+        for name in ["random", "archive", "tls", "null", "time"] {
+            let p = schemas.provider(name).unwrap_or_else(|| panic!("`{name}` is not embedded"));
+            assert_eq!(p.source, format!("hashicorp/{name}"));
+        }
+        assert!(schemas.block(Mode::Managed, "aws_ecs_cluster").is_some());
+        assert!(schemas.block(Mode::Managed, "random_password").is_some());
+        assert!(schemas.block(Mode::Data, "archive_file").is_some());
+        assert!(schemas.tracked.is_empty());
     }
 
     #[test]
-    fn absolute_and_missing_override_paths_name_the_fix() {
-        let err = load_with(Some("/etc/schema.json".into()), manifest_dir()).err().unwrap();
-        assert!(err.contains("absolute path") && err.contains("relative to the crate directory"), "{err}");
-        let err = load_with(Some("no/such.json".into()), manifest_dir()).err().unwrap();
-        assert!(err.contains("TAP_SCHEMA_PATH") && err.contains("tools/tap-schema.py extract"), "{err}");
+    fn a_crates_own_gzipped_schema_is_added_and_cached() {
+        let dir = fixture_crate("with-config");
+        let schemas = load_for(&dir).unwrap();
+        let pet = schemas.provider("pet").unwrap();
+        assert_eq!((pet.source.as_str(), pet.version.as_str()), ("example/pet", "~> 1.2"));
+        assert!(schemas.block(Mode::Managed, "pet_dog").is_some());
+        assert!(schemas.has(Mode::Managed, "aws_vpc"), "the embedded providers stay");
+        assert_eq!(schemas.tracked.len(), 2, "tap.toml and the schema file are tracked");
+        assert!(Arc::ptr_eq(&schemas, &load_for(&dir).unwrap()), "an unchanged crate is read once");
     }
 
     #[test]
-    fn embedded_schema_is_the_default() {
-        let schema = load_with(None, manifest_dir()).unwrap();
-        assert!(schema.block(Mode::Managed, "aws_lambda_function").is_some());
-        assert!(schema.block(Mode::Data, "aws_availability_zones").is_some());
+    fn bad_configurations_name_the_file_and_the_fix() {
+        let err = load_for(&fixture_crate("absolute-path")).err().unwrap();
+        assert!(err.contains("is absolute") && err.contains("relative to `tap.toml`"), "{err}");
+        let err = load_for(&fixture_crate("missing-file")).err().unwrap();
+        assert!(err.contains("`schema/nowhere.json`, which cannot be read") && err.contains("tap-schema.py fetch"), "{err}");
+        let err = load_for(&fixture_crate("not-a-schema")).err().unwrap();
+        assert!(err.contains("schema file `schema/notes.json`") && err.contains("not a `terraform providers schema -json` document"), "{err}");
+        let err = load_for(&fixture_crate("duplicate-provider")).err().unwrap();
+        assert!(err.contains("provider `pet` is defined by two schema files: `schema/a.json` and `schema/b.json`"), "{err}");
+        let err = load_for(&fixture_crate("bad-toml")).err().unwrap();
+        assert!(err.contains("`tap.toml` is not valid"), "{err}");
+    }
+
+    #[test]
+    fn pessimistic_constraints() {
+        assert_eq!(pessimistic("6.25.0"), "~> 6.25");
+        assert_eq!(pessimistic("7"), ">= 7");
     }
 }

@@ -22,6 +22,47 @@ pub use index::{Edge, Graph};
 /// The rule packs a stack evaluates unless it names others.
 pub const DEFAULT_PACKS: &[&str] = &["security"];
 
+/// What the schema says of one provider, emitted by `tap-macros` for the
+/// providers a stack uses: its local name (`aws`), its source address
+/// (`hashicorp/aws`), the version constraint written to
+/// `required_providers` when nothing else names one, and its configuration
+/// block. Made only by generated code.
+pub struct ProviderFacts {
+    pub(crate) local_name: &'static str,
+    pub(crate) source: &'static str,
+    pub(crate) version: &'static str,
+    pub(crate) config_json: &'static str,
+    pub(crate) parsed: OnceLock<Block>,
+}
+
+impl ProviderFacts {
+    pub fn local_name(&self) -> &'static str {
+        self.local_name
+    }
+
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// The version constraint; empty when the schema's origin gives none.
+    pub fn version(&self) -> &'static str {
+        self.version
+    }
+
+    /// The provider's configuration block, parsed on first use.
+    pub fn config_block(&self) -> &Block {
+        self.parsed.get_or_init(|| {
+            Block::from_json(self.config_json).unwrap_or_else(|e| panic!("BUG: schema facts of provider `{}` do not parse: {e}", self.local_name))
+        })
+    }
+}
+
+impl std::fmt::Debug for ProviderFacts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProviderFacts").field("source", &self.source).field("version", &self.version).finish()
+    }
+}
+
 /// The schema facts of one resource type, emitted by `tap-macros` for
 /// exactly the types a stack uses (a few kilobytes of JSON each), so the
 /// binary never parses the whole provider schema. Parsed on first use,
@@ -30,6 +71,7 @@ pub struct TypeFacts {
     pub(crate) type_name: &'static str,
     pub(crate) mode: Mode,
     pub(crate) block_json: &'static str,
+    pub(crate) provider: &'static ProviderFacts,
     pub(crate) parsed: OnceLock<Block>,
 }
 
@@ -40,6 +82,11 @@ impl TypeFacts {
 
     pub fn mode(&self) -> Mode {
         self.mode
+    }
+
+    /// The provider the type belongs to.
+    pub fn provider(&self) -> &'static ProviderFacts {
+        self.provider
     }
 
     /// The type's schema block, parsed on first use.
@@ -163,31 +210,67 @@ impl Handle {
     }
 }
 
-/// A provider configuration (`provider "aws" { ... }`).
-#[derive(Clone, Debug, PartialEq)]
+/// A provider configuration (`provider "aws" { ... }`): any provider, by
+/// its local name, source address and version constraint. Its arguments
+/// are checked against the provider's configuration block at synthesis
+/// whenever the stack knows that block (from `provider!`, or from a
+/// resource of the provider).
+#[derive(Clone, Debug)]
 pub struct Provider {
+    /// The local name: `aws`, the prefix of the provider's type names.
     pub name: String,
+    /// `hashicorp/aws`.
     pub source: String,
+    /// `~> 6.25`; empty for none.
     pub version: String,
     pub alias: Option<String>,
     pub region: Option<String>,
     pub default_tags: BTreeMap<String, String>,
-    /// Other arguments, rendered as written.
+    /// Other arguments and blocks, by name.
     pub extra: BTreeMap<String, Value>,
+    /// The schema facts, when `provider!` declared it.
+    pub facts: Option<&'static ProviderFacts>,
 }
 
 impl Provider {
-    /// The AWS provider pinned to the 6.x line the shipped schema describes.
-    pub fn aws(region: &str) -> Self {
+    /// Any provider: `Provider::new("random", "hashicorp/random", "~> 3.7")`.
+    pub fn new(name: &str, source: &str, version: &str) -> Self {
         Provider {
-            name: "aws".into(),
-            source: "hashicorp/aws".into(),
-            version: "~> 6.25".into(),
+            name: name.to_owned(),
+            source: source.to_owned(),
+            version: version.to_owned(),
             alias: None,
-            region: Some(region.to_owned()),
+            region: None,
             default_tags: BTreeMap::new(),
             extra: BTreeMap::new(),
+            facts: None,
         }
+    }
+
+    /// Sets one configuration argument (or, with a [`Value::Block`], a block).
+    pub fn set(mut self, name: &str, value: impl Into<Value>) -> Self {
+        self.extra.insert(name.to_owned(), value.into());
+        self
+    }
+
+    /// The configuration as a body: every argument and block, `region` and
+    /// `default_tags` included. What synthesis renders and validation checks.
+    pub fn config(&self) -> crate::value::Fields {
+        let mut body = self.extra.clone();
+        if let Some(region) = &self.region {
+            body.insert("region".into(), Value::from(region.as_str()));
+        }
+        if !self.default_tags.is_empty() {
+            let tags = self.default_tags.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str())));
+            let block = Value::Block([("tags".to_owned(), Value::Map(tags.collect()))].into());
+            body.insert("default_tags".into(), Value::List(vec![block]));
+        }
+        body
+    }
+
+    /// The AWS provider pinned to the 6.x line the shipped schema describes.
+    pub fn aws(region: &str) -> Self {
+        Provider { region: Some(region.to_owned()), ..Provider::new("aws", "hashicorp/aws", "~> 6.25") }
     }
 
     pub fn alias(mut self, alias: &str) -> Self {
@@ -291,6 +374,14 @@ impl Stack {
     pub fn suppress(&mut self, suppression: Suppression) -> &mut Self {
         self.suppressions.push(suppression);
         self
+    }
+
+    /// The schema facts of every provider the stack uses, by local name:
+    /// declared with `provider!`, or implied by a resource's type.
+    pub fn provider_facts(&self) -> BTreeMap<&'static str, &'static ProviderFacts> {
+        let declared = self.providers.iter().filter_map(|p| p.facts);
+        let implied = self.resources.iter().filter_map(|r| r.facts.map(TypeFacts::provider));
+        declared.chain(implied).map(|f| (f.local_name, f)).collect()
     }
 
     /// Managed resources (not data sources) of one type.
