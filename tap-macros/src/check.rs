@@ -210,6 +210,39 @@ impl<'a> Checker<'a> {
         None
     }
 
+    /// Phase 2 for `provider!`: the provider has a schema, and the
+    /// configuration fits its configuration block. Returns whether it passed.
+    pub fn check_provider(&mut self, inv: &ProviderInvocation, scope: &Scope) -> bool {
+        let before = self.diags.count();
+        let name = name_of(&inv.name);
+        let schema: &'a Schemas = self.schema;
+        let Some(provider) = schema.provider(&name) else {
+            let help = match suggest(&name, schema.providers().map(|p| p.local_name.as_str())) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("to use it, {HOW_TO_ADD}"),
+            };
+            self.diags.error(
+                inv.name.span(),
+                message(&format!("unknown provider `{name}`"), Some(&help), Some(&format!("providers with a schema: {}", schema.provider_list()))),
+            );
+            return false;
+        };
+        if let Some(meta) = inv.body.metas.first() {
+            let span = match meta {
+                Meta::Suppress { span, .. } => *span,
+                _ => inv.name.span(),
+            };
+            self.diags.error(span, message("a provider configuration takes no meta-arguments", Some("give an alias as `provider!(name.alias { ... })`"), None));
+        }
+        let mut spans = SpanMap::default();
+        let body = self.body_values(&inv.body, &AttrPath::root(), scope, &mut spans);
+        match provider.config_block() {
+            Ok(block) => self.schema_issues(&format!("provider.{name}"), block, &body, &spans, inv.name.span()),
+            Err(e) => self.diags.error(inv.name.span(), message(&format!("the configuration schema of provider `{name}` in {} is malformed: {e}", provider.origin), None, None)),
+        }
+        self.diags.count() == before
+    }
+
     /// A type whose prefix names no provider with a schema: a typo of
     /// another provider's type, or a provider whose schema is missing.
     fn unknown_provider(&mut self, inv: &Invocation) {

@@ -254,6 +254,7 @@ fn tap_macro(mac: &syn::Macro) -> Option<&'static str> {
         "resource" => Some("resource"),
         "data" => Some("data"),
         "output" => Some("output"),
+        "provider" => Some("provider"),
         _ => None,
     }
 }
@@ -309,6 +310,9 @@ impl<'a> Expander<'a> {
         };
         if which == "output" {
             return Some((self.expand_output(mac.tokens.clone(), &stack_ident), None));
+        }
+        if which == "provider" {
+            return Some((self.expand_provider(mac.tokens.clone(), &stack_ident), None));
         }
         let mode = if which == "data" { Mode::Data } else { Mode::Managed };
         let inv = match parse::invocation(mode, mac.tokens.clone()) {
@@ -552,6 +556,38 @@ impl<'a> Expander<'a> {
                 RefStep::Key(k) => quote!(.key(#k)),
             })
             .collect()
+    }
+
+    /// `provider!(aws.east { region: "us-east-1" })`: checked against the
+    /// provider's configuration block, then added to the stack with the
+    /// provider's source and version from its schema.
+    fn expand_provider(&mut self, tokens: TokenStream, stack_ident: &Ident) -> Expr {
+        let unused = syn::parse_quote!({
+            let _ = &#stack_ident;
+        });
+        let inv = match parse::provider(tokens) {
+            Ok(inv) => inv,
+            Err(e) => {
+                self.diags.push(e);
+                return unused;
+            }
+        };
+        let mut checker = Checker { schema: self.schema, diags: self.diags };
+        if !checker.check_provider(&inv, &self.scope) {
+            return unused;
+        }
+        let facts = self.provider_path(&name_of(&inv.name));
+        let alias = match &inv.alias {
+            Some(a) => {
+                let a = name_of(a);
+                quote!(::core::option::Option::Some(#a))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let body = self.body_tokens(&inv.body);
+        syn::parse_quote!({
+            #stack_ident.provider(::tap_core::__private::configured_provider(&#facts, #alias, #body));
+        })
     }
 
     fn expand_output(&mut self, tokens: TokenStream, stack_ident: &Ident) -> Expr {

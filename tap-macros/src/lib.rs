@@ -71,6 +71,13 @@ pub fn data(input: TokenStream) -> TokenStream {
     outside_stack("data", input)
 }
 
+/// `provider!(aws.east { region: "us-east-1" })`: configures a provider (the
+/// alias is optional), checked against the provider's configuration block.
+#[proc_macro]
+pub fn provider(input: TokenStream) -> TokenStream {
+    outside_stack("provider", input)
+}
+
 /// `output!(vpc_id { value: vpc.id, description: "..." })`: declares an output.
 #[proc_macro]
 pub fn output(input: TokenStream) -> TokenStream {

@@ -138,6 +138,14 @@ impl ValueExpr {
     }
 }
 
+/// `provider!(aws { region: "us-west-2" })` or, with an alias, `provider!(aws.east { ... })`.
+pub struct ProviderInvocation {
+    /// The provider's local name: `aws`.
+    pub name: Ident,
+    pub alias: Option<Ident>,
+    pub body: Body,
+}
+
 /// `output!(name { value: ..., description: "...", sensitive: false })`.
 pub struct OutputInvocation {
     pub name: Ident,

@@ -375,6 +375,32 @@ fn try_reference(input: ParseStream) -> syn::Result<Option<ValueExpr>> {
     Ok(Some(ValueExpr::Ref { binding, steps, span }))
 }
 
+/// Parses the inside of `provider!(...)`: `name { ... }` or `name.alias { ... }`.
+pub fn provider(tokens: TokenStream) -> syn::Result<ProviderInvocation> {
+    syn::parse::Parser::parse2(
+        |input: ParseStream| {
+            let name = Ident::parse_any(input)?;
+            let alias = if input.peek(Token![.]) {
+                input.parse::<Token![.]>()?;
+                Some(Ident::parse_any(input)?)
+            } else {
+                None
+            };
+            if !input.peek(syn::token::Brace) {
+                return Err(input.error(format!("expected the configuration `{{ ... }}` after the provider name, as in `provider!({name} {{ ... }})`")));
+            }
+            let content;
+            braced!(content in input);
+            let body = parse_body(&content)?;
+            if !input.is_empty() {
+                return Err(input.error("unexpected tokens after the provider configuration"));
+            }
+            Ok(ProviderInvocation { name, alias, body })
+        },
+        tokens,
+    )
+}
+
 /// Parses the inside of `output!(...)`.
 pub fn output(tokens: TokenStream) -> syn::Result<OutputInvocation> {
     syn::parse::Parser::parse2(

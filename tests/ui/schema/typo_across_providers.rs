@@ -1,0 +1,14 @@
+use tap_core::prelude::*;
+use tap_macros::stack;
+
+struct S;
+
+// A misspelt provider prefix is matched against every provider's types.
+#[stack]
+impl S {
+    fn define(&self, stack: &mut Stack) {
+        let _pw = resource!(randm_password.db { length: 32 });
+    }
+}
+
+fn main() {}

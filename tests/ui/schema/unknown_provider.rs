@@ -1,0 +1,14 @@
+use tap_core::prelude::*;
+use tap_macros::stack;
+
+struct S;
+
+// `provider!` names a provider that has no schema.
+#[stack]
+impl S {
+    fn define(&self, stack: &mut Stack) {
+        provider!(randm {});
+    }
+}
+
+fn main() {}
