@@ -16,6 +16,11 @@ Subcommands:
   diff     Summarise what changed between two data files (for provider
            upgrades): types added/removed, attributes and blocks
            added/removed/changed.
+  fetch    For a crate: run `terraform init` and `terraform providers schema
+           -json` for the given providers in a temporary directory, write the
+           whole output to CRATE/schema/NAME.json.gz (gzip, deterministic) and
+           list that file in CRATE/tap.toml, where the crate's tap macros
+           look for schemas.
 
 Typical use (from the repository root):
 
@@ -36,16 +41,29 @@ top-level "x_tap" header {provider, provider_version, source}.  Written as
 json.dumps(indent=1, sort_keys=True) plus a newline, so the same input always
 gives the same bytes.
 
-Exit codes: 0 success, 1 drift (check) or differences (diff --exit-code),
-2 bad input or usage.  Only the Python 3 standard library is used.
+fetch, for a crate that uses other providers:
+
+  tools/tap-schema.py fetch --crate path/to/crate \\
+      --provider hashicorp/kubernetes='~> 2.38' --provider hashicorp/helm='~> 2.17'
+
+Exit codes: 0 success, 1 drift (check), differences (diff --exit-code) or
+terraform failing / lacking a provider (fetch), 2 bad input or usage.
+Only the Python 3 standard library is used.
 """
 
 import argparse
 import difflib
 import gzip
+import io
 import json
 import os
+import posixpath
+import re
+import shutil
+import subprocess
 import sys
+import tempfile
+import tomllib
 
 DEFAULT_PROVIDER = "registry.terraform.io/hashicorp/aws"
 
@@ -491,6 +509,332 @@ def cmd_diff(args):
 
 
 # --------------------------------------------------------------------------
+# fetch: run terraform for a crate and record the schema in its tap.toml
+
+
+class Failure(Exception):
+    """Terraform failed or gave unusable output; reported with exit code 1."""
+
+
+TAP_TOML = "tap.toml"
+TAP_TOML_HEADER = "# tap.toml: the provider schemas that tap's macros check this crate against.\n"
+PROVIDER_FORM = ("expected SOURCE=CONSTRAINT, SOURCE being NAMESPACE/TYPE or "
+                 "HOST/NAMESPACE/TYPE and CONSTRAINT a Terraform version constraint "
+                 "or empty, e.g. --provider hashicorp/kubernetes='~> 2.38'")
+
+_SEGMENT = r"[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?"
+_HOST = r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]+)?"
+SOURCE_RE = re.compile(r"^(?:(%s)/)?(%s)/(%s)$" % (_HOST, _SEGMENT, _SEGMENT))
+# One term of a version constraint: `~> 2.38`, `>= 1.2.0-beta1`, `3.6.0`.
+CONSTRAINT_TERM_RE = re.compile(
+    r"^\s*(?:=|!=|>=|<=|>|<|~>)?\s*v?[0-9]+(?:\.[0-9]+){0,2}"
+    r"(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?\s*$")
+NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+BARE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def parse_provider_arg(value):
+    """`SOURCE=CONSTRAINT` -> {source, namespace, type, local, constraint}."""
+    def bad(why):
+        return ToolError("--provider %r: %s; %s" % (value, why, PROVIDER_FORM))
+    if "=" not in value:
+        raise bad("no `=`")
+    source, constraint = value.split("=", 1)
+    source, constraint = source.strip(), constraint.strip()
+    m = SOURCE_RE.match(source)
+    if not m:
+        raise bad("bad source address %r" % source)
+    if constraint and not all(CONSTRAINT_TERM_RE.match(t) for t in constraint.split(",")):
+        raise bad("bad version constraint %r" % constraint)
+    return {"source": source, "namespace": m.group(2), "type": m.group(3),
+            "local": m.group(3), "constraint": constraint}
+
+
+def toml_string(s):
+    """A TOML basic string."""
+    out = []
+    for ch in s:
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch in "\b\t\n\f\r":
+            out.append({"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
+                        "\r": "\\r"}[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7f:
+            out.append("\\u%04x" % ord(ch))
+        else:
+            out.append(ch)
+    return '"%s"' % "".join(out)
+
+
+def toml_key(s):
+    return s if BARE_KEY_RE.match(s) else toml_string(s)
+
+
+def schema_entry(path, versions):
+    """The `[[schema]]` table for tap.toml, as lines (no line endings)."""
+    lines = ["[[schema]]", "path = %s" % toml_string(path)]
+    if versions:
+        lines.append("versions = { %s }" % ", ".join(
+            "%s = %s" % (toml_key(k), toml_string(v)) for k, v in versions))
+    return lines
+
+
+def _same_path(a, b):
+    return posixpath.normpath(a.replace("\\", "/")) == posixpath.normpath(b)
+
+
+def plan_tap_toml(toml_path, entry_path, versions):
+    """Decide what tap.toml becomes.
+
+    Returns (new_bytes or None when it already lists entry_path, existing entry
+    or None).  Raises ToolError if the file does not parse or cannot take a
+    `[[schema]]` table.
+    """
+    try:
+        with open(toml_path, "rb") as f:
+            old = f.read()
+    except FileNotFoundError:
+        old = None
+    except OSError as e:
+        raise ToolError("cannot read %s: %s" % (toml_path, e.strerror or e))
+    if old is None:
+        base = TAP_TOML_HEADER.encode("utf-8")
+        newline = "\n"
+    else:
+        try:
+            text = old.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise ToolError("%s: not UTF-8: %s" % (toml_path, e))
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            raise ToolError("%s: not valid TOML: %s" % (toml_path, e))
+        schemas = data.get("schema", [])
+        if not (isinstance(schemas, list) and all(isinstance(s, dict) for s in schemas)):
+            raise ToolError("%s: `schema` must be an array of tables (`[[schema]]`)"
+                            % toml_path)
+        for s in schemas:
+            if isinstance(s.get("path"), str) and _same_path(s["path"], entry_path):
+                return None, s
+        base = old
+        newline = "\r\n" if b"\r\n" in old else "\n"
+        if base and not base.endswith(b"\n"):
+            base += newline.encode("utf-8")
+    sep = newline if base else ""
+    new = base + (sep + newline.join(schema_entry(entry_path, versions)) + newline).encode("utf-8")
+    # Appending must give a file that parses and lists the entry (it would
+    # not after, say, a top-level `schema = [...]` array).
+    try:
+        check = tomllib.loads(new.decode("utf-8"))
+        ok = any(isinstance(s, dict) and s.get("path") == entry_path
+                 for s in check.get("schema", []))
+    except (tomllib.TOMLDecodeError, AttributeError, TypeError):
+        ok = False
+    if not ok:
+        raise ToolError("%s: cannot append a `[[schema]]` table to it; add this by hand:\n%s"
+                        % (toml_path, "\n".join(schema_entry(entry_path, versions))))
+    return new, None
+
+
+def write_atomic(path, data):
+    """Write bytes to path via a temporary file in the same directory."""
+    try:
+        _write_atomic(path, data)
+    except OSError as e:
+        raise Failure("cannot write %s: %s" % (path, e.strerror or e))
+
+
+def _write_atomic(path, data):
+    directory = os.path.dirname(path) or "."
+    tmp = os.path.join(directory, ".%s.%d.tmp" % (os.path.basename(path), os.getpid()))
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except OSError:
+        mode = None
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def gzip_json(doc):
+    """Deterministic gzipped compact JSON: sorted keys, mtime 0, no file name."""
+    raw = json.dumps(doc, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    buf = io.BytesIO()
+    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, filename="") as gz:
+        gz.write(raw)
+    return buf.getvalue()
+
+
+def terraform_config(providers):
+    req = {}
+    for p in providers:
+        entry = {"source": p["source"]}
+        if p["constraint"]:
+            entry["version"] = p["constraint"]
+        req[p["local"]] = entry
+    return json.dumps({"terraform": {"required_providers": req}},
+                      indent=2, sort_keys=True) + "\n"
+
+
+def find_terraform(requested):
+    if requested is not None:
+        found = shutil.which(requested)
+        if not found:
+            raise ToolError("--terraform %s: not found or not executable" % requested)
+    else:
+        found = shutil.which("terraform")
+        if not found:
+            raise ToolError("Terraform is needed to fetch provider schemas and `terraform` "
+                            "is not on PATH; install Terraform, or pass "
+                            "--terraform PATH to point at its executable")
+    # terraform runs in a temporary directory: a relative path would break there
+    return os.path.abspath(found)
+
+
+def run_terraform(terraform, argv, cwd, env):
+    try:
+        r = subprocess.run([terraform] + argv, cwd=cwd, env=env,
+                           stdin=subprocess.DEVNULL, capture_output=True)
+    except OSError as e:
+        raise ToolError("cannot run %s: %s" % (terraform, e.strerror or e))
+    if r.returncode != 0:
+        err = r.stderr.decode("utf-8", "replace") or r.stdout.decode("utf-8", "replace")
+        sys.stderr.write(err if err.endswith("\n") or not err else err + "\n")
+        raise Failure("`terraform %s` failed (exit %d); nothing written"
+                      % (" ".join(argv), r.returncode))
+    return r.stdout
+
+
+def locked_versions(workdir):
+    """{provider address (lower case): version} from .terraform.lock.hcl, if any."""
+    try:
+        with open(os.path.join(workdir, ".terraform.lock.hcl"), encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    out = {}
+    for m in re.finditer(r'^provider\s+"([^"]+)"\s*\{(.*?)^\}', text, re.M | re.S):
+        v = re.search(r'^\s*version\s*=\s*"([^"]*)"', m.group(2), re.M)
+        if v:
+            out[m.group(1).lower()] = v.group(1)
+    return out
+
+
+def check_schema_output(raw, providers):
+    """Parse `providers schema -json` output; return (doc, {local: address})."""
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as e:
+        raise Failure("`terraform providers schema -json` did not print valid JSON: %s; "
+                      "nothing written" % e)
+    if not isinstance(doc, dict):
+        raise Failure("`terraform providers schema -json` printed no JSON object; "
+                      "nothing written")
+    missing = [k for k in ("format_version", "provider_schemas") if k not in doc]
+    if missing or not isinstance(doc["provider_schemas"], dict):
+        raise Failure("`terraform providers schema -json` output has no %s; nothing written"
+                      % (" / ".join("`%s`" % k for k in missing) or "`provider_schemas` object"))
+    schemas = doc["provider_schemas"]
+    found, absent = {}, []
+    for p in providers:
+        suffix = ("/%s/%s" % (p["namespace"], p["type"])).lower()
+        keys = sorted(k for k in schemas if k.lower().endswith(suffix)
+                      and isinstance(schemas[k], dict))
+        exact = [k for k in keys if k.lower() == p["source"].lower()]
+        if exact or keys:
+            found[p["local"]] = (exact or keys)[0]
+        else:
+            absent.append(p["source"])
+    if absent:
+        raise Failure("`terraform providers schema -json` output lacks provider %s "
+                      "(it has: %s); nothing written"
+                      % (", ".join(absent), ", ".join(sorted(schemas)) or "none"))
+    return doc, found
+
+
+def cmd_fetch(args):
+    providers = [parse_provider_arg(v) for v in args.provider]
+    seen = {}
+    for p in providers:
+        if p["local"] in seen:
+            raise ToolError("--provider %s and %s have the same local name `%s`; fetch "
+                            "them in separate calls with different --name"
+                            % (seen[p["local"]], p["source"], p["local"]))
+        seen[p["local"]] = p["source"]
+    name = providers[0]["local"] if args.name is None else args.name
+    if not NAME_RE.match(name) or name.endswith((".json", ".gz")):
+        raise ToolError("--name %r: expected a file stem such as `kubernetes` "
+                        "(letters, digits, `_`, `-`, `.`; no .json/.gz)" % name)
+    crate = args.crate
+    if not os.path.isdir(crate):
+        raise ToolError("--crate %s: no such directory" % crate)
+    if not os.path.isfile(os.path.join(crate, "Cargo.toml")):
+        raise ToolError("--crate %s: no Cargo.toml there; pass the directory of the "
+                        "crate whose tap macros read the schema" % crate)
+    rel = "schema/%s.json.gz" % name
+    out_path = os.path.join(crate, "schema", name + ".json.gz")
+    toml_path = os.path.join(crate, TAP_TOML)
+    versions = [(p["local"], p["constraint"]) for p in providers if p["constraint"]]
+    plan_tap_toml(toml_path, rel, versions)        # fail early on a bad tap.toml
+    terraform = find_terraform(args.terraform)
+
+    env = dict(os.environ, TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
+    with tempfile.TemporaryDirectory(prefix="tap-schema-fetch-") as work:
+        with open(os.path.join(work, "main.tf.json"), "w", encoding="utf-8",
+                  newline="\n") as f:
+            f.write(terraform_config(providers))
+        print("running `terraform init` for %s (downloads the providers) ..."
+              % ", ".join(p["source"] for p in providers), file=sys.stderr)
+        run_terraform(terraform, ["init", "-input=false", "-no-color"], work, env)
+        raw = run_terraform(terraform, ["providers", "schema", "-json"], work, env)
+        locked = locked_versions(work)
+    doc, found = check_schema_output(raw, providers)
+
+    try:
+        os.makedirs(os.path.dirname(out_path), exist_ok=True)
+    except OSError as e:
+        raise Failure("cannot create %s: %s" % (os.path.dirname(out_path), e.strerror or e))
+    write_atomic(out_path, gzip_json(doc))
+    for p in providers:
+        addr = found[p["local"]]
+        s = doc["provider_schemas"][addr]
+        version = locked.get(addr.lower())
+        print("%s: %s%s, %d resource types, %d data sources -> %s"
+              % (p["local"], addr, " " + version if version else "",
+                 len(s.get("resource_schemas") or {}), len(s.get("data_source_schemas") or {}),
+                 out_path))
+
+    new, existing = plan_tap_toml(toml_path, rel, versions)
+    if new is None:
+        print("%s already lists %s; left unchanged" % (toml_path, rel))
+        if dict(versions) != (existing.get("versions") or {}):
+            print("warning: its versions %s differ from the requested %s; edit %s if needed"
+                  % (json.dumps(existing.get("versions") or {}, sort_keys=True),
+                     json.dumps(dict(versions), sort_keys=True), toml_path),
+                  file=sys.stderr)
+    else:
+        created = not os.path.exists(toml_path)
+        write_atomic(toml_path, new)
+        print("%s %s: [[schema]] path = %s" % ("created" if created else "updated",
+                                               toml_path, toml_string(rel)))
+    return 0
+
+
+# --------------------------------------------------------------------------
 # command line
 
 
@@ -498,8 +842,9 @@ def parser():
     p = argparse.ArgumentParser(
         prog="tap-schema.py",
         description="Make, check and compare tap's trimmed provider-schema data file "
-                    "(Terraform `providers schema -json` layout).",
-        epilog="Exit codes: 0 ok, 1 drift/differences, 2 bad input.")
+                    "(Terraform `providers schema -json` layout), and fetch a crate's "
+                    "provider schemas with terraform.",
+        epilog="Exit codes: 0 ok, 1 drift/differences/terraform failure, 2 bad input.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
@@ -535,6 +880,27 @@ def parser():
     d.add_argument("--exit-code", action="store_true",
                    help="exit 1 if the files differ")
     d.set_defaults(func=cmd_diff)
+
+    f = sub.add_parser(
+        "fetch", help="run terraform and store a provider schema for a crate",
+        description="Write the `terraform providers schema -json` output for the given "
+                    "providers to CRATE/schema/NAME.json.gz (gzipped, deterministic, "
+                    "untrimmed) and list it in CRATE/tap.toml.  Runs `terraform init` "
+                    "in a temporary directory, so it downloads the providers.",
+        epilog="Exit codes: 0 ok, 1 terraform failed or its output lacks a provider "
+               "(nothing written), 2 bad input.")
+    f.add_argument("--crate", required=True, metavar="DIR",
+                   help="the crate directory (holds Cargo.toml; tap.toml goes next to it)")
+    f.add_argument("--provider", required=True, action="append", metavar="SOURCE=CONSTRAINT",
+                   help="provider source (NAMESPACE/TYPE or HOST/NAMESPACE/TYPE) and "
+                        "version constraint, which may be empty: "
+                        "hashicorp/kubernetes='~> 2.38'; repeatable")
+    f.add_argument("--name", metavar="NAME",
+                   help="file stem of the schema file (default: the first provider's "
+                        "local name, e.g. kubernetes)")
+    f.add_argument("--terraform", metavar="PATH",
+                   help="the terraform executable (default: `terraform` on PATH)")
+    f.set_defaults(func=cmd_fetch)
     return p
 
 
@@ -545,6 +911,9 @@ def main(argv=None):
     except ToolError as e:
         print("error: %s" % e, file=sys.stderr)
         return 2
+    except Failure as e:
+        print("error: %s" % e, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -359,5 +359,374 @@ class ToolTest(unittest.TestCase):
         self.assertIn("~ tags: attribute -> block", text)
 
 
+
+# --------------------------------------------------------------------------
+# fetch: a stand-in `terraform` replaces the real one (not installed in tests)
+
+FIXTURES = os.path.join(HERE, "fixtures")
+K8S_FIXTURE = os.path.join(FIXTURES, "kubernetes-mini.json")
+HELM_FIXTURE = os.path.join(FIXTURES, "helm-mini.json")
+K8S = "registry.terraform.io/hashicorp/kubernetes"
+HELM = "registry.terraform.io/hashicorp/helm"
+
+# The stand-in.  Environment:
+#   FAKE_TF_LOG     file; one JSON line per call: argv, cwd, the TF_ variables
+#   FAKE_TF_SCHEMA  fixture files (os.pathsep-separated) whose provider_schemas
+#                   are merged and printed by `providers schema -json`
+#   FAKE_TF_FAIL    `init` or `schema`: that step fails (exit 1)
+#   FAKE_TF_RAW     file printed as-is by `providers schema -json`
+#   FAKE_TF_LOCK    JSON {provider address: version} written to the lock file
+STAND_IN = r"""
+import json, os, shutil, sys
+
+args = sys.argv[1:]
+log = os.environ["FAKE_TF_LOG"]
+with open(log, "a") as f:
+    f.write(json.dumps({"argv": args, "cwd": os.getcwd(),
+                        "env": {k: v for k, v in os.environ.items()
+                                if k in ("TF_IN_AUTOMATION", "CHECKPOINT_DISABLE")}}) + "\n")
+fail = os.environ.get("FAKE_TF_FAIL")
+if args[:1] == ["init"]:
+    if not os.path.isfile("main.tf.json"):
+        sys.exit("stand-in: no main.tf.json in " + os.getcwd())
+    shutil.copy("main.tf.json", os.path.join(os.path.dirname(log), "main.tf.json"))
+    if fail == "init":
+        sys.stderr.write("Error: Failed to query available provider packages\n")
+        sys.exit(1)
+    os.mkdir(".terraform")
+    lock = json.loads(os.environ.get("FAKE_TF_LOCK") or "{}")
+    with open(".terraform.lock.hcl", "w") as f:
+        for addr, version in sorted(lock.items()):
+            f.write('provider "%s" {\n  version     = "%s"\n  hashes = [\n    "h1:x=",\n  ]\n}\n\n'
+                    % (addr, version))
+    print("Terraform has been successfully initialized!")
+elif args == ["providers", "schema", "-json"]:
+    if not os.path.isdir(".terraform"):
+        sys.exit("stand-in: providers schema before init")
+    if fail == "schema":
+        sys.stderr.write("Error: schema failed\n")
+        sys.exit(1)
+    if os.environ.get("FAKE_TF_RAW"):
+        with open(os.environ["FAKE_TF_RAW"]) as f:
+            sys.stdout.write(f.read())
+        sys.exit(0)
+    doc = {"provider_schemas": {}, "format_version": "1.0"}
+    for path in os.environ["FAKE_TF_SCHEMA"].split(os.pathsep):
+        with open(path) as f:
+            # keys in reverse order: the tool must sort them
+            doc["provider_schemas"].update(json.load(
+                f, object_pairs_hook=lambda kv: dict(reversed(kv)))["provider_schemas"])
+    json.dump(doc, sys.stdout, indent=1)
+else:
+    sys.exit("stand-in: unexpected arguments %r" % (args,))
+"""
+
+
+def load_fixture(*paths):
+    doc = {"format_version": "1.0", "provider_schemas": {}}
+    for path in paths:
+        with open(path) as f:
+            doc["provider_schemas"].update(json.load(f)["provider_schemas"])
+    return doc
+
+
+class FetchTest(unittest.TestCase):
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory()
+        self.dir = self._tmp.name
+        self.crate = os.path.join(self.dir, "crate")
+        os.mkdir(self.crate)
+        with open(os.path.join(self.crate, "Cargo.toml"), "w") as f:
+            f.write('[package]\nname = "demo"\n')
+        self.bin = os.path.join(self.dir, "bin")
+        os.mkdir(self.bin)
+        self.terraform = os.path.join(self.bin, "terraform")
+        with open(self.terraform, "w") as f:
+            f.write("#!%s\n%s" % (sys.executable, STAND_IN))
+        os.chmod(self.terraform, 0o755)
+        self.logdir = os.path.join(self.dir, "log")
+        os.mkdir(self.logdir)
+        self.log = os.path.join(self.logdir, "calls.jsonl")
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("FAKE_TF_")}
+        self.env.update(PATH=self.bin + os.pathsep + os.environ.get("PATH", ""),
+                        FAKE_TF_LOG=self.log, FAKE_TF_SCHEMA=K8S_FIXTURE)
+        self.schema = os.path.join(self.crate, "schema", "kubernetes.json.gz")
+        self.toml = os.path.join(self.crate, "tap.toml")
+
+    def tearDown(self):
+        self._tmp.cleanup()
+
+    # helpers -------------------------------------------------------------
+
+    def fetch(self, *argv, crate=None, cwd=None, **env):
+        """Run `tap-schema.py fetch --crate CRATE ARGV...` as a subprocess."""
+        e = dict(self.env, **env)
+        return subprocess.run([sys.executable, TOOL, "fetch", "--crate", crate or self.crate]
+                              + list(argv), env=e, cwd=cwd, capture_output=True, text=True)
+
+    def fetch_ok(self, *argv, **kw):
+        r = self.fetch(*argv, **kw)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r
+
+    def calls(self):
+        if not os.path.exists(self.log):
+            return []
+        with open(self.log) as f:
+            return [json.loads(line) for line in f]
+
+    def read(self, path):
+        with open(path, "rb") as f:
+            return f.read()
+
+    def tap_toml(self):
+        import tomllib
+        with open(self.toml, "rb") as f:
+            return tomllib.load(f)
+
+    def assert_nothing_written(self, toml_before=None):
+        self.assertFalse(os.path.exists(os.path.join(self.crate, "schema")))
+        if toml_before is None:
+            self.assertFalse(os.path.exists(self.toml))
+        else:
+            self.assertEqual(self.read(self.toml), toml_before)
+        self.assertEqual(sorted(os.listdir(self.crate)),
+                         sorted(["Cargo.toml"] + (["tap.toml"] if toml_before is not None else [])))
+
+    # tests ---------------------------------------------------------------
+
+    def test_fetch_in_help(self):
+        r = subprocess.run([sys.executable, TOOL, "--help"], capture_output=True, text=True)
+        self.assertIn("fetch", r.stdout)
+
+    def test_fetch_writes_schema_and_tap_toml(self):
+        r = self.fetch_ok("--provider", "hashicorp/kubernetes=~> 2.38",
+                          FAKE_TF_LOCK=json.dumps({K8S: "2.38.0"}))
+        raw = self.read(self.schema)
+        # gzip header: no file name (FLG.FNAME clear), MTIME 0
+        self.assertEqual(raw[:3], b"\x1f\x8b\x08")
+        self.assertEqual(raw[3] & 0x08, 0)
+        self.assertEqual(raw[4:8], b"\0\0\0\0")
+        data = gzip.decompress(raw)
+        # untrimmed (descriptions kept) and compact with sorted keys
+        self.assertEqual(json.loads(data), load_fixture(K8S_FIXTURE))
+        self.assertEqual(data, json.dumps(load_fixture(K8S_FIXTURE), sort_keys=True,
+                                          separators=(",", ":")).encode())
+        text = self.read(self.toml).decode()
+        self.assertTrue(text.startswith("# "), text)
+        self.assertEqual(self.tap_toml(), {"schema": [
+            {"path": "schema/kubernetes.json.gz", "versions": {"kubernetes": "~> 2.38"}}]})
+        self.assertIn('\n\n[[schema]]\npath = "schema/kubernetes.json.gz"\n'
+                      'versions = { kubernetes = "~> 2.38" }\n', text)
+        lines = r.stdout.splitlines()
+        self.assertIn("kubernetes: %s 2.38.0, 2 resource types, 1 data sources -> %s"
+                      % (K8S, self.schema), lines)
+        self.assertIn("created %s" % self.toml, r.stdout)
+        # no temporary files left behind
+        self.assertEqual(sorted(os.listdir(os.path.join(self.crate, "schema"))),
+                         ["kubernetes.json.gz"])
+        self.assertEqual(sorted(os.listdir(self.crate)), ["Cargo.toml", "schema", "tap.toml"])
+
+    def test_fetch_deterministic_idempotent_and_preserves_tap_toml(self):
+        user = ('# my settings\n[[schema]]\npath = "schema/aws.json.gz"\n\n'
+                '[other]\nkey = "value"  # comment \u00e9')          # no final newline
+        with open(self.toml, "w", encoding="utf-8", newline="") as f:
+            f.write(user)
+        self.fetch_ok("--provider", "hashicorp/kubernetes=~> 2.38")
+        first_gz, first_toml = self.read(self.schema), self.read(self.toml)
+        self.assertTrue(first_toml.startswith(user.encode("utf-8")))
+        self.assertEqual(first_toml[len(user.encode("utf-8")):],
+                         b'\n\n[[schema]]\npath = "schema/kubernetes.json.gz"\n'
+                         b'versions = { kubernetes = "~> 2.38" }\n')
+        self.assertEqual(self.tap_toml()["other"], {"key": "value"})
+        self.assertEqual([s["path"] for s in self.tap_toml()["schema"]],
+                         ["schema/aws.json.gz", "schema/kubernetes.json.gz"])
+
+        r = self.fetch_ok("--provider", "hashicorp/kubernetes=~> 2.38")
+        self.assertEqual(self.read(self.schema), first_gz)
+        self.assertEqual(self.read(self.toml), first_toml)
+        self.assertIn("already lists schema/kubernetes.json.gz; left unchanged", r.stdout)
+        self.assertEqual(len(self.tap_toml()["schema"]), 2)
+
+        # another crate, another time: the same bytes
+        other = os.path.join(self.dir, "other-crate")
+        os.mkdir(other)
+        with open(os.path.join(other, "Cargo.toml"), "w") as f:
+            f.write("[package]\n")
+        self.fetch_ok("--provider", "hashicorp/kubernetes=~> 2.38", crate=other)
+        self.assertEqual(self.read(os.path.join(other, "schema", "kubernetes.json.gz")),
+                         first_gz)
+
+    def test_fetch_existing_entry_with_other_versions_warns(self):
+        entry = ('[[schema]]\npath = "schema/kubernetes.json.gz"\n'
+                 'versions = { kubernetes = "~> 2.30" }\n')
+        with open(self.toml, "w") as f:
+            f.write(entry)
+        r = self.fetch_ok("--provider", "hashicorp/kubernetes=~> 2.38")
+        self.assertEqual(self.read(self.toml), entry.encode())
+        self.assertIn("left unchanged", r.stdout)
+        self.assertIn("~> 2.30", r.stderr)
+
+    def test_fetch_runs_init_then_schema_in_a_temporary_configuration(self):
+        self.fetch_ok("--provider", "hashicorp/kubernetes=~> 2.38")
+        calls = self.calls()
+        self.assertEqual([c["argv"] for c in calls],
+                         [["init", "-input=false", "-no-color"], ["providers", "schema", "-json"]])
+        self.assertEqual(calls[0]["cwd"], calls[1]["cwd"])
+        work = calls[0]["cwd"]
+        self.assertFalse(os.path.realpath(work).startswith(os.path.realpath(self.crate)))
+        self.assertFalse(os.path.exists(work), "temporary directory left behind")
+        for c in calls:
+            self.assertEqual(c["env"], {"TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"})
+        with open(os.path.join(self.logdir, "main.tf.json")) as f:
+            self.assertEqual(json.load(f), {"terraform": {"required_providers": {
+                "kubernetes": {"source": "hashicorp/kubernetes", "version": "~> 2.38"}}}})
+
+    def test_fetch_two_providers_one_file(self):
+        self.fetch_ok("--provider", "hashicorp/kubernetes=~> 2.38",
+                      "--provider", "hashicorp/helm=~> 2.17", "--name", "cluster",
+                      FAKE_TF_SCHEMA=os.pathsep.join([K8S_FIXTURE, HELM_FIXTURE]))
+        path = os.path.join(self.crate, "schema", "cluster.json.gz")
+        doc = json.loads(gzip.decompress(self.read(path)))
+        self.assertEqual(sorted(doc["provider_schemas"]), [HELM, K8S])
+        self.assertEqual(doc, load_fixture(K8S_FIXTURE, HELM_FIXTURE))
+        self.assertFalse(os.path.exists(self.schema))
+        self.assertEqual(self.tap_toml()["schema"], [
+            {"path": "schema/cluster.json.gz",
+             "versions": {"kubernetes": "~> 2.38", "helm": "~> 2.17"}}])
+        with open(os.path.join(self.logdir, "main.tf.json")) as f:
+            self.assertEqual(json.load(f)["terraform"]["required_providers"], {
+                "kubernetes": {"source": "hashicorp/kubernetes", "version": "~> 2.38"},
+                "helm": {"source": "hashicorp/helm", "version": "~> 2.17"}})
+
+    def test_fetch_empty_constraint_and_host(self):
+        r = self.fetch_ok("--provider", "registry.terraform.io/hashicorp/kubernetes=",
+                          "--provider", "hashicorp/helm=>= 2.0, < 3.0",
+                          FAKE_TF_SCHEMA=os.pathsep.join([K8S_FIXTURE, HELM_FIXTURE]))
+        with open(os.path.join(self.logdir, "main.tf.json")) as f:
+            self.assertEqual(json.load(f)["terraform"]["required_providers"], {
+                "kubernetes": {"source": "registry.terraform.io/hashicorp/kubernetes"},
+                "helm": {"source": "hashicorp/helm", "version": ">= 2.0, < 3.0"}})
+        self.assertEqual(self.tap_toml()["schema"], [
+            {"path": "schema/kubernetes.json.gz", "versions": {"helm": ">= 2.0, < 3.0"}}])
+        self.assertIn("helm: %s, 1 resource types, 0 data sources" % HELM, r.stdout)
+
+    def test_fetch_bad_provider_value(self):
+        for bad in ("hashicorp/kubernetes", "kubernetes=~> 2.38", "a/b/c/d=1.0",
+                    "hashicorp/kubernetes=two", "hashicorp/=1.0", "hashicorp/kubernetes=~>"):
+            r = self.fetch("--provider", bad)
+            self.assertEqual(r.returncode, 2, (bad, r.stderr))
+            lines = r.stderr.splitlines()
+            self.assertEqual(len(lines), 1, r.stderr)
+            self.assertIn("--provider", lines[0])
+            self.assertIn(repr(bad), lines[0])
+            self.assertIn("SOURCE=CONSTRAINT", lines[0])
+            self.assert_nothing_written()
+        self.assertEqual(self.calls(), [])
+        # a second, bad --provider also stops everything
+        r = self.fetch("--provider", "hashicorp/kubernetes=~> 2.38", "--provider", "helm")
+        self.assertEqual(r.returncode, 2)
+        self.assert_nothing_written()
+        # the same local name twice
+        r = self.fetch("--provider", "hashicorp/kubernetes=", "--provider", "other/kubernetes=")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("local name", r.stderr)
+        self.assertEqual(self.calls(), [])
+
+    def test_fetch_terraform_init_fails(self):
+        before = b"[other]\nx = 1\n"
+        with open(self.toml, "wb") as f:
+            f.write(before)
+        r = self.fetch("--provider", "hashicorp/kubernetes=~> 2.38", FAKE_TF_FAIL="init")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("Error: Failed to query available provider packages", r.stderr)
+        self.assertIn("terraform init", r.stderr)
+        self.assert_nothing_written(before)
+        self.assertEqual([c["argv"][0] for c in self.calls()], ["init"])
+
+    def test_fetch_terraform_schema_fails(self):
+        r = self.fetch("--provider", "hashicorp/kubernetes=~> 2.38", FAKE_TF_FAIL="schema")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("Error: schema failed", r.stderr)
+        self.assert_nothing_written()
+
+    def test_fetch_output_lacks_provider(self):
+        r = self.fetch("--provider", "hashicorp/kubernetes=~> 2.38",
+                       "--provider", "hashicorp/helm=~> 2.17")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("lacks provider hashicorp/helm", r.stderr)
+        self.assertIn(K8S, r.stderr)
+        self.assert_nothing_written()
+
+    def test_fetch_output_not_a_schema(self):
+        for text, says in (("not json", "not print valid JSON"), ("[]", "no JSON object"),
+                           ('{"provider_schemas": {}}', "no `format_version`"),
+                           ('{"format_version": "1.0"}', "no `provider_schemas`")):
+            raw = os.path.join(self.dir, "raw.txt")
+            with open(raw, "w") as f:
+                f.write(text)
+            r = self.fetch("--provider", "hashicorp/kubernetes=", FAKE_TF_RAW=raw)
+            self.assertEqual(r.returncode, 1, (text, r.stderr))
+            self.assertIn("providers schema -json", r.stderr)
+            self.assertIn(says, r.stderr)
+            self.assert_nothing_written()
+
+    def test_fetch_without_terraform(self):
+        empty = os.path.join(self.dir, "empty-bin")
+        os.mkdir(empty)
+        r = self.fetch("--provider", "hashicorp/kubernetes=~> 2.38", PATH=empty)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("Terraform is needed", r.stderr)
+        self.assertIn("--terraform", r.stderr)
+        self.assert_nothing_written()
+        r = self.fetch("--provider", "hashicorp/kubernetes=", "--terraform",
+                       os.path.join(empty, "terraform"), PATH=empty)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--terraform", r.stderr)
+        self.assert_nothing_written()
+        # pointing at it explicitly works without PATH, also by a relative path
+        self.fetch_ok("--provider", "hashicorp/kubernetes=", "--terraform",
+                      os.path.join("bin", "terraform"), PATH=empty, cwd=self.dir)
+        self.assertTrue(os.path.exists(self.schema))
+        self.assertEqual(self.tap_toml()["schema"], [{"path": "schema/kubernetes.json.gz"}])
+
+    def test_fetch_bad_crate_or_name(self):
+        os.remove(os.path.join(self.crate, "Cargo.toml"))
+        r = self.fetch("--provider", "hashicorp/kubernetes=")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("Cargo.toml", r.stderr)
+        r = self.fetch("--provider", "hashicorp/kubernetes=",
+                       crate=os.path.join(self.dir, "nope"))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("no such directory", r.stderr)
+        with open(os.path.join(self.crate, "Cargo.toml"), "w") as f:
+            f.write("[package]\n")
+        for name in ("../escape", "k8s.json.gz", ""):
+            r = self.fetch("--provider", "hashicorp/kubernetes=", "--name", name)
+            self.assertEqual(r.returncode, 2, name)
+            self.assertIn("--name", r.stderr)
+        self.assertEqual(self.calls(), [])
+
+    def test_fetch_bad_tap_toml(self):
+        for before in (b'[[schema]\npath = "x"\n', b'[schema]\npath = "x"\n',
+                       b'schema = [{ path = "x" }]\n'):
+            with open(self.toml, "wb") as f:
+                f.write(before)
+            r = self.fetch("--provider", "hashicorp/kubernetes=~> 2.38")
+            self.assertEqual(r.returncode, 2, before)
+            self.assertIn(self.toml, r.stderr)
+            self.assert_nothing_written(before)
+        self.assertEqual(self.calls(), [])
+
+    def test_toml_quoting(self):
+        import tomllib
+        for s in ('~> 2.38', 'a"b', 'back\\slash', 'tab\there', 'nl\n', '\x01', '\u00e9'):
+            text = "k = %s\n" % tap_schema.toml_string(s)
+            self.assertEqual(tomllib.loads(text), {"k": s})
+        lines = tap_schema.schema_entry('schema/x"y.json.gz', [("a.b", '"q"'), ("helm", "1")])
+        self.assertEqual(tomllib.loads("\n".join(lines)), {"schema": [
+            {"path": 'schema/x"y.json.gz', "versions": {"a.b": '"q"', "helm": "1"}}]})
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -30,11 +30,17 @@ use crate::scope::{Binding, Scope};
 /// own settings, run the policy phase on the whole stack, then generate
 /// the `StackDefinition` impl and the schema facts.
 pub fn stack(args: TokenStream, item: TokenStream) -> TokenStream {
+    stack_with(schema::load(), args, item)
+}
+
+/// [`stack`] with the crate's schemas given (or why they could not be loaded).
+fn stack_with(schemas: Result<std::sync::Arc<Schemas>, String>, args: TokenStream, item: TokenStream) -> TokenStream {
     let (args, mut item) = match parse_stack(args, item) {
         Ok(parsed) => parsed,
         Err(e) => return e.to_compile_error(),
     };
-    let schema = match schema::load() {
+    // A schema that cannot be loaded is one error for the whole stack, on the attribute.
+    let schema = match schemas {
         Ok(s) => s,
         Err(e) => return syn::Error::new(Span::call_site(), e).to_compile_error(),
     };
@@ -795,6 +801,19 @@ mod tests {
         assert!(out.contains("cidr_blok"), "{out}");
         assert!(out.contains("has no attribute `idd`"), "{out}");
         assert!(out.contains("TAP-LMB-001"), "{out}");
+    }
+
+    #[test]
+    fn a_bad_schema_file_is_one_compile_error_naming_the_file() {
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for (crate_dir, expected) in [
+            ("not-a-schema", "schema file `schema/notes.json` (tap.toml) is not usable: not a `terraform providers schema -json` document"),
+            ("duplicate-provider", "provider `pet` is defined by two schema files: `schema/a.json` and `schema/b.json`"),
+            ("missing-file", "`tap.toml` lists the schema file `schema/nowhere.json`, which cannot be read"),
+        ] {
+            let out = stack_with(schema::load_for(&fixtures.join(crate_dir)), TokenStream::new(), stack_of(1)).to_string();
+            assert!(out.contains("compile_error") && out.contains(expected), "{crate_dir}: {out}");
+        }
     }
 
     #[test]

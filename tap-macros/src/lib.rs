@@ -33,6 +33,8 @@
 mod check;
 mod diag;
 mod expand;
+#[cfg(test)]
+mod every_type;
 mod model;
 mod parse;
 mod schema;

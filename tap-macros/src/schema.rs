@@ -284,8 +284,11 @@ struct SchemaEntry {
     versions: BTreeMap<String, String>,
 }
 
-/// What a crate loaded, keyed by the modification times it was loaded at.
-type CrateCache = HashMap<PathBuf, (Vec<(PathBuf, Option<SystemTime>)>, Arc<Schemas>)>;
+/// The files a crate's schemas were read from, with their modification times then.
+type Stamps = Vec<(PathBuf, Option<SystemTime>)>;
+
+/// What each crate loaded, with the stamps it was loaded at.
+type CrateCache = HashMap<PathBuf, (Stamps, Arc<Schemas>)>;
 static CRATES: LazyLock<Mutex<CrateCache>> = LazyLock::new(Default::default);
 
 fn mtime(path: &Path) -> Option<SystemTime> {
@@ -323,7 +326,7 @@ pub fn load_for(dir: &Path) -> Result<Arc<Schemas>, String> {
 }
 
 /// Reads `tap.toml` (if any) and the files it lists; every error names the file and the fix.
-fn read_crate(config_path: &Path) -> Result<(Schemas, Vec<(PathBuf, Option<SystemTime>)>), String> {
+fn read_crate(config_path: &Path) -> Result<(Schemas, Stamps), String> {
     let mut stamps = vec![(config_path.to_path_buf(), mtime(config_path))];
     let mut providers: Vec<Arc<ProviderSchema>> = EMBEDDED_PROVIDERS.clone();
     let Ok(text) = std::fs::read_to_string(config_path) else {
@@ -402,6 +405,27 @@ mod tests {
         assert!(schemas.has(Mode::Managed, "aws_vpc"), "the embedded providers stay");
         assert_eq!(schemas.tracked.len(), 2, "tap.toml and the schema file are tracked");
         assert!(Arc::ptr_eq(&schemas, &load_for(&dir).unwrap()), "an unchanged crate is read once");
+    }
+
+    #[test]
+    fn an_edited_schema_file_is_read_again_in_a_long_lived_process() {
+        // rust-analyzer keeps one macro process across edits: a changed file must not be served from the cache.
+        let dir = std::env::temp_dir().join(format!("tap-schema-reload-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("schema")).unwrap();
+        std::fs::write(dir.join("tap.toml"), "[[schema]]\npath = \"schema/pet.json\"\n").unwrap();
+        let document = |types: &str| {
+            format!(r#"{{"format_version":"1.0","provider_schemas":{{"registry.terraform.io/example/pet":{{"resource_schemas":{{{types}}}}}}}}}"#)
+        };
+        let file = dir.join("schema/pet.json");
+        std::fs::write(&file, document(r#""pet_dog":{"block":{}}"#)).unwrap();
+        let before = load_for(&dir).unwrap();
+        assert!(before.has(Mode::Managed, "pet_dog") && !before.has(Mode::Managed, "pet_cat"));
+        std::fs::write(&file, document(r#""pet_dog":{"block":{}},"pet_cat":{"block":{}}"#)).unwrap();
+        let later = std::fs::metadata(&file).unwrap().modified().unwrap() + std::time::Duration::from_secs(2);
+        std::fs::File::options().write(true).open(&file).unwrap().set_modified(later).unwrap();
+        let after = load_for(&dir).unwrap();
+        assert!(after.has(Mode::Managed, "pet_cat"), "the edited file was not read again");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
