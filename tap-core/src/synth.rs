@@ -212,19 +212,26 @@ fn requirement(source: &str, version: &str) -> J {
 }
 
 /// A body as Terraform JSON: null arguments left out, and nested blocks
-/// that hold a list of instances (per `block`, the schema) always arrays.
+/// that hold a list of instances (per `block`, the schema) always arrays,
+/// at every depth.
 fn render_body(block: Option<&Block>, fields: &Fields) -> Map<String, J> {
     let mut body = Map::new();
     for (name, value) in fields {
         if *value == Value::Null {
             continue;
         }
-        // Nested blocks that hold a list of instances are always rendered as
-        // JSON arrays, whether one or several instances were written.
-        let is_multi_block = block.and_then(|b| b.block_types.get(name)).is_some_and(|nb| nb.is_multi());
-        let rendered = match value {
-            Value::Block(_) | Value::List(_) if is_multi_block => J::Array(block_instances(value).iter().map(to_terraform_json).collect()),
-            other => to_terraform_json(other),
+        let rendered = match block.and_then(|b| b.block_types.get(name)) {
+            Some(nested) => {
+                let instance = |v: &Value| match v {
+                    Value::Block(inner) => J::Object(render_body(Some(&nested.block), inner)),
+                    other => to_terraform_json(other),
+                };
+                match value {
+                    Value::Block(_) | Value::List(_) if nested.is_multi() => J::Array(block_instances(value).iter().map(instance).collect()),
+                    other => instance(other),
+                }
+            }
+            None => to_terraform_json(value),
         };
         body.insert(name.clone(), rendered);
     }
