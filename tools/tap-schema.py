@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """tap-schema: make and check tap's provider-schema data file.
 
-tap's proc macros check resources at compile time against a provider schema
-in the layout of `terraform providers schema -json`.  The full AWS provider
-schema is large, so the repository keeps a trimmed copy holding only the
-provider configuration block and the resource types / data sources listed in
-a types file (tap-macros/schema/aws/types.txt).
+tap's proc macros check resources at compile time against provider schemas
+in the layout of `terraform providers schema -json`: the providers embedded in
+tap-macros (whole, gzipped), and the files a crate lists in its tap.toml.
+`fetch` writes such a file; `extract` trims a large dump to a list of types,
+`check` detects drift of a trimmed file, `diff` compares two versions.
 
 Subcommands:
 
@@ -24,13 +24,12 @@ Subcommands:
 
 Typical use (from the repository root):
 
+  tools/tap-schema.py fetch --crate examples/k8s-stack \\
+      --provider hashicorp/kubernetes='~> 2.38'
   terraform providers schema -json > dump.json
-  tools/tap-schema.py extract --from dump.json --provider-version 6.25.0 \\
-      --types tap-macros/schema/aws/types.txt \\
-      --out tap-macros/schema/aws/6.25.0.json
-  tools/tap-schema.py check --from dump.json --provider-version 6.25.0 \\
-      --types tap-macros/schema/aws/types.txt \\
-      --out tap-macros/schema/aws/6.25.0.json
+  tools/tap-schema.py extract --from dump.json --provider-version 1.4.0 \\
+      --provider registry.terraform.io/acme/internal \\
+      --types types.txt --out schema/internal-1.4.0.json
 
 Output format: the Terraform layout (format_version, provider_schemas ->
 provider address -> provider / resource_schemas / data_source_schemas) with
