@@ -43,6 +43,10 @@ impl fmt::Display for Site {
 pub enum ValidationError {
     DuplicateName { address: Arc<Address>, first: Origin, second: Origin },
     DuplicateOutput { name: String },
+    /// Two provider configurations with the same name and alias.
+    DuplicateProvider { at: Site },
+    /// `#[provider(alias)]` names an alias no provider configuration has.
+    UnknownProviderAlias { address: Arc<Address>, provider: String, alias: String },
     InvalidIdentifier { what: &'static str, name: String },
     UndeclaredReference { from: Site, path: AttrPath, target: Arc<Address> },
     UnknownReferencedAttribute { from: Site, path: AttrPath, reference: Reference, error: ReferencePathError },
@@ -66,6 +70,13 @@ impl fmt::Display for ValidationError {
                 write!(f, "`{address}` is declared twice: at {first} and at {second}\n  help: give each a different name")
             }
             ValidationError::DuplicateOutput { name } => write!(f, "output `{name}` is declared twice"),
+            ValidationError::DuplicateProvider { at } => {
+                write!(f, "`{at}` is configured twice\n  help: give the second configuration an alias, as in `provider!(name.alias {{ ... }})`")
+            }
+            ValidationError::UnknownProviderAlias { address, provider, alias } => write!(
+                f,
+                "`{address}` uses provider `{provider}.{alias}`, which the stack does not configure\n  help: add `provider!({provider}.{alias} {{ ... }})`, or remove `#[provider({alias})]`"
+            ),
             ValidationError::InvalidIdentifier { what, name } => write!(
                 f,
                 "{what} name `{name}` is not a valid Terraform identifier\n  help: start with a letter or `_`, then use letters, digits, `_` or `-`"
@@ -186,6 +197,19 @@ fn check_names(graph: &Graph, errors: &mut Vec<ValidationError>) {
                 errors.push(ValidationError::DuplicateName { address: r.address.clone(), first: first.origin, second: r.origin })
             }
             _ => {}
+        }
+    }
+    let mut configured = std::collections::HashSet::new();
+    for p in &stack.providers {
+        if !configured.insert((p.name.as_str(), p.alias.as_deref())) {
+            errors.push(ValidationError::DuplicateProvider { at: Site::Provider { name: p.name.clone(), alias: p.alias.clone() } });
+        }
+    }
+    for r in &stack.resources {
+        let Some(alias) = &r.provider_alias else { continue };
+        let provider = r.type_name().split('_').next().unwrap_or_default();
+        if !configured.contains(&(provider, Some(alias.as_str()))) {
+            errors.push(ValidationError::UnknownProviderAlias { address: r.address.clone(), provider: provider.to_owned(), alias: alias.clone() });
         }
     }
     for name in &stack.duplicate_outputs {

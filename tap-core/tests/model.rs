@@ -245,3 +245,21 @@ fn required_providers_name_every_provider_a_resource_implies() {
     );
     assert!(doc["provider"].get("random").is_none(), "an implied provider needs no configuration block");
 }
+
+#[test]
+fn provider_configurations_are_unique_and_aliases_resolve() {
+    let mut stack = Stack::new("providers");
+    stack.provider(Provider::aws("us-west-2"));
+    stack.provider(Provider::aws("us-east-1"));
+    stack.provider(Provider::aws("eu-west-1").alias("eu"));
+    let mut subnet_in_ap = vpc("ap");
+    subnet_in_ap.provider_alias = Some("ap".into());
+    stack.add(subnet_in_ap);
+    let mut in_eu = vpc("eu");
+    in_eu.provider_alias = Some("eu".into());
+    stack.add(in_eu);
+    let Err(SynthError::Validation(errors)) = synthesize(&stack) else { panic!("must fail") };
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(matches!(&errors[0], ValidationError::DuplicateProvider { .. }) && errors[0].to_string().starts_with("`provider.aws` is configured twice"), "{}", errors[0]);
+    assert!(errors[1].to_string().starts_with("`aws_vpc.ap` uses provider `aws.ap`, which the stack does not configure"), "{}", errors[1]);
+}
