@@ -9,8 +9,16 @@ Measures, on this machine, with the release build unless --quick:
            resources (bench/src/lib.rs, declared with #[stack]/resource!,
            validation and policy on): wall time, peak memory, time per resource
   compile  clean release build of the workspace; incremental debug rebuild of
-           tap-stack after changing one attribute value; and the debug build
-           time of a generated crate with 50, 200 and 800 resource! invocations
+           tap-stack after changing one attribute value (time, and peak memory
+           of rustc); the debug rebuild time of a generated crate with one
+           resource! invocation (the first #[stack] expansion of a rustc
+           process, which loads the provider schemas), and with 50, 200 and
+           800 invocations
+  types    a generated crate declaring --types N (default 300) distinct AWS
+           resource types, one resource each, with only required arguments
+           and blocks: debug build time (first build after tap's crates,
+           median of 3 rebuilds), then runs it: the stack must synthesize
+           (wall time of the process)
 
 Wall time is measured around the child process (posix_spawn, no shell);
 peak memory is the child's maximum resident set size as GNU time reports it
@@ -18,12 +26,15 @@ peak memory is the child's maximum resident set size as GNU time reports it
 
   python3 scripts/bench.py                 # synth + scale (a few minutes)
   python3 scripts/bench.py compile         # compile costs (about 10 minutes)
+  python3 scripts/bench.py types           # many resource types (a few minutes)
   python3 scripts/bench.py --quick         # CI: debug build, small sizes, 1 run; checks they run, no timing claims
   python3 scripts/bench.py --json out.json # also write the figures as JSON
 """
 import argparse
+import gzip
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -47,12 +58,15 @@ def run_measured(cmd, cwd=ROOT, env=None, memory=True):
     return elapsed, (peak_rss_mib(cmd, cwd, env) if memory else 0.0), out
 
 
-def peak_rss_mib(cmd, cwd=ROOT, env=None):
+def peak_rss_mib(cmd, cwd=ROOT, env=None, quiet=False):
+    """Peak RSS of cmd in MiB; for a command that waits for children (cargo),
+    the largest of them (rustc). quiet drops the command's stderr."""
     gnu_time = "/usr/bin/time"
     if not os.path.exists(gnu_time):
         sys.exit("peak memory needs GNU time: apt-get install time")
     with tempfile.NamedTemporaryFile(mode="r") as report:
-        subprocess.run([gnu_time, "-f", "%M", "-o", report.name, *map(str, cmd)], cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([gnu_time, "-f", "%M", "-o", report.name, *map(str, cmd)], cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL if quiet else None)
         return int(report.read().split()[-1]) / 1024.0
 
 
@@ -129,39 +143,58 @@ def bench_compile(invocation_counts):
     with tempfile.TemporaryDirectory() as target:
         env = dict(os.environ, CARGO_TARGET_DIR=target)
         results["clean_release_workspace_s"] = timed(["cargo", "build", "--release", "--workspace", "--locked"], env=env)
-        # Incremental debug rebuild after editing one attribute value.
-        timed(["cargo", "build", "-p", "tap-stack", "--locked"], env=env)
-        stack_file = ROOT / "tap-stack" / "src" / "stack.rs"
-        original = stack_file.read_text()
-        marker = "memory_size: 256"
-        if marker not in original:
-            sys.exit(f"compile bench: `{marker}` not found in {stack_file}; update the marker")
-        rebuilds = []
-        try:
-            for value in (320, 256, 384):
-                stack_file.write_text(original.replace(marker, f"memory_size: {value}"))
-                rebuilds.append(timed(["cargo", "build", "-p", "tap-stack", "--locked"], env=env))
-        finally:
-            stack_file.write_text(original)
-        results["incremental_debug_rebuild_s"] = summary(rebuilds)
+        results.update(bench_incremental(env))
+        # One resource! invocation: the rustc process expands #[stack] once,
+        # so the figure carries the cost of loading the provider schemas.
+        results["first_expansion"] = bench_generated(Path(target), 1, env, rebuilds=5)
         # How compile time grows with the number of resource! invocations.
-        per_count = {}
-        for n in invocation_counts:
-            crate = Path(target) / f"gen{n}"
-            write_generated_crate(crate, n)
-            timed(["cargo", "build", "--manifest-path", str(crate / "Cargo.toml")], env=env)
-            samples = []
-            for i in range(3):
-                (crate / "src" / "main.rs").write_text(generated_source(n, salt=i + 1))
-                samples.append(timed(["cargo", "build", "--manifest-path", str(crate / "Cargo.toml")], env=env))
-            med = statistics.median(samples)
-            per_count[n] = {"rebuild_s": summary(samples), "ms_per_invocation": med * 1000 / n}
-        results["generated_crate"] = per_count
+        results["generated_crate"] = {n: bench_generated(Path(target), n, env) for n in invocation_counts}
     return results
+
+
+def bench_incremental(env):
+    """Incremental debug rebuild of tap-stack after editing one attribute value:
+    times, and the peak memory of rustc in separate runs."""
+    timed(["cargo", "build", "-p", "tap-stack", "--locked"], env=env)
+    stack_file = ROOT / "tap-stack" / "src" / "stack.rs"
+    original = stack_file.read_text()
+    marker = "memory_size: 256"
+    if marker not in original:
+        sys.exit(f"compile bench: `{marker}` not found in {stack_file}; update the marker")
+    rebuilds, peaks = [], []
+    edits = (320, 256, 384)
+    try:
+        for value in edits:
+            stack_file.write_text(original.replace(marker, f"memory_size: {value}"))
+            rebuilds.append(timed(["cargo", "build", "-p", "tap-stack", "--locked"], env=env))
+        # Peak memory in separate runs, so GNU time adds nothing to the
+        # timings; each run follows an edit (the last value differs from
+        # the first), so each rebuilds.
+        for value in edits:
+            stack_file.write_text(original.replace(marker, f"memory_size: {value}"))
+            peaks.append(peak_rss_mib(["cargo", "build", "-p", "tap-stack", "--locked"], env=env, quiet=True))
+    finally:
+        stack_file.write_text(original)
+    return {"incremental_debug_rebuild_s": summary(rebuilds), "incremental_debug_rebuild_peak_mib": summary(peaks)}
+
+
+def bench_generated(target, n, env, rebuilds=3):
+    """Debug rebuild times of the generated crate with n invocations, after salted edits."""
+    crate = target / f"gen{n}"
+    write_generated_crate(crate, n)
+    timed(["cargo", "build", "--manifest-path", str(crate / "Cargo.toml")], env=env)
+    samples = []
+    for i in range(rebuilds):
+        (crate / "src" / "main.rs").write_text(generated_source(n, salt=i + 1))
+        samples.append(timed(["cargo", "build", "--manifest-path", str(crate / "Cargo.toml")], env=env))
+    med = statistics.median(samples)
+    return {"rebuild_s": summary(samples), "ms_per_invocation": med * 1000 / n}
 
 
 def generated_source(n, salt=0):
     lines = [
+        # With one invocation the salt is only here; a changed file still reruns rustc.
+        f"// salt {salt}",
         "use tap_core::prelude::*;",
         "use tap_macros::stack;",
         "struct Generated;",
@@ -179,29 +212,230 @@ def generated_source(n, salt=0):
 
 
 def write_generated_crate(crate, n):
-    # Each size gets its own package name: cargo leaves the path out of a
-    # root package's fingerprint, so same-named crates would share one.
+    write_crate(crate, f"generated{n}", generated_source(n))
+
+
+def write_crate(crate, package, source):
+    """A crate of its own workspace that depends on tap-core and tap-macros.
+
+    Each generated crate needs its own package name: cargo leaves the path
+    out of a root package's fingerprint, so same-named crates would share one.
+    """
     (crate / "src").mkdir(parents=True, exist_ok=True)
     (crate / "Cargo.toml").write_text(
-        f"[package]\nname = \"generated{n}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[workspace]\n\n"
-        f"[dependencies]\ntap-core = {{ path = \"{ROOT / 'tap-core'}\" }}\ntap-macros = {{ path = \"{ROOT / 'tap-macros'}\" }}\n"
+        f"[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[workspace]\n\n"
+        f"[dependencies]\ntap-core = {{ path = {json.dumps(str(ROOT / 'tap-core'))} }}\ntap-macros = {{ path = {json.dumps(str(ROOT / 'tap-macros'))} }}\n"
     )
     lock = ROOT / "Cargo.lock"
     shutil.copy(lock, crate / "Cargo.lock")
-    (crate / "src" / "main.rs").write_text(generated_source(n))
+    (crate / "src" / "main.rs").write_text(source)
+
+
+# --- types: many distinct AWS resource types ---------------------------------
+
+# Types the generator cannot satisfy with placeholder literals: name -> why.
+# Empty with the AWS provider 6.25.0: every type left after the rule and
+# constraint exclusions (1,532) compiles and synthesizes with the literals.
+TYPES_SKIP = {
+}
+
+IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+class Unsupported(Exception):
+    """A required argument the generator does not write (`x_cdktf_any`, `dynamic`)."""
+
+
+def aws_resource_schemas():
+    """The resource schemas of the AWS provider tap embeds, by type name."""
+    found = sorted((ROOT / "tap-macros" / "schema" / "providers").glob("aws-*.json.gz"))
+    if not found:
+        sys.exit("types bench: no tap-macros/schema/providers/aws-*.json.gz")
+    with gzip.open(found[-1], "rt", encoding="utf-8") as f:
+        doc = json.load(f)
+    for address, provider in doc["provider_schemas"].items():
+        if address.endswith("/aws"):
+            return provider["resource_schemas"]
+    sys.exit(f"types bench: {found[-1].name} has no AWS provider")
+
+
+def types_not_generated():
+    """Types a security rule looks at (README's rule table) or with hand-written
+    accepted values (constraints.rs): placeholder literals may not pass them."""
+    readme = (ROOT / "README.md").read_text()
+    start, end = readme.find("<!-- rules:start -->"), readme.find("<!-- rules:end -->")
+    if start < 0 or end < start:
+        sys.exit("types bench: README.md has no <!-- rules:start --> ... <!-- rules:end --> table")
+    ruled = set(re.findall(r"\baws_[a-z0-9_]+", readme[start:end]))
+    constraints = ROOT / "tap-core" / "src" / "schema" / "constraints.rs"
+    constrained = set(re.findall(r'"(aws_[a-z0-9_]+)"', constraints.read_text()))
+    return ruled | constrained
+
+
+def map_key(name):
+    return name if IDENT.match(name) else json.dumps(name)
+
+
+def cty_literal(ty, text):
+    """A value of cty type `ty` (JSON form); `text` is the string placeholder."""
+    if ty == "string":
+        return text
+    if ty == "number":
+        return "1"
+    if ty == "bool":
+        return "false"
+    if ty == "dynamic":
+        raise Unsupported("dynamic")
+    if isinstance(ty, list) and len(ty) == 2:
+        kind, inner = ty
+        if kind in ("list", "set"):
+            return f"[{cty_literal(inner, text)}]"
+        if kind == "map":
+            return f"{{ key: {cty_literal(inner, text)} }}"
+        if kind == "object":
+            return "{ " + ", ".join(f"{map_key(k)}: {cty_literal(v, text)}" for k, v in sorted(inner.items())) + " }"
+        if kind == "tuple":
+            return "[" + ", ".join(cty_literal(v, text) for v in inner) + "]"
+    raise Unsupported(json.dumps(ty))
+
+
+def attribute_literal(attr, text):
+    if attr.get("x_cdktf_any"):
+        raise Unsupported("x_cdktf_any")
+    nested = attr.get("nested_type")
+    if nested is not None:
+        fields = [f"{map_key(k)}: {attribute_literal(a, text)}" for k, a in sorted(nested["attributes"].items()) if a.get("required")]
+        obj = "{ " + ", ".join(fields) + " }" if fields else "{}"
+        mode = nested.get("nesting_mode")
+        if mode in ("list", "set"):
+            return f"[{obj}]"
+        if mode == "map":
+            return f"{{ key: {obj} }}"
+        return obj
+    return cty_literal(attr.get("type"), text)
+
+
+def required_body(block, text):
+    """The entries of a block body: its required arguments and, recursively,
+    its required blocks (`min_items` times, at least once)."""
+    parts = []
+    for name, attr in sorted(block.get("attributes", {}).items()):
+        if attr.get("required"):
+            if not IDENT.match(name):
+                raise Unsupported(f"argument name {name!r}")
+            parts.append(f"{name}: {attribute_literal(attr, text)},")
+    for name, nested in sorted(block.get("block_types", {}).items()):
+        if nested.get("min_items", 0) > 0 or nested.get("x_required"):
+            if not IDENT.match(name):
+                raise Unsupported(f"block name {name!r}")
+            inner = " ".join(required_body(nested["block"], text))
+            for _ in range(max(nested.get("min_items", 0), 1)):
+                parts.append(f"{name} {{ {inner} }}" if inner else f"{name} {{}}")
+    return parts
+
+
+def pick_types(n):
+    """The first n AWS resource types, in sorted order, the generator can write."""
+    schemas = aws_resource_schemas()
+    excluded = types_not_generated() | set(TYPES_SKIP)
+    picked = []
+    for name in sorted(schemas):
+        if len(picked) == n:
+            break
+        if name in excluded:
+            continue
+        try:
+            required_body(schemas[name]["block"], '"example"')
+        except Unsupported:
+            continue
+        picked.append((name, schemas[name]["block"]))
+    if len(picked) < n:
+        sys.exit(f"types bench: only {len(picked)} AWS resource types can be generated, {n} asked")
+    return picked
+
+
+def types_source(picked, salt=0):
+    # The salt changes every string literal, so a rebuild re-expands and
+    # recompiles each invocation (as the generated crate's rebuilds do).
+    text = '"example"' if salt == 0 else f'"example-{salt}"'
+    lines = [
+        "use tap_core::prelude::*;",
+        "use tap_macros::stack;",
+        "struct Types;",
+        "#[stack(name = \"types\")]",
+        "impl Types {",
+        "    fn define(&self, stack: &mut Stack) {",
+        "        stack.provider(Provider::aws(\"us-west-2\"));",
+    ]
+    for i, (name, block) in enumerate(picked):
+        lines.append(f"        let _r{i} = resource!({name}.r{i} {{ {' '.join(required_body(block, text))} }});")
+    lines += [
+        "    }",
+        "}",
+        "fn main() {",
+        "    let stack = tap_core::graph::StackDefinition::build(&Types);",
+        "    let start = std::time::Instant::now();",
+        "    match tap_core::synth::synthesize(&stack) {",
+        "        Ok(_) => println!(\"{{\\\"resources\\\": {}, \\\"synthesize_ms\\\": {}}}\", stack.resources.len(), start.elapsed().as_secs_f64() * 1000.0),",
+        "        Err(e) => {",
+        "            eprintln!(\"{e}\");",
+        "            std::process::exit(1);",
+        "        }",
+        "    }",
+        "}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_types_crate(crate, picked):
+    package = f"types{len(picked)}"
+    write_crate(crate, package, types_source(picked))
+    return package
+
+
+def bench_types(n, target, rebuilds=3, runs=5):
+    """Builds (debug) and runs a crate of n distinct AWS resource types in `target`."""
+    picked = pick_types(n)
+    env = dict(os.environ, CARGO_TARGET_DIR=str(target))
+    with tempfile.TemporaryDirectory() as tmp:
+        crate = Path(tmp) / "types"
+        package = write_types_crate(crate, picked)
+        manifest = ["--manifest-path", str(crate / "Cargo.toml")]
+        # tap's own crates (and their dependencies) first, as this crate uses them.
+        run_timed(["cargo", "build", *manifest, "-p", "tap-core", "-p", "tap-macros"], env=env)
+        first, _ = run_timed(["cargo", "build", *manifest], env=env)
+        samples = []
+        for i in range(rebuilds):
+            (crate / "src" / "main.rs").write_text(types_source(picked, salt=i + 1))
+            samples.append(run_timed(["cargo", "build", *manifest], env=env)[0])
+        exe = Path(target) / "debug" / package
+        times, report = [], None
+        for _ in range(runs):
+            t, out = run_timed([exe], env=env)
+            times.append(t * 1000)
+            report = json.loads(out)
+        if report["resources"] != n:
+            sys.exit(f"types bench: the stack has {report['resources']} resources, {n} expected")
+    result = {"types": n, "first_build_s": first, "synth_wall_ms": summary(times), "synthesize_ms": report["synthesize_ms"]}
+    if samples:
+        result["rebuild_s"] = summary(samples)
+    return result
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", nargs="*", help="synth, scale and/or compile (default: synth scale)")
+    parser.add_argument("what", nargs="*", help="synth, scale, compile and/or types (default: synth scale)")
     parser.add_argument("--quick", action="store_true", help="debug build, small sizes, one run: checks the harness, makes no timing claims")
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--types", type=int, default=300, metavar="N", help="distinct AWS resource types in the types benchmark (default 300)")
     parser.add_argument("--json", type=Path, help="write the figures to this file too")
     args = parser.parse_args()
     what = args.what or ["synth", "scale"]
-    unknown = [w for w in what if w not in ("synth", "scale", "compile")]
+    unknown = [w for w in what if w not in ("synth", "scale", "compile", "types")]
     if unknown:
-        parser.error(f"unknown benchmark {', '.join(unknown)}; accepted: synth, scale, compile")
+        parser.error(f"unknown benchmark {', '.join(unknown)}; accepted: synth, scale, compile, types")
+    if args.types < 1:
+        parser.error("--types must be at least 1")
     results = {"machine": {"cpus": os.cpu_count(), "platform": sys.platform}}
 
     if args.quick:
@@ -213,11 +447,13 @@ def main():
             write_generated_crate(crate, 3)
             env = dict(os.environ, CARGO_TARGET_DIR=str(ROOT / "target"))
             subprocess.run(["cargo", "build", "--quiet", "--manifest-path", str(crate / "Cargo.toml")], env=env, check=True)
+        results["types"] = bench_types(20, ROOT / "target", rebuilds=0, runs=1)
         print(json.dumps(results, indent=1))
-        print("benchmark harness: synth, scale and the generated crate build and run")
+        print("benchmark harness: synth, scale, the generated crate and the types crate build and run")
         return
 
-    cargo(["build", "--release", "--locked", "-p", "tap-stack", "-p", "tap-bench"])
+    if "synth" in what or "scale" in what:
+        cargo(["build", "--release", "--locked", "-p", "tap-stack", "-p", "tap-bench"])
     if "synth" in what:
         results["synth"] = bench_synth("release", max(args.runs, 10))
         s = results["synth"]
@@ -237,8 +473,21 @@ def main():
         print(f"clean release build of the workspace: {c['clean_release_workspace_s']:.1f} s")
         r = c["incremental_debug_rebuild_s"]
         print(f"incremental debug rebuild of tap-stack after one attribute edit: median {r['median']:.2f} s (min {r['min']:.2f}, max {r['max']:.2f})")
+        m = c["incremental_debug_rebuild_peak_mib"]
+        print(f"  peak memory of that rebuild (largest child, rustc): median {m['median']:.0f} MiB (max {m['max']:.0f})")
+        f = c["first_expansion"]["rebuild_s"]
+        print(f"generated crate, 1 resource! invocation (first #[stack] expansion): rebuild median {f['median']:.2f} s (min {f['min']:.2f}, max {f['max']:.2f})")
         for n, g in c["generated_crate"].items():
             print(f"generated crate, {n} resource! invocations: rebuild median {g['rebuild_s']['median']:.2f} s, {g['ms_per_invocation']:.2f} ms per invocation")
+    if "types" in what:
+        with tempfile.TemporaryDirectory() as target:
+            results["types"] = bench_types(args.types, target)
+        t = results["types"]
+        print(f"{t['types']} distinct AWS resource types, one resource each (debug): first build {t['first_build_s']:.2f} s, "
+              f"rebuild median {t['rebuild_s']['median']:.2f} s (min {t['rebuild_s']['min']:.2f}, max {t['rebuild_s']['max']:.2f})")
+        w = t["synth_wall_ms"]
+        print(f"  running it: synthesis succeeds, process wall time median {w['median']:.1f} ms (min {w['min']:.1f}, max {w['max']:.1f}), "
+              f"synthesize() {t['synthesize_ms']:.1f} ms")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=str) + "\n")
 
