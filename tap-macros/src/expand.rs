@@ -817,6 +817,17 @@ mod tests {
     }
 
     #[test]
+    fn tap_toml_and_its_schema_files_are_tracked_by_the_expansion() {
+        // `include_bytes!` makes cargo rebuild the crate when one of them changes.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/with-config");
+        let out = stack_with(schema::load_for(&dir), TokenStream::new(), stack_of(1)).to_string();
+        assert!(!out.contains("compile_error"), "{out}");
+        for file in ["tap.toml", "pet.json.gz"] {
+            assert!(out.contains("include_bytes") && out.contains(file), "{file} is not tracked: {out}");
+        }
+    }
+
+    #[test]
     fn snake_case_default_names() {
         assert_eq!(to_snake("ServerlessApi"), "serverless_api");
         assert_eq!(to_snake("S"), "s");
