@@ -163,7 +163,7 @@ fn definition_impl(item: &ItemImpl, name_expr: TokenStream, settings: &StackSett
 fn facts_module(facts_mod: &Ident, facts: &BTreeMap<(Mode, String), TypeFactsItem>, providers: &BTreeMap<String, Ident>, schema: &Schemas) -> TokenStream {
     let provider_items = providers.iter().map(|(local_name, ident)| {
         let p = schema.provider(local_name).expect("BUG: facts of a provider that has no schema");
-        let (source, version, json) = (&p.source, &p.version, p.block_json(None, ""));
+        let (source, version, json) = (&p.source, &p.version, p.config_json());
         quote! {
             pub static #ident: ::tap_core::graph::ProviderFacts = ::tap_core::__private::provider_facts(#local_name, #source, #version, #json);
         }
@@ -388,7 +388,7 @@ impl<'a> Expander<'a> {
             let prefix = if mode == Mode::Data { "data_" } else { "" };
             TypeFactsItem {
                 ident: format_ident!("{}{}", prefix, type_name),
-                block_json: provider.block_json(Some(mode), type_name),
+                block_json: provider.block_json(mode, type_name),
                 provider: provider.local_name.clone(),
             }
         });

@@ -101,14 +101,19 @@ impl ProviderSchema {
         }
     }
 
-    /// A block as compact JSON with sorted keys, for the facts the expansion embeds.
-    pub fn block_json(&self, mode: Option<Mode>, type_name: &str) -> String {
-        let entry = match mode {
-            Some(mode) => self.entries(mode).get(type_name),
-            None => self.config.as_ref(),
-        };
+    /// A type's block as compact JSON with sorted keys, for the facts the expansion embeds.
+    pub fn block_json(&self, mode: Mode, type_name: &str) -> String {
+        Self::compact_block(&self.text, self.entries(mode).get(type_name))
+    }
+
+    /// The configuration block as compact JSON with sorted keys.
+    pub fn config_json(&self) -> String {
+        Self::compact_block(&self.text, self.config.as_ref())
+    }
+
+    fn compact_block(text: &str, entry: Option<&TypeEntry>) -> String {
         let Some(entry) = entry else { return "{}".to_owned() };
-        let value: serde_json::Value = serde_json::from_str(&self.text[entry.raw.clone()]).expect("BUG: an indexed entry is JSON");
+        let value: serde_json::Value = serde_json::from_str(&text[entry.raw.clone()]).expect("BUG: an indexed entry is JSON");
         value.get("block").map_or_else(|| "{}".to_owned(), ToString::to_string)
     }
 
