@@ -48,20 +48,20 @@ pub mod prelude {
 /// nothing here keeps a promise between releases.
 #[doc(hidden)]
 pub mod __private {
-    use std::sync::{Arc, OnceLock};
+    use std::sync::Arc;
 
-    use crate::graph::{Handle, Origin, Provider, ProviderFacts, Resource, TypeFacts};
+    use crate::graph::{Handle, LazyBlock, Origin, Provider, ProviderFacts, Resource, TypeFacts};
     use crate::reference::{Address, Mode};
     use crate::value::{add_block_instance, Fields, Value};
 
     /// The schema facts of one type, as a `static` in the expansion.
     pub const fn type_facts(type_name: &'static str, mode: Mode, block_json: &'static str, provider: &'static ProviderFacts) -> TypeFacts {
-        TypeFacts { type_name, mode, block_json, provider, parsed: OnceLock::new() }
+        TypeFacts { type_name, mode, provider, block: LazyBlock::new(block_json) }
     }
 
     /// The schema facts of one provider, as a `static` in the expansion.
     pub const fn provider_facts(local_name: &'static str, source: &'static str, version: &'static str, config_json: &'static str) -> ProviderFacts {
-        ProviderFacts { local_name, source, version, config_json, parsed: OnceLock::new() }
+        ProviderFacts { local_name, source, version, config: LazyBlock::new(config_json) }
     }
 
     /// What `provider!` becomes: the provider its facts describe, with the

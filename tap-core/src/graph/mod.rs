@@ -22,6 +22,25 @@ pub use index::{Edge, Graph};
 /// The rule packs a stack evaluates unless it names others.
 pub const DEFAULT_PACKS: &[&str] = &["security"];
 
+/// A schema block embedded as JSON by generated code, parsed on first use,
+/// once per process.
+pub(crate) struct LazyBlock {
+    json: &'static str,
+    parsed: OnceLock<Block>,
+}
+
+impl LazyBlock {
+    pub(crate) const fn new(json: &'static str) -> Self {
+        LazyBlock { json, parsed: OnceLock::new() }
+    }
+
+    /// The block; `owner` names it in the panic a malformed expansion would be
+    /// (a closure, so the hot path allocates nothing).
+    fn get(&self, owner: impl FnOnce() -> String) -> &Block {
+        self.parsed.get_or_init(|| Block::from_json(self.json).unwrap_or_else(|e| panic!("BUG: schema facts of {} do not parse: {e}", owner())))
+    }
+}
+
 /// What the schema says of one provider, emitted by `tap-macros` for the
 /// providers a stack uses: its local name (`aws`), its source address
 /// (`hashicorp/aws`), the version constraint written to
@@ -31,8 +50,7 @@ pub struct ProviderFacts {
     pub(crate) local_name: &'static str,
     pub(crate) source: &'static str,
     pub(crate) version: &'static str,
-    pub(crate) config_json: &'static str,
-    pub(crate) parsed: OnceLock<Block>,
+    pub(crate) config: LazyBlock,
 }
 
 impl ProviderFacts {
@@ -51,9 +69,7 @@ impl ProviderFacts {
 
     /// The provider's configuration block, parsed on first use.
     pub fn config_block(&self) -> &Block {
-        self.parsed.get_or_init(|| {
-            Block::from_json(self.config_json).unwrap_or_else(|e| panic!("BUG: schema facts of provider `{}` do not parse: {e}", self.local_name))
-        })
+        self.config.get(|| format!("provider `{}`", self.local_name))
     }
 }
 
@@ -70,9 +86,8 @@ impl std::fmt::Debug for ProviderFacts {
 pub struct TypeFacts {
     pub(crate) type_name: &'static str,
     pub(crate) mode: Mode,
-    pub(crate) block_json: &'static str,
     pub(crate) provider: &'static ProviderFacts,
-    pub(crate) parsed: OnceLock<Block>,
+    pub(crate) block: LazyBlock,
 }
 
 impl TypeFacts {
@@ -91,9 +106,7 @@ impl TypeFacts {
 
     /// The type's schema block, parsed on first use.
     pub fn block(&self) -> &Block {
-        self.parsed.get_or_init(|| {
-            Block::from_json(self.block_json).unwrap_or_else(|e| panic!("BUG: schema facts of `{}` do not parse: {e}", self.type_name))
-        })
+        self.block.get(|| format!("`{}`", self.type_name))
     }
 }
 
