@@ -195,8 +195,7 @@ def generated_source(n, salt=0):
     lines = [
         # With one invocation the salt is only here; a changed file still reruns rustc.
         f"// salt {salt}",
-        "use tap_core::prelude::*;",
-        "use tap_macros::stack;",
+        "use tap::prelude::*;",
         "struct Generated;",
         "#[stack(name = \"generated\")]",
         "impl Generated {",
@@ -207,7 +206,7 @@ def generated_source(n, salt=0):
         lines.append(
             f"        let _l{i} = resource!(aws_cloudwatch_log_group.l{i} {{ name: \"/gen/{salt}/{i}\", retention_in_days: 30, kms_key_id: key.arn }});"
         )
-    lines += ["    }", "}", "fn main() { let _ = tap_core::graph::StackDefinition::build(&Generated); }"]
+    lines += ["    }", "}", "fn main() { let _ = tap::graph::StackDefinition::build(&Generated); }"]
     return "\n".join(lines) + "\n"
 
 
@@ -224,7 +223,7 @@ def write_crate(crate, package, source):
     (crate / "src").mkdir(parents=True, exist_ok=True)
     (crate / "Cargo.toml").write_text(
         f"[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[workspace]\n\n"
-        f"[dependencies]\ntap-core = {{ path = {json.dumps(str(ROOT / 'tap-core'))} }}\ntap-macros = {{ path = {json.dumps(str(ROOT / 'tap-macros'))} }}\n"
+        f"[dependencies]\ntap = {{ path = {json.dumps(str(ROOT / 'tap'))} }}\n"
     )
     lock = ROOT / "Cargo.lock"
     shutil.copy(lock, crate / "Cargo.lock")
@@ -359,8 +358,7 @@ def types_source(picked, salt=0):
     # recompiles each invocation (as the generated crate's rebuilds do).
     text = '"example"' if salt == 0 else f'"example-{salt}"'
     lines = [
-        "use tap_core::prelude::*;",
-        "use tap_macros::stack;",
+        "use tap::prelude::*;",
         "struct Types;",
         "#[stack(name = \"types\")]",
         "impl Types {",
@@ -373,9 +371,9 @@ def types_source(picked, salt=0):
         "    }",
         "}",
         "fn main() {",
-        "    let stack = tap_core::graph::StackDefinition::build(&Types);",
+        "    let stack = tap::graph::StackDefinition::build(&Types);",
         "    let start = std::time::Instant::now();",
-        "    match tap_core::synth::synthesize(&stack) {",
+        "    match tap::synth::synthesize(&stack) {",
         "        Ok(_) => println!(\"{{\\\"resources\\\": {}, \\\"synthesize_ms\\\": {}}}\", stack.resources.len(), start.elapsed().as_secs_f64() * 1000.0),",
         "        Err(e) => {",
         "            eprintln!(\"{e}\");",
@@ -402,7 +400,7 @@ def bench_types(n, target, rebuilds=3, runs=5):
         package = write_types_crate(crate, picked)
         manifest = ["--manifest-path", str(crate / "Cargo.toml")]
         # tap's own crates (and their dependencies) first, as this crate uses them.
-        run_timed(["cargo", "build", *manifest, "-p", "tap-core", "-p", "tap-macros"], env=env)
+        run_timed(["cargo", "build", *manifest, "-p", "tap"], env=env)
         first, _ = run_timed(["cargo", "build", *manifest], env=env)
         samples = []
         for i in range(rebuilds):

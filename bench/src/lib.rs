@@ -8,8 +8,7 @@
 //! with the security rules, so validation and policy evaluation do their
 //! full work.
 
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 /// Resources outside the units: VPC, key, topic, internet gateway, public subnet, EIP, NAT.
 pub const SHARED_RESOURCES: usize = 7;
@@ -43,7 +42,7 @@ impl ScaleStack {
         let public = resource!(aws_subnet.public { vpc_id: vpc.id, cidr_block: "10.255.0.0/16" });
         let eip = resource!(aws_eip.nat { domain: "vpc", #[depends_on(igw)] });
         let nat = resource!(aws_nat_gateway.main { allocation_id: eip.id, subnet_id: public.id });
-        let mut previous = topic.clone();
+        let mut previous: Handle = topic.untyped();
         for i in 0..self.units {
             let subnet = resource!(aws_subnet.s[i] {
                 vpc_id: vpc.id,
@@ -96,7 +95,7 @@ impl ScaleStack {
                 type: "String",
                 value: alarm.arn,
             });
-            previous = alarm;
+            previous = alarm.into();
         }
     }
 }

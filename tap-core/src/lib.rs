@@ -38,7 +38,7 @@ pub mod value;
 /// What stack authors need, in one import.
 pub mod prelude {
     pub use crate::asset::{Asset, AssetHandle};
-    pub use crate::graph::{Backend, Handle, Lifecycle, Origin, Output, Provider, Resource, Stack, StackDefinition, Suppression};
+    pub use crate::graph::{AnyType, Backend, Handle, Lifecycle, Origin, Output, Provider, Resource, ResourceType, Scope, Stack, StackDefinition, Suppression};
     pub use crate::path::{AttrPath, Step};
     pub use crate::reference::{Address, Mode, Reference};
     pub use crate::value::Value;
@@ -50,7 +50,7 @@ pub mod prelude {
 pub mod __private {
     use std::sync::Arc;
 
-    use crate::graph::{Handle, LazyBlock, Origin, Provider, ProviderFacts, Resource, TypeFacts};
+    use crate::graph::{Handle, LazyBlock, Origin, Provider, ProviderFacts, Resource, ResourceType, TypeFacts};
     use crate::reference::{Address, Mode};
     use crate::value::{add_block_instance, Fields, Value};
 
@@ -114,7 +114,18 @@ pub mod __private {
     /// A handle to nothing, emitted next to compile errors so one mistake
     /// does not cause a cascade of others.
     pub fn placeholder_handle() -> Handle {
-        Handle { address: Arc::new(Address::resource("tap_placeholder", "placeholder")) }
+        Handle::at(Arc::new(Address::resource("tap_placeholder", "placeholder")))
+    }
+
+    /// A handle as the Rust type of its resource type: what `resource!`
+    /// returns for a type that has a marker in `tap::types`.
+    pub fn typed<T: ResourceType>(handle: Handle) -> Handle<T> {
+        Handle::at(handle.address)
+    }
+
+    /// `handles[*].attr`: one reference per handle, of any handle type.
+    pub fn splat<'h, T: 'h>(handles: impl IntoIterator<Item = &'h Handle<T>>, attr: &str) -> Value {
+        Value::List(handles.into_iter().map(|h| h.attr(attr)).collect())
     }
 
     fn fields(entries: Vec<(&'static str, Value)>) -> Fields {

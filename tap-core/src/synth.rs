@@ -60,7 +60,10 @@ impl fmt::Display for SynthError {
                 let failures = report.failures().count();
                 writeln!(f, "the stack fails {failures} security finding(s); nothing was written:")?;
                 for row in report.failures() {
-                    writeln!(f, "error: [{}] {}: {}\n  help: {}", row.rule_id, row.location(), row.message, row.fix)?;
+                    writeln!(f, "error: [{}] {}: {}{}\n  help: {}", row.rule_id, row.location(), row.message, row.context(), row.fix)?;
+                    if row.origin.line != 0 {
+                        writeln!(f, "  --> {}", row.origin)?;
+                    }
                     writeln!(f, "  note: to accept this, add a suppression naming {} with a reason", row.rule_id)?;
                 }
                 for e in &report.suppression_errors {

@@ -42,6 +42,9 @@ impl fmt::Display for Site {
 #[non_exhaustive]
 pub enum ValidationError {
     DuplicateName { address: Arc<Address>, first: Origin, second: Origin },
+    /// Two component instances with the same path: every resource of one
+    /// would collide with its twin in the other.
+    ScopeCollision { path: String, first: Origin, second: Origin },
     DuplicateOutput { name: String },
     /// Two provider configurations with the same name and alias.
     DuplicateProvider { at: Site },
@@ -69,6 +72,10 @@ impl fmt::Display for ValidationError {
             ValidationError::DuplicateName { address, first, second } => {
                 write!(f, "`{address}` is declared twice: at {first} and at {second}\n  help: give each a different name")
             }
+            ValidationError::ScopeCollision { path, first, second } => write!(
+                f,
+                "component instance `{path}` is created twice, at {first} and at {second}: the resources of both would have the same addresses\n  help: give each instance its own name in `scope(\"...\")`"
+            ),
             ValidationError::DuplicateOutput { name } => write!(f, "output `{name}` is declared twice"),
             ValidationError::DuplicateProvider { at } => {
                 write!(f, "`{at}` is configured twice\n  help: give the second configuration an alias, as in `provider!(name.alias {{ ... }})`")
@@ -182,6 +189,20 @@ pub fn validate_in(graph: &Graph) -> Vec<ValidationError> {
     errors
 }
 
+/// Where a resource came from, for a duplicate: inside a component, the
+/// call that created its instance (the component's own line is the same
+/// for every instance).
+fn declared_at(stack: &crate::graph::Stack, r: &crate::graph::Resource) -> Origin {
+    r.instance.map(|i| stack.instance(i).call_site).unwrap_or(r.origin)
+}
+
+fn in_colliding_instances(stack: &crate::graph::Stack, a: &crate::graph::Resource, b: &crate::graph::Resource) -> bool {
+    match (a.instance, b.instance) {
+        (Some(x), Some(y)) => stack.instance(x).path == stack.instance(y).path,
+        _ => false,
+    }
+}
+
 /// Identifiers Terraform accepts, and names declared once.
 fn check_names(graph: &Graph, errors: &mut Vec<ValidationError>) {
     let stack = graph.stack;
@@ -193,11 +214,15 @@ fn check_names(graph: &Graph, errors: &mut Vec<ValidationError>) {
             errors.push(ValidationError::InvalidIdentifier { what: "resource", name: r.address.to_string() });
         }
         match graph.get(&r.address) {
-            Some(first) if !std::ptr::eq(first, r) => {
-                errors.push(ValidationError::DuplicateName { address: r.address.clone(), first: first.origin, second: r.origin })
+            // Twins in two instances of the same path: the collision of the instances says it once.
+            Some(first) if !std::ptr::eq(first, r) && !in_colliding_instances(stack, first, r) => {
+                errors.push(ValidationError::DuplicateName { address: r.address.clone(), first: declared_at(stack, first), second: declared_at(stack, r) })
             }
             _ => {}
         }
+    }
+    for c in &stack.scope_collisions {
+        errors.push(ValidationError::ScopeCollision { path: c.path.clone(), first: c.first, second: c.second });
     }
     let mut configured = std::collections::HashSet::new();
     for p in &stack.providers {

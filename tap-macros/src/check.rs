@@ -17,7 +17,7 @@ use proc_macro2::Span;
 use tap_core::__private::unknown;
 use tap_core::graph::{Graph, Resource, Stack, Suppression};
 use tap_core::path::{AttrPath, Step};
-use tap_core::policy::{self, Level, ReasonProblem, Report, RowState, SuppressionError, SuppressionProblem};
+use tap_core::policy::{self, Level, ReasonProblem, Report, RowState, SuppressedOn, SuppressionError, SuppressionProblem};
 use tap_core::reference::{Address, Mode, Reference};
 use tap_core::schema::{check_body, check_reference_path, suggest, Block, IssueTarget};
 use tap_core::value::{add_block_instance, Fields, Value};
@@ -277,7 +277,7 @@ impl<'a> Checker<'a> {
         // On the stack the message says so; on a resource the span does.
         let line = match type_name {
             Some(_) => error.to_string(),
-            None => SuppressionProblem { on: None, error }.message(),
+            None => SuppressionProblem { on: SuppressedOn::Stack, error }.message(),
         };
         self.diags.error(at, message(&line, Some(&help), None));
         None
@@ -526,7 +526,7 @@ fn report_unmatched_suppressions(diags: &mut Diagnostics, checked: &[Checked], r
     for c in checked.iter().filter(|c| c.valid) {
         for (s, rule_span) in &c.suppressions {
             if !matched(Some(&c.address), &s.rule_id) {
-                let error = SuppressionError::MatchedNothing { rule_id: s.rule_id.clone(), on: Some(Arc::new(c.address.clone())) };
+                let error = SuppressionError::MatchedNothing { rule_id: s.rule_id.clone(), on: SuppressedOn::Resource(Arc::new(c.address.clone())) };
                 diags.error(*rule_span, message(&error.to_string(), Some(&error.help()), None));
             }
         }
@@ -536,7 +536,7 @@ fn report_unmatched_suppressions(diags: &mut Diagnostics, checked: &[Checked], r
     if checked.iter().all(|c| c.valid) {
         for (s, span) in stack_suppressions {
             if !matched(None, &s.rule_id) {
-                let problem = SuppressionProblem { on: None, error: SuppressionError::MatchedNothing { rule_id: s.rule_id.clone(), on: None } };
+                let problem = SuppressionProblem { on: SuppressedOn::Stack, error: SuppressionError::MatchedNothing { rule_id: s.rule_id.clone(), on: SuppressedOn::Stack } };
                 diags.error(*span, message(&problem.message(), Some(&problem.error.help()), None));
             }
         }

@@ -83,6 +83,87 @@ fn stack_with(schemas: Result<std::sync::Arc<Schemas>, String>, args: TokenStrea
     finish(diags, quote!(#item #definition #facts))
 }
 
+/// Entry point of `#[component]`: on a free function, or on the impl of a
+/// component's configuration type. Every function with a `&mut Scope`
+/// parameter is expanded and checked as a stack's `define` is, then runs
+/// the policy phase on what it declares; values that come from parameters
+/// are checked at synthesis, where findings name the instance.
+pub fn component(args: TokenStream, item: TokenStream) -> TokenStream {
+    component_with(schema::load(), args, item)
+}
+
+fn component_with(schemas: Result<std::sync::Arc<Schemas>, String>, args: TokenStream, item: TokenStream) -> TokenStream {
+    if let Some(first) = args.into_iter().next() {
+        return syn::Error::new(first.span(), "`#[component]` takes no arguments; suppress a rule on the resource, or on the instance where the component is called").to_compile_error();
+    }
+    let schema = match schemas {
+        Ok(s) => s,
+        Err(e) => return syn::Error::new(Span::call_site(), e).to_compile_error(),
+    };
+    let mut diags = Diagnostics::new();
+    let mut parsed: syn::Item = match syn::parse2(item.clone()) {
+        Ok(i) => i,
+        Err(e) => return e.to_compile_error(),
+    };
+    let (facts_mod, functions): (Ident, Vec<(&syn::Signature, &mut syn::Block, String)>) = match &mut parsed {
+        syn::Item::Fn(f) => (format_ident!("__tap_facts_{}", f.sig.ident), vec![(&f.sig, &mut *f.block, f.sig.ident.to_string())]),
+        syn::Item::Impl(i) => {
+            let self_name = match &*i.self_ty {
+                syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+                _ => None,
+            }
+            .unwrap_or_else(|| "Component".to_owned());
+            let functions = i.items.iter_mut().filter_map(|item| match item {
+                ImplItem::Fn(f) => Some((&f.sig, &mut f.block, self_name.clone())),
+                _ => None,
+            });
+            (format_ident!("__tap_component_facts_{}", self_name), functions.collect())
+        }
+        _ => {
+            return syn::Error::new(
+                item.span(),
+                message("`#[component]` goes on a function, or on the `impl` of a component's configuration type", Some("write `#[component] pub fn name(scope: &mut Scope, ...) -> Handle<...> { ... }`"), None),
+            )
+            .to_compile_error()
+        }
+    };
+    let mut expander = Expander::new(&schema, &mut diags, facts_mod.clone());
+    let mut any_scope = false;
+    for (sig, block, component_name) in functions {
+        expander.expand_fn(sig, block);
+        let Some(target) = expander.stack_ident.clone() else { continue };
+        any_scope = true;
+        // The instance learns which component fills it before anything is declared.
+        if target_is_scope(sig, &target) {
+            block.stmts.insert(0, syn::parse_quote!(#target.enter_component(#component_name);));
+        }
+    }
+    if !any_scope {
+        expander.diags.error(
+            parsed.span(),
+            message("a component needs a `scope: &mut Scope` parameter", Some("the caller passes `&mut stack.scope(\"name\")`; its resources are declared into that instance"), None),
+        );
+    }
+    let checked = std::mem::take(&mut expander.checked);
+    let facts = std::mem::take(&mut expander.facts);
+    let provider_facts = std::mem::take(&mut expander.provider_facts);
+    let packs: Vec<String> = DEFAULT_PACKS.iter().map(|p| (*p).to_owned()).collect();
+    check_policy(&mut diags, &checked, &packs, &[], &[]);
+    let facts = facts_module(&facts_mod, &facts, &provider_facts, &schema);
+    finish(diags, quote!(#parsed #facts))
+}
+
+/// Is `target` the function's `&mut Scope` parameter (not a `&mut Stack`)?
+fn target_is_scope(sig: &syn::Signature, target: &Ident) -> bool {
+    sig.inputs.iter().any(|input| match input {
+        syn::FnArg::Typed(pt) => {
+            matches!(&*pt.pat, Pat::Ident(pi) if pi.ident == *target)
+                && matches!(&*pt.ty, syn::Type::Reference(r) if matches!(&*r.elem, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Scope")))
+        }
+        _ => false,
+    })
+}
+
 /// The attribute's arguments and the impl it sits on; only malformed
 /// syntax fails here.
 fn parse_stack(args: TokenStream, item: TokenStream) -> syn::Result<(parse::StackArgs, ItemImpl)> {
@@ -140,17 +221,17 @@ fn definition_impl(item: &ItemImpl, name_expr: TokenStream, settings: &StackSett
     let pack_lits = settings.packs.iter().map(|p| quote!(::std::string::String::from(#p)));
     let suppression_exprs = settings.suppressions.iter().map(|(s, _)| {
         let (id, reason) = (&s.rule_id, &s.reason);
-        quote!(::tap_core::graph::Suppression::new(#id, #reason))
+        quote!(::tap::__private::graph::Suppression::new(#id, #reason))
     });
     quote! {
-        impl #impl_generics ::tap_core::graph::StackDefinition for #self_ty #where_clause {
+        impl #impl_generics ::tap::__private::graph::StackDefinition for #self_ty #where_clause {
             fn stack_name(&self) -> ::std::string::String {
                 ::std::string::ToString::to_string(&(#name_expr))
             }
-            fn define_into(&self, stack: &mut ::tap_core::graph::Stack) {
+            fn define_into(&self, stack: &mut ::tap::__private::graph::Stack) {
                 Self::define(self, stack)
             }
-            fn policy(&self) -> (::std::vec::Vec<::std::string::String>, ::std::vec::Vec<::tap_core::graph::Suppression>) {
+            fn policy(&self) -> (::std::vec::Vec<::std::string::String>, ::std::vec::Vec<::tap::__private::graph::Suppression>) {
                 (::std::vec![#(#pack_lits),*], ::std::vec![#(#suppression_exprs),*])
             }
         }
@@ -165,17 +246,17 @@ fn facts_module(facts_mod: &Ident, facts: &BTreeMap<(Mode, String), TypeFactsIte
         let p = schema.provider(local_name).expect("BUG: facts of a provider that has no schema");
         let (source, version, json) = (&p.source, &p.version, p.config_json());
         quote! {
-            pub static #ident: ::tap_core::graph::ProviderFacts = ::tap_core::__private::provider_facts(#local_name, #source, #version, #json);
+            pub static #ident: ::tap::__private::graph::ProviderFacts = ::tap::__private::provider_facts(#local_name, #source, #version, #json);
         }
     });
     let fact_items = facts.iter().map(|((mode, type_name), item)| {
         let mode = match mode {
-            Mode::Data => quote!(::tap_core::reference::Mode::Data),
-            Mode::Managed => quote!(::tap_core::reference::Mode::Managed),
+            Mode::Data => quote!(::tap::__private::reference::Mode::Data),
+            Mode::Managed => quote!(::tap::__private::reference::Mode::Managed),
         };
         let (ident, json, provider) = (&item.ident, &item.block_json, &providers[&item.provider]);
         quote! {
-            pub static #ident: ::tap_core::graph::TypeFacts = ::tap_core::__private::type_facts(#type_name, #mode, #json, &#provider);
+            pub static #ident: ::tap::__private::graph::TypeFacts = ::tap::__private::type_facts(#type_name, #mode, #json, &#provider);
         }
     });
     let tracked = schema.tracked.iter().map(|p| {
@@ -201,16 +282,6 @@ fn finish(diags: Diagnostics, output: TokenStream) -> TokenStream {
             let errors = e.to_compile_error();
             quote!(#errors #output)
         }
-    }
-}
-
-trait TokensText {
-    fn to_token_stream_string(&self) -> String;
-}
-
-impl TokensText for syn::Type {
-    fn to_token_stream_string(&self) -> String {
-        quote!(#self).to_string().replace(' ', "")
     }
 }
 
@@ -251,6 +322,9 @@ struct Expander<'a> {
     outputs: BTreeMap<String, Span>,
     scope: Scope,
     stack_ident: Option<Ident>,
+    /// Component instances created in this function with a literal name
+    /// (`stack.scope("orders")`), for the collision check.
+    instances: BTreeMap<String, Span>,
 }
 
 /// Which tap macro an invocation is, if any.
@@ -278,6 +352,7 @@ impl<'a> Expander<'a> {
             outputs: BTreeMap::new(),
             scope: Scope::default(),
             stack_ident: None,
+            instances: BTreeMap::new(),
         }
     }
 
@@ -287,32 +362,58 @@ impl<'a> Expander<'a> {
         let mut define_param = None;
         for impl_item in &mut item.items {
             let ImplItem::Fn(f) = impl_item else { continue };
-            self.scope = Scope::default();
-            self.stack_ident = None;
-            for input in &f.sig.inputs {
-                let syn::FnArg::Typed(pt) = input else { continue };
-                let Pat::Ident(pi) = &*pt.pat else { continue };
-                let ty_text = pt.ty.to_token_stream_string();
-                if ty_text.contains("Stack") && ty_text.contains("mut") {
-                    self.stack_ident = Some(pi.ident.clone());
-                } else if ty_text.ends_with("Handle") {
-                    self.scope.bind(pi.ident.to_string(), Binding::OpaqueHandle);
-                }
-            }
+            self.expand_fn(&f.sig, &mut f.block);
             if f.sig.ident == "define" {
                 define_param = self.stack_ident.clone();
             }
-            self.visit_block_mut(&mut f.block);
         }
         define_param
+    }
+
+    /// Expands one function's invocations with a fresh symbol table: its
+    /// `&mut Stack` or `&mut Scope` parameter is where resources go, and
+    /// its handle parameters are bindings of the types they name.
+    fn expand_fn(&mut self, sig: &syn::Signature, block: &mut syn::Block) {
+        self.scope = Scope::default();
+        self.stack_ident = None;
+        self.instances.clear();
+        for input in &sig.inputs {
+            let syn::FnArg::Typed(pt) = input else { continue };
+            let Pat::Ident(pi) = &*pt.pat else { continue };
+            if is_declaration_target(&pt.ty) {
+                self.stack_ident = Some(pi.ident.clone());
+            } else if let Some(binding) = self.binding_of_type(&pt.ty, &pi.ident) {
+                self.scope.bind(pi.ident.to_string(), binding);
+            }
+        }
+        self.visit_block_mut(block);
+    }
+
+    /// The binding a value of Rust type `ty` makes: `Handle<aws_kms_key>`
+    /// (or a reference to one) is a handle of that type, a slice or `Vec`
+    /// of them a collection, `Handle` one of any type.
+    fn binding_of_type(&mut self, ty: &syn::Type, name: &Ident) -> Option<Binding> {
+        let (marker, many) = handle_marker(ty)?;
+        let Some((mode, type_name)) = marker else { return (!many).then_some(Binding::OpaqueHandle) };
+        let type_known = self.schema.has(mode, &type_name);
+        // The parameter's name stands for the address, which only the caller knows.
+        let static_name = format!("<{name}>");
+        Some(if many {
+            Binding::Collection { mode, type_name, static_name, type_known }
+        } else {
+            Binding::Handle { mode, type_name, static_name, type_known }
+        })
     }
 
     fn expand_macro(&mut self, mac: &syn::Macro) -> Option<(Expr, Option<Binding>)> {
         let which = tap_macro(mac)?;
         let span = mac.span();
         let Some(stack_ident) = self.stack_ident.clone() else {
-            self.diags.error(span, message(&format!("`{which}!` needs a `&mut Stack` parameter in this method"), Some("add `stack: &mut Stack` to the method's parameters"), None));
-            return Some((syn::parse_quote!(::tap_core::__private::placeholder_handle()), None));
+            self.diags.error(
+                span,
+                message(&format!("`{which}!` needs a `&mut Stack` or `&mut Scope` parameter in this function"), Some("add `stack: &mut Stack` (in a stack) or `scope: &mut Scope` (in a component) to the parameters"), None),
+            );
+            return Some((syn::parse_quote!(::tap::__private::placeholder_handle()), None));
         };
         if which == "output" {
             return Some((self.expand_output(mac.tokens.clone(), &stack_ident), None));
@@ -374,9 +475,76 @@ impl<'a> Expander<'a> {
         syn::parse_quote! {
             {
                 let _ = (&#stack_ident, #(&#used),*);
-                ::tap_core::__private::placeholder_handle()
+                ::tap::__private::placeholder_handle()
             }
         }
+    }
+
+    /// `stack.scope("orders")` twice in one function: both instances would
+    /// declare the same addresses. (Names computed at run time are checked
+    /// when the stack is built.)
+    fn note_instance(&mut self, call: &syn::ExprMethodCall) {
+        let Some(target) = &self.stack_ident else { return };
+        let on_target = matches!(&*call.receiver, Expr::Path(p) if p.path.is_ident(target));
+        let Some(Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(name), .. })) = call.args.first() else { return };
+        if call.method != "scope" || !on_target {
+            return;
+        }
+        let msg = format!("component instance `{}` is created twice in this function: the resources of both would have the same addresses", name.value());
+        let help = "give each instance its own name";
+        if let Some(first) = self.instances.get(&name.value()) {
+            self.diags.error(*first, message(&msg, Some(help), Some("first created here")));
+            self.diags.error(name.span(), message(&msg, Some(help), Some("created again here")));
+        } else {
+            self.instances.insert(name.value(), name.span());
+        }
+    }
+
+    /// `#[suppress("TAP-...", reason = "...")]` on a `let` that creates a
+    /// component instance: checked like any suppression, then attached to
+    /// the instance, where it covers every resource the component declares.
+    fn instance_suppressions(&mut self, local: &mut syn::Local) {
+        let (suppress, rest): (Vec<syn::Attribute>, Vec<syn::Attribute>) = std::mem::take(&mut local.attrs).into_iter().partition(|a| a.path().is_ident("suppress"));
+        local.attrs = rest;
+        if suppress.is_empty() {
+            return;
+        }
+        let mut accepted = Vec::new();
+        for attr in &suppress {
+            let span = attr.span();
+            let meta = attr.parse_args_with(|input: syn::parse::ParseStream| parse::parse_suppress_args(input, span));
+            let (rule, reason) = match meta {
+                Ok(Meta::Suppress { rule, reason, .. }) => (rule, reason),
+                Ok(_) => continue,
+                Err(e) => {
+                    self.diags.push(e);
+                    continue;
+                }
+            };
+            let mut checker = Checker { schema: self.schema, diags: self.diags };
+            if let Some(s) = checker.check_suppression(&rule, reason.as_ref(), span, None) {
+                let (id, reason) = (&s.rule_id, &s.reason);
+                accepted.push(quote!(::tap::__private::graph::Suppression::new(#id, #reason)));
+            }
+        }
+        let (Some(target), Some(init)) = (self.stack_ident.clone(), local.init.as_mut()) else {
+            self.no_instance_to_suppress(&suppress[0]);
+            return;
+        };
+        if !suppress_instance(&mut init.expr, &target, &accepted) {
+            self.no_instance_to_suppress(&suppress[0]);
+        }
+    }
+
+    fn no_instance_to_suppress(&mut self, attr: &syn::Attribute) {
+        self.diags.error(
+            attr.span(),
+            message(
+                "`#[suppress]` on a statement covers the component instance the statement creates, and this one creates none",
+                Some("write it on `let x = component(&mut stack.scope(\"name\"), ...);`, or on the resource inside `resource!`"),
+                None,
+            ),
+        );
     }
 
     /// The path of a type's facts static, recording the type (and its provider) for the facts module.
@@ -425,7 +593,7 @@ impl<'a> Expander<'a> {
                 Meta::Lifecycle { prevent_destroy, create_before_destroy, ignore_changes } => {
                     let ignore = ignore_changes.iter().map(name_of);
                     quote! {
-                        __tap_resource.lifecycle = ::core::option::Option::Some(::tap_core::graph::Lifecycle {
+                        __tap_resource.lifecycle = ::core::option::Option::Some(::tap::__private::graph::Lifecycle {
                             prevent_destroy: #prevent_destroy,
                             create_before_destroy: #create_before_destroy,
                             ignore_changes: ::std::vec![#(::std::string::String::from(#ignore)),*],
@@ -438,22 +606,33 @@ impl<'a> Expander<'a> {
                 }
                 Meta::Suppress { rule, reason, .. } => {
                     let reason = reason.as_ref().map(|r| r.value()).unwrap_or_default();
-                    quote!(__tap_resource.suppressions.push(::tap_core::graph::Suppression::new(#rule, #reason));)
+                    quote!(__tap_resource.suppressions.push(::tap::__private::graph::Suppression::new(#rule, #reason));)
                 }
             });
         }
         let line = quote_spanned!(inv.span=> ::core::line!());
         let mutability = if metas.is_empty() { quote!() } else { quote!(mut) };
+        // A type with a marker in `tap::types` gets a handle of its type.
+        let add = if schema::embedded_has(inv.mode, &type_name) {
+            let marker = format_ident!("{}", type_name);
+            let marker = match inv.mode {
+                Mode::Data => quote!(::tap::types::data::#marker),
+                Mode::Managed => quote!(::tap::types::#marker),
+            };
+            quote!(::tap::__private::typed::<#marker>(#stack_ident.add(__tap_resource)))
+        } else {
+            quote!(#stack_ident.add(__tap_resource))
+        };
         syn::parse_quote! {
             {
-                let #mutability __tap_resource = ::tap_core::__private::declare(
-                    ::tap_core::reference::Address::#ctor(#type_name, #name),
+                let #mutability __tap_resource = ::tap::__private::declare(
+                    ::tap::__private::reference::Address::#ctor(#type_name, #name),
                     &#facts,
-                    ::tap_core::graph::Origin { file: ::core::file!(), line: #line },
+                    ::tap::__private::graph::Origin { file: ::core::file!(), line: #line },
                     #body,
                 );
                 #(#metas)*
-                #stack_ident.add(__tap_resource)
+                #add
             }
         }
     }
@@ -468,7 +647,7 @@ impl<'a> Expander<'a> {
                 Entry::Attr { value, .. } => self.value_tokens(value),
                 Entry::Block { body, .. } => {
                     let inner = self.body_tokens(body);
-                    quote!(::tap_core::__private::block_of(#inner))
+                    quote!(::tap::__private::block_of(#inner))
                 }
             };
             quote!((#key, #value))
@@ -477,7 +656,7 @@ impl<'a> Expander<'a> {
     }
 
     fn value_tokens(&self, v: &ValueExpr) -> TokenStream {
-        let value = quote!(::tap_core::value::Value);
+        let value = quote!(::tap::__private::value::Value);
         match v {
             ValueExpr::Str(s) => quote!(#value::from(#s)),
             ValueExpr::Int(i, neg) => {
@@ -502,7 +681,7 @@ impl<'a> Expander<'a> {
                     let v = self.value_tokens(v);
                     quote!((#k, #v))
                 });
-                quote!(::tap_core::__private::map_of(::std::vec![#(#entries),*]))
+                quote!(::tap::__private::map_of(::std::vec![#(#entries),*]))
             }
             ValueExpr::Concat(parts, _) => {
                 let parts = parts.iter().map(|p| self.value_tokens(p));
@@ -515,10 +694,7 @@ impl<'a> Expander<'a> {
             }
             ValueExpr::Splat { binding, attr, span } => {
                 let attr = name_of(attr);
-                quote_spanned!(*span=> #value::List(::std::iter::Iterator::collect(::std::iter::Iterator::map(
-                    (&#binding).iter(),
-                    |__tap_handle: &::tap_core::graph::Handle| #value::Ref(__tap_handle.reference(#attr)),
-                ))))
+                quote_spanned!(*span=> ::tap::__private::splat(#binding.iter(), #attr))
             }
             ValueExpr::Ref { binding, steps, span } => match self.scope.get(&binding.to_string()) {
                 Some(Binding::Collection { .. }) => {
@@ -540,12 +716,12 @@ impl<'a> Expander<'a> {
                 }
                 _ => {
                     let expr = parse::reference_as_expr(binding, steps).expect("BUG: reference tokens re-parse as an expression");
-                    quote_spanned!(*span=> ::tap_core::__private::value_of(#expr))
+                    quote_spanned!(*span=> ::tap::__private::value_of(#expr))
                 }
             },
             // Spanned on the user's expression, so a type that cannot become
             // a value is reported there and not on the attribute.
-            ValueExpr::Rust(expr) => quote_spanned!(expr.span()=> ::tap_core::__private::value_of(#expr)),
+            ValueExpr::Rust(expr) => quote_spanned!(expr.span()=> ::tap::__private::value_of(#expr)),
         }
     }
 
@@ -558,7 +734,7 @@ impl<'a> Expander<'a> {
                     let a = name_of(a);
                     quote!(.attr(#a))
                 }
-                RefStep::Index(e) => quote_spanned!(e.span()=> .index(::tap_core::__private::list_index(#e))),
+                RefStep::Index(e) => quote_spanned!(e.span()=> .index(::tap::__private::list_index(#e))),
                 RefStep::Key(k) => quote!(.key(#k)),
             })
             .collect()
@@ -592,7 +768,7 @@ impl<'a> Expander<'a> {
         };
         let body = self.body_tokens(&inv.body);
         syn::parse_quote!({
-            #stack_ident.provider(::tap_core::__private::configured_provider(&#facts, #alias, #body));
+            #stack_ident.provider(::tap::__private::configured_provider(&#facts, #alias, #body));
         })
     }
 
@@ -628,7 +804,7 @@ impl<'a> Expander<'a> {
         let sensitive = out.sensitive;
         syn::parse_quote! {
             {
-                #stack_ident.output_with(#name, ::tap_core::graph::Output {
+                #stack_ident.output_with(#name, ::tap::__private::graph::Output {
                     value: #value_tokens,
                     description: ::std::string::String::from(#description),
                     sensitive: #sensitive,
@@ -638,16 +814,93 @@ impl<'a> Expander<'a> {
     }
 }
 
-/// The local name an expression copies a value from: `a` or `a.clone()`.
+/// The local name an expression copies a handle from: `a`, `a.clone()`,
+/// `a.into()` or `a.untyped()` (the last two keep the address, not the type).
 fn handle_source(expr: &Expr) -> Option<String> {
     match expr {
         Expr::Path(p) => p.path.get_ident().map(ToString::to_string),
-        Expr::MethodCall(call) if call.method == "clone" && call.args.is_empty() => match &*call.receiver {
+        Expr::MethodCall(call) if ["clone", "into", "untyped"].iter().any(|m| call.method == m) && call.args.is_empty() => match &*call.receiver {
             Expr::Path(p) => p.path.get_ident().map(ToString::to_string),
             _ => None,
         },
         _ => None,
     }
+}
+
+/// `&mut Stack` or `&mut Scope`: where a function's resources go.
+fn is_declaration_target(ty: &syn::Type) -> bool {
+    let syn::Type::Reference(r) = ty else { return false };
+    let syn::Type::Path(p) = &*r.elem else { return false };
+    r.mutability.is_some() && p.path.segments.last().is_some_and(|s| s.ident == "Stack" || s.ident == "Scope")
+}
+
+/// Whether `ty` holds handles: `Some((marker, many))`, where `marker` is
+/// the resource type a `Handle<marker>` names (`None` for `Handle` of any
+/// type or of a generic parameter) and `many` says it is a slice or `Vec`
+/// of them. References are looked through.
+fn handle_marker(ty: &syn::Type) -> Option<(Option<(Mode, String)>, bool)> {
+    match ty {
+        syn::Type::Reference(r) => handle_marker(&r.elem),
+        syn::Type::Paren(p) => handle_marker(&p.elem),
+        syn::Type::Slice(s) => handle_marker(&s.elem).filter(|(_, many)| !many).map(|(m, _)| (m, true)),
+        syn::Type::Path(p) => {
+            let last = p.path.segments.last()?;
+            let only_arg = || match &last.arguments {
+                syn::PathArguments::AngleBracketed(a) if a.args.len() == 1 => match a.args.first() {
+                    Some(syn::GenericArgument::Type(t)) => Some(t),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if last.ident == "Vec" {
+                return handle_marker(only_arg()?).filter(|(_, many)| !many).map(|(m, _)| (m, true));
+            }
+            if last.ident != "Handle" {
+                return None;
+            }
+            let marker = only_arg().and_then(|t| match t {
+                syn::Type::Path(m) => {
+                    let segments: Vec<String> = m.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                    let type_name = segments.last()?.clone();
+                    let mode = if segments.len() >= 2 && segments[segments.len() - 2] == "data" { Mode::Data } else { Mode::Managed };
+                    // Markers are Terraform type names: `<provider>_<kind>`, lowercase.
+                    (type_name.contains('_') && type_name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')).then_some((mode, type_name))
+                }
+                _ => None,
+            });
+            Some((marker, false))
+        }
+        _ => None,
+    }
+}
+
+/// Appends `.suppressing(...)` to the first `target.scope(...)` call in
+/// `expr`: the instance that statement creates. Returns whether there was one.
+fn suppress_instance(expr: &mut Expr, target: &Ident, suppressions: &[TokenStream]) -> bool {
+    struct Rewrite<'a> {
+        target: &'a Ident,
+        suppressions: &'a [TokenStream],
+        done: bool,
+    }
+    impl VisitMut for Rewrite<'_> {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            if self.done {
+                return;
+            }
+            if let Expr::MethodCall(call) = expr {
+                if call.method == "scope" && matches!(&*call.receiver, Expr::Path(p) if p.path.is_ident(self.target)) {
+                    let suppressions = self.suppressions;
+                    *expr = syn::parse_quote!(#call #(.suppressing(#suppressions))*);
+                    self.done = true;
+                    return;
+                }
+            }
+            syn::visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+    let mut rewrite = Rewrite { target, suppressions, done: false };
+    rewrite.visit_expr_mut(expr);
+    rewrite.done
 }
 
 /// The handle bindings a body refers to (references, splats, `depends_on`).
@@ -686,6 +939,7 @@ fn collect_bindings(body: &Body, scope: &Scope, out: &mut Vec<Ident>) {
 
 impl VisitMut for Expander<'_> {
     fn visit_local_mut(&mut self, local: &mut syn::Local) {
+        self.instance_suppressions(local);
         // Visit the initializer first: the binding exists only after it.
         let mut new_binding = None;
         if let Some(init) = &mut local.init {
@@ -703,7 +957,13 @@ impl VisitMut for Expander<'_> {
         let ident = match &local.pat {
             Pat::Ident(pi) => Some(pi.ident.to_string()),
             Pat::Type(pt) => match &*pt.pat {
-                Pat::Ident(pi) => Some(pi.ident.to_string()),
+                Pat::Ident(pi) => {
+                    // `let vpc: &Handle<aws_vpc> = &network.vpc;`: the annotation says what it is.
+                    if new_binding.is_none() {
+                        new_binding = self.binding_of_type(&pt.ty, &pi.ident);
+                    }
+                    Some(pi.ident.to_string())
+                }
                 _ => None,
             },
             _ => None,
@@ -734,10 +994,11 @@ impl VisitMut for Expander<'_> {
             }
         }
         if let Expr::MethodCall(call) = expr {
+            self.note_instance(call);
             if call.method == "push" && call.args.len() == 1 {
-                if let (Expr::Path(recv), Some(Expr::Path(arg))) = (&*call.receiver, call.args.first()) {
-                    if let (Some(c), Some(h)) = (recv.path.get_ident(), arg.path.get_ident()) {
-                        self.scope.push_into(&c.to_string(), &h.to_string());
+                if let (Expr::Path(recv), Some(h)) = (&*call.receiver, call.args.first().and_then(handle_source)) {
+                    if let Some(c) = recv.path.get_ident() {
+                        self.scope.push_into(&c.to_string(), &h);
                     }
                 }
             }

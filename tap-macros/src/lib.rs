@@ -7,28 +7,8 @@
 //! `tap_core` so synthesis runs the same ones. Internal: no semver
 //! promise for anything but the macros' surface.
 //!
-//! ```
-//! use tap_core::prelude::*;
-//! use tap_macros::stack;
-//!
-//! pub struct Network { pub cidr: String }
-//!
-//! #[stack(name = "network")]
-//! impl Network {
-//!     fn define(&self, stack: &mut Stack) {
-//!         stack.provider(Provider::aws("us-west-2"));
-//!         let vpc = resource!(aws_vpc.main {
-//!             cidr_block: self.cidr.clone(),
-//!             enable_dns_support: true,
-//!         });
-//!         output!(vpc_id { value: vpc.id, description: "the VPC's id" });
-//!     }
-//! }
-//!
-//! let stack = Network { cidr: "10.0.0.0/16".into() }.build();
-//! let out = tap_core::synth::synthesize(&stack).unwrap();
-//! assert!(String::from_utf8_lossy(&out.files["cdk.tf.json"]).contains("${aws_vpc.main.id}"));
-//! ```
+//! Users depend on the `tap` crate, which re-exports these macros with
+//! the model they generate code for (at `::tap::__private`).
 
 mod check;
 mod diag;
@@ -51,14 +31,31 @@ pub fn stack(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::stack(args.into(), item.into()).into()
 }
 
+/// Marks a component: a function (or the impl of a configuration type)
+/// whose `scope: &mut Scope` parameter receives the resources it declares
+/// with `resource!`, `data!` and `output!`, checked as a stack's are.
+/// Handle parameters typed `&Handle<aws_kms_key>` are checked like local
+/// handles.
+#[proc_macro_attribute]
+pub fn component(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::component(args.into(), item.into()).into()
+}
+
 fn outside_stack(which: &str, input: TokenStream) -> TokenStream {
     let span = proc_macro2::TokenStream::from(input).into_iter().next().map(|t| t.span()).unwrap_or_else(proc_macro2::Span::call_site);
     syn::Error::new(
         span,
-        format!("`{which}!` is only valid inside an `impl` marked `#[stack]`\nhelp: the stack attribute checks every resource against the schema and the security rules, and resolves references between them"),
+        format!("`{which}!` is only valid inside an `impl` marked `#[stack]` or a function marked `#[component]`\nhelp: the attribute checks every resource against the schema and the security rules, and resolves references between them"),
     )
     .to_compile_error()
     .into()
+}
+
+/// The marker types of `tap::types` (invoked once, by the `tap` crate).
+#[doc(hidden)]
+#[proc_macro]
+pub fn __resource_types(_input: TokenStream) -> TokenStream {
+    schema::marker_types().into()
 }
 
 /// `resource!(aws_vpc.main { cidr_block: "10.0.0.0/16" })`: declares a managed resource; returns its handle.

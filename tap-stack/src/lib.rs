@@ -16,10 +16,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use tap_core::graph::{Stack, StackDefinition};
-use tap_core::policy::RowState;
-use tap_core::reference::Mode;
-use tap_core::synth::{self, SynthError, Synthesized};
+use tap::graph::{Stack, StackDefinition};
+use tap::policy::RowState;
+use tap::reference::Mode;
+use tap::synth::{self, SynthError, Synthesized};
 
 pub use cli::{Cidr, Cli, Config, ConfigError, NatLayout, StateConfig};
 pub use stack::ItemsStack;

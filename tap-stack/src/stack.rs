@@ -7,8 +7,7 @@
 //! schema and tap's security rules; values that come from the configuration
 //! (names, the region, the zone count) are checked again at synthesis.
 
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 use crate::cli::{Config, NatLayout};
 
@@ -314,7 +313,7 @@ impl ItemsStack {
                     tags: { Name: format!("{}-{i}", self.name("nat")) },
                     #[depends_on(igw)]
                 });
-                nat_gateways.push(nat);
+                nat_gateways.push(nat.into());
             }
             // The NAT of this zone, or the only one.
             let nat_index = match cfg.nat {

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use stack_support::read_tree;
-use tap_core::prelude::StackDefinition;
+use tap::prelude::StackDefinition;
 use tap_stack::{Config, NatLayout};
 
 fn golden_dir(name: &str) -> PathBuf {
@@ -66,6 +66,6 @@ fn the_production_stack_with_every_option_synthesizes_its_golden_bytes() {
 #[test]
 fn the_benchmark_stack_synthesizes_its_golden_bytes() {
     let stack = tap_bench::ScaleStack { units: 2 }.build();
-    let synthesized = tap_core::synth::synthesize(&stack).unwrap_or_else(|e| panic!("{e}"));
+    let synthesized = tap::synth::synthesize(&stack).unwrap_or_else(|e| panic!("{e}"));
     check_golden("bench-scale", &synthesized.files);
 }

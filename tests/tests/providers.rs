@@ -5,9 +5,8 @@
 //! that cross from one provider's resource to another's.
 
 use serde_json::{json, Value as J};
-use tap_core::prelude::*;
-use tap_core::synth::synthesize;
-use tap_macros::stack;
+use tap::prelude::*;
+use tap::synth::synthesize;
 
 struct Mixed;
 

@@ -301,7 +301,7 @@ fn data_logs_topic_and_function_environment_are_encrypted_with_the_key() {
     for (name, g) in groups {
         assert_eq!(g["kms_key_id"], KEY_ARN, "log group {name}");
         let days = g["retention_in_days"].as_i64().unwrap_or_else(|| panic!("log group {name} has no retention"));
-        assert!(tap_core::schema::constraints::LOG_RETENTION_DAYS.contains(&days) && days >= 365, "log group {name}: {days} days");
+        assert!(tap::schema::constraints::LOG_RETENTION_DAYS.contains(&days) && days >= 365, "log group {name}: {days} days");
     }
 
     let (_, topic) = s.only("aws_sns_topic");

@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use tap_bench::ScaleStack;
-use tap_core::graph::StackDefinition;
+use tap::graph::StackDefinition;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -23,7 +23,7 @@ fn main() {
     let definition = ScaleStack::with_resources(requested);
     let stack = definition.build();
     let t1 = Instant::now();
-    let synthesized = match tap_core::synth::synthesize(&stack) {
+    let synthesized = match tap::synth::synthesize(&stack) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
@@ -38,7 +38,7 @@ fn main() {
             (d.clone(), Some(RemoveOnDrop(d)))
         }
     };
-    if let Err(e) = tap_core::synth::write(&dir, &synthesized) {
+    if let Err(e) = tap::synth::write(&dir, &synthesized) {
         eprintln!("{e}");
         std::process::exit(1);
     }

@@ -2,9 +2,8 @@
 //! Availability Zones with private subnets, and an encrypted, point-in-time
 //! recoverable DynamoDB table. `cargo run -p hello-stack -- OUT_DIR`.
 
-use tap_core::prelude::*;
-use tap_core::synth;
-use tap_macros::stack;
+use tap::prelude::*;
+use tap::synth;
 
 /// The stack's configuration.
 pub struct HelloStack {

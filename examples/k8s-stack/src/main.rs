@@ -3,9 +3,8 @@
 //! checked at compile time exactly like AWS ones, and mix with embedded
 //! providers (`random`). `cargo run -p k8s-stack -- OUT_DIR`.
 
-use tap_core::prelude::*;
-use tap_core::synth;
-use tap_macros::stack;
+use tap::prelude::*;
+use tap::synth;
 
 /// The stack's configuration.
 pub struct AppStack {

@@ -7,8 +7,10 @@
 //! layers above.
 
 mod index;
+mod scope;
 
 use std::collections::BTreeMap;
+use std::marker::PhantomData;
 use std::sync::{Arc, OnceLock};
 
 use crate::asset::Asset;
@@ -18,6 +20,7 @@ use crate::schema::Block;
 use crate::value::Value;
 
 pub use index::{Edge, Graph};
+pub use scope::{Instance, InstanceId, Scope, ScopeCollision};
 
 /// The rule packs a stack evaluates unless it names others.
 pub const DEFAULT_PACKS: &[&str] = &["security"];
@@ -149,6 +152,8 @@ pub struct Resource {
     pub provider_alias: Option<String>,
     pub suppressions: Vec<Suppression>,
     pub origin: Origin,
+    /// The component instance it was declared in, if any.
+    pub instance: Option<InstanceId>,
 }
 
 /// An explicit, reasoned exception to a rule, on a resource or on the
@@ -178,6 +183,7 @@ impl Resource {
             provider_alias: None,
             suppressions: Vec::new(),
             origin: Origin::default(),
+            instance: None,
         }
     }
 
@@ -201,13 +207,40 @@ impl Resource {
     }
 }
 
-/// A typed handle to a declared resource or data source; `attr` makes references.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Handle {
-    pub(crate) address: Arc<Address>,
+/// The Rust type of a handle to a resource of one Terraform type:
+/// `Handle<aws_kms_key>`. The `tap` crate has one marker per type of every
+/// embedded provider (`tap::types`); it implements this trait for each.
+pub trait ResourceType {
+    /// `aws_kms_key`.
+    const TYPE_NAME: &'static str;
+    const MODE: Mode;
 }
 
-impl Handle {
+/// The type parameter of an untyped [`Handle`]: a handle to a resource of
+/// any type, for generic helpers. Every typed handle converts to it.
+#[derive(Debug)]
+pub enum AnyType {}
+
+/// A handle to a declared resource or data source; `attr` makes references.
+///
+/// `Handle<aws_kms_key>` can only hold a handle to an `aws_kms_key`, so a
+/// component's parameter says which type it accepts and the compiler
+/// rejects any other. `Handle` (of [`AnyType`]) holds any handle: a typed
+/// handle converts with `.into()`, and `&Handle<T>` dereferences to
+/// `&Handle`.
+#[repr(transparent)]
+pub struct Handle<T = AnyType> {
+    pub(crate) address: Arc<Address>,
+    // `fn() -> T`: the handle owns no `T` (markers are uninhabited), and
+    // stays `Send + Sync` whatever `T` is.
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T> Handle<T> {
+    pub(crate) fn at(address: Arc<Address>) -> Self {
+        Handle { address, _type: PhantomData }
+    }
+
     pub fn address(&self) -> &Arc<Address> {
         &self.address
     }
@@ -220,6 +253,62 @@ impl Handle {
     /// The same as [`Handle::attr`], as a [`Reference`] (to add index or key steps).
     pub fn reference(&self, name: &str) -> Reference {
         Reference::new(self.address.clone(), AttrPath::root().name(name))
+    }
+
+    /// The same handle, untyped.
+    pub fn untyped(&self) -> Handle {
+        Handle::at(self.address.clone())
+    }
+}
+
+impl<T: ResourceType> Handle<T> {
+    /// The handle of an untyped one, if it is one of a `T`: for code that
+    /// gets handles from a generic helper and hands them to a typed one.
+    pub fn of(handle: &Handle) -> Option<Self> {
+        (handle.address.type_name == T::TYPE_NAME && handle.address.mode == T::MODE).then(|| Handle::at(handle.address.clone()))
+    }
+}
+
+impl<T: ResourceType> std::ops::Deref for Handle<T> {
+    type Target = Handle;
+
+    fn deref(&self) -> &Handle {
+        // SAFETY: `Handle` is `repr(transparent)` over its `Arc<Address>`
+        // (the `PhantomData` is zero-sized), so `Handle<T>` and
+        // `Handle<AnyType>` have the same layout for every `T`.
+        unsafe { &*(self as *const Handle<T>).cast::<Handle>() }
+    }
+}
+
+impl<T: ResourceType> From<Handle<T>> for Handle {
+    fn from(handle: Handle<T>) -> Handle {
+        Handle::at(handle.address)
+    }
+}
+
+impl<T> Clone for Handle<T> {
+    fn clone(&self) -> Self {
+        Handle::at(self.address.clone())
+    }
+}
+
+impl<T> std::fmt::Debug for Handle<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Handle").field(&self.address.to_string()).finish()
+    }
+}
+
+impl<T> PartialEq for Handle<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.address == other.address
+    }
+}
+
+impl<T> Eq for Handle<T> {}
+
+impl<T> std::hash::Hash for Handle<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.address.hash(state)
     }
 }
 
@@ -327,6 +416,10 @@ pub struct Stack {
     pub suppressions: Vec<Suppression>,
     /// The security packs to evaluate (by name).
     pub packs: Vec<String>,
+    /// Component instances, in the order they were opened ([`Stack::scope`]).
+    pub instances: Vec<Instance>,
+    /// Instances opened twice with the same path (kept for validation).
+    pub(crate) scope_collisions: Vec<ScopeCollision>,
     /// Output names declared more than once (kept for validation).
     pub(crate) duplicate_outputs: Vec<String>,
 }
@@ -343,6 +436,8 @@ impl Stack {
             assets: Vec::new(),
             suppressions: Vec::new(),
             packs: DEFAULT_PACKS.iter().map(|p| (*p).to_owned()).collect(),
+            instances: Vec::new(),
+            scope_collisions: Vec::new(),
             duplicate_outputs: Vec::new(),
         }
     }
@@ -360,7 +455,7 @@ impl Stack {
     /// Adds a resource or data source and returns its handle. Duplicates are
     /// reported by validation, not here.
     pub fn add(&mut self, resource: Resource) -> Handle {
-        let handle = Handle { address: resource.address.clone() };
+        let handle = Handle::at(resource.address.clone());
         self.resources.push(resource);
         handle
     }

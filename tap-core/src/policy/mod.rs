@@ -17,7 +17,7 @@ use crate::reference::Mode;
 
 pub use packs::{pack, Pack, UnknownPack, PACKS};
 pub use report::{Report, Row, RowState, SuppressionProblem};
-pub use suppression::{check_reason, check_suppression, ReasonProblem, SuppressionError, MIN_REASON_LEN};
+pub use suppression::{check_reason, check_suppression, ReasonProblem, SuppressedOn, SuppressionError, MIN_REASON_LEN};
 
 /// How bad a non-compliant finding is. `Error` fails the build or synthesis.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

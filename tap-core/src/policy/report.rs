@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
-use super::{check_suppression, evaluate_rules, Level, Outcome, SuppressionError, UnknownPack};
-use crate::graph::{Graph, Resource, Stack, Suppression};
+use super::{check_suppression, evaluate_rules, Level, Outcome, SuppressedOn, SuppressionError, UnknownPack};
+use crate::graph::{Graph, InstanceId, Origin, Resource, Stack, Suppression};
 use crate::path::AttrPath;
 use crate::reference::Address;
 
@@ -28,6 +28,11 @@ pub struct Row {
     pub level: Level,
     pub message: String,
     pub fix: &'static str,
+    /// Where the resource was declared in Rust.
+    pub origin: Origin,
+    /// The component instance the resource belongs to, described
+    /// (path, component, call site).
+    pub instance: Option<String>,
 }
 
 impl Row {
@@ -44,13 +49,17 @@ impl Row {
             format!("{}.{}", self.address, self.path)
         }
     }
+
+    /// ` (in instance `orders` of component `encrypted_table`, called at src/stack.rs:42)`, or nothing.
+    pub fn context(&self) -> String {
+        self.instance.as_ref().map(|i| format!(" (in {i})")).unwrap_or_default()
+    }
 }
 
 /// A rejected suppression and where it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SuppressionProblem {
-    /// The resource it was written on, or `None` for the stack.
-    pub on: Option<Arc<Address>>,
+    pub on: SuppressedOn,
     pub error: SuppressionError,
 }
 
@@ -58,8 +67,9 @@ impl SuppressionProblem {
     /// One line naming where the suppression was written and what is wrong.
     pub fn message(&self) -> String {
         match &self.on {
-            Some(address) => format!("`{address}`: {}", self.error),
-            None => format!("stack-wide {}", self.error),
+            SuppressedOn::Resource(address) => format!("`{address}`: {}", self.error),
+            SuppressedOn::Instance(instance) => format!("{instance}: {}", self.error),
+            SuppressedOn::Stack => format!("stack-wide {}", self.error),
         }
     }
 }
@@ -88,8 +98,8 @@ impl Report {
     pub fn build(stack: &Stack, graph: &Graph) -> Result<Report, UnknownPack> {
         let evaluations = evaluate_rules(stack, graph)?;
         let mut report = Report { evaluated: evaluations.len(), ..Report::default() };
-        // (resource, or None for the stack; rule ID) of every suppression that matched.
-        let mut used: HashSet<(Option<&Address>, &str)> = HashSet::new();
+        // (where it was written, rule ID) of every suppression that matched.
+        let mut used: HashSet<(Written, &str)> = HashSet::new();
 
         for eval in &evaluations {
             let (findings, state) = match &eval.outcome {
@@ -97,51 +107,57 @@ impl Report {
                 Outcome::Unknown(f) => (vec![f.clone()], RowState::Unknown),
                 _ => continue,
             };
-            let address = &eval.resource.address;
-            let suppression = eval
-                .resource
-                .suppressions
-                .iter()
-                .find(|s| s.rule_id == eval.rule.id)
-                .map(|s| (Some(&**address), s))
-                .or_else(|| stack.suppressions.iter().find(|s| s.rule_id == eval.rule.id).map(|s| (None, s)));
+            let resource = eval.resource;
+            let suppression = covering_suppression(stack, resource, eval.rule.id);
+            let instance = resource.instance.map(|i| stack.instance(i).describe());
             for finding in findings {
                 let mut message = eval.rule.message.to_owned();
                 if let Some(d) = &finding.detail {
                     message = format!("{message}: {d}");
                 }
                 let state = match suppression {
-                    Some((scope, s)) => {
-                        used.insert((scope, eval.rule.id));
+                    Some((written, s)) => {
+                        used.insert((written, eval.rule.id));
                         RowState::Suppressed { reason: s.reason.clone() }
                     }
                     None => state.clone(),
                 };
                 report.rows.push(Row {
                     rule_id: eval.rule.id,
-                    address: address.clone(),
+                    address: resource.address.clone(),
                     path: finding.path,
                     state,
                     level: eval.level,
                     message,
                     fix: eval.rule.fix,
+                    origin: resource.origin,
+                    instance: instance.clone(),
                 });
             }
         }
         report.rows.sort_by(|a, b| (a.rule_id, &a.address, &a.path).cmp(&(b.rule_id, &b.address, &b.path)));
 
-        for r in &stack.resources {
+        for (i, r) in stack.resources.iter().enumerate() {
             for s in &r.suppressions {
-                let matched = used.contains(&(Some(&*r.address), s.rule_id.as_str()));
-                if let Some(error) = suppression_error(s, Some(r), matched) {
-                    report.suppression_errors.push(SuppressionProblem { on: Some(r.address.clone()), error });
+                let matched = used.contains(&(Written::Resource(i), s.rule_id.as_str()));
+                if let Some(error) = suppression_error(s, Some(r.type_name()), SuppressedOn::Resource(r.address.clone()), matched) {
+                    report.suppression_errors.push(SuppressionProblem { on: SuppressedOn::Resource(r.address.clone()), error });
+                }
+            }
+        }
+        for (i, instance) in stack.instances.iter().enumerate() {
+            for s in &instance.suppressions {
+                let matched = used.contains(&(Written::Instance(i), s.rule_id.as_str()));
+                let on = SuppressedOn::Instance(instance.describe());
+                if let Some(error) = suppression_error(s, None, on.clone(), matched) {
+                    report.suppression_errors.push(SuppressionProblem { on, error });
                 }
             }
         }
         for s in &stack.suppressions {
-            let matched = used.contains(&(None, s.rule_id.as_str()));
-            if let Some(error) = suppression_error(s, None, matched) {
-                report.suppression_errors.push(SuppressionProblem { on: None, error });
+            let matched = used.contains(&(Written::Stack, s.rule_id.as_str()));
+            if let Some(error) = suppression_error(s, None, SuppressedOn::Stack, matched) {
+                report.suppression_errors.push(SuppressionProblem { on: SuppressedOn::Stack, error });
             }
         }
         Ok(report)
@@ -174,6 +190,12 @@ impl Report {
             if let Some(reason) = reason {
                 obj["reason"] = serde_json::Value::String(reason);
             }
+            if row.origin.line != 0 {
+                obj["source"] = serde_json::json!({ "file": row.origin.file, "line": row.origin.line });
+            }
+            if let Some(instance) = &row.instance {
+                obj["instance"] = serde_json::Value::String(instance.clone());
+            }
             by_rule.entry(row.rule_id).or_default().push(obj);
         }
         serde_json::json!({
@@ -194,21 +216,42 @@ impl Report {
                 RowState::Unknown => " (unknown until apply: failing closed)".to_owned(),
                 RowState::Suppressed { reason } => format!(" (suppressed: {reason})"),
             };
-            out.push_str(&format!("[{}] {} {at}: {}{state}\n", row.rule_id, row.level.as_str(), row.message));
+            out.push_str(&format!("[{}] {} {at}: {}{state}{}\n", row.rule_id, row.level.as_str(), row.message, row.context()));
         }
         out
     }
 }
 
-/// What is wrong with one suppression written on resource `on` (or on the
-/// stack), if anything: the checks every suppression passes, then whether
-/// it matched a finding.
-fn suppression_error(suppression: &Suppression, on: Option<&Resource>, matched: bool) -> Option<SuppressionError> {
-    match check_suppression(suppression, on.map(Resource::type_name)) {
+/// Where a suppression was written, by index: the key of the "did it
+/// match anything" bookkeeping.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Written {
+    Resource(usize),
+    Instance(usize),
+    Stack,
+}
+
+/// The suppression of `rule_id` that covers `resource`: its own first,
+/// then its instance's and those of the instances around it, then the
+/// stack's. The nearest one is the one that answers for the finding.
+fn covering_suppression<'s>(stack: &'s Stack, resource: &Resource, rule_id: &str) -> Option<(Written, &'s Suppression)> {
+    let index = stack.resources.iter().position(|r| std::ptr::eq(r, resource));
+    let own = index.and_then(|i| stack.resources[i].suppressions.iter().find(|s| s.rule_id == rule_id).map(|s| (Written::Resource(i), s)));
+    own.or_else(|| {
+        stack
+            .instance_chain(resource.instance)
+            .find_map(|(InstanceId(i), instance)| instance.suppressions.iter().find(|s| s.rule_id == rule_id).map(|s| (Written::Instance(i), s)))
+    })
+    .or_else(|| stack.suppressions.iter().find(|s| s.rule_id == rule_id).map(|s| (Written::Stack, s)))
+}
+
+/// What is wrong with one suppression written on a resource of
+/// `type_name` (or on an instance or the stack, `None`), if anything: the
+/// checks every suppression passes, then whether it matched a finding.
+fn suppression_error(suppression: &Suppression, type_name: Option<&str>, on: SuppressedOn, matched: bool) -> Option<SuppressionError> {
+    match check_suppression(suppression, type_name) {
         Err(e) => Some(e),
-        Ok(_) if !matched => {
-            Some(SuppressionError::MatchedNothing { rule_id: suppression.rule_id.clone(), on: on.map(|r| r.address.clone()) })
-        }
+        Ok(_) if !matched => Some(SuppressionError::MatchedNothing { rule_id: suppression.rule_id.clone(), on }),
         Ok(_) => None,
     }
 }

@@ -70,8 +70,18 @@ pub enum SuppressionError {
     NotApplicable { rule_id: &'static str, checks: &'static [&'static str], type_name: String },
     Reason { rule_id: String, problem: ReasonProblem },
     /// It covers nothing today, and would silently hide a future finding.
-    /// `on` is the resource, or `None` for a stack-wide suppression.
-    MatchedNothing { rule_id: String, on: Option<Arc<Address>> },
+    MatchedNothing { rule_id: String, on: SuppressedOn },
+}
+
+/// Where a suppression was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SuppressedOn {
+    /// On the stack: it covers every resource.
+    Stack,
+    /// On a component instance (described: path, component, call site):
+    /// it covers every resource inside it.
+    Instance(String),
+    Resource(Arc<Address>),
 }
 
 impl SuppressionError {
@@ -88,8 +98,9 @@ impl SuppressionError {
                 "write `suppress(\"{rule_id}\", reason = \"why this exception is safe\")`; reviewers read it in the synthesized output"
             ),
             SuppressionError::Reason { .. } => "say what makes the exception safe, for the reviewer".to_owned(),
-            SuppressionError::MatchedNothing { on: Some(_), .. } => "remove it: the resource complies".to_owned(),
-            SuppressionError::MatchedNothing { on: None, .. } => "remove it: every resource complies".to_owned(),
+            SuppressionError::MatchedNothing { on: SuppressedOn::Resource(_), .. } => "remove it: the resource complies".to_owned(),
+            SuppressionError::MatchedNothing { on: SuppressedOn::Instance(_), .. } => "remove it: every resource of the instance complies".to_owned(),
+            SuppressionError::MatchedNothing { on: SuppressedOn::Stack, .. } => "remove it: every resource complies".to_owned(),
         }
     }
 }
@@ -103,10 +114,13 @@ impl fmt::Display for SuppressionError {
             }
             SuppressionError::Reason { rule_id, problem: ReasonProblem::Missing } => write!(f, "suppression of `{rule_id}` has no reason"),
             SuppressionError::Reason { rule_id, problem } => write!(f, "suppression of `{rule_id}`: {problem}"),
-            SuppressionError::MatchedNothing { rule_id, on: Some(address) } => {
+            SuppressionError::MatchedNothing { rule_id, on: SuppressedOn::Resource(address) } => {
                 write!(f, "suppression of `{rule_id}` matches no finding on `{address}`")
             }
-            SuppressionError::MatchedNothing { rule_id, on: None } => write!(f, "suppression of `{rule_id}` matches no finding"),
+            SuppressionError::MatchedNothing { rule_id, on: SuppressedOn::Instance(instance) } => {
+                write!(f, "suppression of `{rule_id}` matches no finding in {instance}")
+            }
+            SuppressionError::MatchedNothing { rule_id, on: SuppressedOn::Stack } => write!(f, "suppression of `{rule_id}` matches no finding"),
         }
     }
 }

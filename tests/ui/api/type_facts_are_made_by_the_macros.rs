@@ -1,7 +1,7 @@
 // Schema facts come from `#[stack]`, which reads them from the provider
 // schema; the public API offers no way to make up a type's facts.
-use tap_core::graph::TypeFacts;
-use tap_core::reference::Mode;
+use tap::graph::TypeFacts;
+use tap::reference::Mode;
 
 static FACTS: TypeFacts = TypeFacts::new("aws_vpc", Mode::Managed, "{}");
 

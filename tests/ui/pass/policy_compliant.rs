@@ -4,11 +4,10 @@
 //! This file: networking, compute, Lambda, API Gateway, logs and KMS.
 //! `policy_compliant_data.rs`: S3, DynamoDB, SNS, SQS and IAM.
 
-use tap_core::graph::Graph;
-use tap_core::policy::{evaluate_rules, Outcome};
-use tap_core::prelude::*;
-use tap_core::synth;
-use tap_macros::stack;
+use tap::graph::Graph;
+use tap::policy::{evaluate_rules, Outcome};
+use tap::prelude::*;
+use tap::synth;
 
 /// A VPC whose private subnets route to the internet through a NAT gateway,
 /// a Lambda function in them behind API Gateway, and an instance.

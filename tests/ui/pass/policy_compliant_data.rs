@@ -2,11 +2,10 @@
 //! `policy_compliant.rs`: S3, DynamoDB, SNS, SQS and IAM, written the
 //! compliant way; the stack compiles and synthesizes with no finding.
 
-use tap_core::graph::Graph;
-use tap_core::policy::{evaluate_rules, Outcome};
-use tap_core::prelude::*;
-use tap_core::synth;
-use tap_macros::stack;
+use tap::graph::Graph;
+use tap::policy::{evaluate_rules, Outcome};
+use tap::prelude::*;
+use tap::synth;
 
 pub struct Data {
     pub region: String,

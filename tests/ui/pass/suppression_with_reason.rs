@@ -2,10 +2,9 @@
 //! the stack compiles and synthesizes, and the synthesized output and the
 //! report keep each suppression and its reason visible to reviewers.
 
-use tap_core::policy::RowState;
-use tap_core::prelude::*;
-use tap_core::synth;
-use tap_macros::stack;
+use tap::policy::RowState;
+use tap::prelude::*;
+use tap::synth;
 
 const FUNCTION_REASON: &str = "the function only calls public AWS endpoints and holds no credentials";
 const TOPIC_REASON: &str = "the topics carry build notifications that are public anyway";

@@ -1,7 +1,6 @@
 //! TAP-APG-003: a REST API method anyone can call (`authorization: "NONE"`);
 //! the CORS preflight beside it may stay open.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

@@ -1,7 +1,6 @@
 //! TAP-APG-002, on both stage types: an HTTP API stage and a REST API stage
 //! (traced, so TAP-APG-001 is satisfied) without `access_log_settings`.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

@@ -1,7 +1,6 @@
 //! TAP-APG-001: a REST API stage without X-Ray tracing (its access logs
 //! go to a compliant log group).
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

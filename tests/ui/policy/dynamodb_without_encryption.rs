@@ -1,7 +1,6 @@
 //! TAP-DDB-001: a table without `server_side_encryption`, and one with
 //! `enabled: false`.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

@@ -1,6 +1,5 @@
 //! TAP-DDB-002: an encrypted table without `point_in_time_recovery`.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

@@ -1,7 +1,6 @@
 //! TAP-IAM-001, every trigger: `Action: "*"`, a service wildcard
 //! (`s3:*`), and `NotAction` in an `Allow` statement.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

@@ -1,7 +1,6 @@
 //! TAP-IAM-002, both triggers: `AdministratorAccess` attached to a role,
 //! and a `*FullAccess` AWS managed policy in `managed_policy_arns`.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

@@ -1,7 +1,6 @@
 //! TAP-EC2-003: an instance with `associate_public_ip_address: true`, and a
 //! launch template whose network interface asks for one.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

@@ -1,6 +1,5 @@
 //! TAP-KMS-001: a symmetric key without `enable_key_rotation`.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

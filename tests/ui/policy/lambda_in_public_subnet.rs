@@ -1,7 +1,6 @@
 //! TAP-LMB-002: a Lambda function in a subnet whose route table sends
 //! `0.0.0.0/0` to an internet gateway.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

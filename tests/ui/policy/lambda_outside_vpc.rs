@@ -1,6 +1,5 @@
 //! TAP-LMB-001: a Lambda function without `vpc_config`.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

@@ -1,7 +1,6 @@
 //! TAP-LMB-004, both triggers: `principal: "*"`, and a service principal
 //! without `source_arn`.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

@@ -1,6 +1,5 @@
 //! TAP-LMB-003: a Lambda function URL with `authorization_type: "NONE"`.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

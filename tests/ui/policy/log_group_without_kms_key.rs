@@ -1,6 +1,5 @@
 //! TAP-LOG-002: a log group without `kms_key_id`.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

@@ -1,7 +1,6 @@
 //! TAP-LOG-001: a log group without `retention_in_days`, and one with `0`
 //! (never expire).
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

@@ -1,7 +1,6 @@
 //! TAP-S3-001: a bucket (with a public access block) and no
 //! `aws_s3_bucket_server_side_encryption_configuration` referring to it.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

@@ -1,7 +1,6 @@
 //! TAP-S3-002, both triggers: a bucket without a public access block, and
 //! one whose block sets `restrict_public_buckets: false`. Both are encrypted.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

@@ -2,8 +2,7 @@
 //! `aws_security_group_rule` from `::/0`, and an
 //! `aws_vpc_security_group_ingress_rule` from `::/0`. Each finding points at
 //! the open range.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

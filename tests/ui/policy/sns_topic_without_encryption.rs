@@ -1,6 +1,5 @@
 //! TAP-SNS-001: a topic without `kms_master_key_id`.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

@@ -1,7 +1,6 @@
 //! TAP-SQS-001: a queue with neither `kms_master_key_id` nor
 //! `sqs_managed_sse_enabled`, and one with `sqs_managed_sse_enabled: false`.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

@@ -1,6 +1,5 @@
 //! TAP-EC2-002: a subnet with `map_public_ip_on_launch: true`.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

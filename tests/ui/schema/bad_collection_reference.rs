@@ -1,6 +1,5 @@
 //! References through collections of handles are checked like any other.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

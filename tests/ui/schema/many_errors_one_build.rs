@@ -1,6 +1,5 @@
 //! Every error of one stack is reported in one build, not only the first.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

@@ -1,7 +1,6 @@
 //! A suppression on a resource that complies is rejected: it would
 //! silently hide a future finding.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

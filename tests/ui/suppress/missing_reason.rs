@@ -1,6 +1,5 @@
 //! A suppression without `reason = "..."` is rejected.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

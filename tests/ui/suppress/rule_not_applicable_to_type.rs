@@ -1,7 +1,6 @@
 //! A suppression naming a rule that never checks the resource's type is
 //! rejected: TAP-LMB-001 checks functions, not function URLs.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

@@ -1,6 +1,5 @@
 //! A stack-level suppression that matches no finding is rejected.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

@@ -1,7 +1,6 @@
 //! A stack-wide suppression with a trivial reason is one error, on the
 //! reason; the finding it meant to suppress is not reported a second time.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

@@ -1,7 +1,6 @@
 //! A reason long enough but saying nothing ("false positive",
 //! "Suppressed.") is rejected.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

@@ -1,6 +1,5 @@
 //! A rule ID with a typo gets a did-you-mean.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct S;
 

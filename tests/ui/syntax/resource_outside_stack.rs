@@ -1,4 +1,4 @@
-use tap_macros::resource;
+use tap::prelude::*;
 
 fn main() {
     let _vpc = resource!(aws_vpc.main { cidr_block: "10.0.0.0/16" });

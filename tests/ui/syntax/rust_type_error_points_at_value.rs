@@ -1,7 +1,6 @@
 //! A run-time value of a type tap cannot turn into a Terraform value: rustc's
 //! error lands on the user's expression, not inside generated code.
-use tap_core::prelude::*;
-use tap_macros::stack;
+use tap::prelude::*;
 
 struct Config {
     cidr: std::net::Ipv4Addr,

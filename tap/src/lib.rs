@@ -1,0 +1,103 @@
+//! tap: cloud infrastructure in Rust, refused by the compiler when a
+//! resource is misspelled, mistyped or insecure, and synthesized to
+//! deterministic Terraform JSON.
+//!
+//! This is the one crate a user depends on. `use tap::prelude::*;` brings
+//! the macros, the model and a marker type per resource type:
+//!
+//! ```
+//! use tap::prelude::*;
+//!
+//! pub struct Network { pub cidr: String }
+//!
+//! #[stack(name = "network")]
+//! impl Network {
+//!     fn define(&self, stack: &mut Stack) {
+//!         stack.provider(Provider::aws("us-west-2"));
+//!         let vpc = resource!(aws_vpc.main {
+//!             cidr_block: self.cidr.clone(),
+//!             enable_dns_support: true,
+//!         });
+//!         output!(vpc_id { value: vpc.id, description: "the VPC's id" });
+//!     }
+//! }
+//!
+//! let stack = Network { cidr: "10.0.0.0/16".into() }.build();
+//! let out = tap::synth::synthesize(&stack).unwrap();
+//! assert!(String::from_utf8_lossy(&out.files["cdk.tf.json"]).contains("${aws_vpc.main.id}"));
+//! ```
+//!
+//! # Components
+//!
+//! A `#[component]` function declares resources into a [`Scope`](graph::Scope)
+//! with the same `resource!`, `data!` and `output!`, and every check a
+//! stack gets: the schema, references through its typed parameters, and
+//! the security rules. A handle's Rust type names its resource type, so a
+//! parameter says what it accepts:
+//!
+//! ```
+//! use tap::prelude::*;
+//!
+//! /// A table encrypted with the key it is given, with point-in-time recovery.
+//! #[component]
+//! pub fn encrypted_table(scope: &mut Scope, hash_key: &str, key: &Handle<aws_kms_key>) -> Handle<aws_dynamodb_table> {
+//!     resource!(aws_dynamodb_table.table {
+//!         name: scope.name("table"),
+//!         billing_mode: "PAY_PER_REQUEST",
+//!         hash_key: hash_key,
+//!         attribute { name: hash_key, r#type: "S" }
+//!         server_side_encryption { enabled: true, kms_key_arn: key.arn }
+//!         point_in_time_recovery { enabled: true }
+//!     })
+//! }
+//!
+//! pub struct Orders;
+//!
+//! #[stack(name = "orders")]
+//! impl Orders {
+//!     fn define(&self, stack: &mut Stack) {
+//!         stack.provider(Provider::aws("eu-west-1"));
+//!         let key = resource!(aws_kms_key.main { enable_key_rotation: true });
+//!         // `aws_dynamodb_table.orders_table` and `aws_dynamodb_table.returns_table`.
+//!         encrypted_table(&mut stack.scope("orders"), "id", &key);
+//!         encrypted_table(&mut stack.scope("returns"), "id", &key);
+//!     }
+//! }
+//!
+//! let stack = Orders.build();
+//! assert!(stack.resources.iter().any(|r| r.address.to_string() == "aws_dynamodb_table.returns_table"));
+//! ```
+//!
+//! # Layout
+//!
+//! The model, checks and synthesis live in `tap-core` and the macros in
+//! `tap-macros`; this crate re-exports both, so users name one crate and
+//! one version. `__private` is the path generated code uses: hidden, and
+//! free to change in any release.
+
+pub use tap_core::{asset, graph, path, policy, reference, schema, synth, validate, value};
+pub use tap_macros::{component, data, output, provider, resource, stack};
+
+/// One marker type per resource type and data source of every provider
+/// schema tap embeds: `Handle<aws_kms_key>` is a handle to an
+/// `aws_kms_key`, `Handle<data::aws_iam_policy_document>` one to that data
+/// source. `resource!` returns handles of these types. Types of providers
+/// a crate adds in its `tap.toml` have no marker: their handles are
+/// [`Handle`](graph::Handle)s of any type.
+#[allow(non_camel_case_types)]
+pub mod types {
+    tap_macros::__resource_types!();
+}
+
+/// What stack and component authors need, in one import.
+pub mod prelude {
+    pub use crate::types::*;
+    pub use crate::{component, data, output, provider, resource, stack};
+    pub use tap_core::prelude::*;
+}
+
+#[doc(hidden)]
+pub mod __private {
+    pub use tap_core::__private::*;
+    pub use tap_core::{graph, reference, value};
+}
