@@ -91,6 +91,17 @@ pub struct Checked {
     pub suppressions: Vec<(Suppression, Span)>,
 }
 
+/// Where a suppression is written, for its checks and its message.
+#[derive(Clone, Copy)]
+pub enum SuppressionSite<'t> {
+    /// Inside `resource!` of this type: the rule must look at the type.
+    Resource(&'t str),
+    /// On a `let` that creates a component instance.
+    Instance,
+    /// On `#[stack(...)]`.
+    Stack,
+}
+
 pub struct Checker<'a> {
     pub schema: &'a Schemas,
     pub diags: &'a mut Diagnostics,
@@ -163,7 +174,7 @@ impl<'a> Checker<'a> {
                 }
                 Meta::Provider(_) => {}
                 Meta::Suppress { rule, reason, span } => {
-                    if let Some(s) = self.check_suppression(rule, reason.as_ref(), *span, Some(&type_name)) {
+                    if let Some(s) = self.check_suppression(rule, reason.as_ref(), *span, SuppressionSite::Resource(&type_name)) {
                         suppressions.push((s, rule.span()));
                     }
                 }
@@ -265,8 +276,12 @@ impl<'a> Checker<'a> {
 
     /// Checks a suppression with `tap_core`'s rules (the same ones synthesis
     /// applies) and puts any error on the token at fault; returns it if usable.
-    pub fn check_suppression(&mut self, rule: &syn::LitStr, reason: Option<&syn::LitStr>, span: Span, type_name: Option<&str>) -> Option<Suppression> {
+    pub fn check_suppression(&mut self, rule: &syn::LitStr, reason: Option<&syn::LitStr>, span: Span, site: SuppressionSite) -> Option<Suppression> {
         let suppression = Suppression::new(&rule.value(), &reason.map(syn::LitStr::value).unwrap_or_default());
+        let type_name = match site {
+            SuppressionSite::Resource(t) => Some(t),
+            _ => None,
+        };
         let Err(error) = policy::check_suppression(&suppression, type_name) else { return Some(suppression) };
         let at = match (&error, reason) {
             (SuppressionError::Reason { problem: ReasonProblem::Missing, .. }, None) => span,
@@ -274,10 +289,11 @@ impl<'a> Checker<'a> {
             _ => rule.span(),
         };
         let help = error.help();
-        // On the stack the message says so; on a resource the span does.
-        let line = match type_name {
-            Some(_) => error.to_string(),
-            None => SuppressionProblem { on: SuppressedOn::Stack, error }.message(),
+        // On the stack or an instance the message says so; on a resource the span does.
+        let line = match site {
+            SuppressionSite::Resource(_) => error.to_string(),
+            SuppressionSite::Instance => format!("suppression on a component instance: {error}"),
+            SuppressionSite::Stack => SuppressionProblem { on: SuppressedOn::Stack, error }.message(),
         };
         self.diags.error(at, message(&line, Some(&help), None));
         None
@@ -452,7 +468,10 @@ impl<'a> Checker<'a> {
     fn check_reference(&mut self, type_name: &str, mode: Mode, reference: &Reference, span: Span) {
         let Some(block) = self.schema.block(mode, type_name) else { return };
         if let Err(error) = check_reference_path(type_name, block, &reference.path) {
+            let name = &reference.target.name;
             let what = match mode {
+                // A handle parameter: its address is the caller's.
+                _ if name.starts_with('<') => format!("parameter `{}` (a handle to `{type_name}`)", name.trim_matches(['<', '>'])),
                 Mode::Data => format!("data source `{}`", reference.target),
                 Mode::Managed => format!("`{}`", reference.target),
             };

@@ -18,7 +18,7 @@ use syn::{Expr, Ident, ImplItem, ItemImpl, Pat, Stmt};
 use tap_core::graph::{Suppression, DEFAULT_PACKS};
 use tap_core::reference::Mode;
 
-use crate::check::{check_policy, Checked, Checker};
+use crate::check::{check_policy, Checked, Checker, SuppressionSite};
 use crate::diag::{message, Diagnostics};
 use crate::model::*;
 use crate::parse;
@@ -196,7 +196,7 @@ fn stack_settings(args: &parse::StackArgs, schema: &Schemas, diags: &mut Diagnos
     let mut checker = Checker { schema, diags };
     for meta in &args.suppressions {
         if let Meta::Suppress { rule, reason, span } = meta {
-            match checker.check_suppression(rule, reason.as_ref(), *span, None) {
+            match checker.check_suppression(rule, reason.as_ref(), *span, SuppressionSite::Stack) {
                 Some(s) => settings.suppressions.push((s, rule.span())),
                 None => settings.rejected.push(rule.value()),
             }
@@ -490,7 +490,7 @@ impl<'a> Expander<'a> {
         if call.method != "scope" || !on_target {
             return;
         }
-        let msg = format!("component instance `{}` is created twice in this function: the resources of both would have the same addresses", name.value());
+        let msg = format!("component instance `{}` is created twice: the resources of both would have the same addresses", name.value());
         let help = "give each instance its own name";
         if let Some(first) = self.instances.get(&name.value()) {
             self.diags.error(*first, message(&msg, Some(help), Some("first created here")));
@@ -522,7 +522,7 @@ impl<'a> Expander<'a> {
                 }
             };
             let mut checker = Checker { schema: self.schema, diags: self.diags };
-            if let Some(s) = checker.check_suppression(&rule, reason.as_ref(), span, None) {
+            if let Some(s) = checker.check_suppression(&rule, reason.as_ref(), span, SuppressionSite::Instance) {
                 let (id, reason) = (&s.rule_id, &s.reason);
                 accepted.push(quote!(::tap::__private::graph::Suppression::new(#id, #reason)));
             }
@@ -538,7 +538,7 @@ impl<'a> Expander<'a> {
 
     fn no_instance_to_suppress(&mut self, attr: &syn::Attribute) {
         self.diags.error(
-            attr.span(),
+            attr.path().span(),
             message(
                 "`#[suppress]` on a statement covers the component instance the statement creates, and this one creates none",
                 Some("write it on `let x = component(&mut stack.scope(\"name\"), ...);`, or on the resource inside `resource!`"),
@@ -938,6 +938,15 @@ fn collect_bindings(body: &Body, scope: &Scope, out: &mut Vec<Ident>) {
 }
 
 impl VisitMut for Expander<'_> {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        // An instance created in a block collides with those created before
+        // it in the blocks around it, not with those of a sibling block (the
+        // other branch of an `if`): names leave with their block.
+        let outer = self.instances.clone();
+        syn::visit_mut::visit_block_mut(self, block);
+        self.instances = outer;
+    }
+
     fn visit_local_mut(&mut self, local: &mut syn::Local) {
         self.instance_suppressions(local);
         // Visit the initializer first: the binding exists only after it.
@@ -954,6 +963,19 @@ impl VisitMut for Expander<'_> {
                 new_binding = handle_source(&init.expr).and_then(|src| self.scope.get(&src).cloned());
             }
         }
+        // `let (keys, topic): (Keys, Handle<aws_sns_topic>) = ...`: each annotated handle is a binding.
+        if let Pat::Type(pt) = &local.pat {
+            if let (Pat::Tuple(names), syn::Type::Tuple(types)) = (&*pt.pat, &*pt.ty) {
+                for (name, ty) in names.elems.iter().zip(&types.elems) {
+                    if let Pat::Ident(pi) = name {
+                        match self.binding_of_type(ty, &pi.ident) {
+                            Some(binding) => self.scope.bind(pi.ident.to_string(), binding),
+                            None => self.scope.unbind(&pi.ident.to_string()),
+                        }
+                    }
+                }
+            }
+        }
         let ident = match &local.pat {
             Pat::Ident(pi) => Some(pi.ident.to_string()),
             Pat::Type(pt) => match &*pt.pat {
@@ -968,8 +990,11 @@ impl VisitMut for Expander<'_> {
             },
             _ => None,
         };
-        if let (Some(name), Some(binding)) = (ident, new_binding) {
-            self.scope.bind(name, binding);
+        // A `let` that binds no handle shadows an earlier handle of that name.
+        match (ident, new_binding) {
+            (Some(name), Some(binding)) => self.scope.bind(name, binding),
+            (Some(name), None) => self.scope.unbind(&name),
+            _ => {}
         }
     }
 

@@ -35,6 +35,11 @@ impl Scope {
         self.names.insert(name, binding);
     }
 
+    /// A later `let` of the name that is not a handle shadows it.
+    pub fn unbind(&mut self, name: &str) {
+        self.names.remove(name);
+    }
+
     /// `collection.push(handle)`: the collection takes the handle's type.
     pub fn push_into(&mut self, collection: &str, handle: &str) {
         if let Some(Binding::Handle { mode, type_name, static_name, type_known, .. }) = self.names.get(handle).cloned() {

@@ -9,7 +9,7 @@
 fn ui() {
     let t = trybuild::TestCases::new();
     t.pass("ui/pass/*.rs");
-    for theme in ["syntax", "schema", "policy", "suppress", "api"] {
+    for theme in ["syntax", "schema", "policy", "suppress", "component", "api"] {
         t.compile_fail(format!("ui/{theme}/*.rs"));
     }
 }
