@@ -15,6 +15,7 @@
 //! | 5. validate | [`validate`] | whole-stack validation before synthesis |
 //! | 6. policy | [`policy`] | security rules, packs, suppression checks, the report |
 //! | 7. synth | [`synth`] | deterministic Terraform JSON, written atomically |
+//! | 8. testing | [`testing`] | in-memory synthesis and assertions on the Terraform JSON, for the tests of stacks and components |
 //!
 //! `tap-macros` runs the same schema checks and policy rules at compile
 //! time; this crate has no proc-macro dependency.
@@ -32,6 +33,7 @@ pub mod policy;
 pub mod reference;
 pub mod schema;
 pub mod synth;
+pub mod testing;
 pub mod validate;
 pub mod value;
 

@@ -89,16 +89,42 @@ impl std::error::Error for SynthError {
 
 /// Validates, evaluates policy and renders every file in memory.
 pub fn synthesize(stack: &Stack) -> Result<Synthesized, SynthError> {
+    let report = check(stack)?;
+    if fails(&report) {
+        return Err(SynthError::Policy { report });
+    }
+    Ok(render(stack, report))
+}
+
+/// Validates, evaluates policy and renders every file in memory even when
+/// a security finding fails or a suppression is rejected: the output a
+/// test inspects to see that a rule fires ([`Synthesized::report`] holds
+/// the findings). Validation errors and an unknown pack are still errors,
+/// since there is no sound configuration to render then.
+///
+/// Never deploy this output: [`synthesize`] is the one that refuses it.
+pub fn synthesize_allowing_findings(stack: &Stack) -> Result<Synthesized, SynthError> {
+    let report = check(stack)?;
+    Ok(render(stack, report))
+}
+
+/// Does the report stop synthesis?
+fn fails(report: &Report) -> bool {
+    report.failures().next().is_some() || !report.suppression_errors.is_empty()
+}
+
+/// Validation, then the policy report.
+fn check(stack: &Stack) -> Result<Report, SynthError> {
     let graph = Graph::new(stack);
     let errors = validate_in(&graph);
     if !errors.is_empty() {
         return Err(SynthError::Validation(errors));
     }
-    let report = Report::build(stack, &graph).map_err(SynthError::UnknownPack)?;
-    if report.failures().next().is_some() || !report.suppression_errors.is_empty() {
-        return Err(SynthError::Policy { report });
-    }
+    Report::build(stack, &graph).map_err(SynthError::UnknownPack)
+}
 
+/// Every file, for a stack that passed validation.
+fn render(stack: &Stack, report: Report) -> Synthesized {
     let mut files = BTreeMap::new();
     files.insert("cdk.tf.json".to_owned(), pretty(&main_document(stack, &report)));
     files.insert("versions.tf.json".to_owned(), pretty(&json!({ "terraform": { "required_version": stack.required_version } })));
@@ -107,7 +133,7 @@ pub fn synthesize(stack: &Stack) -> Result<Synthesized, SynthError> {
         let bytes = asset.bytes.as_ref().expect("BUG: validation passed with a failed asset");
         files.insert(asset.handle().relative_path(), bytes.clone());
     }
-    Ok(Synthesized { stack_name: stack.name.clone(), files, report })
+    Synthesized { stack_name: stack.name.clone(), files, report }
 }
 
 fn pretty(value: &J) -> Vec<u8> {

@@ -68,6 +68,58 @@
 //! assert!(stack.resources.iter().any(|r| r.address.to_string() == "aws_dynamodb_table.returns_table"));
 //! ```
 //!
+//! # Testing stacks and components
+//!
+//! [`testing`] synthesizes a stack in memory and asserts on the Terraform
+//! JSON it renders: resources by type and properties (partial `json!`
+//! matches, or a dotted path), counts, outputs, and the findings of the
+//! security rules. A failed assertion names the nearest resource and each
+//! way it differs. Every `assert_*` has a `find_*` or `check_*` twin that
+//! returns the error instead of panicking.
+//!
+//! ```
+//! use tap::prelude::*;
+//! use tap::testing::{any_element, json, reference_to, Template};
+//!
+//! #[component]
+//! pub fn table(scope: &mut Scope, key: &Handle<aws_kms_key>, recovery: bool) -> Handle<aws_dynamodb_table> {
+//!     resource!(aws_dynamodb_table.table {
+//!         name: scope.name("table"),
+//!         billing_mode: "PAY_PER_REQUEST",
+//!         hash_key: "id",
+//!         attribute { name: "id", r#type: "S" }
+//!         server_side_encryption { enabled: true, kms_key_arn: key.arn }
+//!         point_in_time_recovery { enabled: recovery }
+//!     })
+//! }
+//!
+//! pub struct Orders { pub recovery: bool }
+//!
+//! #[stack(name = "orders")]
+//! impl Orders {
+//!     fn define(&self, stack: &mut Stack) {
+//!         stack.provider(Provider::aws("eu-west-1"));
+//!         let key = resource!(aws_kms_key.main { enable_key_rotation: true });
+//!         table(&mut stack.scope("orders"), &key, self.recovery);
+//!     }
+//! }
+//!
+//! let template = Template::of(&Orders { recovery: true });
+//! template.assert_resource_with("aws_dynamodb_table", "point_in_time_recovery.enabled", true);
+//! template.assert_resource("aws_dynamodb_table", json!({
+//!     "server_side_encryption": [{ "enabled": true, "kms_key_arn": reference_to("aws_kms_key") }],
+//!     "attribute": any_element(json!({ "name": "id" })),
+//! }));
+//!
+//! // A failure says which resource came nearest and how it differs.
+//! let error = template.find_resource("aws_dynamodb_table", json!({ "billing_mode": "PROVISIONED" })).unwrap_err();
+//! assert!(error.message().contains(r#"billing_mode: expected "PROVISIONED", found "PAY_PER_REQUEST""#));
+//!
+//! // A stack whose rules fail still renders, to assert that the rule fires.
+//! let template = Template::synth_allowing_findings(&Orders { recovery: false }).unwrap();
+//! template.assert_finding("TAP-DDB-002", "aws_dynamodb_table.orders_table");
+//! ```
+//!
 //! # Layout
 //!
 //! The model, checks and synthesis live in `tap-core` and the macros in
@@ -75,7 +127,7 @@
 //! one version. `__private` is the path generated code uses: hidden, and
 //! free to change in any release.
 
-pub use tap_core::{asset, graph, path, policy, reference, schema, synth, validate, value};
+pub use tap_core::{asset, graph, path, policy, reference, schema, synth, testing, validate, value};
 pub use tap_macros::{component, data, output, provider, resource, stack};
 
 /// One marker type per resource type and data source of every provider
