@@ -41,10 +41,13 @@
 //!         let role = resource!(aws_iam_role.fn { assume_role_policy: tf::jsonencode({ Version: "2012-10-17", Statement: [] }) });
 //!         let vpc = resource!(aws_vpc.main { cidr_block: "10.0.0.0/16" });
 //!         let subnet = resource!(aws_subnet.a { vpc_id: vpc.id, cidr_block: "10.0.1.0/24" });
+//!         let routes = resource!(aws_route_table.a { vpc_id: vpc.id });
+//!         resource!(aws_route_table_association.a { subnet_id: subnet.id, route_table_id: routes.id });
+//!         let sg = resource!(aws_security_group.app { vpc_id: vpc.id, description: "the function" });
 //!         let function = resource!(aws_lambda_function.hello {
 //!             function_name: "hello", role: role.arn, runtime: "python3.12", handler: "h.handler", filename: "h.zip",
 //!             tracing_config { mode: "Active" }
-//!             vpc_config { subnet_ids: [subnet.id], security_group_ids: [] }
+//!             vpc_config { subnet_ids: [subnet.id], security_group_ids: [sg.id] }
 //!         });
 //!         let api = resource!(aws_api_gateway_rest_api.hello { name: "hello", endpoint_configuration { types: ["REGIONAL"] } });
 //!         let config = PrivateRestApi {
