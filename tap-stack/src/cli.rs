@@ -14,6 +14,7 @@ use std::net::Ipv4Addr;
 use std::path::PathBuf;
 
 use clap::Parser;
+use tap_aws::network::mask;
 
 use crate::regions;
 
@@ -93,12 +94,9 @@ pub struct StateConfig {
     pub region: String,
 }
 
-/// NAT gateways: one per Availability Zone, or one for all.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NatLayout {
-    PerZone,
-    Single,
-}
+// The network's types are tap-aws's: the configuration hands them to the
+// `PrivateNetwork` component as they are.
+pub use tap_aws::network::{Cidr, NatLayout};
 
 /// A checked configuration: everything the stack needs, nothing unchecked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,42 +141,6 @@ impl Config {
     pub fn zone_ids(&self) -> &'static [&'static str] {
         let all = regions::zone_ids(&self.region).expect("BUG: the region of a checked configuration is known");
         &all[..self.zones.min(all.len())]
-    }
-}
-
-/// An IPv4 network such as `10.0.0.0/16`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Cidr {
-    pub network: Ipv4Addr,
-    pub prefix: u8,
-}
-
-impl Cidr {
-    /// The `index`-th subnet that is `newbits` longer, like Terraform's `cidrsubnet`.
-    pub fn subnet(&self, newbits: u8, index: u32) -> Cidr {
-        let prefix = self.prefix + newbits;
-        assert!(prefix <= 32 && u64::from(index) < (1u64 << newbits), "BUG: subnet {index} of /{prefix} does not fit in {self}");
-        let base = u32::from(self.network);
-        Cidr { network: Ipv4Addr::from(base | (index << (32 - u32::from(prefix)))), prefix }
-    }
-
-    /// Does `other` lie entirely inside this network?
-    pub fn contains(&self, other: &Cidr) -> bool {
-        other.prefix >= self.prefix && mask(u32::from(other.network), self.prefix) == u32::from(self.network)
-    }
-}
-
-impl fmt::Display for Cidr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.network, self.prefix)
-    }
-}
-
-fn mask(addr: u32, prefix: u8) -> u32 {
-    if prefix == 0 {
-        0
-    } else {
-        addr & (u32::MAX << (32 - u32::from(prefix)))
     }
 }
 

@@ -69,7 +69,7 @@ fn the_routes_are_exactly_the_handlers_routes_with_lambda_proxy_integrations() {
         let integration = matching[0];
         assert_eq!(integration["type"], "AWS_PROXY", "{route}");
         assert_eq!(integration["integration_http_method"], "POST", "{route}");
-        assert_eq!(integration["uri"], "${aws_lambda_function.items.invoke_arn}", "{route}");
+        assert_eq!(integration["uri"], "${aws_lambda_function.handler_function.invoke_arn}", "{route}");
     }
 }
 
@@ -120,7 +120,7 @@ fn the_deployment_is_redeployed_when_the_api_changes() {
     for name in s.all("aws_api_gateway_method").keys() {
         assert!(listed.contains(&format!("${{aws_api_gateway_method.{name}.authorization}}")));
     }
-    assert!(listed.contains("${aws_api_gateway_model.item.schema}"));
+    assert!(listed.contains("${aws_api_gateway_model.api_model_item.schema}"));
 }
 
 #[test]
@@ -128,12 +128,12 @@ fn the_stage_traces_and_writes_json_access_logs_to_an_encrypted_group() {
     let s = default();
     let (_, stage) = s.only("aws_api_gateway_stage");
     assert_eq!(stage["xray_tracing_enabled"], true);
-    assert_eq!(stage["deployment_id"], "${aws_api_gateway_deployment.items.id}");
+    assert_eq!(stage["deployment_id"], "${aws_api_gateway_deployment.api_deployment.id}");
     assert_eq!(stage["stage_name"], tap_stack::stack::STAGE);
     let access = block(stage, "access_log_settings");
     let (_, attr, group) = s.target(&access["destination_arn"]);
     assert_eq!(attr, "arn");
-    assert_eq!(group["kms_key_id"], "${aws_kms_key.main.arn}");
+    assert_eq!(group["kms_key_id"], "${aws_kms_key.main_key.arn}");
     assert!(group["retention_in_days"].as_i64().unwrap() >= 365);
     let format = jsonencoded(&access["format"]);
     for (field, variable) in [("requestId", "$context.requestId"), ("sourceIp", "$context.identity.sourceIp"), ("status", "$context.status"), ("userArn", "$context.identity.userArn")] {
@@ -141,7 +141,7 @@ fn the_stage_traces_and_writes_json_access_logs_to_an_encrypted_group() {
     }
     // Logging is set up before the stage starts writing.
     let deps: BTreeSet<&str> = stage["depends_on"].as_array().unwrap().iter().map(|d| d.as_str().unwrap()).collect();
-    assert!(deps.contains("aws_api_gateway_account.main"));
+    assert!(deps.contains("aws_api_gateway_account.api_account"));
     assert!(deps.contains("aws_cloudwatch_log_group.api_execution"));
     // The execution log group is the one API Gateway writes to, created first.
     let execution = s.one("aws_cloudwatch_log_group", "api_execution");
@@ -153,7 +153,7 @@ fn method_settings_enable_metrics_info_logs_and_throttling_without_data_trace() 
     let s = default();
     let (_, settings) = s.only("aws_api_gateway_method_settings");
     assert_eq!(settings["method_path"], "*/*");
-    assert_eq!(settings["stage_name"], "${aws_api_gateway_stage.current.stage_name}");
+    assert_eq!(settings["stage_name"], "${aws_api_gateway_stage.api_stage.stage_name}");
     let values = block(settings, "settings");
     assert_eq!(values["metrics_enabled"], true);
     assert_eq!(values["logging_level"], "INFO");
@@ -169,8 +169,8 @@ fn a_firewall_guards_the_stage_and_logs_to_an_encrypted_group() {
     let (_, waf) = s.only("aws_wafv2_web_acl");
     assert_eq!(waf["scope"], "REGIONAL");
     let (_, association) = s.only("aws_wafv2_web_acl_association");
-    assert_eq!(association["resource_arn"], "${aws_api_gateway_stage.current.arn}");
-    assert_eq!(association["web_acl_arn"], "${aws_wafv2_web_acl.api.arn}");
+    assert_eq!(association["resource_arn"], "${aws_api_gateway_stage.api_stage.arn}");
+    assert_eq!(association["web_acl_arn"], "${aws_wafv2_web_acl.api_waf.arn}");
     let groups: BTreeSet<&str> = waf["rule"].as_array().unwrap().iter().filter_map(|r| r["statement"]["managed_rule_group_statement"]["name"].as_str()).collect();
     for group in ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesAnonymousIpList"] {
         assert!(groups.contains(group), "no {group}");
@@ -181,7 +181,7 @@ fn a_firewall_guards_the_stage_and_logs_to_an_encrypted_group() {
     assert_eq!(destinations.len(), 1);
     let group = s.one("aws_cloudwatch_log_group", destinations.iter().next().unwrap().trim_start_matches("aws_cloudwatch_log_group."));
     assert!(group["name"].as_str().unwrap().starts_with("aws-waf-logs-"));
-    assert_eq!(group["kms_key_id"], "${aws_kms_key.main.arn}");
+    assert_eq!(group["kms_key_id"], "${aws_kms_key.main_key.arn}");
 }
 
 /// `(namespace, metric, statistic)` of a single-metric alarm.
@@ -194,7 +194,7 @@ fn watched(alarm: &J) -> (String, String, String) {
 fn alarms_cover_the_function_the_api_and_the_table_and_all_notify_the_topic() {
     let s = default();
     let alarms = s.all("aws_cloudwatch_metric_alarm");
-    let topic = "${aws_sns_topic.alarms.arn}";
+    let topic = "${aws_sns_topic.alarms_topic.arn}";
     let mut single = BTreeSet::new();
     let mut table_metrics = BTreeSet::new();
     for (name, alarm) in &alarms {
@@ -212,7 +212,7 @@ fn alarms_cover_the_function_the_api_and_the_table_and_all_notify_the_topic() {
             for q in queries.iter().filter(|q| q.get("metric").is_some()) {
                 let m = block(q, "metric");
                 assert_eq!(m["namespace"], "AWS/DynamoDB");
-                assert_eq!(m["dimensions"]["TableName"], "${aws_dynamodb_table.items.name}");
+                assert_eq!(m["dimensions"]["TableName"], "${aws_dynamodb_table.items_table.name}");
                 operations.insert(m["dimensions"]["Operation"].as_str().unwrap().to_owned());
                 table_metrics.insert(m["metric_name"].as_str().unwrap().to_owned());
             }
@@ -221,10 +221,10 @@ fn alarms_cover_the_function_the_api_and_the_table_and_all_notify_the_topic() {
             let (namespace, metric, stat) = watched(alarm);
             let dimensions = alarm["dimensions"].as_object().unwrap();
             match namespace.as_str() {
-                "AWS/Lambda" => assert_eq!(dimensions["FunctionName"], "${aws_lambda_function.items.function_name}"),
+                "AWS/Lambda" => assert_eq!(dimensions["FunctionName"], "${aws_lambda_function.handler_function.function_name}"),
                 "AWS/ApiGateway" => {
                     assert_eq!(dimensions["ApiName"], "${aws_api_gateway_rest_api.items.name}");
-                    assert_eq!(dimensions["Stage"], "${aws_api_gateway_stage.current.stage_name}");
+                    assert_eq!(dimensions["Stage"], "${aws_api_gateway_stage.api_stage.stage_name}");
                 }
                 other => panic!("{name}: unexpected namespace {other}"),
             }
@@ -244,7 +244,7 @@ fn alarms_cover_the_function_the_api_and_the_table_and_all_notify_the_topic() {
     assert_eq!(single, expected);
     assert_eq!(table_metrics, ["SystemErrors", "ThrottledRequests"].map(String::from).into_iter().collect::<BTreeSet<_>>());
     // The duration alarm fires before the function times out.
-    let duration = &alarms["function_duration_p99"];
+    let duration = &alarms["alarms_alarm_items_function_duration_p99"];
     let timeout_ms = s.only("aws_lambda_function").1["timeout"].as_i64().unwrap() * 1000;
     assert!(duration["threshold"].as_i64().unwrap() < timeout_ms);
 }
@@ -253,9 +253,9 @@ fn alarms_cover_the_function_the_api_and_the_table_and_all_notify_the_topic() {
 fn the_alarm_topic_is_encrypted_only_cloudwatch_may_publish_and_email_is_optional() {
     let s = default();
     let (_, topic) = s.only("aws_sns_topic");
-    assert_eq!(topic["kms_master_key_id"], "${aws_kms_key.main.arn}");
+    assert_eq!(topic["kms_master_key_id"], "${aws_kms_key.main_key.arn}");
     let (_, policy) = s.only("aws_sns_topic_policy");
-    assert_eq!(policy["arn"], "${aws_sns_topic.alarms.arn}");
+    assert_eq!(policy["arn"], "${aws_sns_topic.alarms_topic.arn}");
     let st = statements(&policy["policy"]);
     assert_eq!(st.len(), 1);
     assert_eq!(st[0]["Principal"]["Service"], "cloudwatch.amazonaws.com");
@@ -267,7 +267,7 @@ fn the_alarm_topic_is_encrypted_only_cloudwatch_may_publish_and_email_is_optiona
     let (_, subscription) = s.only("aws_sns_topic_subscription");
     assert_eq!(subscription["protocol"], "email");
     assert_eq!(subscription["endpoint"], "oncall@example.com");
-    assert_eq!(subscription["topic_arn"], "${aws_sns_topic.alarms.arn}");
+    assert_eq!(subscription["topic_arn"], "${aws_sns_topic.alarms_topic.arn}");
 }
 
 #[test]
@@ -307,7 +307,7 @@ fn the_function_is_configured_as_specified() {
     assert_eq!(block(f, "tracing_config")["mode"], "Active");
     let logging = block(f, "logging_config");
     assert_eq!(logging["log_format"], "JSON");
-    assert_eq!(logging["log_group"], "${aws_cloudwatch_log_group.function.name}");
+    assert_eq!(logging["log_group"], "${aws_cloudwatch_log_group.handler_logs.name}");
     assert!(f["reserved_concurrent_executions"].as_i64().unwrap() > 0);
     let timeout = f["timeout"].as_i64().unwrap();
     assert!((3..29).contains(&timeout), "API Gateway waits at most 29 s");

@@ -88,7 +88,7 @@ fn each_zone_has_one_public_and_one_private_subnet_inside_the_vpc_and_none_maps_
             assert_eq!(zone_set, expected, "{tier} subnets are not one per zone");
             for (name, b) in &tier_subnets {
                 assert_eq!(b["map_public_ip_on_launch"], false, "{name} maps public IPs");
-                assert_eq!(parse_ref(b["vpc_id"].as_str().unwrap()).unwrap().address(), "aws_vpc.main");
+                assert_eq!(parse_ref(b["vpc_id"].as_str().unwrap()).unwrap().address(), "aws_vpc.network_vpc");
                 let range = cidr(b["cidr_block"].as_str().unwrap());
                 assert!(contains(vpc, range), "{name} is outside the VPC");
                 all_ranges.push((name.clone(), range));
@@ -106,7 +106,7 @@ fn each_zone_has_one_public_and_one_private_subnet_inside_the_vpc_and_none_maps_
 fn public_subnets_route_to_the_internet_gateway() {
     let s = default();
     let (igw, igw_body) = s.only("aws_internet_gateway");
-    assert_eq!(parse_ref(igw_body["vpc_id"].as_str().unwrap()).unwrap().address(), "aws_vpc.main");
+    assert_eq!(parse_ref(igw_body["vpc_id"].as_str().unwrap()).unwrap().address(), "aws_vpc.network_vpc");
     for name in subnets(&s, "public").keys() {
         let table = route_table_of(&s, name);
         let routes = default_routes(&s, &table);
@@ -135,7 +135,7 @@ fn each_private_subnet_defaults_to_the_nat_gateway_in_its_own_zone() {
         assert_eq!((eip.type_name.as_str(), eip.attr.as_str()), ("aws_eip", "allocation_id"));
         assert_eq!(s.one("aws_eip", &eip.name)["domain"], "vpc");
         assert_eq!(nat["connectivity_type"], "public");
-        assert!(nat["depends_on"].as_array().unwrap().contains(&J::from("aws_internet_gateway.main")));
+        assert!(nat["depends_on"].as_array().unwrap().contains(&J::from("aws_internet_gateway.network_igw")));
         nats_used.insert(nat_name);
     }
     assert_eq!(nats_used.len(), 3, "one NAT gateway per zone");
@@ -171,7 +171,7 @@ fn dynamodb_gateway_endpoint_serves_exactly_the_private_route_tables() {
     // Its policy lets the VPC reach the items table only.
     for st in statements(&endpoint["policy"]) {
         assert_eq!(st["Effect"], "Allow");
-        assert_eq!(strs(&st["Resource"]), vec!["${aws_dynamodb_table.items.arn}"]);
+        assert_eq!(strs(&st["Resource"]), vec!["${aws_dynamodb_table.items_table.arn}"]);
         assert!(strs(&st["Action"]).iter().all(|a| a.starts_with("dynamodb:") && !a.contains('*')));
     }
 }
@@ -180,7 +180,7 @@ fn dynamodb_gateway_endpoint_serves_exactly_the_private_route_tables() {
 fn default_security_group_is_adopted_with_no_rules() {
     let s = default();
     let (_, sg) = s.only("aws_default_security_group");
-    assert_eq!(parse_ref(sg["vpc_id"].as_str().unwrap()).unwrap().address(), "aws_vpc.main");
+    assert_eq!(parse_ref(sg["vpc_id"].as_str().unwrap()).unwrap().address(), "aws_vpc.network_vpc");
     for key in ["ingress", "egress"] {
         assert!(sg.get(key).is_none_or(|v| v.as_array().is_some_and(Vec::is_empty)), "default security group has {key} rules");
     }
@@ -190,13 +190,13 @@ fn default_security_group_is_adopted_with_no_rules() {
 fn vpc_flow_logs_go_to_an_encrypted_log_group_through_their_own_role() {
     let s = default();
     let (_, flow) = s.only("aws_flow_log");
-    assert_eq!(parse_ref(flow["vpc_id"].as_str().unwrap()).unwrap().address(), "aws_vpc.main");
+    assert_eq!(parse_ref(flow["vpc_id"].as_str().unwrap()).unwrap().address(), "aws_vpc.network_vpc");
     assert_eq!(flow["traffic_type"], "ALL");
     assert_eq!(flow["log_destination_type"], "cloud-watch-logs");
     let (group, attr, group_body) = s.target(&flow["log_destination"]);
     assert_eq!(attr, "arn");
     assert!(group.starts_with("aws_cloudwatch_log_group."));
-    assert_eq!(group_body["kms_key_id"], "${aws_kms_key.main.arn}");
+    assert_eq!(group_body["kms_key_id"], "${aws_kms_key.main_key.arn}");
     assert!(group_body["retention_in_days"].as_i64().unwrap() > 0);
 
     let (role, _, role_body) = s.target(&flow["iam_role_arn"]);

@@ -11,7 +11,7 @@ use stack_support::*;
 use tap_stack::Config;
 
 const ACCOUNT: &str = "${data.aws_caller_identity.current.account_id}";
-const KEY_ARN: &str = "${aws_kms_key.main.arn}";
+const KEY_ARN: &str = "${aws_kms_key.main_key.arn}";
 
 /// The subnets whose default route goes to an internet gateway.
 fn public_subnets(s: &Synth) -> BTreeSet<String> {
@@ -97,7 +97,7 @@ fn the_function_security_group_allows_https_egress_only_and_no_ingress() {
         assert_eq!(rule["security_groups"], J::Array(vec![]));
     }
     // DynamoDB is reached through the gateway endpoint's prefix list.
-    assert!(egress.iter().any(|r| r["prefix_list_ids"] == serde_json::json!(["${aws_vpc_endpoint.dynamodb.prefix_list_id}"])));
+    assert!(egress.iter().any(|r| r["prefix_list_ids"] == serde_json::json!(["${aws_vpc_endpoint.network_endpoint_dynamodb.prefix_list_id}"])));
 }
 
 #[test]
@@ -113,7 +113,7 @@ fn no_iam_action_has_a_wildcard() {
             for action in strs(&st["Action"]) {
                 // The one exception: the key policy statement that hands the key
                 // to the account's IAM policies (AWS's default key policy).
-                if address == "aws_kms_key.main" && st["Sid"] == "AccountRootManagesTheKey" {
+                if address == "aws_kms_key.main_key" && st["Sid"] == "AccountRootManagesTheKey" {
                     assert_eq!(action, "kms:*");
                     assert_eq!(st["Principal"]["AWS"], format!("arn:${{data.aws_partition.current.partition}}:iam::{ACCOUNT}:root"));
                     continue;
@@ -122,7 +122,7 @@ fn no_iam_action_has_a_wildcard() {
                 assert!(action.split_once(':').is_some_and(|(svc, op)| !svc.is_empty() && !op.is_empty()), "{address}: `{action}`");
             }
             if let Some(principal) = st.get("Principal") {
-                assert!(address == "aws_vpc_endpoint.dynamodb" || principal != "*", "{address}: principal *");
+                assert!(address == "aws_vpc_endpoint.network_endpoint_dynamodb" || principal != "*", "{address}: principal *");
             }
         }
     }
@@ -148,11 +148,11 @@ fn the_function_may_call_exactly_the_table_operations_the_handler_uses_on_that_t
             let (service, _) = action.split_once(':').unwrap();
             match service {
                 "dynamodb" => {
-                    assert_eq!(resources, vec!["${aws_dynamodb_table.items.arn}"], "{action} is not scoped to the table");
+                    assert_eq!(resources, vec!["${aws_dynamodb_table.items_table.arn}"], "{action} is not scoped to the table");
                     table_actions.insert(action.clone());
                 }
                 "kms" => assert_eq!(resources, vec![KEY_ARN], "{action} is not scoped to the key"),
-                "logs" => assert_eq!(resources, vec!["${aws_cloudwatch_log_group.function.arn}:log-stream:*"], "{action} reaches other log groups"),
+                "logs" => assert_eq!(resources, vec!["${aws_cloudwatch_log_group.handler_logs.arn}:log-stream:*"], "{action} reaches other log groups"),
                 // EC2 cannot scope Describe*, X-Ray has no resources.
                 "ec2" | "xray" => assert_eq!(resources, vec!["*"]),
                 other => panic!("unexpected service {other} in the function policy"),
@@ -179,16 +179,16 @@ fn the_function_may_call_exactly_the_table_operations_the_handler_uses_on_that_t
     let declared: BTreeSet<String> = tap_stack::stack::TABLE_ACTIONS.iter().map(|a| a.to_string()).collect();
     assert_eq!(declared, handler_table_actions());
     // And the function is created after its permissions.
-    assert!(function["depends_on"].as_array().unwrap().contains(&J::from("aws_iam_role_policy.function")));
+    assert!(function["depends_on"].as_array().unwrap().contains(&J::from("aws_iam_role_policy.handler_policy")));
 }
 
 #[test]
 fn every_role_is_assumable_only_by_its_service() {
     let s = default();
     let expected = [
-        ("function", "lambda.amazonaws.com", true),
-        ("flow_logs", "vpc-flow-logs.amazonaws.com", true),
-        ("apigateway_cloudwatch", "apigateway.amazonaws.com", false),
+        ("handler_role", "lambda.amazonaws.com", true),
+        ("network_flow_logs", "vpc-flow-logs.amazonaws.com", true),
+        ("api_cloudwatch", "apigateway.amazonaws.com", false),
     ];
     assert_eq!(s.all("aws_iam_role").len(), expected.len());
     for (name, service, source_account) in expected {
@@ -224,9 +224,9 @@ fn no_aws_managed_policy_is_used() {
 fn the_api_gateway_logging_role_writes_log_groups_only() {
     let s = default();
     let (_, account) = s.only("aws_api_gateway_account");
-    assert_eq!(account["cloudwatch_role_arn"], "${aws_iam_role.apigateway_cloudwatch.arn}");
-    let policy = s.one("aws_iam_role_policy", "apigateway_cloudwatch");
-    assert_eq!(policy["role"], "${aws_iam_role.apigateway_cloudwatch.id}");
+    assert_eq!(account["cloudwatch_role_arn"], "${aws_iam_role.api_cloudwatch.arn}");
+    let policy = s.one("aws_iam_role_policy", "api_cloudwatch");
+    assert_eq!(policy["role"], "${aws_iam_role.api_cloudwatch.id}");
     let prefix = format!("arn:${{data.aws_partition.current.partition}}:logs:us-west-2:{ACCOUNT}:log-group:");
     for st in statements(&policy["policy"]) {
         for action in strs(&st["Action"]) {
@@ -237,7 +237,7 @@ fn the_api_gateway_logging_role_writes_log_groups_only() {
             assert!(resource.starts_with(&prefix), "{resource} is not a log group of this account and region");
         }
     }
-    assert!(account["depends_on"].as_array().unwrap().contains(&J::from("aws_iam_role_policy.apigateway_cloudwatch")));
+    assert!(account["depends_on"].as_array().unwrap().contains(&J::from("aws_iam_role_policy.api_cloudwatch")));
 }
 
 #[test]
@@ -280,7 +280,7 @@ fn the_key_rotates_and_its_policy_names_exactly_the_stacks_log_groups() {
     assert_eq!(strs(&alarms["Action"]), vec!["kms:Decrypt", "kms:GenerateDataKey"]);
 
     let (_, alias) = s.only("aws_kms_alias");
-    assert_eq!(alias["target_key_id"], "${aws_kms_key.main.key_id}");
+    assert_eq!(alias["target_key_id"], "${aws_kms_key.main_key.key_id}");
     assert_eq!(alias["name"], "alias/tap-items-dev");
 }
 
@@ -310,7 +310,7 @@ fn data_logs_topic_and_function_environment_are_encrypted_with_the_key() {
     let (_, function) = s.only("aws_lambda_function");
     assert_eq!(function["kms_key_arn"], KEY_ARN);
     let variables = &block(function, "environment")["variables"];
-    assert_eq!(variables["TABLE_NAME"], "${aws_dynamodb_table.items.name}");
+    assert_eq!(variables["TABLE_NAME"], "${aws_dynamodb_table.items_table.name}");
     assert_eq!(variables["LOG_LEVEL"], "INFO");
 }
 
@@ -365,7 +365,7 @@ fn lambda_permissions_are_scoped_to_this_api_stage_and_route() {
     for (name, p) in &permissions {
         assert_eq!(p["principal"], "apigateway.amazonaws.com", "{name}");
         assert_eq!(p["action"], "lambda:InvokeFunction");
-        assert_eq!(p["function_name"], "${aws_lambda_function.items.function_name}");
+        assert_eq!(p["function_name"], "${aws_lambda_function.handler_function.function_name}");
         let arn = p["source_arn"].as_str().unwrap();
         let route = arn.strip_prefix("${aws_api_gateway_rest_api.items.execution_arn}/v1/").unwrap_or_else(|| panic!("{name}: {arn} is not this API's v1 stage"));
         assert!(!route.starts_with('*'), "{name}: any method");

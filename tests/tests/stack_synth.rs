@@ -96,11 +96,11 @@ fn outputs_are_the_documented_ones_each_with_a_description() {
     for (name, o) in outputs {
         assert!(o["description"].as_str().is_some_and(|d| d.len() > 10), "output {name} has no real description");
     }
-    assert_eq!(outputs["api_url"]["value"], "${aws_api_gateway_stage.current.invoke_url}");
-    assert_eq!(outputs["table_name"]["value"], "${aws_dynamodb_table.items.name}");
-    assert_eq!(outputs["function_name"]["value"], "${aws_lambda_function.items.function_name}");
-    assert_eq!(outputs["vpc_id"]["value"], "${aws_vpc.main.id}");
-    assert_eq!(outputs["alarm_topic_arn"]["value"], "${aws_sns_topic.alarms.arn}");
+    assert_eq!(outputs["api_url"]["value"], "${aws_api_gateway_stage.api_stage.invoke_url}");
+    assert_eq!(outputs["table_name"]["value"], "${aws_dynamodb_table.items_table.name}");
+    assert_eq!(outputs["function_name"]["value"], "${aws_lambda_function.handler_function.function_name}");
+    assert_eq!(outputs["vpc_id"]["value"], "${aws_vpc.network_vpc.id}");
+    assert_eq!(outputs["alarm_topic_arn"]["value"], "${aws_sns_topic.alarms_topic.arn}");
     let subnets = targets(&outputs["private_subnet_ids"]["value"]);
     assert_eq!(subnets, targets(&block(s.only("aws_lambda_function").1, "vpc_config")["subnet_ids"]));
 }
