@@ -243,7 +243,7 @@ fn main_document(stack: &Stack, report: &Report) -> J {
     let mut tap = json!({ "stack": stack.name, "packs": stack.packs, "suppressions": suppressed });
     // Written only in report-only mode: whoever reads the configuration
     // sees that it fails the policy.
-    let failures: Vec<J> = report.failures().map(|row| json!({ "rule": &*row.rule_id, "address": row.address.to_string(), "attribute": row.path.to_string() })).collect();
+    let failures: Vec<J> = report.failures().map(|row| json!({ "rule": row.rule_id, "address": row.address.to_string(), "attribute": row.path.to_string() })).collect();
     if !failures.is_empty() {
         tap["report_only_failures"] = J::Array(failures);
     }

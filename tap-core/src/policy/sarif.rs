@@ -42,18 +42,18 @@ impl Report {
     ///   suppressions, which are errors in the stack's policy configuration
     ///   rather than findings about a resource.
     pub fn to_sarif(&self, stack_name: &str) -> J {
-        let mut rule_ids: Vec<&str> = self.rows.iter().map(|r| &*r.rule_id).collect();
+        let mut rule_ids: Vec<&str> = self.rows.iter().map(rule_id).collect();
         rule_ids.sort_unstable();
         rule_ids.dedup();
         let rule_index: BTreeMap<&str, usize> = rule_ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         let rules: Vec<J> = rule_ids
             .iter()
             .map(|id| {
-                let first = self.rows.iter().find(|r| &*r.rule_id == *id).expect("BUG: a rule ID without a row");
+                let first = self.rows.iter().find(|r| rule_id(r) == *id).expect("BUG: a rule ID without a row");
                 rule_descriptor(id, first)
             })
             .collect();
-        let results: Vec<J> = self.rows.iter().map(|row| result(row, rule_index[&*row.rule_id])).collect();
+        let results: Vec<J> = self.rows.iter().map(|row| result(row, rule_index[rule_id(row)])).collect();
 
         let notifications: Vec<J> = self
             .suppression_errors
@@ -96,6 +96,11 @@ impl Report {
     }
 }
 
+/// The row's rule ID as `&str`, whichever string type `Row::rule_id` is.
+fn rule_id(row: &Row) -> &str {
+    AsRef::<str>::as_ref(&row.rule_id)
+}
+
 /// SARIF's level for a tap level. Suppressed findings keep the level they
 /// would have had: code scanning shows them as dismissed, not as notes.
 fn sarif_level(level: Level) -> &'static str {
@@ -134,7 +139,7 @@ fn rule_descriptor(id: &str, first: &Row) -> J {
 
 /// `results[]`: one row.
 fn result(row: &Row, rule_index: usize) -> J {
-    let rule_id: &str = &row.rule_id;
+    let rule_id = self::rule_id(row);
     let (state, suffix) = match &row.state {
         RowState::NonCompliant => ("non_compliant", ""),
         RowState::Unknown => ("unknown", " (unknown until apply: failing closed)"),
