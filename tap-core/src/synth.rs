@@ -2,18 +2,32 @@
 //! plus its assets and policy report, written atomically.
 //!
 //! Layer: synth (the top). Runs validation and the policy engine first and
-//! refuses to write anything if either fails. Layout, under the output
-//! directory (the CDKTF layout, to ease migration):
+//! refuses to write anything if either fails, unless the policy is in
+//! report-only mode ([`SynthOptions::report_only`]). Layout, under the
+//! output directory (the CDKTF layout, to ease migration):
 //!
 //! ```text
-//! stacks/<stack>/cdk.tf.json        providers, backend, resources, outputs
-//! stacks/<stack>/versions.tf.json   terraform.required_version alone
-//! stacks/<stack>/assets/<name>.zip  reproducible zips
-//! stacks/<stack>/policy-report.json the policy report (suppressions included)
+//! stacks/<stack>/cdk.tf.json          providers, backend, resources, outputs
+//! stacks/<stack>/versions.tf.json     terraform.required_version alone
+//! stacks/<stack>/assets/<name>.zip    reproducible zips
+//! stacks/<stack>/policy-report.json   the policy report (suppressions included)
+//! stacks/<stack>/policy-report.sarif  the same findings as SARIF 2.1.0, at their Rust lines
 //! ```
 //!
 //! `required_version` lives in its own file because some scanners' JSON
 //! parsers reject the whole file that holds it.
+//!
+//! # Report-only mode
+//!
+//! For adopting rules without blocking a pipeline: security findings and
+//! rejected suppressions no longer stop synthesis. Every file is written
+//! as usual, the Terraform configuration included (a pipeline that goes
+//! on to `terraform plan` must not find the previous run's configuration
+//! and take it for this one's), and the reports record every failure; so
+//! does the configuration's `"//"` comment (`report_only_failures`). What
+//! still stops synthesis: validation errors (a configuration Terraform
+//! would reject), an unknown pack, and I/O errors. Compile-time errors of
+//! `resource!` are untouched: the stack does not build.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -28,12 +42,99 @@ use crate::validate::{validate_in, ValidationError};
 use crate::schema::Block;
 use crate::value::{block_instances, to_terraform_json, Fields, Value};
 
+/// The policy report's file, beside the configuration.
+pub const REPORT_JSON: &str = "policy-report.json";
+/// The SARIF 2.1.0 report's file, beside the configuration.
+pub const REPORT_SARIF: &str = "policy-report.sarif";
+/// The environment variable that turns report-only mode on for every
+/// stack binary that reads [`SynthOptions::from_env`].
+pub const REPORT_ONLY_ENV: &str = "TAP_REPORT_ONLY";
+
 /// The files of one synthesized stack, relative to `stacks/<stack>/`.
 #[derive(Debug)]
 pub struct Synthesized {
     pub stack_name: String,
     pub files: BTreeMap<String, Vec<u8>>,
     pub report: Report,
+}
+
+impl Synthesized {
+    /// Would the policy have stopped this synthesis (a failing finding or a
+    /// rejected suppression)? Only ever true in report-only mode.
+    pub fn policy_fails(&self) -> bool {
+        policy_fails(&self.report)
+    }
+}
+
+/// How to synthesize. `SynthOptions::default()` blocks on policy failures.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SynthOptions {
+    /// Write everything and record policy failures instead of failing:
+    /// see the [module documentation](self#report-only-mode).
+    pub report_only: bool,
+}
+
+impl SynthOptions {
+    /// The options with report-only mode on or off.
+    pub fn report_only(mut self, on: bool) -> Self {
+        self.report_only = on;
+        self
+    }
+
+    /// The options [`REPORT_ONLY_ENV`] asks for: report-only when it is
+    /// `1` or `true`; off when it is unset, empty, `0` or `false`; any
+    /// other value is an error, never silently off (nor on).
+    pub fn from_env() -> Result<SynthOptions, EnvError> {
+        Ok(SynthOptions::default().report_only(env_flag(REPORT_ONLY_ENV)?.unwrap_or(false)))
+    }
+}
+
+/// An on/off environment variable with a value that is neither.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvError {
+    pub name: &'static str,
+    /// The value as found (lossily decoded if it is not UTF-8).
+    pub value: String,
+}
+
+impl EnvError {
+    /// What is accepted, for messages.
+    pub const ACCEPTED: &'static str = "`1` or `true` (on), `0`, `false` or empty (off)";
+}
+
+impl fmt::Display for EnvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is {:?}, which is neither on nor off\n  help: set it to one of {}, or unset it", self.name, self.value, Self::ACCEPTED)
+    }
+}
+
+impl std::error::Error for EnvError {}
+
+/// The one reader of tap's on/off environment variables: `Some(true)` for
+/// `1`/`true`, `Some(false)` for `0`/`false`/empty, `None` when unset
+/// (`true` and `false` in any case).
+pub fn env_flag(name: &'static str) -> Result<Option<bool>, EnvError> {
+    match std::env::var_os(name) {
+        None => Ok(None),
+        Some(value) => parse_flag(name, &value.to_string_lossy()).map(Some),
+    }
+}
+
+/// `env_flag` on a given value: `TAP_REPORT_ONLY=yes` is rejected rather
+/// than read as off, so a typo in CI cannot quietly change the mode.
+pub fn parse_flag(name: &'static str, value: &str) -> Result<bool, EnvError> {
+    match value {
+        "1" => Ok(true),
+        "" | "0" => Ok(false),
+        v if v.eq_ignore_ascii_case("true") => Ok(true),
+        v if v.eq_ignore_ascii_case("false") => Ok(false),
+        other => Err(EnvError { name, value: other.to_owned() }),
+    }
+}
+
+fn policy_fails(report: &Report) -> bool {
+    report.failures().next().is_some() || !report.suppression_errors.is_empty()
 }
 
 #[derive(Debug)]
@@ -87,10 +188,18 @@ impl std::error::Error for SynthError {
     }
 }
 
-/// Validates, evaluates policy and renders every file in memory.
+/// Validates, evaluates policy and renders every file in memory; a
+/// policy failure is an error.
 pub fn synthesize(stack: &Stack) -> Result<Synthesized, SynthError> {
+    synthesize_with(stack, &SynthOptions::default())
+}
+
+/// [`synthesize`] with options: in report-only mode policy failures are
+/// recorded in the reports ([`Synthesized::policy_fails`] says so) and
+/// every file is rendered all the same.
+pub fn synthesize_with(stack: &Stack, options: &SynthOptions) -> Result<Synthesized, SynthError> {
     let report = check(stack)?;
-    if fails(&report) {
+    if policy_fails(&report) && !options.report_only {
         return Err(SynthError::Policy { report });
     }
     Ok(render(stack, report))
@@ -99,18 +208,13 @@ pub fn synthesize(stack: &Stack) -> Result<Synthesized, SynthError> {
 /// Validates, evaluates policy and renders every file in memory even when
 /// a security finding fails or a suppression is rejected: the output a
 /// test inspects to see that a rule fires ([`Synthesized::report`] holds
-/// the findings). Validation errors and an unknown pack are still errors,
-/// since there is no sound configuration to render then.
+/// the findings). The report-only mode's output, for tests. Validation
+/// errors and an unknown pack are still errors, since there is no sound
+/// configuration to render then.
 ///
 /// Never deploy this output: [`synthesize`] is the one that refuses it.
 pub fn synthesize_allowing_findings(stack: &Stack) -> Result<Synthesized, SynthError> {
-    let report = check(stack)?;
-    Ok(render(stack, report))
-}
-
-/// Does the report stop synthesis?
-fn fails(report: &Report) -> bool {
-    report.failures().next().is_some() || !report.suppression_errors.is_empty()
+    synthesize_with(stack, &SynthOptions { report_only: true })
 }
 
 /// Validation, then the policy report.
@@ -128,7 +232,8 @@ fn render(stack: &Stack, report: Report) -> Synthesized {
     let mut files = BTreeMap::new();
     files.insert("cdk.tf.json".to_owned(), pretty(&main_document(stack, &report)));
     files.insert("versions.tf.json".to_owned(), pretty(&json!({ "terraform": { "required_version": stack.required_version } })));
-    files.insert("policy-report.json".to_owned(), pretty(&report.to_json()));
+    files.insert(REPORT_JSON.to_owned(), pretty(&report.to_json()));
+    files.insert(REPORT_SARIF.to_owned(), pretty(&report.to_sarif(&stack.name)));
     for asset in &stack.assets {
         let bytes = asset.bytes.as_ref().expect("BUG: validation passed with a failed asset");
         files.insert(asset.handle().relative_path(), bytes.clone());
@@ -156,10 +261,14 @@ fn main_document(stack: &Stack, report: &Report) -> J {
         suppressed.push(json!({ "rule": row.rule_id, "address": row.address.to_string(), "attribute": row.path.to_string(), "reason": reason }));
         suppressed_by_address.entry(&*row.address).or_default().push(json!({ "rule": row.rule_id, "reason": reason }));
     }
-    doc.insert(
-        "//".into(),
-        json!({ "tap": { "stack": stack.name, "packs": stack.packs, "suppressions": suppressed } }),
-    );
+    let mut tap = json!({ "stack": stack.name, "packs": stack.packs, "suppressions": suppressed });
+    // Written only in report-only mode: whoever reads the configuration
+    // sees that it fails the policy.
+    let failures: Vec<J> = report.failures().map(|row| json!({ "rule": row.rule_id, "address": row.address.to_string(), "attribute": row.path.to_string() })).collect();
+    if !failures.is_empty() {
+        tap["report_only_failures"] = J::Array(failures);
+    }
+    doc.insert("//".into(), json!({ "tap": tap }));
 
     let mut terraform = Map::new();
     // Every provider the stack uses: those its resources imply (with the
@@ -345,7 +454,62 @@ pub fn write(out_dir: &Path, synthesized: &Synthesized) -> Result<PathBuf, Synth
 
 /// Synthesizes and writes in one step.
 pub fn synthesize_to(stack: &Stack, out_dir: &Path) -> Result<(PathBuf, Synthesized), SynthError> {
-    let synthesized = synthesize(stack)?;
+    synthesize_to_with(stack, out_dir, &SynthOptions::default())
+}
+
+/// [`synthesize_to`] with options.
+pub fn synthesize_to_with(stack: &Stack, out_dir: &Path, options: &SynthOptions) -> Result<(PathBuf, Synthesized), SynthError> {
+    let synthesized = synthesize_with(stack, options)?;
     let dir = write(out_dir, &synthesized)?;
     Ok((dir, synthesized))
+}
+
+/// What a stack binary prints about the policy after writing to `dir`:
+/// the counts, each failure with its Rust line, and where the reports are.
+/// In report-only mode with failures it says that they did not block.
+pub fn policy_summary(synthesized: &Synthesized, dir: &Path) -> String {
+    let report = &synthesized.report;
+    let failures = report.failures().count();
+    let rejected = report.suppression_errors.len();
+    let mut out = format!("policy: {failures} failure(s), {} suppressed", report.suppressed().count());
+    if rejected > 0 {
+        out.push_str(&format!(", {rejected} rejected suppression(s)"));
+    }
+    out.push('\n');
+    for row in report.failures() {
+        out.push_str(&format!("  error: [{}] {}: {}{}\n", row.rule_id, row.location(), row.message, row.context()));
+        if row.origin.line != 0 {
+            out.push_str(&format!("    --> {}\n", row.origin));
+        }
+    }
+    for e in &report.suppression_errors {
+        out.push_str(&format!("  error: {}\n", e.message()));
+    }
+    if synthesized.policy_fails() {
+        out.push_str("REPORT-ONLY: these failures did not block synthesis; the configuration was written, but do not apply it before they are fixed\n");
+    }
+    out.push_str(&format!("reports: {}, {}\n", dir.join(REPORT_JSON).display(), dir.join(REPORT_SARIF).display()));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn on_off_values() {
+        for on in ["1", "true", "TRUE", "True"] {
+            assert_eq!(parse_flag(REPORT_ONLY_ENV, on), Ok(true), "{on}");
+        }
+        for off in ["", "0", "false", "FALSE"] {
+            assert_eq!(parse_flag(REPORT_ONLY_ENV, off), Ok(false), "{off:?}");
+        }
+        for bad in ["yes", "on", "2", " 1", "true ", "report-only"] {
+            let e = parse_flag(REPORT_ONLY_ENV, bad).unwrap_err();
+            assert_eq!(e, EnvError { name: REPORT_ONLY_ENV, value: bad.to_owned() });
+            let text = e.to_string();
+            assert!(text.starts_with("`TAP_REPORT_ONLY` is "), "{text}");
+            assert!(text.contains("help: set it to one of `1` or `true` (on), `0`, `false` or empty (off)"), "{text}");
+        }
+    }
 }

@@ -14,6 +14,7 @@ use std::net::Ipv4Addr;
 use std::path::PathBuf;
 
 use clap::Parser;
+use tap::synth::{EnvError, SynthOptions, REPORT_ONLY_ENV};
 use tap_aws::network::mask;
 
 use crate::regions;
@@ -83,6 +84,13 @@ pub struct Cli {
     /// key is deleted after 7 days instead of 30).
     #[arg(long, env = "TAP_THROWAWAY", hide_env_values = true)]
     pub throwaway: bool,
+
+    /// Do not fail on security findings: write the configuration and the policy reports
+    /// (policy-report.json, policy-report.sarif) all the same, print a summary and exit 0. For
+    /// CI while rules are adopted; errors in the stack itself still fail. Also on when
+    /// TAP_REPORT_ONLY is `1` or `true` (`0`, `false` or empty: off; anything else is an error).
+    #[arg(long = "report-only")]
+    pub report_only: bool,
 }
 
 /// Where the Terraform state lives.
@@ -163,6 +171,20 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl Cli {
+    /// How to synthesize: report-only when `--report-only` is given or
+    /// `TAP_REPORT_ONLY` says so. The variable is read by tap's own helper,
+    /// which every stack binary shares, and a value that is neither on nor
+    /// off is an error even with the flag, so a typo never goes unnoticed.
+    pub fn synth_options(&self) -> Result<SynthOptions, ConfigError> {
+        let from_env = SynthOptions::from_env().map_err(|e| ConfigError {
+            flag: "--report-only",
+            env: REPORT_ONLY_ENV,
+            value: e.value,
+            problem: format!("neither on nor off; accepted: {}", EnvError::ACCEPTED),
+        })?;
+        Ok(from_env.report_only(from_env.report_only || self.report_only))
+    }
+
     /// Checks every value; the first bad one is the error.
     pub fn into_config(self) -> Result<(Config, PathBuf), ConfigError> {
         let err = |flag: &'static str, env: &'static str, value: &str, problem: String| ConfigError { flag, env, value: value.to_owned(), problem };

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use tap::graph::{Stack, StackDefinition};
 use tap::policy::RowState;
 use tap::reference::Mode;
-use tap::synth::{self, SynthError, Synthesized};
+use tap::synth::{self, SynthError, SynthOptions, Synthesized, REPORT_JSON, REPORT_SARIF};
 
 pub use cli::{Cidr, Cli, Config, ConfigError, NatLayout, StateConfig};
 pub use stack::ItemsStack;
@@ -31,8 +31,14 @@ pub fn build(config: &Config) -> Stack {
 
 /// Validates, evaluates the security rules and renders every file in memory.
 pub fn synthesize(config: &Config) -> Result<(Stack, Synthesized), SynthError> {
+    synthesize_with(config, &SynthOptions::default())
+}
+
+/// [`synthesize`] with options: in report-only mode a security failure is
+/// recorded in the reports instead of failing.
+pub fn synthesize_with(config: &Config, options: &SynthOptions) -> Result<(Stack, Synthesized), SynthError> {
     let stack = build(config);
-    let synthesized = synth::synthesize(&stack)?;
+    let synthesized = synth::synthesize_with(&stack, options)?;
     Ok((stack, synthesized))
 }
 
@@ -104,7 +110,8 @@ pub fn summary(config: &Config, dir: &Path, stack: &Stack, synthesized: &Synthes
         suppressed.len()
     );
     for row in report.rows.iter().filter(|r| !matches!(r.state, RowState::Suppressed { .. })) {
-        let _ = writeln!(out, "  [{}] {} {}: {}", row.rule_id, row.level.as_str(), row.address, row.message);
+        let at = if row.origin.line == 0 { String::new() } else { format!(" ({})", row.origin) };
+        let _ = writeln!(out, "  [{}] {} {}: {}{at}", row.rule_id, row.level.as_str(), row.address, row.message);
     }
     // One line per rule and reason, however many resources it covers.
     let mut grouped: BTreeMap<(&str, &str), Vec<String>> = BTreeMap::new();
@@ -116,9 +123,63 @@ pub fn summary(config: &Config, dir: &Path, stack: &Stack, synthesized: &Synthes
     for ((rule, reason), addresses) in grouped {
         let _ = writeln!(out, "  suppressed [{rule}] on {}: {reason}", addresses.join(", "));
     }
-    let _ = writeln!(out, "\nnext: cd {} && terraform init && terraform apply", dir.display());
+    for problem in &report.suppression_errors {
+        let _ = writeln!(out, "  rejected suppression: {}", problem.message());
+    }
+    let _ = writeln!(out, "reports: {}, {}", dir.join(REPORT_JSON).display(), dir.join(REPORT_SARIF).display());
+    if synthesized.policy_fails() {
+        let _ = writeln!(
+            out,
+            "\nREPORT-ONLY: {failures} security failure(s) and {} rejected suppression(s) did not block this run; the configuration was written, but fix them before applying it",
+            report.suppression_errors.len()
+        );
+    } else {
+        let _ = writeln!(out, "\nnext: cd {} && terraform init && terraform apply", dir.display());
+    }
     if config.open_api {
         let _ = writeln!(out, "\n{OPEN_API_WARNING}");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tap::prelude::*;
+
+    /// A log group whose retention comes from configuration: 0 fails `TAP-LOG-001`.
+    struct Logs {
+        retention_days: i64,
+    }
+
+    #[stack(name = "logs")]
+    impl Logs {
+        fn define(&self, stack: &mut Stack) {
+            stack.provider(Provider::aws("us-west-2"));
+            let key = resource!(aws_kms_key.logs { enable_key_rotation: true });
+            resource!(aws_cloudwatch_log_group.app { name: "/app", retention_in_days: self.retention_days, kms_key_id: key.arn });
+        }
+    }
+
+    #[test]
+    fn the_summary_of_a_report_only_run_with_failures_says_not_to_apply() {
+        let stack = Logs { retention_days: 0 }.build();
+        let synthesized = synth::synthesize_with(&stack, &SynthOptions::default().report_only(true)).unwrap_or_else(|e| panic!("{e}"));
+        let text = summary(&Config::default(), Path::new("out/stacks/logs"), &stack, &synthesized);
+        assert!(text.contains("1 failures, 0 suppressed"), "{text}");
+        assert!(text.contains("[TAP-LOG-001] error aws_cloudwatch_log_group.app: the log group keeps its events forever"), "{text}");
+        assert!(text.contains(" (tap-stack/src/lib.rs:"), "{text}");
+        assert!(text.contains("REPORT-ONLY: 1 security failure(s) and 0 rejected suppression(s) did not block this run"), "{text}");
+        assert!(text.contains(&format!("reports: {}", Path::new("out/stacks/logs/policy-report.json").display())), "{text}");
+        assert!(!text.contains("terraform apply"), "{text}");
+    }
+
+    #[test]
+    fn the_summary_of_a_passing_run_says_what_to_do_next() {
+        let stack = Logs { retention_days: 30 }.build();
+        let synthesized = synth::synthesize(&stack).unwrap_or_else(|e| panic!("{e}"));
+        let text = summary(&Config::default(), Path::new("out"), &stack, &synthesized);
+        assert!(!text.contains("REPORT-ONLY"), "{text}");
+        assert!(text.contains("next: cd out && terraform init && terraform apply"), "{text}");
+    }
 }

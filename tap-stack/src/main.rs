@@ -1,8 +1,10 @@
 //! `cargo run -p tap-stack -- [FLAGS]`: synthesize the items service.
 //!
-//! Exit codes: 0 written; 1 the stack failed validation or a security
-//! rule, or could not be written; 2 a bad flag or environment value
-//! (one line on stderr, nothing written).
+//! Exit codes: 0 written (in report-only mode also when security rules
+//! fail: the summary and the reports say so); 1 the stack failed
+//! validation or a security rule, or could not be written (nothing
+//! written); 2 a bad flag or environment value (one line on stderr,
+//! nothing written).
 
 use std::process::ExitCode;
 
@@ -30,14 +32,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (config, out_dir) = match cli.into_config() {
+    let checked = cli.synth_options().and_then(|options| cli.into_config().map(|(config, out_dir)| (config, out_dir, options)));
+    let (config, out_dir, options) = match checked {
         Ok(checked) => checked,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(2);
         }
     };
-    let (stack, synthesized) = match tap_stack::synthesize(&config) {
+    let (stack, synthesized) = match tap_stack::synthesize_with(&config, &options) {
         Ok(done) => done,
         Err(e) => {
             eprint!("{e}");

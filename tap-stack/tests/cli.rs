@@ -53,7 +53,7 @@ fn no_arguments_writes_the_default_development_stack_to_cdktf_out() {
     let out = run(tmp.path(), &[], &[]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
     let stack = tmp.path().join("cdktf.out/stacks/tap-items-dev");
-    for file in ["cdk.tf.json", "versions.tf.json", "policy-report.json", "assets/items.zip"] {
+    for file in ["cdk.tf.json", "versions.tf.json", "policy-report.json", "policy-report.sarif", "assets/items.zip"] {
         assert!(stack.join(file).is_file(), "{file} missing");
     }
     let stdout = text(&out.stdout);
@@ -90,6 +90,8 @@ const BAD: &[BadCase] = &[
     (&["--alarm-email", "oncall@example"], &[], "--alarm-email"),
     (&["--state-bucket", "Bad_Bucket"], &[], "--state-bucket"),
     (&["--state-region", "moon-1"], &[], "--state-region"),
+    (&[], &[("TAP_REPORT_ONLY", "yes")], "TAP_REPORT_ONLY"),
+    (&["--report-only"], &[("TAP_REPORT_ONLY", "maybe")], "TAP_REPORT_ONLY"),
 ];
 
 #[test]
@@ -150,6 +152,7 @@ fn help_explains_every_flag_and_its_environment_variable() {
         ("--out-dir", "TAP_OUT_DIR"),
         ("--demo-open-api", "TAP_DEMO_OPEN_API"),
         ("--throwaway", "TAP_THROWAWAY"),
+        ("--report-only", "TAP_REPORT_ONLY"),
     ] {
         assert!(help.contains(flag), "--help does not mention {flag}");
         assert!(help.contains(env), "--help does not mention {env}");
@@ -206,4 +209,76 @@ fn the_demo_flag_warns_loudly() {
     assert!(stdout.starts_with("WARNING: --demo-open-api"), "{stdout}");
     assert!(stdout.contains("suppressed [TAP-APG-003]"), "{stdout}");
     assert!(stdout.trim_end().ends_with("never for real data."), "{stdout}");
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap()
+}
+
+/// The directory `file!()` paths are relative to: SARIF's `%SRCROOT%`.
+fn workspace_root() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+#[test]
+fn report_only_writes_every_finding_and_exits_0() {
+    for (args, env) in [(&["--demo-open-api", "--report-only"][..], &[][..]), (&["--demo-open-api"], &[("TAP_REPORT_ONLY", "1")])] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = run(tmp.path(), args, env);
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{args:?} {env:?}: {}", text(&out.stderr));
+        let dir = tmp.path().join("cdktf.out/stacks/tap-items-dev");
+        let report = read_json(&dir.join("policy-report.json"));
+        let sarif = read_json(&dir.join("policy-report.sarif"));
+        assert!(dir.join("cdk.tf.json").is_file() && dir.join("assets/items.zip").is_file());
+        // Every finding of the JSON report is a SARIF result, suppressed with its reason.
+        let rows: Vec<&serde_json::Value> = report["findings"].as_object().unwrap().values().flat_map(|v| v.as_array().unwrap()).collect();
+        let results = sarif["runs"][0]["results"].as_array().unwrap();
+        assert!(rows.len() >= 6, "the open API should have a suppressed finding per method: {report}");
+        assert_eq!(results.len(), rows.len());
+        for (row, result) in rows.iter().zip(results) {
+            assert_eq!(result["properties"]["address"], row["address"]);
+            assert_eq!(result["suppressions"][0]["justification"], row["reason"]);
+            assert_eq!(result["suppressions"][0]["kind"], "inSource");
+            assert_eq!(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], row["source"]["file"]);
+            assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], row["source"]["line"]);
+        }
+        let stack_dir = Path::new("cdktf.out").join("stacks").join("tap-items-dev");
+        let reports = format!("reports: {}, {}", stack_dir.join("policy-report.json").display(), stack_dir.join("policy-report.sarif").display());
+        assert!(stdout.contains(&reports), "{stdout}");
+        // Nothing fails, so nothing is said about not blocking.
+        assert!(!stdout.contains("REPORT-ONLY"), "{stdout}");
+    }
+}
+
+#[test]
+fn every_sarif_location_is_the_line_of_the_resource_macro() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(tmp.path(), &["--demo-open-api", "--report-only"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let sarif = read_json(&tmp.path().join("cdktf.out/stacks/tap-items-dev/policy-report.sarif"));
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for result in results {
+        let address = result["properties"]["address"].as_str().unwrap();
+        let physical = &result["locations"][0]["physicalLocation"];
+        assert_eq!(physical["artifactLocation"]["uriBaseId"], "%SRCROOT%", "{result}");
+        let uri = physical["artifactLocation"]["uri"].as_str().unwrap();
+        let file = workspace_root().join(uri);
+        let line = physical["region"]["startLine"].as_u64().unwrap() as usize;
+        let source = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{uri} (for {address}): {e}"));
+        let text = source.lines().nth(line - 1).unwrap_or_else(|| panic!("{uri}:{line} does not exist"));
+        // `resource!(aws_api_gateway_method.health_get {`, or for one made in
+        // a loop `resource!(aws_subnet.private[i] {` (address `aws_subnet.private_0`).
+        let (type_name, name) = address.split_once('.').unwrap();
+        let declared = text.split_once("resource!(").map(|(_, rest)| rest.split(|c: char| c.is_whitespace() || c == '[' || c == '{').next().unwrap_or(""));
+        let Some((declared_type, declared_name)) = declared.and_then(|d| d.split_once('.')) else {
+            panic!("{uri}:{line} is `{text}`, which holds no `resource!` (for {address})")
+        };
+        assert_eq!(declared_type, type_name, "{uri}:{line} declares another type than {address}");
+        // Inside a component the name has the instance's prefix: `api_route_health_get` for `route[...]` in the instance `api`.
+        let is_declared = |n: &str| n == declared_name || n.starts_with(&format!("{declared_name}_"));
+        let named = is_declared(name) || name.match_indices('_').any(|(i, _)| is_declared(&name[i + 1..]));
+        assert!(named, "{uri}:{line} declares `{declared_name}`, not {address}");
+    }
 }

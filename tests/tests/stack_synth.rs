@@ -19,7 +19,7 @@ fn two_runs_write_byte_identical_files_zip_included() {
         let a = synth(config.clone());
         let b = synth(config);
         let (fa, fb) = (read_tree(&a.dir), read_tree(&b.dir));
-        assert_eq!(fa.keys().collect::<Vec<_>>(), ["assets/items.zip", "cdk.tf.json", "policy-report.json", "versions.tf.json"]);
+        assert_eq!(fa.keys().collect::<Vec<_>>(), ["assets/items.zip", "cdk.tf.json", "policy-report.json", "policy-report.sarif", "versions.tf.json"]);
         for (name, bytes) in &fa {
             assert!(bytes == &fb[name], "{name} differs between two runs");
         }

@@ -1,6 +1,7 @@
 //! A small stack built only with tap's public API: a VPC over two
 //! Availability Zones with private subnets, and an encrypted, point-in-time
-//! recoverable DynamoDB table. `cargo run -p hello-stack -- OUT_DIR`.
+//! recoverable DynamoDB table. `cargo run -p hello-stack -- OUT_DIR`
+//! (`TAP_REPORT_ONLY=1` for report-only mode, as for every stack binary).
 
 use tap::prelude::*;
 use tap::synth;
@@ -54,9 +55,15 @@ impl HelloStack {
 
 fn main() {
     let out = std::env::args().nth(1).unwrap_or_else(|| "hello.out".into());
+    // `TAP_REPORT_ONLY=1`: write the reports (and the configuration) even
+    // when a security rule fails, and exit 0.
+    let options = synth::SynthOptions::from_env().unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        std::process::exit(2);
+    });
     let stack = HelloStack { region: "us-west-2".into(), cidr: "10.1.0.0/16".into(), zones: 2 }.build();
-    match synth::synthesize_to(&stack, std::path::Path::new(&out)) {
-        Ok((dir, s)) => println!("wrote {} ({} files)", dir.display(), s.files.len()),
+    match synth::synthesize_to_with(&stack, std::path::Path::new(&out), &options) {
+        Ok((dir, s)) => print!("wrote {} ({} files)\n{}", dir.display(), s.files.len(), synth::policy_summary(&s, &dir)),
         Err(e) => {
             eprintln!("{e}");
             std::process::exit(1);

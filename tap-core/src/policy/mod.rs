@@ -9,6 +9,7 @@
 mod packs;
 mod report;
 pub mod rules;
+mod sarif;
 mod suppression;
 
 use crate::graph::{Graph, Resource, Stack};
@@ -17,6 +18,7 @@ use crate::reference::Mode;
 
 pub use packs::{pack, Pack, UnknownPack, PACKS};
 pub use report::{Report, Row, RowState, SuppressionProblem};
+pub use sarif::{SARIF_SCHEMA, SRCROOT};
 pub use suppression::{check_reason, check_suppression, ReasonProblem, SuppressedOn, SuppressionError, MIN_REASON_LEN};
 
 /// How bad a non-compliant finding is. `Error` fails the build or synthesis.

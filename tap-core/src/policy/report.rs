@@ -198,12 +198,21 @@ impl Report {
             }
             by_rule.entry(row.rule_id).or_default().push(obj);
         }
-        serde_json::json!({
+        let mut doc = serde_json::json!({
             "evaluated": self.evaluated,
             "findings": by_rule,
             "failures": self.failures().count(),
             "suppressed": self.suppressed().count(),
-        })
+        });
+        // Only a report-only synthesis writes a report with rejected
+        // suppressions (otherwise they stop it), so the key is absent when
+        // there are none and reports of passing stacks keep their bytes.
+        if !self.suppression_errors.is_empty() {
+            let errors: Vec<serde_json::Value> =
+                self.suppression_errors.iter().map(|p| serde_json::json!({ "message": p.message(), "help": p.error.help() })).collect();
+            doc["suppression_errors"] = serde_json::Value::Array(errors);
+        }
+        doc
     }
 
     /// One line per row, for terminals: `TAP-LMB-001 error aws_lambda_function.api: ... (suppressed: reason)`.
