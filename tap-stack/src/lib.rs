@@ -110,7 +110,7 @@ pub fn summary(config: &Config, dir: &Path, stack: &Stack, synthesized: &Synthes
     let mut grouped: BTreeMap<(&str, &str), Vec<String>> = BTreeMap::new();
     for row in suppressed {
         if let RowState::Suppressed { reason } = &row.state {
-            grouped.entry((row.rule_id, reason.as_str())).or_default().push(row.address.to_string());
+            grouped.entry((row.rule_id.as_str(), reason.as_str())).or_default().push(row.location());
         }
     }
     for ((rule, reason), addresses) in grouped {
