@@ -132,7 +132,7 @@ impl fmt::Display for SuppressionError {
         match self {
             SuppressionError::UnknownRule { rule_id, .. } => write!(f, "suppression names unknown rule `{rule_id}`"),
             SuppressionError::Unsuppressible { rule_id, forbidden_by } => {
-                write!(f, "rule `{rule_id}` cannot be suppressed: `{forbidden_by}` marks it unsuppressible")
+                write!(f, "suppression of `{rule_id}`: `{forbidden_by}` marks the rule unsuppressible")
             }
             SuppressionError::FindingNeedsResource { rule_id } => {
                 write!(f, "suppression of `{rule_id}` names a `finding`, which only a suppression on a resource can")
@@ -228,7 +228,7 @@ mod tests {
         let org = crate::policy::OrgPolicy::parse("org.toml", "unsuppressible = [\"TAP-S3-002\"]\n").unwrap();
         let rules = RuleSet::new(&["security".to_owned()], Some(&org), &[]).unwrap();
         let err = check_suppression(&rules, &Suppression::new("TAP-S3-002", "the bucket hosts a public website"), Some("aws_s3_bucket")).unwrap_err();
-        assert_eq!(err.to_string(), "rule `TAP-S3-002` cannot be suppressed: `org.toml` marks it unsuppressible");
+        assert_eq!(err.to_string(), "suppression of `TAP-S3-002`: `org.toml` marks the rule unsuppressible");
         assert_eq!(err.help(), "fix the finding: the organisation policy allows no exception to this rule");
     }
 }

@@ -75,7 +75,7 @@ fn main() {
         report["suppressions"],
         serde_json::json!([
             { "rule": "TAP-LMB-001", "on": "aws_lambda_function.notify", "reason": FUNCTION_REASON, "covered": ["aws_lambda_function.notify"] },
-            { "rule": "TAP-SNS-001", "on": "aws_sns_topic.builds", "reason": TOPIC_REASON, "covered": ["aws_sns_topic.builds"] },
+            { "rule": "TAP-SNS-001", "on": "stack", "reason": TOPIC_REASON, "covered": ["aws_sns_topic.builds"] },
         ])
     );
 }
