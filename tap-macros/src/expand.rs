@@ -1169,6 +1169,16 @@ mod tests {
     }
 
     #[test]
+    fn the_policy_file_of_tap_toml_is_applied_embedded_and_tracked() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/with-policy");
+        // `stack_of` gives every log group 30 days: the policy wants 365.
+        let out = stack_with(schema::load_for(&dir), TokenStream::new(), stack_of(1)).to_string();
+        assert!(out.contains("compile_error") && out.contains("[ORG-LOG-001] cloudwatch log group `log_0` (`retention_in_days`)"), "{out}");
+        // The expansion embeds the file for synthesis, which makes cargo rebuild when it changes.
+        assert!(out.contains("fn org_policy") && out.contains("include_str") && out.contains("org-policy.toml"), "{out}");
+    }
+
+    #[test]
     fn snake_case_default_names() {
         assert_eq!(to_snake("ServerlessApi"), "serverless_api");
         assert_eq!(to_snake("S"), "s");

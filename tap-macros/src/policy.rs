@@ -56,10 +56,7 @@ pub fn load(attr: Option<&syn::LitStr>, schemas: &Schemas) -> Result<Option<Load
             };
             (written.clone(), base.join(&written), lit.span())
         }
-        (None, Some(written)) => {
-            let dir = manifest_dir().map_err(|e| syn::Error::new(call_site, e))?;
-            (written.clone(), dir.join(written), call_site)
-        }
+        (None, Some(written)) => (written.clone(), schemas.dir.join(written), call_site),
         (None, None) => return Ok(None),
     };
     let parsed = read(&shown, &path).map_err(|e| {

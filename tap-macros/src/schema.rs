@@ -143,6 +143,8 @@ pub struct Schemas {
     pub tracked: Vec<PathBuf>,
     /// The organisation policy file `tap.toml` names (`[policy] path`), as written.
     pub policy: Option<String>,
+    /// The directory of `tap.toml`: what its paths are relative to.
+    pub dir: PathBuf,
 }
 
 impl Schemas {
@@ -396,7 +398,7 @@ fn read_crate(config_path: &Path) -> Result<(Schemas, Stamps), String> {
     let mut stamps = vec![(config_path.to_path_buf(), mtime(config_path))];
     let mut providers: Vec<Arc<ProviderSchema>> = EMBEDDED_PROVIDERS.clone();
     let Ok(text) = std::fs::read_to_string(config_path) else {
-        return Ok((Schemas { providers, tracked: Vec::new(), policy: None }, stamps));
+        return Ok((Schemas { providers, tracked: Vec::new(), policy: None, dir: config_path.parent().expect("BUG: tap.toml has a directory").to_path_buf() }, stamps));
     };
     let config: Config = toml::from_str(&text).map_err(|e| format!("`{CONFIG_FILE}` is not valid: {e}"))?;
     let base = config_path.parent().expect("BUG: tap.toml has a directory");
@@ -443,7 +445,7 @@ fn read_crate(config_path: &Path) -> Result<(Schemas, Stamps), String> {
         Some(entry) => Some(entry.path),
         None => None,
     };
-    Ok((Schemas { providers, tracked, policy }, stamps))
+    Ok((Schemas { providers, tracked, policy, dir: base.to_path_buf() }, stamps))
 }
 
 #[cfg(test)]

@@ -169,13 +169,17 @@ pub struct PolicyFileError {
 impl fmt::Display for PolicyFileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}: ", self.file, self.line)?;
-        match &self.rule {
-            Some(r) if r.starts_with('#') => write!(f, "rule {r}, ")?,
-            Some(r) => write!(f, "rule `{r}`, ")?,
-            None => {}
-        }
-        if let Some(field) = &self.field {
-            write!(f, "field `{field}`: ")?;
+        let rule = match &self.rule {
+            Some(r) if r.starts_with('#') => Some(format!("rule {r}")),
+            Some(r) => Some(format!("rule `{r}`")),
+            None => None,
+        };
+        // Inside a rule, a message without a field is a predicate of the rule: "rule `X` has no `fix`".
+        match (rule, &self.field) {
+            (Some(rule), Some(field)) => write!(f, "{rule}, field `{field}`: ")?,
+            (Some(rule), None) => write!(f, "{rule} ")?,
+            (None, Some(field)) => write!(f, "field `{field}`: ")?,
+            (None, None) => {}
         }
         f.write_str(&self.message)?;
         if let Some(help) = &self.help {

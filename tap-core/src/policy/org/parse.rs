@@ -284,12 +284,12 @@ impl Parser<'_> {
                 }
             }),
             None => {
-                self.error(start, rule, None, "a condition has no `attribute`".to_owned(), Some("name the attribute it reads, such as `attribute = \"tags.owner\"`"));
+                self.error(start, rule, None, "has a condition without `attribute`".to_owned(), Some("name the attribute it reads, such as `attribute = \"tags.owner\"`"));
                 None
             }
         };
         let Some((_, op_value)) = fields.get("op") else {
-            self.error(start, rule, None, "a condition has no `op`".to_owned(), Some(&format!("accepted: {}", ticks(OPERATORS))));
+            self.error(start, rule, None, "has a condition without `op`".to_owned(), Some(&format!("accepted: {}", ticks(OPERATORS))));
             return None;
         };
         let op_name = self.string(op_value, rule, "op")?;
