@@ -95,9 +95,10 @@ pub fn summary(config: &Config, dir: &Path, stack: &Stack, synthesized: &Synthes
     let report = &synthesized.report;
     let failures = report.failures().count();
     let suppressed: Vec<_> = report.suppressed().collect();
+    let policy = stack.org_policy.as_ref().map(|p| format!("; organisation policy: {}", p.file)).unwrap_or_default();
     let _ = writeln!(
         out,
-        "\nsecurity rules (packs: {}): {} checks, {} failures, {} suppressed",
+        "\nsecurity rules (packs: {}{policy}): {} checks, {} failures, {} suppressed",
         stack.packs.join(", "),
         report.evaluated,
         failures,

@@ -18,8 +18,15 @@ pub const STAGE: &str = "v1";
 pub const FUNCTION_TIMEOUT_SECONDS: i64 = 10;
 /// Alarm when the slowest 1 % of invocations take 80 % of the timeout.
 pub const FUNCTION_DURATION_ALARM_MS: i64 = FUNCTION_TIMEOUT_SECONDS * 1000 * 8 / 10;
-/// Log retention: one year, what audits usually ask of access and flow logs.
+/// Log retention: one year, what audits usually ask of access and flow logs
+/// (and the minimum of `org-policy.toml`, rule ORG-LOG-001).
 pub const LOG_RETENTION_DAYS: i64 = 365;
+/// The team that answers for the stack: the `owner` tag of every resource
+/// (rule ORG-TAG-001 of `org-policy.toml`).
+pub const OWNER: &str = "platform";
+/// The cost center its spend is charged to: the `cost-center` tag of every
+/// resource (rule ORG-TAG-002 of `org-policy.toml`).
+pub const COST_CENTER: &str = "cc-1042";
 /// The DynamoDB operations `lambda/items/handler.py` calls, as IAM actions.
 /// Keep in step with the handler: `get_item`, `put_item`, `update_item`,
 /// `delete_item`, `scan`. (No `Query`: nothing reads an index.)
@@ -149,7 +156,9 @@ impl ItemsStack {
             Provider::aws(region)
                 .default_tag("environment", &cfg.environment)
                 .default_tag("application", "tap-items")
-                .default_tag("managed-by", "tap"),
+                .default_tag("managed-by", "tap")
+                .default_tag("owner", OWNER)
+                .default_tag("cost-center", COST_CENTER),
         );
         // State in S3, encrypted, locked with DynamoDB (the locking that
         // Terraform 1.0 supports). tap-stack/bootstrap creates both.
@@ -412,6 +421,13 @@ impl ItemsStack {
         // (no NAT data charge, and it keeps working if a NAT fails). Its policy
         // lets the VPC reach this table only.
         let dynamodb_endpoint = resource!(aws_vpc_endpoint.dynamodb {
+            // A gateway endpoint's policy cannot name the callers (they are
+            // whatever runs in the VPC); Resource and Action do the limiting.
+            #[suppress(
+                "ORG-POL-001",
+                reason = "a gateway endpoint policy applies to every caller in the VPC; it limits them to the items table and the handler's actions",
+                finding = "policy.Statement[0].Principal"
+            )]
             vpc_id: vpc.id,
             service_name: format!("com.amazonaws.{region}.dynamodb"),
             vpc_endpoint_type: "Gateway",

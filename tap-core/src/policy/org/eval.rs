@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use super::{AttrPattern, Condition, DeclarativeRule, Literal, Op, PatternStep};
 use crate::graph::{Graph, Resource};
 use crate::path::AttrPath;
-use crate::policy::rules::support::{deref, finding, text, Verdict};
+use crate::policy::rules::support::{deref, finding, text, Text, Verdict};
 use crate::policy::Outcome;
 use crate::reference::Mode;
 use crate::value::Value;
@@ -167,17 +167,34 @@ fn default_tags(resource: &Resource, graph: &Graph) -> Option<BTreeMap<String, V
 /// A single value as the string Terraform converts it to.
 enum Scalar {
     Known(String),
+    /// Partly known (a template with references): some values are ruled out.
+    Partial(Text),
     /// A list, map or block: not a single value.
     Many,
     Unknown,
+}
+
+impl Scalar {
+    /// Is it `s`: `Some(true)`, `Some(false)`, or `None` until it is known?
+    fn is(&self, s: &str) -> Option<bool> {
+        match self {
+            Scalar::Known(k) => Some(k == s),
+            Scalar::Partial(t) if !t.could_be(s) => Some(false),
+            Scalar::Many => Some(false),
+            Scalar::Partial(_) | Scalar::Unknown => None,
+        }
+    }
 }
 
 fn scalar(value: &Value, graph: &Graph) -> Scalar {
     match deref(value, graph) {
         Some(Value::List(_) | Value::Map(_) | Value::Block(_)) => Scalar::Many,
         Some(Value::Call(_) | Value::Unknown) | None => Scalar::Unknown,
-        Some(_) => match text(Some(value), graph).as_ref().and_then(|t| t.known()) {
-            Some(s) => Scalar::Known(s.to_owned()),
+        Some(_) => match text(Some(value), graph) {
+            Some(t) => match t.known() {
+                Some(s) => Scalar::Known(s.to_owned()),
+                None => Scalar::Partial(t),
+            },
             None => Scalar::Unknown,
         },
     }
@@ -199,7 +216,7 @@ fn number(value: &Value, graph: &Graph) -> Result<Option<f64>, ()> {
         _ => match scalar(value, graph) {
             Scalar::Known(s) => Ok(s.trim().parse().ok()),
             Scalar::Many => Ok(None),
-            Scalar::Unknown => Err(()),
+            Scalar::Partial(_) | Scalar::Unknown => Err(()),
         },
     }
 }
@@ -232,7 +249,7 @@ fn decide(condition: &Condition, path: &AttrPath, reached: Reached, graph: &Grap
     let at = if path.is_root() { "the resource".to_owned() } else { format!("`{path}`") };
     let fail = |verdict: &mut Verdict, at_path: &AttrPath, detail: String| verdict.fail(finding(at_path).with_detail(detail));
     let value = match reached {
-        Reached::Unknown => return verdict.unknown(finding(path)),
+        Reached::Unknown => return verdict.unknown(later(path)),
         Reached::Missing => {
             match op {
                 Op::Absent | Op::NotEquals(_) | Op::NotOneOf(_) | Op::NotContains(_) => {}
@@ -248,11 +265,7 @@ fn decide(condition: &Condition, path: &AttrPath, reached: Reached, graph: &Grap
         Op::Present => {}
         Op::Absent => fail(verdict, path, format!("{at} is set; the policy requires it to be absent")),
         Op::Equals(l) | Op::NotEquals(l) => {
-            let equal = match text_of(&value) {
-                Scalar::Known(s) => s == l.to_string(),
-                Scalar::Many => false,
-                Scalar::Unknown => return verdict.unknown(finding(path)),
-            };
+            let Some(equal) = text_of(&value).is(&l.to_string()) else { return verdict.unknown(later(path)) };
             match (op, equal) {
                 (Op::Equals(_), false) => fail(verdict, path, format!("{at} is {}; the policy requires `{l}`", shown(&value, graph))),
                 (Op::NotEquals(_), true) => fail(verdict, path, format!("{at} is `{l}`, which the policy forbids")),
@@ -260,11 +273,15 @@ fn decide(condition: &Condition, path: &AttrPath, reached: Reached, graph: &Grap
             }
         }
         Op::OneOf(ls) | Op::NotOneOf(ls) => {
-            let found = match text_of(&value) {
-                Scalar::Known(s) => ls.iter().find(|l| l.to_string() == s),
-                Scalar::Many => None,
-                Scalar::Unknown => return verdict.unknown(finding(path)),
-            };
+            let value_text = text_of(&value);
+            let mut found = None;
+            for l in ls {
+                match value_text.is(&l.to_string()) {
+                    Some(true) => found = Some(l),
+                    Some(false) => {}
+                    None => return verdict.unknown(later(path)),
+                }
+            }
             match (op, found) {
                 (Op::OneOf(_), None) => fail(verdict, path, format!("{at} is {}; the policy accepts {}", shown(&value, graph), list(ls))),
                 (Op::NotOneOf(_), Some(l)) => fail(verdict, path, format!("{at} is `{l}`, which the policy forbids")),
@@ -272,7 +289,7 @@ fn decide(condition: &Condition, path: &AttrPath, reached: Reached, graph: &Grap
             }
         }
         Op::InRange { min, max } => match number(&value, graph) {
-            Err(()) => verdict.unknown(finding(path)),
+            Err(()) => verdict.unknown(later(path)),
             Ok(None) => fail(verdict, path, format!("{at} is {}, not a number; the policy requires it to {}", shown(&value, graph), requirement(op))),
             Ok(Some(n)) => {
                 if min.is_some_and(|lo| n < lo) || max.is_some_and(|hi| n > hi) {
@@ -284,27 +301,27 @@ fn decide(condition: &Condition, path: &AttrPath, reached: Reached, graph: &Grap
             Scalar::Known(s) if re.is_match(&s) => {}
             Scalar::Known(s) => fail(verdict, path, format!("{at} is `{s}`, which does not match `{}`", re.as_str())),
             Scalar::Many => fail(verdict, path, format!("{at} is not a single value; the policy requires it to match `{}`", re.as_str())),
-            Scalar::Unknown => verdict.unknown(finding(path)),
+            Scalar::Partial(_) | Scalar::Unknown => verdict.unknown(later(path)),
         },
         Op::Contains(l) | Op::NotContains(l) => {
-            let Some(items) = elements(&value, path, graph) else { return verdict.unknown(finding(path)) };
+            let Some(items) = elements(&value, path, graph) else { return verdict.unknown(later(path)) };
             let mut any_unknown = false;
             let mut found = false;
             for (item_path, item) in &items {
-                match text_of(item) {
-                    Scalar::Known(s) if s == l.to_string() => {
+                match text_of(item).is(&l.to_string()) {
+                    Some(true) => {
                         found = true;
                         if matches!(op, Op::NotContains(_)) {
                             let at = format!("`{item_path}`");
                             fail(verdict, item_path, format!("{at} is `{l}`, which the policy forbids"));
                         }
                     }
-                    Scalar::Unknown => any_unknown = true,
-                    _ => {}
+                    None => any_unknown = true,
+                    Some(false) => {}
                 }
             }
             match (op, found, any_unknown) {
-                (Op::Contains(_), false, true) | (Op::NotContains(_), false, true) => verdict.unknown(finding(path)),
+                (Op::Contains(_), false, true) | (Op::NotContains(_), false, true) => verdict.unknown(later(path)),
                 (Op::Contains(_), false, false) => fail(verdict, path, format!("{at} does not contain `{l}`")),
                 _ => {}
             }
@@ -314,7 +331,7 @@ fn decide(condition: &Condition, path: &AttrPath, reached: Reached, graph: &Grap
                 Some(target) if target.address.mode == Mode::Managed && target.type_name() == t => {}
                 Some(target) => fail(verdict, path, format!("{at} refers to `{}`, not to an `{t}` of this stack", target.address)),
                 // Not declared in this view (a component's parameter at compile time).
-                None if r.target.mode == Mode::Managed && r.target.type_name == *t => verdict.unknown(finding(path)),
+                None if r.target.mode == Mode::Managed && r.target.type_name == *t => verdict.unknown(later(path)),
                 None => fail(verdict, path, format!("{at} refers to `{}`, not to an `{t}` of this stack", r.target)),
             },
             _ => fail(verdict, path, format!("{at} is not a reference to an `{t}` of this stack")),
@@ -322,11 +339,18 @@ fn decide(condition: &Condition, path: &AttrPath, reached: Reached, graph: &Grap
     }
 }
 
+/// An undecided place: what synthesis reports when it fails closed.
+fn later(path: &AttrPath) -> crate::policy::Finding {
+    let at = if path.is_root() { "a value".to_owned() } else { format!("`{path}`") };
+    finding(path).with_detail(format!("{at} is known only when Terraform applies"))
+}
+
 /// A value for a message: `` `30` ``, or what kind of value it is.
 fn shown(value: &Value, graph: &Graph) -> String {
     match scalar(value, graph) {
         Scalar::Known(s) => format!("`{s}`"),
         Scalar::Many => "a list or map".to_owned(),
+        Scalar::Partial(t) => format!("`{t}`"),
         Scalar::Unknown => "known only later".to_owned(),
     }
 }
