@@ -111,9 +111,8 @@ fn rule_set(packs: &[String], loaded: Option<&LoadedPolicy>, diags: &mut Diagnos
         for problem in &loaded.problems {
             diags.error(Span::call_site(), problem.clone());
         }
-        if loaded.policy.is_none() {
-            return None;
-        }
+        // The file's problems are reported; without a usable policy there is no policy phase.
+        loaded.policy.as_ref()?;
     }
     let org = loaded.and_then(|l| l.policy.as_ref());
     Some(RuleSet::new(packs, org, &[]).expect("BUG: packs were checked, and a policy file cannot redefine a rule"))

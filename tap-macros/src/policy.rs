@@ -33,9 +33,12 @@ pub struct LoadedPolicy {
     pub policy: Option<OrgPolicy>,
 }
 
+/// A file parsed, or its problems.
+type Parsed = Arc<Result<OrgPolicy, Vec<String>>>;
+
 /// Parsed files by path and the name messages give them, with their
 /// modification time then.
-type Cache = HashMap<(PathBuf, String), (Option<SystemTime>, Arc<(String, Result<OrgPolicy, Vec<String>>)>)>;
+type Cache = HashMap<(PathBuf, String), (Option<SystemTime>, Parsed)>;
 static FILES: LazyLock<Mutex<Cache>> = LazyLock::new(Default::default);
 
 /// The policy a stack or component is held to: the one its attribute
@@ -66,7 +69,7 @@ pub fn load(attr: Option<&syn::LitStr>, schemas: &Schemas) -> Result<Option<Load
         };
         syn::Error::new(span, message(&format!("policy file `{shown}` cannot be read: {e}"), Some(&help), None))
     })?;
-    let (problems, policy) = match &parsed.1 {
+    let (problems, policy) = match &*parsed {
         Err(problems) => (problems.clone(), None),
         Ok(policy) => {
             let problems: Vec<String> = policy.check_types(&View(schemas)).iter().map(ToString::to_string).collect();
@@ -77,8 +80,8 @@ pub fn load(attr: Option<&syn::LitStr>, schemas: &Schemas) -> Result<Option<Load
     Ok(Some(LoadedPolicy { shown, path, problems, policy }))
 }
 
-/// The file's text and what it parses to, from the cache when the file is unchanged.
-fn read(shown: &str, path: &Path) -> std::io::Result<Arc<(String, Result<OrgPolicy, Vec<String>>)>> {
+/// What the file parses to, from the cache when the file is unchanged.
+fn read(shown: &str, path: &Path) -> std::io::Result<Parsed> {
     let time = std::fs::metadata(path).and_then(|m| m.modified()).ok();
     // A poisoned lock only means another expansion panicked; start afresh.
     let mut cache = FILES.lock().unwrap_or_else(|poisoned| {
@@ -94,7 +97,7 @@ fn read(shown: &str, path: &Path) -> std::io::Result<Arc<(String, Result<OrgPoli
     }
     let text = std::fs::read_to_string(path)?;
     let parsed = OrgPolicy::parse(shown, &text).map_err(|errors| errors.iter().map(ToString::to_string).collect());
-    let entry = Arc::new((text, parsed));
+    let entry = Arc::new(parsed);
     cache.insert(key, (time, entry.clone()));
     Ok(entry)
 }
