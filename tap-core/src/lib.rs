@@ -11,9 +11,9 @@
 //! | 1. values | [`path`], [`reference`](mod@reference), [`value`] | attribute paths, addresses, references, the value model and its rendering |
 //! | 2. schema | [`schema`] | the provider schema and the checks of bodies against it |
 //! | 3. assets | [`asset`] | reproducible zips for Lambda code |
-//! | 4. model | [`graph`] | the stack, resources, handles, providers, suppressions, and [`graph::Graph`], the stack's index |
+//! | 4. model | [`graph`], [`rule`] | the stack, resources, handles, providers, suppressions, and [`graph::Graph`], the stack's index; the interface every policy rule implements, which a stack carries |
 //! | 5. validate | [`validate`] | whole-stack validation before synthesis |
-//! | 6. policy | [`policy`] | security rules, packs, suppression checks, the report |
+//! | 6. policy | [`policy`] | security rules, packs, organisation policy files, suppression checks, the report |
 //! | 7. synth | [`synth`] | deterministic Terraform JSON, written atomically |
 //! | 8. testing | [`testing`] | in-memory synthesis and assertions on the Terraform JSON, for the tests of stacks and components |
 //!
@@ -31,6 +31,7 @@ pub mod graph;
 pub mod path;
 pub mod policy;
 pub mod reference;
+pub mod rule;
 pub mod schema;
 pub mod synth;
 pub mod testing;
@@ -40,9 +41,10 @@ pub mod value;
 /// What stack authors need, in one import.
 pub mod prelude {
     pub use crate::asset::{Asset, AssetHandle};
-    pub use crate::graph::{AnyType, Backend, Handle, Lifecycle, Origin, Output, Provider, Resource, ResourceType, Scope, Stack, StackDefinition, Suppression};
+    pub use crate::graph::{AnyType, Backend, Handle, Lifecycle, Origin, Output, PolicySource, Provider, Resource, ResourceType, Scope, Stack, StackDefinition, Suppression};
     pub use crate::path::{AttrPath, Step};
     pub use crate::reference::{Address, Mode, Reference};
+    pub use crate::rule::{Finding, Level, Outcome, PolicyRule};
     pub use crate::value::Value;
 }
 
@@ -52,7 +54,8 @@ pub mod prelude {
 pub mod __private {
     use std::sync::Arc;
 
-    use crate::graph::{Handle, LazyBlock, Origin, Provider, ProviderFacts, Resource, ResourceType, TypeFacts};
+    use crate::graph::{Handle, LazyBlock, Origin, PolicySource, Provider, ProviderFacts, Resource, ResourceType, Suppression, TypeFacts};
+    use crate::path::AttrPath;
     use crate::reference::{Address, Mode};
     use crate::value::{add_block_instance, Fields, Value};
 
@@ -106,6 +109,18 @@ pub mod __private {
     /// stand-in for a Rust expression. Never part of a running stack.
     pub fn unknown() -> Value {
         Value::Unknown
+    }
+
+    /// `#[suppress("ID", reason = "...", finding = "path")]`: the macros
+    /// checked that the path parses.
+    pub fn precise_suppression(rule_id: &str, reason: &str, finding: &str) -> Suppression {
+        Suppression::new(rule_id, reason).for_finding(AttrPath::parse(finding))
+    }
+
+    /// The organisation policy a stack was checked against, as the
+    /// expansion embeds it (`include_str!`): its rules run again at synthesis.
+    pub fn org_policy(file: &str, text: &str) -> PolicySource {
+        PolicySource { file: file.to_owned(), text: text.to_owned() }
     }
 
     /// A list index written as any integer expression (`names[i]`).

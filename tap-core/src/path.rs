@@ -94,6 +94,49 @@ impl AttrPath {
         })
     }
 
+    /// Does this path start with `prefix` (or equal it)?
+    pub fn starts_with(&self, prefix: &AttrPath) -> bool {
+        self.0.starts_with(&prefix.0)
+    }
+
+    /// Parses `a.b[0].c["key"]` strictly: the inverse of `Display`, with
+    /// the reason when `s` is not a path.
+    pub fn try_parse(s: &str) -> Result<Self, String> {
+        let mut steps = Vec::new();
+        let mut rest = s.trim();
+        if rest.is_empty() {
+            return Err("the path is empty".to_owned());
+        }
+        let mut expect_name = true;
+        while !rest.is_empty() {
+            if let Some(inner) = rest.strip_prefix('[') {
+                let close = inner.find(']').ok_or_else(|| format!("`[` without `]` in `{s}`"))?;
+                let index = &inner[..close];
+                if let Some(key) = index.strip_prefix('"').and_then(|k| k.strip_suffix('"')) {
+                    steps.push(Step::Key(key.to_owned()));
+                } else {
+                    let i = index.parse().map_err(|_| format!("`[{index}]` in `{s}` is not a list index (a number) or a quoted key"))?;
+                    steps.push(Step::Index(i));
+                }
+                rest = &inner[close + 1..];
+                expect_name = false;
+                continue;
+            }
+            if !expect_name {
+                rest = rest.strip_prefix('.').ok_or_else(|| format!("expected `.` or `[` after `{}` in `{s}`", &s[..s.len() - rest.len()]))?;
+            }
+            let end = rest.find(['.', '[']).unwrap_or(rest.len());
+            let name = &rest[..end];
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == ':') {
+                return Err(format!("`{name}` in `{s}` is not an attribute name"));
+            }
+            steps.push(Step::Attr(name.to_owned()));
+            rest = &rest[end..];
+            expect_name = false;
+        }
+        Ok(AttrPath(steps))
+    }
+
     /// Parses `a.b[0].c` (the inverse of `Display` for names and indices).
     pub fn parse(s: &str) -> Self {
         let mut steps = Vec::new();
@@ -154,6 +197,19 @@ mod tests {
         assert_eq!(p.names_only(), "vpc_config.subnet_ids");
         assert_eq!(p.last_name(), Some("subnet_ids"));
         assert_eq!(p.first_name(), Some("vpc_config"));
+    }
+
+    #[test]
+    fn strict_parsing_names_what_is_wrong() {
+        let p = AttrPath::try_parse("policy.Statement[1].Action[0]").unwrap();
+        assert_eq!(p.to_string(), "policy.Statement[1].Action[0]");
+        assert!(p.starts_with(&AttrPath::try_parse("policy.Statement[1]").unwrap()));
+        assert!(!p.starts_with(&AttrPath::try_parse("policy.Statement[0]").unwrap()));
+        assert_eq!(AttrPath::try_parse("tags[\"Name\"]").unwrap().steps()[1], Step::Key("Name".into()));
+        assert!(AttrPath::try_parse("").unwrap_err().contains("empty"));
+        assert!(AttrPath::try_parse("ingress[x]").unwrap_err().contains("not a list index"));
+        assert!(AttrPath::try_parse("a..b").unwrap_err().contains("is not an attribute name"));
+        assert!(AttrPath::try_parse("a[0").unwrap_err().contains("without `]`"));
     }
 
     #[test]

@@ -36,7 +36,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Map, Value as J};
 
 use crate::graph::{Backend, Graph, Resource, Stack};
-use crate::policy::{Report, RowState, UnknownPack};
+use crate::policy::{PolicyError, Report, RowState, UnknownPack};
 use crate::reference::{Address, Mode};
 use crate::validate::{validate_in, ValidationError};
 use crate::schema::Block;
@@ -143,6 +143,9 @@ pub enum SynthError {
     Validation(Vec<ValidationError>),
     /// The stack names a rule pack tap does not ship.
     UnknownPack(UnknownPack),
+    /// The stack's organisation policy (built in code) does not parse, or
+    /// two of its rules have one ID.
+    PolicySetup(PolicyError),
     Policy { report: Report },
     Io { path: PathBuf, error: std::io::Error },
 }
@@ -173,6 +176,7 @@ impl fmt::Display for SynthError {
                 Ok(())
             }
             SynthError::UnknownPack(e) => write!(f, "the stack names an {e}; nothing was written\n  help: {}", e.help()),
+            SynthError::PolicySetup(e) => write!(f, "the stack's rules cannot be put together; nothing was written:\n{e}"),
             SynthError::Io { path, error } => write!(f, "cannot write `{}`: {error}", path.display()),
         }
     }
@@ -183,6 +187,7 @@ impl std::error::Error for SynthError {
         match self {
             SynthError::Io { error, .. } => Some(error),
             SynthError::UnknownPack(e) => Some(e),
+            SynthError::PolicySetup(e) => Some(e),
             _ => None,
         }
     }
@@ -224,7 +229,10 @@ fn check(stack: &Stack) -> Result<Report, SynthError> {
     if !errors.is_empty() {
         return Err(SynthError::Validation(errors));
     }
-    Report::build(stack, &graph).map_err(SynthError::UnknownPack)
+    Report::build(stack, &graph).map_err(|e| match e {
+        PolicyError::UnknownPack(p) => SynthError::UnknownPack(p),
+        other => SynthError::PolicySetup(other),
+    })
 }
 
 /// Every file, for a stack that passed validation.

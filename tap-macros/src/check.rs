@@ -15,9 +15,9 @@ use std::sync::Arc;
 
 use proc_macro2::Span;
 use tap_core::__private::unknown;
-use tap_core::graph::{Graph, Resource, Stack, Suppression};
+use tap_core::graph::{Graph, Provider, Resource, Stack, Suppression};
 use tap_core::path::{AttrPath, Step};
-use tap_core::policy::{self, Level, ReasonProblem, Report, RowState, SuppressedOn, SuppressionError, SuppressionProblem};
+use tap_core::policy::{self, Level, ReasonProblem, Report, RowState, RuleSet, SuppressedOn, SuppressionError, SuppressionProblem};
 use tap_core::reference::{Address, Mode, Reference};
 use tap_core::schema::{check_body, check_reference_path, suggest, Block, IssueTarget};
 use tap_core::value::{add_block_instance, Fields, Value};
@@ -89,6 +89,8 @@ pub struct Checked {
     pub valid: bool,
     /// Accepted suppressions, with the span of their rule ID.
     pub suppressions: Vec<(Suppression, Span)>,
+    /// `#[provider(alias)]`: which configuration of its provider it uses.
+    pub provider_alias: Option<String>,
 }
 
 /// Where a suppression is written, for its checks and its message.
@@ -105,6 +107,10 @@ pub enum SuppressionSite<'t> {
 pub struct Checker<'a> {
     pub schema: &'a Schemas,
     pub diags: &'a mut Diagnostics,
+    /// The rules suppressions may name; `None` when the organisation
+    /// policy file has errors (reported once, on the attribute), so that
+    /// its rule IDs are not reported as unknown as well.
+    pub rules: Option<&'a RuleSet>,
 }
 
 impl<'a> Checker<'a> {
@@ -122,6 +128,10 @@ impl<'a> Checker<'a> {
             self.schema_issues(&type_name, block, &body, &spans, name_span);
         }
         let suppressions = self.meta_arguments(inv, block, scope);
+        let provider_alias = inv.body.metas.iter().find_map(|m| match m {
+            Meta::Provider(alias) => Some(name_of(alias)),
+            _ => None,
+        });
         Checked {
             address: Address::new(inv.mode, &type_name, inv.static_name()),
             body,
@@ -129,6 +139,7 @@ impl<'a> Checker<'a> {
             name_span,
             valid: self.diags.count() == before,
             suppressions,
+            provider_alias,
         }
     }
 
@@ -173,8 +184,8 @@ impl<'a> Checker<'a> {
                     }
                 }
                 Meta::Provider(_) => {}
-                Meta::Suppress { rule, reason, span } => {
-                    if let Some(s) = self.check_suppression(rule, reason.as_ref(), *span, SuppressionSite::Resource(&type_name)) {
+                Meta::Suppress { rule, reason, finding, span } => {
+                    if let Some(s) = self.check_suppression(rule, reason.as_ref(), finding.as_ref(), *span, SuppressionSite::Resource(&type_name)) {
                         suppressions.push((s, rule.span()));
                     }
                 }
@@ -222,8 +233,9 @@ impl<'a> Checker<'a> {
     }
 
     /// Phase 2 for `provider!`: the provider has a schema, and the
-    /// configuration fits its configuration block. Returns whether it passed.
-    pub fn check_provider(&mut self, inv: &ProviderInvocation, scope: &Scope) -> bool {
+    /// configuration fits its configuration block. Returns the
+    /// compile-time view of the configuration if it passed.
+    pub fn check_provider(&mut self, inv: &ProviderInvocation, scope: &Scope) -> Option<Fields> {
         let before = self.diags.count();
         let name = name_of(&inv.name);
         let schema: &'a Schemas = self.schema;
@@ -236,7 +248,7 @@ impl<'a> Checker<'a> {
                 inv.name.span(),
                 message(&format!("unknown provider `{name}`"), Some(&help), Some(&format!("providers with a schema: {}", schema.provider_list()))),
             );
-            return false;
+            return None;
         };
         if let Some(meta) = inv.body.metas.first() {
             let span = match meta {
@@ -251,7 +263,7 @@ impl<'a> Checker<'a> {
             Ok(block) => self.schema_issues(&format!("provider.{name}"), block, &body, &spans, inv.name.span()),
             Err(e) => self.diags.error(inv.name.span(), message(&format!("the configuration schema of provider `{name}` in {} is malformed: {e}", provider.origin), None, None)),
         }
-        self.diags.count() == before
+        (self.diags.count() == before).then_some(body)
     }
 
     /// A type whose prefix names no provider with a schema: a typo of
@@ -276,16 +288,32 @@ impl<'a> Checker<'a> {
 
     /// Checks a suppression with `tap_core`'s rules (the same ones synthesis
     /// applies) and puts any error on the token at fault; returns it if usable.
-    pub fn check_suppression(&mut self, rule: &syn::LitStr, reason: Option<&syn::LitStr>, span: Span, site: SuppressionSite) -> Option<Suppression> {
-        let suppression = Suppression::new(&rule.value(), &reason.map(syn::LitStr::value).unwrap_or_default());
+    pub fn check_suppression(&mut self, rule: &syn::LitStr, reason: Option<&syn::LitStr>, finding: Option<&syn::LitStr>, span: Span, site: SuppressionSite) -> Option<Suppression> {
         let type_name = match site {
             SuppressionSite::Resource(t) => Some(t),
             _ => None,
         };
-        let Err(error) = policy::check_suppression(&suppression, type_name) else { return Some(suppression) };
-        let at = match (&error, reason) {
-            (SuppressionError::Reason { problem: ReasonProblem::Missing, .. }, None) => span,
-            (SuppressionError::Reason { .. }, Some(reason)) => reason.span(),
+        let mut suppression = Suppression::new(&rule.value(), &reason.map(syn::LitStr::value).unwrap_or_default());
+        if let Some(finding) = finding {
+            match AttrPath::try_parse(&finding.value()) {
+                Ok(path) => suppression = suppression.for_finding(path),
+                Err(problem) => {
+                    let help = "name the finding by the attribute path its error shows, such as `policy.Statement[1].Action[0]` or `ingress[2]`";
+                    self.diags.error(finding.span(), message(&format!("`finding` is not an attribute path: {problem}"), Some(help), None));
+                    return None;
+                }
+            }
+        }
+        let result = match self.rules {
+            Some(rules) => policy::check_suppression(rules, &suppression, type_name),
+            // The policy file has errors of its own: only the reason can be judged.
+            None => policy::check_reason(&suppression.reason).map_err(|problem| SuppressionError::Reason { rule_id: suppression.rule_id.clone(), problem }),
+        };
+        let Err(error) = result else { return Some(suppression) };
+        let at = match (&error, reason, finding) {
+            (SuppressionError::Reason { problem: ReasonProblem::Missing, .. }, None, _) => span,
+            (SuppressionError::Reason { .. }, Some(reason), _) => reason.span(),
+            (SuppressionError::FindingNeedsResource { .. }, _, Some(finding)) => finding.span(),
             _ => rule.span(),
         };
         let help = error.help();
@@ -480,36 +508,61 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// What the policy phase of one stack (or component) works with.
+pub struct PolicyInput<'a> {
+    pub checked: &'a [Checked],
+    /// The built-in rules of the packs, and the organisation policy's.
+    pub rules: &'a RuleSet,
+    pub schema: &'a Schemas,
+    /// `provider!` configurations: local name, alias, the compile-time view.
+    pub providers: &'a [(String, Option<String>, Fields)],
+    pub stack_suppressions: &'a [(Suppression, Span)],
+    /// Rule IDs of rejected stack suppressions: they still silence their
+    /// findings, so the user sees one error for the suppression, not a
+    /// second for the finding.
+    pub rejected_stack_suppressions: &'a [String],
+}
+
 /// Phase 3: the policy rules on every resource that passed phase 2, as one
 /// stack, so cross-resource rules see their neighbours. Non-compliant
 /// findings at error level become errors at the offending attribute;
 /// unknown ones are left for synthesis. Then every suppression must have
 /// matched a finding.
-pub fn check_policy(
-    diags: &mut Diagnostics,
-    checked: &[Checked],
-    packs: &[String],
-    stack_suppressions: &[(Suppression, Span)],
-    rejected_stack_suppressions: &[String],
-) {
-    let (stack, index_of) = compile_time_stack(checked, packs, stack_suppressions);
-    let graph = Graph::new(&stack);
-    let report = Report::build(&stack, &graph).expect("BUG: packs were checked before the policy phase");
-    report_findings(diags, checked, &index_of, &report, rejected_stack_suppressions);
-    report_unmatched_suppressions(diags, checked, &report, stack_suppressions);
+pub fn check_policy(diags: &mut Diagnostics, input: &PolicyInput) {
+    let (stack, index_of) = compile_time_stack(input);
+    let lookup = |mode: Mode, type_name: &str| input.schema.block(mode, type_name);
+    let graph = Graph::new(&stack).with_blocks(&lookup);
+    let report = Report::build_with(&stack, &graph, input.rules);
+    report_findings(diags, input, &index_of, &report);
+    report_unmatched_suppressions(diags, input, &report);
 }
 
 /// The compile-time view as a `tap_core` stack (the resources that passed
-/// phase 2), and where each address came from in `checked`.
-fn compile_time_stack(checked: &[Checked], packs: &[String], stack_suppressions: &[(Suppression, Span)]) -> (Stack, HashMap<Address, usize>) {
+/// phase 2), and where each address came from in `checked`. A provider
+/// configuration that no `provider!` wrote is added in Rust code, if at
+/// all: its configuration (`default_tags`) is unknown until the stack runs.
+fn compile_time_stack(input: &PolicyInput) -> (Stack, HashMap<Address, usize>) {
     let mut stack = Stack::new("compile_time_view");
-    stack.packs = packs.to_vec();
-    stack.suppressions = stack_suppressions.iter().map(|(s, _)| s.clone()).collect();
+    stack.suppressions = input.stack_suppressions.iter().map(|(s, _)| s.clone()).collect();
+    for (name, alias, body) in input.providers {
+        let mut provider = Provider::new(name, "", "");
+        provider.alias = alias.clone();
+        provider.extra = body.clone();
+        stack.provider(provider);
+    }
     let mut index_of = HashMap::new();
-    for (i, c) in checked.iter().enumerate().filter(|(_, c)| c.valid) {
+    for (i, c) in input.checked.iter().enumerate().filter(|(_, c)| c.valid) {
         let mut r = Resource::new(c.address.clone(), None);
         r.body = c.body.clone();
         r.suppressions = c.suppressions.iter().map(|(s, _)| s.clone()).collect();
+        r.provider_alias = c.provider_alias.clone();
+        let local = c.address.type_name.split('_').next().unwrap_or_default().to_owned();
+        if !stack.providers.iter().any(|p| p.name == local && p.alias == r.provider_alias) {
+            let mut unknown_config = Provider::new(&local, "", "");
+            unknown_config.alias = r.provider_alias.clone();
+            unknown_config.extra.insert("default_tags".into(), unknown());
+            stack.provider(unknown_config);
+        }
         index_of.entry(c.address.clone()).or_insert(i);
         stack.add(r);
     }
@@ -517,44 +570,56 @@ fn compile_time_stack(checked: &[Checked], packs: &[String], stack_suppressions:
 }
 
 /// Each unsuppressed error-level finding, on the attribute at fault.
-fn report_findings(diags: &mut Diagnostics, checked: &[Checked], index_of: &HashMap<Address, usize>, report: &Report, rejected_stack_suppressions: &[String]) {
+fn report_findings(diags: &mut Diagnostics, input: &PolicyInput, index_of: &HashMap<Address, usize>, report: &Report) {
     for row in &report.rows {
         // A rejected stack suppression already has its error; its findings would repeat it.
-        if row.level != Level::Error || row.state != RowState::NonCompliant || rejected_stack_suppressions.iter().any(|id| id == row.rule_id) {
+        if row.level != Level::Error || row.state != RowState::NonCompliant || input.rejected_stack_suppressions.contains(&row.rule_id) {
             continue;
         }
         let Some(&i) = index_of.get(&*row.address) else { continue };
-        let c = &checked[i];
+        let c = &input.checked[i];
         let span = if row.path.is_root() { c.name_span } else { c.spans.find(&row.path, false, c.name_span) };
-        let rule = policy::rule(row.rule_id).expect("BUG: report row names an unknown rule");
         let at = if row.path.is_root() { String::new() } else { format!(" (`{}`)", row.path) };
+        let note = match input.rules.forbidden_by(&row.rule_id) {
+            Some(file) => format!("`{file}` marks `{}` unsuppressible: no suppression can accept this", row.rule_id),
+            None if row.path.is_root() => format!("to accept this, add `#[suppress(\"{}\", reason = \"...\")]` to the resource", row.rule_id),
+            None => format!("to accept this finding alone, add `#[suppress(\"{}\", reason = \"...\", finding = \"{}\")]` to the resource", row.rule_id, row.path),
+        };
         diags.error(
             span,
-            message(
-                &format!("[{}] {} `{}`{at}: {}", row.rule_id, kind_label(&c.address), c.address.name, row.message),
-                Some(rule.fix),
-                Some(&format!("to accept this, add `#[suppress(\"{}\", reason = \"...\")]` to the resource", row.rule_id)),
-            ),
+            message(&format!("[{}] {} `{}`{at}: {}", row.rule_id, kind_label(&c.address), c.address.name, row.message), Some(&row.fix), Some(&note)),
         );
     }
 }
 
 /// A suppression that matched no finding would silently hide a future one.
-fn report_unmatched_suppressions(diags: &mut Diagnostics, checked: &[Checked], report: &Report, stack_suppressions: &[(Suppression, Span)]) {
-    let matched = |address: Option<&Address>, rule_id: &str| report.rows.iter().any(|r| r.rule_id == rule_id && address.is_none_or(|a| *r.address == *a));
-    for c in checked.iter().filter(|c| c.valid) {
-        for (s, rule_span) in &c.suppressions {
-            if !matched(Some(&c.address), &s.rule_id) {
-                let error = SuppressionError::MatchedNothing { rule_id: s.rule_id.clone(), on: SuppressedOn::Resource(Arc::new(c.address.clone())) };
-                diags.error(*rule_span, message(&error.to_string(), Some(&error.help()), None));
+/// A precise suppression must cover a finding at (or under) its path, or
+/// an undecided one around it that synthesis will decide. Suppressions of
+/// rules written in Rust are left to synthesis, where those rules run.
+fn report_unmatched_suppressions(diags: &mut Diagnostics, input: &PolicyInput, report: &Report) {
+    let may_cover = |s: &Suppression, row: &tap_core::policy::Row| {
+        s.covers(&row.path) || (row.state == RowState::Unknown && s.finding.as_ref().is_some_and(|f| f.starts_with(&row.path)))
+    };
+    let runs_here = |id: &str| input.rules.rule(id).is_some();
+    for c in input.checked.iter().filter(|c| c.valid) {
+        for (s, rule_span) in c.suppressions.iter().filter(|(s, _)| runs_here(&s.rule_id)) {
+            let rows: Vec<_> = report.rows.iter().filter(|r| r.rule_id == s.rule_id && *r.address == c.address).collect();
+            if rows.iter().any(|r| may_cover(s, r)) {
+                continue;
             }
+            let address = Arc::new(c.address.clone());
+            let error = match &s.finding {
+                Some(finding) => SuppressionError::FindingNotFound { rule_id: s.rule_id.clone(), address, finding: finding.clone(), found: rows.iter().map(|r| r.path.clone()).collect() },
+                None => SuppressionError::MatchedNothing { rule_id: s.rule_id.clone(), on: SuppressedOn::Resource(address) },
+            };
+            diags.error(*rule_span, message(&error.to_string(), Some(&error.help()), None));
         }
     }
     // Resources with schema errors were left out of the policy phase, so a
     // stack-wide suppression may match them once they are fixed.
-    if checked.iter().all(|c| c.valid) {
-        for (s, span) in stack_suppressions {
-            if !matched(None, &s.rule_id) {
+    if input.checked.iter().all(|c| c.valid) {
+        for (s, span) in input.stack_suppressions.iter().filter(|(s, _)| runs_here(&s.rule_id)) {
+            if !report.rows.iter().any(|r| r.rule_id == s.rule_id) {
                 let problem = SuppressionProblem { on: SuppressedOn::Stack, error: SuppressionError::MatchedNothing { rule_id: s.rule_id.clone(), on: SuppressedOn::Stack } };
                 diags.error(*span, message(&problem.message(), Some(&problem.error.help()), None));
             }

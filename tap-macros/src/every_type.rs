@@ -89,7 +89,7 @@ fn every_type_of_every_embedded_provider_passes_the_schema_checks_with_its_requi
                 let tokens: proc_macro2::TokenStream = source.parse().unwrap_or_else(|e| panic!("{source}: {e}"));
                 let inv = parse::invocation(mode, tokens).unwrap_or_else(|e| panic!("{source}: {e}"));
                 let mut diags = Diagnostics::new();
-                Checker { schema: &schemas, diags: &mut diags }.check_invocation(&inv, &Scope::default());
+                Checker { schema: &schemas, diags: &mut diags, rules: None }.check_invocation(&inv, &Scope::default());
                 if let Err(e) = diags.check() {
                     failures.push(format!("{source}\n  {}", e.into_iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n  ")));
                 }

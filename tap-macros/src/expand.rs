@@ -16,12 +16,15 @@ use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, ImplItem, ItemImpl, Pat, Stmt};
 
 use tap_core::graph::{Suppression, DEFAULT_PACKS};
+use tap_core::policy::RuleSet;
 use tap_core::reference::Mode;
+use tap_core::value::Fields;
 
-use crate::check::{check_policy, Checked, Checker, SuppressionSite};
+use crate::check::{check_policy, Checked, Checker, PolicyInput, SuppressionSite};
 use crate::diag::{message, Diagnostics};
 use crate::model::*;
 use crate::parse;
+use crate::policy::{self, LoadedPolicy};
 use crate::schema::{self, Schemas};
 use crate::scope::{Binding, Scope};
 
@@ -44,21 +47,38 @@ fn stack_with(schemas: Result<std::sync::Arc<Schemas>, String>, args: TokenStrea
         Ok(s) => s,
         Err(e) => return syn::Error::new(Span::call_site(), e).to_compile_error(),
     };
+    let loaded = match policy::load(args.policy.as_ref(), &schema) {
+        Ok(p) => p,
+        Err(e) => return e.to_compile_error(),
+    };
     let mut diags = Diagnostics::new();
+    let packs = stack_packs(&args, &mut diags);
+    let rules = rule_set(&packs, loaded.as_ref(), &mut diags);
     let self_ident = match &*item.self_ty {
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.clone()),
         _ => None,
     }
     .unwrap_or_else(|| format_ident!("Stack"));
 
-    let mut expander = Expander::new(&schema, &mut diags, format_ident!("__tap_facts_{}", self_ident));
+    let mut expander = Expander::new(&schema, rules.as_ref(), &mut diags, format_ident!("__tap_facts_{}", self_ident));
     let define_param = expander.expand_methods(&mut item);
-    let settings = stack_settings(&args, &schema, expander.diags);
+    let settings = stack_settings(&args, packs, &schema, rules.as_ref(), expander.diags);
     let checked = std::mem::take(&mut expander.checked);
     let facts = std::mem::take(&mut expander.facts);
     let provider_facts = std::mem::take(&mut expander.provider_facts);
+    let providers = std::mem::take(&mut expander.providers);
     let facts_mod = expander.facts_mod.clone();
-    check_policy(&mut diags, &checked, &settings.packs, &settings.suppressions, &settings.rejected);
+    if let Some(rules) = &rules {
+        let input = PolicyInput {
+            checked: &checked,
+            rules,
+            schema: &schema,
+            providers: &providers,
+            stack_suppressions: &settings.suppressions,
+            rejected_stack_suppressions: &settings.rejected,
+        };
+        check_policy(&mut diags, &input);
+    }
 
     if define_param.is_none() {
         diags.error(
@@ -78,9 +98,24 @@ fn stack_with(schemas: Result<std::sync::Arc<Schemas>, String>, args: TokenStrea
             quote!(#snake)
         }
     };
-    let definition = definition_impl(&item, name_expr, &settings);
-    let facts = facts_module(&facts_mod, &facts, &provider_facts, &schema);
+    let definition = definition_impl(&item, name_expr, &settings, loaded.as_ref());
+    let facts = facts_module(&facts_mod, &facts, &provider_facts, &schema, loaded.as_ref());
     finish(diags, quote!(#item #definition #facts))
+}
+
+/// The rules suppressions may name and the policy phase runs: the packs'
+/// and the organisation policy's. Each problem of the policy file is one
+/// error on the attribute, and then there is no policy phase (`None`).
+fn rule_set(packs: &[String], loaded: Option<&LoadedPolicy>, diags: &mut Diagnostics) -> Option<RuleSet> {
+    if let Some(loaded) = loaded {
+        for problem in &loaded.problems {
+            diags.error(Span::call_site(), problem.clone());
+        }
+        // The file's problems are reported; without a usable policy there is no policy phase.
+        loaded.policy.as_ref()?;
+    }
+    let org = loaded.and_then(|l| l.policy.as_ref());
+    Some(RuleSet::new(packs, org, &[]).expect("BUG: packs were checked, and a policy file cannot redefine a rule"))
 }
 
 /// Entry point of `#[component]`: on a free function, or on the impl of a
@@ -93,14 +128,21 @@ pub fn component(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 fn component_with(schemas: Result<std::sync::Arc<Schemas>, String>, args: TokenStream, item: TokenStream) -> TokenStream {
-    if let Some(first) = args.into_iter().next() {
-        return syn::Error::new(first.span(), "`#[component]` takes no arguments; suppress a rule on the resource, or on the instance where the component is called").to_compile_error();
-    }
+    let args: parse::ComponentArgs = match syn::parse2(args) {
+        Ok(a) => a,
+        Err(e) => return e.to_compile_error(),
+    };
     let schema = match schemas {
         Ok(s) => s,
         Err(e) => return syn::Error::new(Span::call_site(), e).to_compile_error(),
     };
+    let loaded = match policy::load(args.policy.as_ref(), &schema) {
+        Ok(p) => p,
+        Err(e) => return e.to_compile_error(),
+    };
     let mut diags = Diagnostics::new();
+    let packs: Vec<String> = DEFAULT_PACKS.iter().map(|p| (*p).to_owned()).collect();
+    let rules = rule_set(&packs, loaded.as_ref(), &mut diags);
     let mut parsed: syn::Item = match syn::parse2(item.clone()) {
         Ok(i) => i,
         Err(e) => return e.to_compile_error(),
@@ -127,7 +169,7 @@ fn component_with(schemas: Result<std::sync::Arc<Schemas>, String>, args: TokenS
             .to_compile_error()
         }
     };
-    let mut expander = Expander::new(&schema, &mut diags, facts_mod.clone());
+    let mut expander = Expander::new(&schema, rules.as_ref(), &mut diags, facts_mod.clone());
     let mut any_scope = false;
     for (sig, block, component_name) in functions {
         expander.expand_fn(sig, block);
@@ -147,9 +189,12 @@ fn component_with(schemas: Result<std::sync::Arc<Schemas>, String>, args: TokenS
     let checked = std::mem::take(&mut expander.checked);
     let facts = std::mem::take(&mut expander.facts);
     let provider_facts = std::mem::take(&mut expander.provider_facts);
-    let packs: Vec<String> = DEFAULT_PACKS.iter().map(|p| (*p).to_owned()).collect();
-    check_policy(&mut diags, &checked, &packs, &[], &[]);
-    let facts = facts_module(&facts_mod, &facts, &provider_facts, &schema);
+    let providers = std::mem::take(&mut expander.providers);
+    if let Some(rules) = &rules {
+        let input = PolicyInput { checked: &checked, rules, schema: &schema, providers: &providers, stack_suppressions: &[], rejected_stack_suppressions: &[] };
+        check_policy(&mut diags, &input);
+    }
+    let facts = facts_module(&facts_mod, &facts, &provider_facts, &schema, loaded.as_ref());
     finish(diags, quote!(#parsed #facts))
 }
 
@@ -191,37 +236,50 @@ struct StackSettings {
     rejected: Vec<String>,
 }
 
-fn stack_settings(args: &parse::StackArgs, schema: &Schemas, diags: &mut Diagnostics) -> StackSettings {
-    let mut settings = StackSettings { packs: Vec::new(), suppressions: Vec::new(), rejected: Vec::new() };
-    let mut checker = Checker { schema, diags };
+/// The packs the attribute names (each checked), or the default ones.
+fn stack_packs(args: &parse::StackArgs, diags: &mut Diagnostics) -> Vec<String> {
+    if args.packs.is_empty() {
+        return DEFAULT_PACKS.iter().map(|p| (*p).to_owned()).collect();
+    }
+    let mut packs = Vec::new();
+    for p in &args.packs {
+        match tap_core::policy::pack(&p.value()) {
+            Ok(_) => packs.push(p.value()),
+            Err(e) => diags.error(p.span(), message(&e.to_string(), Some(&e.help()), None)),
+        }
+    }
+    packs
+}
+
+fn stack_settings(args: &parse::StackArgs, packs: Vec<String>, schema: &Schemas, rules: Option<&RuleSet>, diags: &mut Diagnostics) -> StackSettings {
+    let mut settings = StackSettings { packs, suppressions: Vec::new(), rejected: Vec::new() };
+    let mut checker = Checker { schema, diags, rules };
     for meta in &args.suppressions {
-        if let Meta::Suppress { rule, reason, span } = meta {
-            match checker.check_suppression(rule, reason.as_ref(), *span, SuppressionSite::Stack) {
+        if let Meta::Suppress { rule, reason, finding, span } = meta {
+            match checker.check_suppression(rule, reason.as_ref(), finding.as_ref(), *span, SuppressionSite::Stack) {
                 Some(s) => settings.suppressions.push((s, rule.span())),
                 None => settings.rejected.push(rule.value()),
             }
         }
     }
-    for p in &args.packs {
-        match tap_core::policy::pack(&p.value()) {
-            Ok(_) => settings.packs.push(p.value()),
-            Err(e) => checker.diags.error(p.span(), message(&e.to_string(), Some(&e.help()), None)),
-        }
-    }
-    if args.packs.is_empty() {
-        settings.packs = DEFAULT_PACKS.iter().map(|p| (*p).to_owned()).collect();
-    }
     settings
 }
 
-/// `impl StackDefinition for ...`: the name, `define`, packs and suppressions.
-fn definition_impl(item: &ItemImpl, name_expr: TokenStream, settings: &StackSettings) -> TokenStream {
+/// `impl StackDefinition for ...`: the name, `define`, packs and
+/// suppressions, and the organisation policy, embedded so that synthesis
+/// runs its rules on the values known only then.
+fn definition_impl(item: &ItemImpl, name_expr: TokenStream, settings: &StackSettings, loaded: Option<&LoadedPolicy>) -> TokenStream {
     let self_ty = &item.self_ty;
     let (impl_generics, _, where_clause) = item.generics.split_for_impl();
     let pack_lits = settings.packs.iter().map(|p| quote!(::std::string::String::from(#p)));
-    let suppression_exprs = settings.suppressions.iter().map(|(s, _)| {
-        let (id, reason) = (&s.rule_id, &s.reason);
-        quote!(::tap::__private::graph::Suppression::new(#id, #reason))
+    let suppression_exprs = settings.suppressions.iter().map(|(s, _)| suppression_tokens(s));
+    let org_policy = loaded.map(|l| {
+        let (shown, path) = (&l.shown, l.path.to_string_lossy().into_owned());
+        quote! {
+            fn org_policy(&self) -> ::core::option::Option<::tap::__private::graph::PolicySource> {
+                ::core::option::Option::Some(::tap::__private::org_policy(#shown, ::core::include_str!(#path)))
+            }
+        }
     });
     quote! {
         impl #impl_generics ::tap::__private::graph::StackDefinition for #self_ty #where_clause {
@@ -234,14 +292,27 @@ fn definition_impl(item: &ItemImpl, name_expr: TokenStream, settings: &StackSett
             fn policy(&self) -> (::std::vec::Vec<::std::string::String>, ::std::vec::Vec<::tap::__private::graph::Suppression>) {
                 (::std::vec![#(#pack_lits),*], ::std::vec![#(#suppression_exprs),*])
             }
+            #org_policy
         }
     }
 }
 
+/// A checked suppression as the expression that builds it.
+fn suppression_tokens(s: &Suppression) -> TokenStream {
+    let (id, reason) = (&s.rule_id, &s.reason);
+    match &s.finding {
+        Some(finding) => {
+            let finding = finding.to_string();
+            quote!(::tap::__private::precise_suppression(#id, #reason, #finding))
+        }
+        None => quote!(::tap::__private::graph::Suppression::new(#id, #reason)),
+    }
+}
+
 /// The schema facts of the types and providers the stack uses, and the
-/// `include_bytes!` that makes cargo rebuild when `tap.toml` or a schema
-/// file it lists changes.
-fn facts_module(facts_mod: &Ident, facts: &BTreeMap<(Mode, String), TypeFactsItem>, providers: &BTreeMap<String, Ident>, schema: &Schemas) -> TokenStream {
+/// `include_bytes!` that makes cargo rebuild when `tap.toml`, a schema
+/// file it lists, or the organisation policy file changes.
+fn facts_module(facts_mod: &Ident, facts: &BTreeMap<(Mode, String), TypeFactsItem>, providers: &BTreeMap<String, Ident>, schema: &Schemas, policy: Option<&LoadedPolicy>) -> TokenStream {
     let provider_items = providers.iter().map(|(local_name, ident)| {
         let p = schema.provider(local_name).expect("BUG: facts of a provider that has no schema");
         let (source, version, json) = (&p.source, &p.version, p.config_json());
@@ -259,7 +330,7 @@ fn facts_module(facts_mod: &Ident, facts: &BTreeMap<(Mode, String), TypeFactsIte
             pub static #ident: ::tap::__private::graph::TypeFacts = ::tap::__private::type_facts(#type_name, #mode, #json, &#provider);
         }
     });
-    let tracked = schema.tracked.iter().map(|p| {
+    let tracked = schema.tracked.iter().chain(policy.map(|p| &p.path)).map(|p| {
         let p = p.to_string_lossy().into_owned();
         quote!(const _: &[u8] = ::core::include_bytes!(#p);)
     });
@@ -310,12 +381,16 @@ struct TypeFactsItem {
 
 struct Expander<'a> {
     schema: &'a Schemas,
+    /// The rules suppressions may name (`None`: the policy file is broken).
+    rules: Option<&'a RuleSet>,
     diags: &'a mut Diagnostics,
     facts_mod: Ident,
     /// The types the stack uses, by (mode, type).
     facts: BTreeMap<(Mode, String), TypeFactsItem>,
     /// The providers of those types (and of `provider!`), by local name -> static name.
     provider_facts: BTreeMap<String, Ident>,
+    /// `provider!` configurations that passed phase 2: local name, alias, body.
+    providers: Vec<(String, Option<String>, Fields)>,
     checked: Vec<Checked>,
     /// Static addresses declared so far, for the duplicate-name check.
     names: BTreeMap<String, Span>,
@@ -340,13 +415,15 @@ fn tap_macro(mac: &syn::Macro) -> Option<&'static str> {
 }
 
 impl<'a> Expander<'a> {
-    fn new(schema: &'a Schemas, diags: &'a mut Diagnostics, facts_mod: Ident) -> Self {
+    fn new(schema: &'a Schemas, rules: Option<&'a RuleSet>, diags: &'a mut Diagnostics, facts_mod: Ident) -> Self {
         Expander {
             schema,
+            rules,
             diags,
             facts_mod,
             facts: BTreeMap::new(),
             provider_facts: BTreeMap::new(),
+            providers: Vec::new(),
             checked: Vec::new(),
             names: BTreeMap::new(),
             outputs: BTreeMap::new(),
@@ -429,7 +506,7 @@ impl<'a> Expander<'a> {
                 return Some((self.placeholder(&Body::default(), &stack_ident), None));
             }
         };
-        let mut checker = Checker { schema: self.schema, diags: self.diags };
+        let mut checker = Checker { schema: self.schema, diags: self.diags, rules: self.rules };
         let checked = checker.check_invocation(&inv, &self.scope);
 
         // Duplicate names: an error on both declarations.
@@ -513,18 +590,17 @@ impl<'a> Expander<'a> {
         for attr in &suppress {
             let span = attr.span();
             let meta = attr.parse_args_with(|input: syn::parse::ParseStream| parse::parse_suppress_args(input, span));
-            let (rule, reason) = match meta {
-                Ok(Meta::Suppress { rule, reason, .. }) => (rule, reason),
+            let (rule, reason, finding) = match meta {
+                Ok(Meta::Suppress { rule, reason, finding, .. }) => (rule, reason, finding),
                 Ok(_) => continue,
                 Err(e) => {
                     self.diags.push(e);
                     continue;
                 }
             };
-            let mut checker = Checker { schema: self.schema, diags: self.diags };
-            if let Some(s) = checker.check_suppression(&rule, reason.as_ref(), span, SuppressionSite::Instance) {
-                let (id, reason) = (&s.rule_id, &s.reason);
-                accepted.push(quote!(::tap::__private::graph::Suppression::new(#id, #reason)));
+            let mut checker = Checker { schema: self.schema, diags: self.diags, rules: self.rules };
+            if let Some(s) = checker.check_suppression(&rule, reason.as_ref(), finding.as_ref(), span, SuppressionSite::Instance) {
+                accepted.push(suppression_tokens(&s));
             }
         }
         let (Some(target), Some(init)) = (self.stack_ident.clone(), local.init.as_mut()) else {
@@ -604,9 +680,13 @@ impl<'a> Expander<'a> {
                     let alias = name_of(alias);
                     quote!(__tap_resource.provider_alias = ::core::option::Option::Some(::std::string::String::from(#alias));)
                 }
-                Meta::Suppress { rule, reason, .. } => {
+                Meta::Suppress { rule, reason, finding, .. } => {
                     let reason = reason.as_ref().map(|r| r.value()).unwrap_or_default();
-                    quote!(__tap_resource.suppressions.push(::tap::__private::graph::Suppression::new(#rule, #reason));)
+                    let suppression = match finding {
+                        Some(finding) => quote!(::tap::__private::precise_suppression(#rule, #reason, #finding)),
+                        None => quote!(::tap::__private::graph::Suppression::new(#rule, #reason)),
+                    };
+                    quote!(__tap_resource.suppressions.push(#suppression);)
                 }
             });
         }
@@ -754,10 +834,9 @@ impl<'a> Expander<'a> {
                 return unused;
             }
         };
-        let mut checker = Checker { schema: self.schema, diags: self.diags };
-        if !checker.check_provider(&inv, &self.scope) {
-            return unused;
-        }
+        let mut checker = Checker { schema: self.schema, diags: self.diags, rules: self.rules };
+        let Some(config) = checker.check_provider(&inv, &self.scope) else { return unused };
+        self.providers.push((name_of(&inv.name), inv.alias.as_ref().map(name_of), config));
         let facts = self.provider_path(&name_of(&inv.name));
         let alias = match &inv.alias {
             Some(a) => {
@@ -795,7 +874,7 @@ impl<'a> Expander<'a> {
             return self.output_placeholder(out.value.as_ref(), stack_ident);
         };
         let before = self.diags.count();
-        let mut checker = Checker { schema: self.schema, diags: self.diags };
+        let mut checker = Checker { schema: self.schema, diags: self.diags, rules: self.rules };
         checker.output_value(value, &self.scope);
         if self.diags.count() > before {
             return self.output_placeholder(out.value.as_ref(), stack_ident);
@@ -1111,6 +1190,16 @@ mod tests {
         for file in ["tap.toml", "pet.json.gz"] {
             assert!(out.contains("include_bytes") && out.contains(file), "{file} is not tracked: {out}");
         }
+    }
+
+    #[test]
+    fn the_policy_file_of_tap_toml_is_applied_embedded_and_tracked() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/with-policy");
+        // `stack_of` gives every log group 30 days: the policy wants 365.
+        let out = stack_with(schema::load_for(&dir), TokenStream::new(), stack_of(1)).to_string();
+        assert!(out.contains("compile_error") && out.contains("[ORG-LOG-001] cloudwatch log group `log_0` (`retention_in_days`)"), "{out}");
+        // The expansion embeds the file for synthesis, which makes cargo rebuild when it changes.
+        assert!(out.contains("fn org_policy") && out.contains("include_str") && out.contains("org-policy.toml"), "{out}");
     }
 
     #[test]

@@ -12,11 +12,13 @@
 
 mod check;
 mod diag;
+mod env;
 mod expand;
 #[cfg(test)]
 mod every_type;
 mod model;
 mod parse;
+mod policy;
 mod schema;
 mod scope;
 
@@ -25,7 +27,8 @@ use proc_macro::TokenStream;
 /// Marks the `impl` of a stack's configuration type. Its `fn define(&self,
 /// stack: &mut Stack)` declares the stack with `resource!`, `data!` and
 /// `output!`. Settings: `name = expr`, `packs = ["security", "serverless"]`,
-/// `suppress("TAP-XXX-000", reason = "...")` (repeatable).
+/// `suppress("TAP-XXX-000", reason = "...")` (repeatable), `policy =
+/// "path/to/policy.toml"` (instead of the one `tap.toml` names).
 #[proc_macro_attribute]
 pub fn stack(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::stack(args.into(), item.into()).into()
@@ -35,7 +38,7 @@ pub fn stack(args: TokenStream, item: TokenStream) -> TokenStream {
 /// whose `scope: &mut Scope` parameter receives the resources it declares
 /// with `resource!`, `data!` and `output!`, checked as a stack's are.
 /// Handle parameters typed `&Handle<aws_kms_key>` are checked like local
-/// handles.
+/// handles. Setting: `policy = "path/to/policy.toml"`.
 #[proc_macro_attribute]
 pub fn component(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::component(args.into(), item.into()).into()

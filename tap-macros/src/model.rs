@@ -80,7 +80,8 @@ pub enum Meta {
     DependsOn(Vec<Ident>),
     Lifecycle { prevent_destroy: bool, create_before_destroy: bool, ignore_changes: Vec<Ident> },
     Provider(Ident),
-    Suppress { rule: LitStr, reason: Option<LitStr>, span: Span },
+    /// `finding = "path"` makes it precise: it covers only that finding.
+    Suppress { rule: LitStr, reason: Option<LitStr>, finding: Option<LitStr>, span: Span },
 }
 
 /// A map key: an identifier (`Name`) or a string literal (`"aws:SourceArn"`).

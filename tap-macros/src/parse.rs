@@ -131,24 +131,34 @@ fn parse_meta(attr: &syn::Attribute) -> syn::Result<Meta> {
     }
 }
 
-/// `"TAP-LMB-001", reason = "..."`.
+/// `"TAP-LMB-001", reason = "..."`, optionally with `finding = "path"`.
 pub fn parse_suppress_args(input: ParseStream, span: Span) -> syn::Result<Meta> {
     let rule: LitStr = input
         .parse()
         .map_err(|e| syn::Error::new(e.span(), "expected the rule ID as a string, as in `suppress(\"TAP-LMB-001\", reason = \"...\")`"))?;
     let mut reason = None;
-    if input.peek(Token![,]) {
+    let mut finding = None;
+    while input.peek(Token![,]) {
         input.parse::<Token![,]>()?;
-        if !input.is_empty() {
-            let key = Ident::parse_any(input)?;
-            if key != "reason" {
-                return Err(syn::Error::new(key.span(), "expected `reason = \"...\"`"));
-            }
-            input.parse::<Token![=]>()?;
-            reason = Some(input.parse::<LitStr>()?);
+        if input.is_empty() {
+            break;
         }
+        let key = Ident::parse_any(input)?;
+        let slot = match key.to_string().as_str() {
+            "reason" => &mut reason,
+            "finding" => &mut finding,
+            _ => return Err(syn::Error::new(key.span(), "expected `reason = \"...\"` or `finding = \"attribute path\"`")),
+        };
+        if slot.is_some() {
+            return Err(syn::Error::new(key.span(), format!("`{key}` is given twice")));
+        }
+        input.parse::<Token![=]>()?;
+        *slot = Some(input.parse::<LitStr>()?);
     }
-    Ok(Meta::Suppress { rule, reason, span })
+    if !input.is_empty() {
+        return Err(input.error("expected `,` and `reason = \"...\"`"));
+    }
+    Ok(Meta::Suppress { rule, reason, finding, span })
 }
 
 /// Is the next token the end of a value?
@@ -438,11 +448,13 @@ pub struct StackArgs {
     pub name: Option<Expr>,
     pub packs: Vec<LitStr>,
     pub suppressions: Vec<Meta>,
+    /// `policy = "path"`: the organisation policy file, instead of `tap.toml`'s.
+    pub policy: Option<LitStr>,
 }
 
 impl Parse for StackArgs {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let mut args = StackArgs { name: None, packs: Vec::new(), suppressions: Vec::new() };
+        let mut args = StackArgs { name: None, packs: Vec::new(), suppressions: Vec::new(), policy: None };
         while !input.is_empty() {
             let key = Ident::parse_any(input)?;
             match key.to_string().as_str() {
@@ -462,13 +474,43 @@ impl Parse for StackArgs {
                     let span = key.span();
                     args.suppressions.push(parse_suppress_args(&content, span)?);
                 }
+                "policy" => {
+                    input.parse::<Token![=]>()?;
+                    args.policy = Some(input.parse()?);
+                }
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
-                        format!("unknown stack setting `{other}`; accepted: `name = ...`, `packs = [\"security\"]`, `suppress(\"TAP-XXX-000\", reason = \"...\")`"),
+                        format!("unknown stack setting `{other}`; accepted: `name = ...`, `packs = [\"security\"]`, `suppress(\"TAP-XXX-000\", reason = \"...\")`, `policy = \"policy.toml\"`"),
                     ))
                 }
             }
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+        }
+        Ok(args)
+    }
+}
+
+/// Arguments of `#[component(...)]`: only `policy = "path"`.
+pub struct ComponentArgs {
+    pub policy: Option<LitStr>,
+}
+
+impl Parse for ComponentArgs {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let mut args = ComponentArgs { policy: None };
+        while !input.is_empty() {
+            let key = Ident::parse_any(input)?;
+            if key != "policy" {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!("unknown component setting `{key}`; accepted: `policy = \"policy.toml\"`\nhelp: suppress a rule on the resource, or on the instance where the component is called"),
+                ));
+            }
+            input.parse::<Token![=]>()?;
+            args.policy = Some(input.parse()?);
             if !input.is_empty() {
                 input.parse::<Token![,]>()?;
             }

@@ -16,6 +16,9 @@
 //! [[schema]]
 //! path = "schema/kubernetes.json.gz"      # relative to tap.toml; .json or .json.gz
 //! versions = { kubernetes = "~> 2.38" }   # optional: constraints for required_providers
+//!
+//! [policy]
+//! path = "org-policy.toml"                # the organisation policy (see `crate::policy`)
 //! ```
 
 use std::collections::{BTreeMap, HashMap};
@@ -138,6 +141,10 @@ pub struct Schemas {
     providers: Vec<Arc<ProviderSchema>>,
     /// `tap.toml` and the files it lists, for `include_bytes!` in the expansion.
     pub tracked: Vec<PathBuf>,
+    /// The organisation policy file `tap.toml` names (`[policy] path`), as written.
+    pub policy: Option<String>,
+    /// The directory of `tap.toml`: what its paths are relative to.
+    pub dir: PathBuf,
 }
 
 impl Schemas {
@@ -162,6 +169,11 @@ impl Schemas {
 
     pub fn has(&self, mode: Mode, type_name: &str) -> bool {
         self.provider_of(type_name).is_some_and(|p| p.has(mode, type_name))
+    }
+
+    /// Every managed resource type of every provider.
+    pub fn managed_types(&self) -> Vec<&str> {
+        self.providers.iter().flat_map(|p| p.type_names(Mode::Managed)).collect()
     }
 
     /// The provider names, for messages: `aws, archive, null, random, time, tls`.
@@ -325,6 +337,15 @@ pub fn marker_types() -> proc_macro2::TokenStream {
 struct Config {
     #[serde(default)]
     schema: Vec<SchemaEntry>,
+    #[serde(default)]
+    policy: Option<PolicyEntry>,
+}
+
+/// `[policy]`: the organisation policy file, relative to `tap.toml`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyEntry {
+    path: String,
 }
 
 #[derive(Deserialize)]
@@ -346,13 +367,9 @@ fn mtime(path: &Path) -> Option<SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
-fn env_opt(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
 /// The schemas for the crate being compiled: embedded, plus its `tap.toml`.
 pub fn load() -> Result<Arc<Schemas>, String> {
-    let dir = env_opt("CARGO_MANIFEST_DIR").ok_or("CARGO_MANIFEST_DIR is not set; build with cargo")?;
+    let dir = crate::env::manifest_dir()?;
     load_for(Path::new(&dir))
 }
 
@@ -381,7 +398,7 @@ fn read_crate(config_path: &Path) -> Result<(Schemas, Stamps), String> {
     let mut stamps = vec![(config_path.to_path_buf(), mtime(config_path))];
     let mut providers: Vec<Arc<ProviderSchema>> = EMBEDDED_PROVIDERS.clone();
     let Ok(text) = std::fs::read_to_string(config_path) else {
-        return Ok((Schemas { providers, tracked: Vec::new() }, stamps));
+        return Ok((Schemas { providers, tracked: Vec::new(), policy: None, dir: config_path.parent().expect("BUG: tap.toml has a directory").to_path_buf() }, stamps));
     };
     let config: Config = toml::from_str(&text).map_err(|e| format!("`{CONFIG_FILE}` is not valid: {e}"))?;
     let base = config_path.parent().expect("BUG: tap.toml has a directory");
@@ -418,7 +435,17 @@ fn read_crate(config_path: &Path) -> Result<(Schemas, Stamps), String> {
         }
         tracked.push(path);
     }
-    Ok((Schemas { providers, tracked }, stamps))
+    let policy = match config.policy {
+        Some(entry) if Path::new(&entry.path).is_absolute() => {
+            return Err(format!(
+                "`{CONFIG_FILE}`: policy path `{}` is absolute\nhelp: give a path relative to `{CONFIG_FILE}`, so the build does not depend on where the crate is checked out",
+                entry.path
+            ))
+        }
+        Some(entry) => Some(entry.path),
+        None => None,
+    };
+    Ok((Schemas { providers, tracked, policy, dir: base.to_path_buf() }, stamps))
 }
 
 #[cfg(test)]

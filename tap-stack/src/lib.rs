@@ -101,9 +101,10 @@ pub fn summary(config: &Config, dir: &Path, stack: &Stack, synthesized: &Synthes
     let report = &synthesized.report;
     let failures = report.failures().count();
     let suppressed: Vec<_> = report.suppressed().collect();
+    let policy = stack.org_policy.as_ref().map(|p| format!("; organisation policy: {}", p.file)).unwrap_or_default();
     let _ = writeln!(
         out,
-        "\nsecurity rules (packs: {}): {} checks, {} failures, {} suppressed",
+        "\nsecurity rules (packs: {}{policy}): {} checks, {} failures, {} suppressed",
         stack.packs.join(", "),
         report.evaluated,
         failures,
@@ -117,7 +118,7 @@ pub fn summary(config: &Config, dir: &Path, stack: &Stack, synthesized: &Synthes
     let mut grouped: BTreeMap<(&str, &str), Vec<String>> = BTreeMap::new();
     for row in suppressed {
         if let RowState::Suppressed { reason } = &row.state {
-            grouped.entry((row.rule_id, reason.as_str())).or_default().push(row.address.to_string());
+            grouped.entry((row.rule_id.as_str(), reason.as_str())).or_default().push(row.location());
         }
     }
     for ((rule, reason), addresses) in grouped {
@@ -147,7 +148,9 @@ mod tests {
     use super::*;
     use tap::prelude::*;
 
-    /// A log group whose retention comes from configuration: 0 fails `TAP-LOG-001`.
+    /// A log group whose retention comes from configuration: 0 fails
+    /// `TAP-LOG-001` and the crate's organisation policy (`ORG-LOG-001`),
+    /// which also wants the `owner` and `cost-center` tags.
     struct Logs {
         retention_days: i64,
     }
@@ -155,7 +158,7 @@ mod tests {
     #[stack(name = "logs")]
     impl Logs {
         fn define(&self, stack: &mut Stack) {
-            stack.provider(Provider::aws("us-west-2"));
+            stack.provider(Provider::aws("us-west-2").default_tag("owner", "platform").default_tag("cost-center", "cc-1042"));
             let key = resource!(aws_kms_key.logs { enable_key_rotation: true });
             resource!(aws_cloudwatch_log_group.app { name: "/app", retention_in_days: self.retention_days, kms_key_id: key.arn });
         }
@@ -166,17 +169,18 @@ mod tests {
         let stack = Logs { retention_days: 0 }.build();
         let synthesized = synth::synthesize_with(&stack, &SynthOptions::default().report_only(true)).unwrap_or_else(|e| panic!("{e}"));
         let text = summary(&Config::default(), Path::new("out/stacks/logs"), &stack, &synthesized);
-        assert!(text.contains("1 failures, 0 suppressed"), "{text}");
+        assert!(text.contains("2 failures, 0 suppressed"), "{text}");
+        assert!(text.contains("[ORG-LOG-001] error aws_cloudwatch_log_group.app: the log group keeps its events for less than a year"), "{text}");
         assert!(text.contains("[TAP-LOG-001] error aws_cloudwatch_log_group.app: the log group keeps its events forever"), "{text}");
         assert!(text.contains(" (tap-stack/src/lib.rs:"), "{text}");
-        assert!(text.contains("REPORT-ONLY: 1 security failure(s) and 0 rejected suppression(s) did not block this run"), "{text}");
+        assert!(text.contains("REPORT-ONLY: 2 security failure(s) and 0 rejected suppression(s) did not block this run"), "{text}");
         assert!(text.contains(&format!("reports: {}", Path::new("out/stacks/logs/policy-report.json").display())), "{text}");
         assert!(!text.contains("terraform apply"), "{text}");
     }
 
     #[test]
     fn the_summary_of_a_passing_run_says_what_to_do_next() {
-        let stack = Logs { retention_days: 30 }.build();
+        let stack = Logs { retention_days: 365 }.build();
         let synthesized = synth::synthesize(&stack).unwrap_or_else(|e| panic!("{e}"));
         let text = summary(&Config::default(), Path::new("out"), &stack, &synthesized);
         assert!(!text.contains("REPORT-ONLY"), "{text}");

@@ -31,8 +31,15 @@ pub const STAGE: &str = "v1";
 pub const FUNCTION_TIMEOUT_SECONDS: i64 = 10;
 /// Alarm when the slowest 1 % of invocations take 80 % of the timeout.
 pub const FUNCTION_DURATION_ALARM_MS: i64 = FUNCTION_TIMEOUT_SECONDS * 1000 * 8 / 10;
-/// Log retention: one year, what audits usually ask of access and flow logs.
+/// Log retention: one year, what audits usually ask of access and flow logs
+/// (and the minimum of `org-policy.toml`, rule ORG-LOG-001).
 pub const LOG_RETENTION_DAYS: i64 = 365;
+/// The team that answers for the stack: the `owner` tag of every resource
+/// (rule ORG-TAG-001 of `org-policy.toml`).
+pub const OWNER: &str = "platform";
+/// The cost center its spend is charged to: the `cost-center` tag of every
+/// resource (rule ORG-TAG-002 of `org-policy.toml`).
+pub const COST_CENTER: &str = "cc-1042";
 /// The DynamoDB operations `lambda/items/handler.py` calls, as IAM actions.
 /// Keep in step with the handler: `get_item`, `put_item`, `update_item`,
 /// `delete_item`, `scan`. (No `Query`: nothing reads an index.)
@@ -181,7 +188,9 @@ impl ItemsStack {
             Provider::aws(&cfg.region)
                 .default_tag("environment", &cfg.environment)
                 .default_tag("application", "tap-items")
-                .default_tag("managed-by", "tap"),
+                .default_tag("managed-by", "tap")
+                .default_tag("owner", OWNER)
+                .default_tag("cost-center", COST_CENTER),
         );
         // State in S3, encrypted, locked with DynamoDB (the locking that
         // Terraform 1.0 supports). tap-stack/bootstrap creates both.
@@ -240,6 +249,10 @@ impl ItemsStack {
         // NAT data charge, works when a NAT fails); through it, the VPC
         // reaches this table only, with the handler's operations.
         let table_grant = Grant::new("OnlyTheItemsTable", TABLE_ACTIONS, [table.attr("arn")]);
+        // A gateway endpoint's policy cannot name its callers (whatever runs
+        // in the VPC): its principal is `*`, and Resource and Action limit it.
+        // Nothing else in the network has a resource policy.
+        #[suppress("ORG-POL-001", reason = "a gateway endpoint policy applies to every caller in the VPC; it limits them to the items table and the handler's actions")]
         let net = network.with_endpoint(GatewayEndpoint::new("dynamodb", table_grant)).build(&mut stack.scope("network"), &key.key, &aws);
         let dynamodb = net.endpoint("dynamodb").expect("BUG: the network declares the DynamoDB endpoint");
 

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value as J;
 use stack_support::*;
+use tap::graph::StackDefinition;
 use tap_stack::Config;
 
 const ACCOUNT: &str = "${data.aws_caller_identity.current.account_id}";
@@ -330,7 +331,10 @@ fn every_method_requires_iam_authorization_by_default() {
         assert_eq!(m["authorization"], "AWS_IAM", "method {name}");
     }
     assert_eq!(s.doc["output"]["api_authorization"]["value"], "AWS_IAM");
-    assert!(s.doc["//"]["tap"]["suppressions"].as_array().unwrap().is_empty());
+    // The one suppression by default is the endpoint's (see the organisation policy test).
+    let suppressed: Vec<&J> = s.doc["//"]["tap"]["suppressions"].as_array().unwrap().iter().collect();
+    assert_eq!(suppressed.len(), 1, "{suppressed:?}");
+    assert_eq!(suppressed[0]["rule"], "ORG-POL-001");
 }
 
 #[test]
@@ -344,7 +348,7 @@ fn the_demo_flag_opens_the_api_and_says_so() {
     // The policy report and the configuration record the exception with its reason.
     let report = read_json(&s.dir.join("policy-report.json"));
     assert!(report["suppressed"].as_u64().unwrap() >= 6, "{report}");
-    let recorded = s.doc["//"]["tap"]["suppressions"].as_array().unwrap();
+    let recorded: Vec<&J> = s.doc["//"]["tap"]["suppressions"].as_array().unwrap().iter().filter(|r| r["rule"] == "TAP-APG-003").collect();
     assert_eq!(recorded.len(), 6, "{recorded:?}");
     for row in recorded {
         assert!(row["address"].as_str().unwrap().starts_with("aws_api_gateway_method."));
@@ -373,4 +377,41 @@ fn lambda_permissions_are_scoped_to_this_api_stage_and_route() {
     }
     let expected: BTreeSet<String> = ["GET/items", "POST/items", "GET/items/*", "PUT/items/*", "DELETE/items/*", "GET/health"].map(String::from).into_iter().collect();
     assert_eq!(routes, expected);
+}
+
+#[test]
+fn the_organisation_policy_holds_with_one_exception_that_covers_one_finding() {
+    let s = default();
+    // Every resource is owned and paid for, through the provider's default tags.
+    let tags = &s.doc["provider"]["aws"][0]["default_tags"][0]["tags"];
+    assert_eq!(tags["owner"], tap_stack::stack::OWNER);
+    assert_eq!(tags["cost-center"], tap_stack::stack::COST_CENTER);
+    for (name, group) in s.all("aws_cloudwatch_log_group") {
+        assert!(group["retention_in_days"].as_i64().unwrap() >= 365, "log group {name}");
+    }
+    // The one exception, on the network's instance: it covers the DynamoDB
+    // gateway endpoint's `*` principal and nothing else, recorded with what
+    // it covered.
+    let report = read_json(&s.dir.join("policy-report.json"));
+    let exceptions: Vec<&J> = report["suppressions"].as_array().unwrap().iter().filter(|x| x["rule"] == "ORG-POL-001").collect();
+    assert_eq!(exceptions.len(), 1, "{report}");
+    assert!(exceptions[0]["on"].as_str().unwrap().starts_with("instance `network` of component `PrivateNetwork`"), "{report}");
+    assert_eq!(exceptions[0]["covered"], serde_json::json!(["aws_vpc_endpoint.network_endpoint_dynamodb.policy.Statement[0].Principal"]));
+    assert_eq!(report["failures"], 0);
+}
+
+#[test]
+fn the_organisation_policy_runs_at_synthesis_and_its_tag_rules_cannot_be_suppressed() {
+    let config = Config::default();
+    let mut stack = tap_stack::ItemsStack::new(config).build();
+    assert_eq!(stack.org_policy.as_ref().map(|p| p.file.as_str()), Some("org-policy.toml"));
+    // Without the default tags, every taggable resource fails, and a
+    // suppression of the tag rule is itself an error.
+    stack.providers[0].default_tags.clear();
+    stack.suppress(tap::graph::Suppression::new("ORG-TAG-001", "the platform team owns everything in this account"));
+    let Err(tap::synth::SynthError::Policy { report }) = tap::synth::synthesize(&stack) else { panic!("untagged resources must fail synthesis") };
+    assert!(report.failures().any(|r| r.rule_id == "ORG-TAG-001" && r.location() == "aws_dynamodb_table.items_table.tags.owner"));
+    assert!(report.failures().any(|r| r.rule_id == "ORG-TAG-002" && r.location() == "aws_kms_key.main_key.tags.cost-center"));
+    assert!(!report.failures().any(|r| r.address.type_name == "aws_kms_alias"), "an alias has no tags");
+    assert_eq!(report.suppression_errors[0].message(), "stack-wide suppression of `ORG-TAG-001`: `org-policy.toml` marks the rule unsuppressible");
 }

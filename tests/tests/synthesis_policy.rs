@@ -129,7 +129,7 @@ fn a_suppression_of_a_rule_that_never_looks_at_the_type_is_rejected_at_synthesis
     let Err(SynthError::Policy { report }) = synthesize(&stack) else { panic!("a suppression that cannot apply must fail synthesis") };
     let problem = &report.suppression_errors[0];
     assert!(
-        matches!(&problem.error, SuppressionError::NotApplicable { rule_id: "TAP-S3-002", type_name, .. } if type_name == "aws_cloudwatch_log_group"),
+        matches!(&problem.error, SuppressionError::NotApplicable { rule_id, type_name, .. } if rule_id == "TAP-S3-002" && type_name == "aws_cloudwatch_log_group"),
         "{problem:?}"
     );
     assert!(matches!(&problem.on, tap::policy::SuppressedOn::Resource(a) if a.to_string() == "aws_cloudwatch_log_group.audit"), "{problem:?}");

@@ -10,7 +10,12 @@ use std::collections::HashMap;
 
 use crate::graph::{Resource, Stack};
 use crate::path::{AttrPath, Step};
-use crate::reference::{Address, Reference};
+use crate::reference::{Address, Mode, Reference};
+use crate::schema::Block;
+
+/// Finds the schema block of a type when its resources carry no facts
+/// (the compile-time view, where the macros hold the schema).
+pub type BlockLookup<'a> = dyn Fn(Mode, &str) -> Option<&'a Block> + 'a;
 
 /// A reference written in a resource body, with where it stands.
 pub type Edge<'a> = (AttrPath, &'a Reference);
@@ -23,6 +28,7 @@ pub struct Graph<'a> {
     /// Per target, where it is referred to: (resource position, edge position),
     /// so each edge's path is kept once, in `outgoing`.
     referrers: HashMap<&'a Address, Vec<(usize, usize)>>,
+    blocks: Option<&'a BlockLookup<'a>>,
 }
 
 impl<'a> Graph<'a> {
@@ -40,7 +46,23 @@ impl<'a> Graph<'a> {
             }
             outgoing.push(edges);
         }
-        Graph { stack, by_address, outgoing, referrers }
+        Graph { stack, by_address, outgoing, referrers, blocks: None }
+    }
+
+    /// The same graph, finding schema blocks through `lookup` for
+    /// resources without facts.
+    pub fn with_blocks(mut self, lookup: &'a BlockLookup<'a>) -> Self {
+        self.blocks = Some(lookup);
+        self
+    }
+
+    /// The schema block of a resource's type: from its facts, or from the
+    /// lookup given; `None` when neither knows the type.
+    pub fn block_of(&self, resource: &Resource) -> Option<&'a Block> {
+        match resource.facts {
+            Some(facts) => Some(facts.block()),
+            None => self.blocks.and_then(|lookup| lookup(resource.address.mode, resource.type_name())),
+        }
     }
 
     /// The references in the body of the stack's `index`-th resource, in body order.

@@ -16,6 +16,7 @@ use std::sync::{Arc, OnceLock};
 use crate::asset::Asset;
 use crate::path::AttrPath;
 use crate::reference::{Address, Mode, Reference};
+use crate::rule::PolicyRule;
 use crate::schema::Block;
 use crate::value::Value;
 
@@ -163,11 +164,27 @@ pub struct Resource {
 pub struct Suppression {
     pub rule_id: String,
     pub reason: String,
+    /// A precise suppression covers only the findings at this path of its
+    /// resource, or under it (`policy.Statement[1].Action[0]`, or
+    /// `ingress[2]` for every finding in that rule); `None` covers every
+    /// finding of the rule.
+    pub finding: Option<AttrPath>,
 }
 
 impl Suppression {
     pub fn new(rule_id: &str, reason: &str) -> Self {
-        Suppression { rule_id: rule_id.to_owned(), reason: reason.to_owned() }
+        Suppression { rule_id: rule_id.to_owned(), reason: reason.to_owned(), finding: None }
+    }
+
+    /// The same suppression, covering only the findings at `path` or under it.
+    pub fn for_finding(mut self, path: AttrPath) -> Self {
+        self.finding = Some(path);
+        self
+    }
+
+    /// Does it cover a finding at `path` (of its rule)?
+    pub fn covers(&self, path: &AttrPath) -> bool {
+        self.finding.as_ref().is_none_or(|f| path.starts_with(f))
     }
 }
 
@@ -401,6 +418,17 @@ pub struct Output {
     pub sensitive: bool,
 }
 
+/// An organisation policy file, as text: the rules, unsuppressible rule
+/// IDs and declared Rust rules of `crate::policy::OrgPolicy`. The macros
+/// check a stack against the file at compile time and embed it, so
+/// synthesis runs the same rules on the values known only then.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicySource {
+    /// The file as its configuration names it (`org-policy.toml`), for messages.
+    pub file: String,
+    pub text: String,
+}
+
 /// A whole Terraform configuration.
 #[derive(Debug)]
 pub struct Stack {
@@ -416,6 +444,10 @@ pub struct Stack {
     pub suppressions: Vec<Suppression>,
     /// The security packs to evaluate (by name).
     pub packs: Vec<String>,
+    /// The organisation policy the stack is held to, if any.
+    pub org_policy: Option<PolicySource>,
+    /// Rules written in Rust ([`Stack::rule`]), run at synthesis with the others.
+    pub rules: Vec<Arc<dyn PolicyRule>>,
     /// Component instances, in the order they were opened ([`Stack::scope`]).
     pub instances: Vec<Instance>,
     /// Instances opened twice with the same path (kept for validation).
@@ -436,6 +468,8 @@ impl Stack {
             assets: Vec::new(),
             suppressions: Vec::new(),
             packs: DEFAULT_PACKS.iter().map(|p| (*p).to_owned()).collect(),
+            org_policy: None,
+            rules: Vec::new(),
             instances: Vec::new(),
             scope_collisions: Vec::new(),
             duplicate_outputs: Vec::new(),
@@ -484,6 +518,14 @@ impl Stack {
         self
     }
 
+    /// Registers a rule written in Rust: it runs at synthesis on every
+    /// resource it applies to, and its findings are reported and suppressed
+    /// like those of any rule. (It cannot run at compile time.)
+    pub fn rule(&mut self, rule: impl PolicyRule + 'static) -> &mut Self {
+        self.rules.push(Arc::new(rule));
+        self
+    }
+
     /// The schema facts of every provider the stack uses, by local name:
     /// declared with `provider!`, or implied by a resource's type.
     pub fn provider_facts(&self) -> BTreeMap<&'static str, &'static ProviderFacts> {
@@ -511,12 +553,19 @@ pub trait StackDefinition {
     /// Security packs and stack-wide suppressions written on the attribute.
     fn policy(&self) -> (Vec<String>, Vec<Suppression>);
 
+    /// The organisation policy the stack was checked against at compile
+    /// time (named in `tap.toml` or by `#[stack(policy = "...")]`).
+    fn org_policy(&self) -> Option<PolicySource> {
+        None
+    }
+
     /// The whole stack, ready for [`crate::synth::synthesize`].
     fn build(&self) -> Stack {
         let mut stack = Stack::new(&self.stack_name());
         let (packs, suppressions) = self.policy();
         stack.packs = packs;
         stack.suppressions = suppressions;
+        stack.org_policy = self.org_policy();
         self.define_into(&mut stack);
         stack
     }

@@ -1,75 +1,35 @@
-//! Security policy: rules with stable IDs, packs that select them, the
-//! checks of suppressions, and the report.
+//! Security policy: rules with stable IDs, packs that select them, an
+//! organisation's own rules ([`org`]), the checks of suppressions, and the
+//! report.
 //!
 //! Layer: policy. Rules are pure functions of a resource and the stack's
 //! [`Graph`]; the same rule runs in `tap-macros` on the compile-time view
 //! (where run-time values are unknown) and at synthesis on the real
-//! stack. Nothing here renders or writes.
+//! stack. Built-in rules, the rules of an organisation's policy file and
+//! rules written in Rust all implement [`PolicyRule`] and go through one
+//! engine: [`RuleSet`] says which are in force, [`Report`] runs them and
+//! applies suppressions. Nothing here renders or writes.
 
+pub mod org;
 mod packs;
 mod report;
 pub mod rules;
+mod ruleset;
 mod sarif;
 mod suppression;
 
 use crate::graph::{Graph, Resource, Stack};
-use crate::path::AttrPath;
 use crate::reference::Mode;
 
+pub use crate::rule::{type_matches, Finding, Level, Outcome, PolicyRule};
+pub use org::{OrgPolicy, PolicyFileError};
 pub use packs::{pack, Pack, UnknownPack, PACKS};
-pub use report::{Report, Row, RowState, SuppressionProblem};
+pub use report::{Report, Row, RowState, SuppressionProblem, SuppressionUse};
+pub use ruleset::{PolicyError, RuleRef, RuleSet};
 pub use sarif::{SARIF_SCHEMA, SRCROOT};
 pub use suppression::{check_reason, check_suppression, ReasonProblem, SuppressedOn, SuppressionError, MIN_REASON_LEN};
 
-/// How bad a non-compliant finding is. `Error` fails the build or synthesis.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    Warning,
-    Error,
-}
-
-impl Level {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Warning => "warning",
-            Level::Error => "error",
-        }
-    }
-}
-
-/// One offending place in a resource.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Finding {
-    /// The attribute at fault; the root path when something is missing.
-    pub path: AttrPath,
-    /// What exactly is wrong there, when the rule's message is not enough.
-    pub detail: Option<String>,
-}
-
-impl Finding {
-    pub fn at(path: &str) -> Self {
-        Finding { path: AttrPath::parse(path), detail: None }
-    }
-
-    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = Some(detail.into());
-        self
-    }
-}
-
-/// The result of one rule on one resource.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum Outcome {
-    Compliant,
-    NonCompliant(Vec<Finding>),
-    NotApplicable,
-    /// The rule cannot decide: a value is only known later. At compile time
-    /// the check is repeated at synthesis; at synthesis it fails closed.
-    Unknown(Finding),
-}
-
-/// A security rule. Metadata lives with the rule; packs only select it.
+/// A built-in security rule. Metadata lives with the rule; packs only select it.
 pub struct Rule {
     /// `TAP-<SVC>-<NNN>`, never renumbered or reused.
     pub id: &'static str,
@@ -87,6 +47,40 @@ impl Rule {
     /// Does the rule look at resources of this type?
     pub fn applies_to(&self, type_name: &str) -> bool {
         self.resource_types.contains(&type_name)
+    }
+}
+
+impl PolicyRule for Rule {
+    fn id(&self) -> &str {
+        self.id
+    }
+
+    fn level(&self) -> Level {
+        self.level
+    }
+
+    fn resource_types(&self) -> Vec<&str> {
+        self.resource_types.to_vec()
+    }
+
+    fn applies_to(&self, type_name: &str) -> bool {
+        Rule::applies_to(self, type_name)
+    }
+
+    fn message(&self) -> &str {
+        self.message
+    }
+
+    fn rationale(&self) -> &str {
+        self.rationale
+    }
+
+    fn fix(&self) -> &str {
+        self.fix
+    }
+
+    fn check(&self, resource: &Resource, graph: &Graph) -> Outcome {
+        (self.check)(resource, graph)
     }
 }
 
@@ -109,33 +103,38 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 /// A rule applied to one resource, before suppressions.
 #[derive(Clone, Debug)]
 pub struct Evaluation<'a> {
-    pub rule: &'static Rule,
+    pub rule: RuleRef,
     pub level: Level,
     pub resource: &'a Resource,
     pub outcome: Outcome,
 }
 
-/// Runs the rules of the stack's packs on every resource they apply to.
-pub fn evaluate_rules<'a>(stack: &'a Stack, graph: &Graph<'a>) -> Result<Vec<Evaluation<'a>>, UnknownPack> {
-    let selected = selected_rules(&stack.packs)?;
+/// Runs every rule in force for the stack (its packs, its organisation
+/// policy, its Rust rules) on every managed resource each applies to.
+pub fn evaluate_rules<'a>(stack: &'a Stack, graph: &Graph<'_>) -> Result<Vec<Evaluation<'a>>, PolicyError> {
+    Ok(evaluate(stack, graph, &RuleSet::for_stack(stack)?))
+}
+
+/// [`evaluate_rules`] with the rules given.
+pub fn evaluate<'a>(stack: &'a Stack, graph: &Graph<'_>, rules: &RuleSet) -> Vec<Evaluation<'a>> {
     let mut out = Vec::new();
     for resource in &stack.resources {
         if resource.address.mode != Mode::Managed {
             continue;
         }
-        for (rule, level) in &selected {
+        for (rule, level) in rules.selected() {
             if rule.applies_to(resource.type_name()) {
-                let outcome = (rule.check)(resource, graph);
-                out.push(Evaluation { rule, level: *level, resource, outcome });
+                let outcome = rule.check(resource, graph);
+                out.push(Evaluation { rule: rule.clone(), level: *level, resource, outcome });
             }
         }
     }
-    Ok(out)
+    out
 }
 
-/// The rules the named packs select, each at the strictest level any pack
-/// gives it. A name that is no pack is an error: skipping it would switch
-/// its rules off without a word.
+/// The built-in rules the named packs select, each at the strictest level
+/// any pack gives it. A name that is no pack is an error: skipping it
+/// would switch its rules off without a word.
 pub fn selected_rules(pack_names: &[String]) -> Result<Vec<(&'static Rule, Level)>, UnknownPack> {
     let mut out: Vec<(&'static Rule, Level)> = Vec::new();
     for name in pack_names {

@@ -1,11 +1,11 @@
 //! The policy report: one row per finding, grouped by rule, with
 //! suppressed findings and their reasons kept visible to reviewers.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
-use super::{check_suppression, evaluate_rules, Level, Outcome, SuppressedOn, SuppressionError, UnknownPack};
+use super::{check_suppression, evaluate, Level, Outcome, PolicyError, RuleSet, SuppressedOn, SuppressionError};
 use crate::graph::{Graph, InstanceId, Origin, Resource, Stack, Suppression};
 use crate::path::AttrPath;
 use crate::reference::Address;
@@ -21,13 +21,13 @@ pub enum RowState {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
-    pub rule_id: &'static str,
+    pub rule_id: String,
     pub address: Arc<Address>,
     pub path: AttrPath,
     pub state: RowState,
     pub level: Level,
     pub message: String,
-    pub fix: &'static str,
+    pub fix: String,
     /// Where the resource was declared in Rust.
     pub origin: Origin,
     /// The component instance the resource belongs to, described
@@ -43,11 +43,7 @@ impl Row {
 
     /// `aws_lambda_function.api`, or `aws_lambda_function.api.vpc_config[0]` for an attribute.
     pub fn location(&self) -> String {
-        if self.path.is_root() {
-            self.address.to_string()
-        } else {
-            format!("{}.{}", self.address, self.path)
-        }
+        location(&self.address, &self.path)
     }
 
     /// ` (in instance `orders` of component `encrypted_table`, called at src/stack.rs:42)`, or nothing.
@@ -80,26 +76,50 @@ impl fmt::Display for SuppressionProblem {
     }
 }
 
+/// One accepted suppression and exactly the findings it covered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SuppressionUse {
+    pub rule_id: String,
+    /// Where it was written.
+    pub on: SuppressedOn,
+    /// The path a precise suppression names.
+    pub finding: Option<AttrPath>,
+    pub reason: String,
+    /// The findings it covered: resource and path.
+    pub covered: Vec<(Arc<Address>, AttrPath)>,
+}
+
 /// The outcome of the policy phase for one stack.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Report {
     /// Sorted by rule ID, then address, then path.
     pub rows: Vec<Row>,
-    /// Rejected suppressions: unknown rule ID, a rule that does not apply
-    /// to the resource's type, a missing or trivial reason, or one that
-    /// matched nothing.
+    /// Rejected suppressions: unknown rule ID, a rule the organisation
+    /// policy marks unsuppressible, a rule that does not apply to the
+    /// resource's type, a missing or trivial reason, or one that matched
+    /// nothing.
     pub suppression_errors: Vec<SuppressionProblem>,
+    /// Every suppression that covered a finding, with what it covered: on
+    /// resources in stack order, then on instances, then on the stack.
+    pub suppressions: Vec<SuppressionUse>,
     /// How many (rule, resource) pairs were evaluated.
     pub evaluated: usize,
 }
 
 impl Report {
-    /// Evaluates the stack's packs, applies suppressions and checks them.
-    pub fn build(stack: &Stack, graph: &Graph) -> Result<Report, UnknownPack> {
-        let evaluations = evaluate_rules(stack, graph)?;
+    /// Evaluates the rules in force for the stack (its packs, its
+    /// organisation policy, its Rust rules), applies suppressions and
+    /// checks them.
+    pub fn build(stack: &Stack, graph: &Graph) -> Result<Report, PolicyError> {
+        Ok(Report::build_with(stack, graph, &RuleSet::for_stack(stack)?))
+    }
+
+    /// [`Report::build`] with the rules given.
+    pub fn build_with(stack: &Stack, graph: &Graph, rules: &RuleSet) -> Report {
+        let evaluations = evaluate(stack, graph, rules);
         let mut report = Report { evaluated: evaluations.len(), ..Report::default() };
-        // (where it was written, rule ID) of every suppression that matched.
-        let mut used: HashSet<(Written, &str)> = HashSet::new();
+        // What each suppression covered, by where it was written.
+        let mut covered: HashMap<Written, Vec<(Arc<Address>, AttrPath)>> = HashMap::new();
 
         for eval in &evaluations {
             let (findings, state) = match &eval.outcome {
@@ -108,59 +128,60 @@ impl Report {
                 _ => continue,
             };
             let resource = eval.resource;
-            let suppression = covering_suppression(stack, resource, eval.rule.id);
+            let rule_id = eval.rule.id();
+            // No suppression silences a rule the organisation forbids suppressing.
+            let suppressible = rules.forbidden_by(rule_id).is_none();
             let instance = resource.instance.map(|i| stack.instance(i).describe());
             for finding in findings {
-                let mut message = eval.rule.message.to_owned();
+                let mut message = eval.rule.message().to_owned();
                 if let Some(d) = &finding.detail {
                     message = format!("{message}: {d}");
                 }
+                let suppression = covering_suppression(stack, resource, rule_id, &finding.path).filter(|_| suppressible);
                 let state = match suppression {
                     Some((written, s)) => {
-                        used.insert((written, eval.rule.id));
+                        covered.entry(written).or_default().push((resource.address.clone(), finding.path.clone()));
                         RowState::Suppressed { reason: s.reason.clone() }
                     }
                     None => state.clone(),
                 };
                 report.rows.push(Row {
-                    rule_id: eval.rule.id,
+                    rule_id: rule_id.to_owned(),
                     address: resource.address.clone(),
                     path: finding.path,
                     state,
                     level: eval.level,
                     message,
-                    fix: eval.rule.fix,
+                    fix: eval.rule.fix().to_owned(),
                     origin: resource.origin,
                     instance: instance.clone(),
                 });
             }
         }
-        report.rows.sort_by(|a, b| (a.rule_id, &a.address, &a.path).cmp(&(b.rule_id, &b.address, &b.path)));
+        report.rows.sort_by(|a, b| (&a.rule_id, &a.address, &a.path).cmp(&(&b.rule_id, &b.address, &b.path)));
 
+        let mut written = Vec::new();
         for (i, r) in stack.resources.iter().enumerate() {
-            for s in &r.suppressions {
-                let matched = used.contains(&(Written::Resource(i), s.rule_id.as_str()));
-                if let Some(error) = suppression_error(s, Some(r.type_name()), SuppressedOn::Resource(r.address.clone()), matched) {
-                    report.suppression_errors.push(SuppressionProblem { on: SuppressedOn::Resource(r.address.clone()), error });
-                }
+            for (j, s) in r.suppressions.iter().enumerate() {
+                written.push((Written::Resource(i, j), s, Some(r.type_name()), SuppressedOn::Resource(r.address.clone())));
             }
         }
         for (i, instance) in stack.instances.iter().enumerate() {
-            for s in &instance.suppressions {
-                let matched = used.contains(&(Written::Instance(i), s.rule_id.as_str()));
-                let on = SuppressedOn::Instance(instance.describe());
-                if let Some(error) = suppression_error(s, None, on.clone(), matched) {
-                    report.suppression_errors.push(SuppressionProblem { on, error });
-                }
+            for (j, s) in instance.suppressions.iter().enumerate() {
+                written.push((Written::Instance(i, j), s, None, SuppressedOn::Instance(instance.describe())));
             }
         }
-        for s in &stack.suppressions {
-            let matched = used.contains(&(Written::Stack, s.rule_id.as_str()));
-            if let Some(error) = suppression_error(s, None, SuppressedOn::Stack, matched) {
-                report.suppression_errors.push(SuppressionProblem { on: SuppressedOn::Stack, error });
+        for (j, s) in stack.suppressions.iter().enumerate() {
+            written.push((Written::Stack(j), s, None, SuppressedOn::Stack));
+        }
+        for (key, s, type_name, on) in written {
+            let covered = covered.remove(&key).unwrap_or_default();
+            match suppression_error(rules, &report, s, type_name, &on, covered.is_empty()) {
+                Some(error) => report.suppression_errors.push(SuppressionProblem { on, error }),
+                None => report.suppressions.push(SuppressionUse { rule_id: s.rule_id.clone(), on, finding: s.finding.clone(), reason: s.reason.clone(), covered }),
             }
         }
-        Ok(report)
+        report
     }
 
     pub fn failures(&self) -> impl Iterator<Item = &Row> {
@@ -196,13 +217,31 @@ impl Report {
             if let Some(instance) = &row.instance {
                 obj["instance"] = serde_json::Value::String(instance.clone());
             }
-            by_rule.entry(row.rule_id).or_default().push(obj);
+            by_rule.entry(&row.rule_id).or_default().push(obj);
         }
+        let suppressions: Vec<serde_json::Value> = self
+            .suppressions
+            .iter()
+            .map(|s| {
+                let on = match &s.on {
+                    SuppressedOn::Resource(address) => address.to_string(),
+                    SuppressedOn::Instance(instance) => instance.clone(),
+                    SuppressedOn::Stack => "stack".to_owned(),
+                };
+                let covered: Vec<String> = s.covered.iter().map(|(address, path)| location(address, path)).collect();
+                let mut obj = serde_json::json!({ "rule": s.rule_id, "on": on, "reason": s.reason, "covered": covered });
+                if let Some(finding) = &s.finding {
+                    obj["finding"] = serde_json::Value::String(finding.to_string());
+                }
+                obj
+            })
+            .collect();
         let mut doc = serde_json::json!({
             "evaluated": self.evaluated,
             "findings": by_rule,
             "failures": self.failures().count(),
             "suppressed": self.suppressed().count(),
+            "suppressions": suppressions,
         });
         // Only a report-only synthesis writes a report with rejected
         // suppressions (otherwise they stop it), so the key is absent when
@@ -231,36 +270,57 @@ impl Report {
     }
 }
 
-/// Where a suppression was written, by index: the key of the "did it
-/// match anything" bookkeeping.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Written {
-    Resource(usize),
-    Instance(usize),
-    Stack,
+/// `address` or `address.path`.
+fn location(address: &Address, path: &AttrPath) -> String {
+    if path.is_root() {
+        address.to_string()
+    } else {
+        format!("{address}.{path}")
+    }
 }
 
-/// The suppression of `rule_id` that covers `resource`: its own first,
-/// then its instance's and those of the instances around it, then the
-/// stack's. The nearest one is the one that answers for the finding.
-fn covering_suppression<'s>(stack: &'s Stack, resource: &Resource, rule_id: &str) -> Option<(Written, &'s Suppression)> {
+/// Where a suppression was written, by index (of the resource or
+/// instance, and of the suppression in its list): the key of the "what did
+/// it cover" bookkeeping.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Written {
+    Resource(usize, usize),
+    Instance(usize, usize),
+    Stack(usize),
+}
+
+/// The suppression of `rule_id` that covers the finding at `path` of
+/// `resource`: its own first, then its instance's and those of the
+/// instances around it, then the stack's. The nearest one answers for the
+/// finding; a precise one covers only the findings at its path.
+fn covering_suppression<'s>(stack: &'s Stack, resource: &Resource, rule_id: &str, path: &AttrPath) -> Option<(Written, &'s Suppression)> {
+    let matches = |s: &Suppression| s.rule_id == rule_id && s.covers(path);
     let index = stack.resources.iter().position(|r| std::ptr::eq(r, resource));
-    let own = index.and_then(|i| stack.resources[i].suppressions.iter().find(|s| s.rule_id == rule_id).map(|s| (Written::Resource(i), s)));
+    let own = index.and_then(|i| stack.resources[i].suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| (Written::Resource(i, j), s)));
     own.or_else(|| {
-        stack
-            .instance_chain(resource.instance)
-            .find_map(|(InstanceId(i), instance)| instance.suppressions.iter().find(|s| s.rule_id == rule_id).map(|s| (Written::Instance(i), s)))
+        stack.instance_chain(resource.instance).find_map(|(InstanceId(i), instance)| {
+            instance.suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| (Written::Instance(i, j), s))
+        })
     })
-    .or_else(|| stack.suppressions.iter().find(|s| s.rule_id == rule_id).map(|s| (Written::Stack, s)))
+    .or_else(|| stack.suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| (Written::Stack(j), s)))
 }
 
 /// What is wrong with one suppression written on a resource of
 /// `type_name` (or on an instance or the stack, `None`), if anything: the
-/// checks every suppression passes, then whether it matched a finding.
-fn suppression_error(suppression: &Suppression, type_name: Option<&str>, on: SuppressedOn, matched: bool) -> Option<SuppressionError> {
-    match check_suppression(suppression, type_name) {
-        Err(e) => Some(e),
-        Ok(_) if !matched => Some(SuppressionError::MatchedNothing { rule_id: suppression.rule_id.clone(), on }),
-        Ok(_) => None,
+/// checks every suppression passes, then whether it covered a finding.
+fn suppression_error(rules: &RuleSet, report: &Report, suppression: &Suppression, type_name: Option<&str>, on: &SuppressedOn, covered_nothing: bool) -> Option<SuppressionError> {
+    if let Err(e) = check_suppression(rules, suppression, type_name) {
+        return Some(e);
     }
+    if !covered_nothing {
+        return None;
+    }
+    let rule_id = suppression.rule_id.clone();
+    Some(match (on, &suppression.finding) {
+        (SuppressedOn::Resource(address), Some(finding)) => {
+            let found = report.rows.iter().filter(|r| r.rule_id == rule_id && r.address == *address).map(|r| r.path.clone()).collect();
+            SuppressionError::FindingNotFound { rule_id, address: address.clone(), finding: finding.clone(), found }
+        }
+        _ => SuppressionError::MatchedNothing { rule_id, on: on.clone() },
+    })
 }

@@ -117,7 +117,7 @@ fn rule_descriptor(id: &str, first: &Row) -> J {
     d.insert("id".into(), J::String(id.to_owned()));
     let (short, full, fix, level) = match rule(id) {
         Some(r) => (r.message.to_owned(), Some(r.rationale), r.fix, r.level),
-        None => (first.message.clone(), None, first.fix, first.level),
+        None => (first.message.clone(), None, first.fix.as_str(), first.level),
     };
     d.insert("shortDescription".into(), json!({ "text": short }));
     if let Some(full) = full {
@@ -237,13 +237,13 @@ mod tests {
 
     fn row(rule_id: &'static str, name: &str, path: &str, state: RowState, origin: Origin) -> Row {
         Row {
-            rule_id,
+            rule_id: rule_id.to_owned(),
             address: Arc::new(Address::resource(if rule_id.starts_with("TAP-LOG") { "aws_cloudwatch_log_group" } else { "aws_lambda_function" }, name)),
             path: AttrPath::parse(path),
             state,
             level: Level::Error,
             message: "the thing is wrong".into(),
-            fix: "make it right",
+            fix: "make it right".to_owned(),
             origin,
             instance: None,
         }
@@ -261,6 +261,7 @@ mod tests {
                 row("TAP-LOG-001", "app", "retention_in_days", RowState::Suppressed { reason: "kept by the archive job".into() }, at(30)),
             ],
             suppression_errors: vec![],
+            suppressions: vec![],
             evaluated: 9,
         }
     }
@@ -332,7 +333,7 @@ mod tests {
     #[test]
     fn a_rule_tap_does_not_know_is_described_by_its_row() {
         let mut report = report();
-        report.rows[0].rule_id = "ORG-TAG-001";
+        report.rows[0].rule_id = "ORG-TAG-001".to_owned();
         report.rows[0].level = Level::Warning;
         let doc = report.to_sarif("app");
         let rules = run(&doc)["tool"]["driver"]["rules"].as_array().unwrap();

@@ -1,6 +1,7 @@
-//! Whether a suppression is acceptable: it names a rule tap has, the rule
-//! looks at the suppressed resource's type, and its reason tells a reviewer
-//! why the exception is safe.
+//! Whether a suppression is acceptable: it names a rule in force, the
+//! organisation policy allows suppressing that rule, the rule looks at the
+//! suppressed resource's type, a precise suppression sits on a resource,
+//! and its reason tells a reviewer why the exception is safe.
 //!
 //! Layer: policy. The one place these checks live: `tap-macros` calls
 //! [`check_suppression`] at compile time (and points at the user's
@@ -12,8 +13,9 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::{all_rules, rule, Rule};
+use super::RuleSet;
 use crate::graph::Suppression;
+use crate::path::AttrPath;
 use crate::reference::Address;
 use crate::schema::suggest;
 
@@ -65,12 +67,21 @@ pub fn check_reason(reason: &str) -> Result<(), ReasonProblem> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SuppressionError {
-    UnknownRule { rule_id: String, suggestion: Option<&'static str> },
+    UnknownRule { rule_id: String, suggestion: Option<String> },
+    /// The organisation policy (`forbidden_by`, its file) marks the rule
+    /// unsuppressible: the finding must be fixed.
+    Unsuppressible { rule_id: String, forbidden_by: String },
     /// The rule never looks at this type, so the suppression can never match.
-    NotApplicable { rule_id: &'static str, checks: &'static [&'static str], type_name: String },
+    NotApplicable { rule_id: String, checks: Vec<String>, type_name: String },
+    /// A precise suppression (`finding = "..."`) written on the stack or a
+    /// component instance: a finding's path is a path in one resource.
+    FindingNeedsResource { rule_id: String },
     Reason { rule_id: String, problem: ReasonProblem },
     /// It covers nothing today, and would silently hide a future finding.
     MatchedNothing { rule_id: String, on: SuppressedOn },
+    /// A precise suppression whose path covers none of the rule's findings
+    /// on the resource; `found` are the paths of those findings.
+    FindingNotFound { rule_id: String, address: Arc<Address>, finding: AttrPath, found: Vec<AttrPath> },
 }
 
 /// Where a suppression was written.
@@ -89,10 +100,21 @@ impl SuppressionError {
     pub fn help(&self) -> String {
         match self {
             SuppressionError::UnknownRule { suggestion: Some(s), .. } => format!("did you mean `{s}`?"),
-            SuppressionError::UnknownRule { suggestion: None, .. } => "see the rule table in the README".to_owned(),
+            SuppressionError::UnknownRule { suggestion: None, .. } => {
+                "see the rule table in the README; a rule written in Rust is named in the organisation policy's `rust_rules`".to_owned()
+            }
+            SuppressionError::Unsuppressible { .. } => "fix the finding: the organisation policy allows no exception to this rule".to_owned(),
             SuppressionError::NotApplicable { rule_id, checks, .. } => {
                 let types: Vec<String> = checks.iter().map(|t| format!("`{t}`")).collect();
                 format!("`{rule_id}` checks {}", types.join(", "))
+            }
+            SuppressionError::FindingNeedsResource { rule_id } => {
+                format!("write `#[suppress(\"{rule_id}\", reason = \"...\", finding = \"...\")]` on the resource, or leave out `finding` to cover every resource")
+            }
+            SuppressionError::FindingNotFound { found, .. } if found.is_empty() => "remove it: the resource has no finding of this rule".to_owned(),
+            SuppressionError::FindingNotFound { found, .. } => {
+                let paths: Vec<String> = found.iter().map(|p| format!("`{p}`")).collect();
+                format!("the rule's findings on this resource are at {}", paths.join(", "))
             }
             SuppressionError::Reason { rule_id, problem: ReasonProblem::Missing } => format!(
                 "write `suppress(\"{rule_id}\", reason = \"why this exception is safe\")`; reviewers read it in the synthesized output"
@@ -109,6 +131,15 @@ impl fmt::Display for SuppressionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SuppressionError::UnknownRule { rule_id, .. } => write!(f, "suppression names unknown rule `{rule_id}`"),
+            SuppressionError::Unsuppressible { rule_id, forbidden_by } => {
+                write!(f, "suppression of `{rule_id}`: `{forbidden_by}` marks the rule unsuppressible")
+            }
+            SuppressionError::FindingNeedsResource { rule_id } => {
+                write!(f, "suppression of `{rule_id}` names a `finding`, which only a suppression on a resource can")
+            }
+            SuppressionError::FindingNotFound { rule_id, address, finding, .. } => {
+                write!(f, "suppression of `{rule_id}` at `{finding}` matches no finding on `{address}`")
+            }
             SuppressionError::NotApplicable { rule_id, type_name, .. } => {
                 write!(f, "rule `{rule_id}` does not apply to `{type_name}`, so this suppression can never match")
             }
@@ -128,20 +159,28 @@ impl fmt::Display for SuppressionError {
 impl std::error::Error for SuppressionError {}
 
 /// Checks a suppression written on a resource of `type_name`, or on the
-/// stack (`None`). Returns the rule it names.
-pub fn check_suppression(suppression: &Suppression, type_name: Option<&str>) -> Result<&'static Rule, SuppressionError> {
+/// stack or a component instance (`None`), against the rules in force.
+pub fn check_suppression(rules: &RuleSet, suppression: &Suppression, type_name: Option<&str>) -> Result<(), SuppressionError> {
     let id = &suppression.rule_id;
-    let Some(found) = rule(id) else {
-        let suggestion = suggest(id, all_rules().iter().map(|r| r.id));
+    if !rules.is_known(id) {
+        let suggestion = suggest(id, rules.ids()).map(str::to_owned);
         return Err(SuppressionError::UnknownRule { rule_id: id.clone(), suggestion });
-    };
-    if let Some(t) = type_name {
+    }
+    if let Some(file) = rules.forbidden_by(id) {
+        return Err(SuppressionError::Unsuppressible { rule_id: id.clone(), forbidden_by: file.to_owned() });
+    }
+    // A declared Rust rule that is not registered here (the compile-time
+    // view) says nothing of the types it checks.
+    if let (Some(t), Some(found)) = (type_name, rules.rule(id)) {
         if !found.applies_to(t) {
-            return Err(SuppressionError::NotApplicable { rule_id: found.id, checks: found.resource_types, type_name: t.to_owned() });
+            let checks = found.resource_types().into_iter().map(str::to_owned).collect();
+            return Err(SuppressionError::NotApplicable { rule_id: id.clone(), checks, type_name: t.to_owned() });
         }
     }
-    check_reason(&suppression.reason).map_err(|problem| SuppressionError::Reason { rule_id: id.clone(), problem })?;
-    Ok(found)
+    if type_name.is_none() && suppression.finding.is_some() {
+        return Err(SuppressionError::FindingNeedsResource { rule_id: id.clone() });
+    }
+    check_reason(&suppression.reason).map_err(|problem| SuppressionError::Reason { rule_id: id.clone(), problem })
 }
 
 #[cfg(test)]
@@ -156,17 +195,40 @@ mod tests {
         assert_eq!(check_reason("the bucket hosts a public website"), Ok(()));
     }
 
+    fn built_in() -> RuleSet {
+        RuleSet::new(&["security".to_owned()], None, &[]).unwrap()
+    }
+
     #[test]
     fn unknown_inapplicable_and_unreasoned_suppressions_are_rejected() {
+        let rules = built_in();
         let reason = "the bucket hosts a public website";
-        let err = check_suppression(&Suppression::new("TAP-S3-02", reason), None).unwrap_err();
+        let err = check_suppression(&rules, &Suppression::new("TAP-S3-02", reason), None).unwrap_err();
         assert_eq!(err.to_string(), "suppression names unknown rule `TAP-S3-02`");
         assert_eq!(err.help(), "did you mean `TAP-S3-002`?");
-        let err = check_suppression(&Suppression::new("TAP-S3-002", reason), Some("aws_vpc")).unwrap_err();
+        let err = check_suppression(&rules, &Suppression::new("TAP-S3-002", reason), Some("aws_vpc")).unwrap_err();
         assert_eq!(err.to_string(), "rule `TAP-S3-002` does not apply to `aws_vpc`, so this suppression can never match");
         assert_eq!(err.help(), "`TAP-S3-002` checks `aws_s3_bucket`");
-        let err = check_suppression(&Suppression::new("TAP-S3-002", "ok"), Some("aws_s3_bucket")).unwrap_err();
+        let err = check_suppression(&rules, &Suppression::new("TAP-S3-002", "ok"), Some("aws_s3_bucket")).unwrap_err();
         assert!(matches!(err, SuppressionError::Reason { problem: ReasonProblem::TooShort, .. }), "{err:?}");
-        assert_eq!(check_suppression(&Suppression::new("TAP-S3-002", reason), Some("aws_s3_bucket")).unwrap().id, "TAP-S3-002");
+        assert_eq!(check_suppression(&rules, &Suppression::new("TAP-S3-002", reason), Some("aws_s3_bucket")), Ok(()));
+    }
+
+    #[test]
+    fn precise_suppressions_belong_on_resources() {
+        let rules = built_in();
+        let s = Suppression::new("TAP-EC2-001", "the load balancer is public by design").for_finding(AttrPath::parse("ingress[0]"));
+        assert_eq!(check_suppression(&rules, &s, Some("aws_security_group")), Ok(()));
+        let err = check_suppression(&rules, &s, None).unwrap_err();
+        assert_eq!(err, SuppressionError::FindingNeedsResource { rule_id: "TAP-EC2-001".into() });
+    }
+
+    #[test]
+    fn an_unsuppressible_rule_names_the_file_that_forbids_it() {
+        let org = crate::policy::OrgPolicy::parse("org.toml", "unsuppressible = [\"TAP-S3-002\"]\n").unwrap();
+        let rules = RuleSet::new(&["security".to_owned()], Some(&org), &[]).unwrap();
+        let err = check_suppression(&rules, &Suppression::new("TAP-S3-002", "the bucket hosts a public website"), Some("aws_s3_bucket")).unwrap_err();
+        assert_eq!(err.to_string(), "suppression of `TAP-S3-002`: `org.toml` marks the rule unsuppressible");
+        assert_eq!(err.help(), "fix the finding: the organisation policy allows no exception to this rule");
     }
 }

@@ -117,6 +117,6 @@ fn main() {
     let graph = Graph::new(&stack);
     let evaluations = evaluate_rules(&stack, &graph).expect("the default packs exist");
     for id in ["TAP-DDB-001", "TAP-DDB-002", "TAP-IAM-001", "TAP-IAM-002", "TAP-KMS-001", "TAP-S3-001", "TAP-S3-002", "TAP-SNS-001", "TAP-SQS-001"] {
-        assert!(evaluations.iter().any(|e| e.rule.id == id && e.outcome == Outcome::Compliant), "no resource passes {id}");
+        assert!(evaluations.iter().any(|e| e.rule.id() == id && e.outcome == Outcome::Compliant), "no resource passes {id}");
     }
 }

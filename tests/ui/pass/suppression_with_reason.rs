@@ -36,7 +36,7 @@ fn main() {
         .report
         .suppressed()
         .map(|row| match &row.state {
-            RowState::Suppressed { reason } => (row.rule_id, row.address.to_string(), reason.as_str()),
+            RowState::Suppressed { reason } => (row.rule_id.as_str(), row.address.to_string(), reason.as_str()),
             other => panic!("suppressed() returned a row in state {other:?}"),
         })
         .collect();
@@ -70,4 +70,12 @@ fn main() {
     assert_eq!(report["findings"]["TAP-LMB-001"][0]["state"], "suppressed");
     assert_eq!(report["findings"]["TAP-LMB-001"][0]["reason"], FUNCTION_REASON);
     assert_eq!(report["findings"]["TAP-SNS-001"][0]["reason"], TOPIC_REASON);
+    // And what each suppression covered.
+    assert_eq!(
+        report["suppressions"],
+        serde_json::json!([
+            { "rule": "TAP-LMB-001", "on": "aws_lambda_function.notify", "reason": FUNCTION_REASON, "covered": ["aws_lambda_function.notify"] },
+            { "rule": "TAP-SNS-001", "on": "stack", "reason": TOPIC_REASON, "covered": ["aws_sns_topic.builds"] },
+        ])
+    );
 }

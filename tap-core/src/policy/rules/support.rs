@@ -154,6 +154,33 @@ impl Text {
         self.known().is_some()
     }
 
+    /// Could the text be `s` once its unknown parts are known? `false`
+    /// when its known parts already rule that out (`arn:${...}:root` is
+    /// never `*`).
+    pub(crate) fn could_be(&self, s: &str) -> bool {
+        let mut rest = s;
+        let mut anchored = true;
+        for piece in &self.pieces {
+            match piece {
+                Piece::Unknown => anchored = false,
+                Piece::Known(k) if anchored => match rest.strip_prefix(k.as_str()) {
+                    Some(r) => rest = r,
+                    None => return false,
+                },
+                Piece::Known(k) => match rest.find(k.as_str()) {
+                    Some(at) => rest = &rest[at + k.len()..],
+                    None => return false,
+                },
+            }
+        }
+        match self.pieces.last() {
+            // Ends in a known part: it must end `s`, not just occur in it.
+            Some(Piece::Known(k)) if !anchored => rest.is_empty() || s.ends_with(k.as_str()),
+            Some(Piece::Unknown) => true,
+            _ => rest.is_empty(),
+        }
+    }
+
     /// Splits at the last `separator` that stands in a known part.
     pub(crate) fn rsplit_once(&self, separator: char) -> Option<(Text, Text)> {
         let (at, piece) = self.pieces.iter().enumerate().rev().find_map(|(i, p)| match p {
@@ -484,6 +511,16 @@ mod tests {
         let cidr = partly_known(&[None, Some("/0")]);
         assert_eq!(cidr.rsplit_once('/').unwrap().1.known(), Some("0"));
         assert!(partly_known(&[Some("10.0.0.0"), None]).rsplit_once('/').is_none());
+    }
+
+    #[test]
+    fn partly_known_text_rules_out_what_its_known_parts_contradict() {
+        let arn = partly_known(&[Some("arn:"), None, Some(":iam::"), None, Some(":root")]);
+        assert!(!arn.could_be("*"));
+        assert!(arn.could_be("arn:aws:iam::123456789012:root"));
+        assert!(!arn.could_be("arn:aws:iam::123456789012:user/x"));
+        assert!(partly_known(&[None]).could_be("*"));
+        assert!(partly_known(&[Some("a")]).could_be("a") && !partly_known(&[Some("a")]).could_be("ab"));
     }
 
     #[test]

@@ -67,7 +67,7 @@ pub fn eval_in_engine(rule: &'static Rule, resources: Vec<Resource>) -> Vec<Outc
     evaluate_rules(&stack, &graph)
         .expect("shipped packs exist")
         .into_iter()
-        .filter(|e| e.rule.id == rule.id && std::ptr::eq(e.resource, first))
+        .filter(|e| e.rule.id() == rule.id && std::ptr::eq(e.resource, first))
         .map(|e| e.outcome)
         .collect()
 }

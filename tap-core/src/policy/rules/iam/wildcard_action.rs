@@ -7,7 +7,10 @@
 //! `aws_iam_role.inline_policy` (never `assume_role_policy`). The policy may
 //! be `tf::jsonencode({ ... })`, a literal JSON string, or the `json` of a
 //! `data.aws_iam_policy_document` (its `statement` blocks and the documents
-//! it merges); anything else is unknown.
+//! it merges); anything else is unknown. When the resource holds the
+//! document itself, each finding names its statement and action
+//! (`policy.Statement[1].Action[0]`, `policy.Statement[0].NotAction`), so a
+//! precise suppression can accept one action and leave the others checked.
 //!
 //! Rejected: `resource!(aws_iam_role_policy.app { role: role.id, policy: tf::jsonencode({
 //! Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "dynamodb:*", Resource: "*" }] }) })`.
@@ -65,8 +68,8 @@ impl Walk<'_, '_> {
         self.verdict.unknown(finding(self.path).with_detail(why));
     }
 
-    fn fail(&mut self, why: String) {
-        self.verdict.fail(finding(self.path).with_detail(why));
+    fn fail(&mut self, at: Option<AttrPath>, why: String) {
+        self.verdict.fail(finding(at.as_ref().unwrap_or(self.path)).with_detail(why));
     }
 
     /// A policy document as a value: JSON, `jsonencode`, or a reference to a document.
@@ -76,7 +79,11 @@ impl Walk<'_, '_> {
         }
         match value {
             Value::Null => {}
-            Value::Call(call) if call.function == "jsonencode" && call.args.len() == 1 => self.document(&call.args[0], "the policy"),
+            // A document written in this attribute: findings point into it.
+            Value::Call(call) if call.function == "jsonencode" && call.args.len() == 1 => {
+                let base = (depth == 0).then(|| self.path.clone());
+                self.document(&call.args[0], "the policy", base)
+            }
             Value::Ref(r) => {
                 let document = self.graph.resolve(r).filter(|t| t.address.mode == Mode::Data && t.type_name() == "aws_iam_policy_document");
                 match document {
@@ -91,7 +98,10 @@ impl Walk<'_, '_> {
                 let Some(json) = text(Some(value), self.graph) else { return };
                 // Parts known only later are inside JSON strings in any sensible policy.
                 match json.parse_json() {
-                    Ok(parsed) => self.document(&parsed, "the policy"),
+                    Ok(parsed) => {
+                        let base = (depth == 0).then(|| self.path.clone());
+                        self.document(&parsed, "the policy", base)
+                    }
                     Err(None) => self.unknown("the policy JSON is only known at run time".to_owned()),
                     Err(Some(e)) => self.unknown(format!("the policy is not valid JSON: {e}")),
                 }
@@ -100,25 +110,29 @@ impl Walk<'_, '_> {
         }
     }
 
-    /// A JSON policy document (`{ Statement: [...] }`), as a map.
-    fn document(&mut self, document: &Value, source: &str) {
+    /// A JSON policy document (`{ Statement: [...] }`), as a map. `base`
+    /// is its path in the resource when the resource itself holds it, so
+    /// that each finding names its statement and action
+    /// (`policy.Statement[1].Action[0]`).
+    fn document(&mut self, document: &Value, source: &str, base: Option<AttrPath>) {
         let Some(fields) = deref(document, self.graph).and_then(Value::as_object) else {
             return self.unknown(format!("{source} is only known at run time"));
         };
-        let statements: Vec<&Value> = match fields.get("Statement").and_then(|s| deref(s, self.graph)) {
+        let base = base.map(|b| b.name("Statement"));
+        let statements: Vec<(&Value, Option<AttrPath>)> = match fields.get("Statement").and_then(|s| deref(s, self.graph)) {
             None if fields.contains_key("Statement") => return self.unknown(format!("the statements of {source} are only known at run time")),
             None | Some(Value::Null) => Vec::new(),
-            Some(Value::List(items)) => items.iter().collect(),
-            Some(single) => vec![single],
+            Some(Value::List(items)) => items.iter().enumerate().map(|(i, s)| (s, base.as_ref().map(|b| b.index(i)))).collect(),
+            Some(single) => vec![(single, base)],
         };
-        for (i, statement) in statements.into_iter().enumerate() {
+        for (i, (statement, at)) in statements.into_iter().enumerate() {
             let Some(statement) = deref(statement, self.graph).and_then(Value::as_object) else {
                 self.unknown(format!("statement {i} of {source} is only known at run time"));
                 continue;
             };
             let effect = text(statement.get("Effect"), self.graph);
-            let actions = action_list(statement.get("Action"), self.graph);
-            let not_actions = action_list(statement.get("NotAction"), self.graph);
+            let actions = action_list(statement.get("Action"), self.graph, at.as_ref().map(|a| a.name("Action")));
+            let not_actions = action_list(statement.get("NotAction"), self.graph, at.as_ref().map(|a| a.name("NotAction")));
             self.statement(&format!("statement {i} of {source}"), effect, actions, not_actions);
         }
     }
@@ -150,8 +164,10 @@ impl Walk<'_, '_> {
         }
     }
 
-    /// One statement: `None` in an action list is an action known only later.
-    fn statement(&mut self, at: &str, effect: Option<Text>, actions: Result<Vec<Option<String>>, ()>, not_actions: Result<Vec<Option<String>>, ()>) {
+    /// One statement: `None` in an action list is an action known only
+    /// later; each action comes with its path when the resource holds the
+    /// document.
+    fn statement(&mut self, at: &str, effect: Option<Text>, actions: Result<Actions, ()>, not_actions: Result<Actions, ()>) {
         let allow = match effect.as_ref().map(Text::known) {
             None => Some(true),
             Some(Some(e)) => Some(e.eq_ignore_ascii_case("allow")),
@@ -164,9 +180,9 @@ impl Walk<'_, '_> {
         let mut undecided = false;
         match actions {
             Ok(list) => {
-                for action in list {
+                for (action, path) in list {
                     match action {
-                        Some(a) if is_wildcard(&a) => wildcards.push(format!("allows `{a}`")),
+                        Some(a) if is_wildcard(&a) => wildcards.push((path, format!("allows `{a}`"))),
                         Some(_) => {}
                         None => undecided = true,
                     }
@@ -175,14 +191,19 @@ impl Walk<'_, '_> {
             Err(()) => undecided = true,
         }
         match not_actions {
-            Ok(list) if list.is_empty() => {}
-            Ok(_) => wildcards.push("uses `NotAction` with `Allow`, which grants every other action".to_owned()),
+            Ok(list) => {
+                // The finding names the `NotAction` key, not one of its actions.
+                if let Some((_, path)) = list.into_iter().next() {
+                    let path = path.map(|p| if matches!(p.steps().last(), Some(crate::path::Step::Index(_))) { AttrPath::from(p.steps()[..p.steps().len() - 1].to_vec()) } else { p });
+                    wildcards.push((path, "uses `NotAction` with `Allow`, which grants every other action".to_owned()));
+                }
+            }
             Err(()) => undecided = true,
         }
         match allow {
             Some(true) => {
-                for w in wildcards {
-                    self.fail(format!("{at} {w}"));
+                for (path, w) in wildcards {
+                    self.fail(path, format!("{at} {w}"));
                 }
                 if undecided {
                     self.unknown(format!("an action of {at} is only known at run time"));
@@ -200,21 +221,27 @@ fn is_wildcard(action: &str) -> bool {
     action == "*" || action.ends_with(":*")
 }
 
-/// `Action` or `NotAction` of a JSON statement: a string or a list of strings.
-fn action_list(value: Option<&Value>, graph: &Graph) -> Result<Vec<Option<String>>, ()> {
+/// The actions of a statement, each known or not, with its path when the
+/// resource holds the document.
+type Actions = Vec<(Option<String>, Option<AttrPath>)>;
+
+/// `Action` or `NotAction` of a JSON statement: a string or a list of
+/// strings; `at` is the key's path.
+fn action_list(value: Option<&Value>, graph: &Graph, at: Option<AttrPath>) -> Result<Actions, ()> {
     let Some(value) = value else { return Ok(Vec::new()) };
     match deref(value, graph) {
         Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::List(items)) => Ok(items.iter().map(|a| action(a, graph)).collect()),
-        Some(single) => Ok(vec![action(single, graph)]),
+        Some(Value::List(items)) => Ok(items.iter().enumerate().map(|(i, a)| (action(a, graph), at.as_ref().map(|p| p.index(i)))).collect()),
+        Some(single) => Ok(vec![(action(single, graph), at)]),
         None => Err(()),
     }
 }
 
-/// `actions` or `not_actions` of a `statement` block.
-fn block_actions(statement: &crate::policy::rules::support::Object, key: &str, graph: &Graph) -> Result<Vec<Option<String>>, ()> {
+/// `actions` or `not_actions` of a `statement` block (another resource's:
+/// its findings point at the policy attribute).
+fn block_actions(statement: &crate::policy::rules::support::Object, key: &str, graph: &Graph) -> Result<Actions, ()> {
     match items(statement, key, &AttrPath::root()) {
-        Ok(list) => Ok(list.into_iter().map(|(_, a)| action(a, graph)).collect()),
+        Ok(list) => Ok(list.into_iter().map(|(_, a)| (action(a, graph), None)).collect()),
         Err(_) => Err(()),
     }
 }
@@ -254,7 +281,8 @@ mod tests {
     fn non_compliant_with_a_service_wildcard() {
         let p = encoded(vec![statement(None, "Action", strs(&["dynamodb:GetItem", "s3:*"]))]);
         let Outcome::NonCompliant(f) = eval(&RULE, vec![role_policy(p)]) else { panic!("expected a finding") };
-        assert_eq!(f[0].path.to_string(), "policy");
+        // The finding names the action, so a suppression can cover it alone.
+        assert_eq!(f[0].path.to_string(), "policy.Statement[0].Action[1]");
         assert!(f[0].detail.as_deref().unwrap().contains("`s3:*`"));
     }
 
@@ -262,13 +290,14 @@ mod tests {
     fn non_compliant_with_not_action() {
         let p = encoded(vec![statement(Some("Allow"), "NotAction", Value::from("iam:*"))]);
         let Outcome::NonCompliant(f) = eval(&RULE, vec![role_policy(p)]) else { panic!("expected a finding") };
+        assert_eq!(f[0].path.to_string(), "policy.Statement[0].NotAction");
         assert!(f[0].detail.as_deref().unwrap().contains("uses `NotAction` with `Allow`, which grants every other action"));
     }
 
     #[test]
     fn non_compliant_in_literal_json() {
         let p = Value::from(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#);
-        assert!(matches!(eval(&RULE, vec![resource("aws_iam_policy", "p").set("policy", p)]), Outcome::NonCompliant(_)));
+        assert!(matches!(eval(&RULE, vec![resource("aws_iam_policy", "p").set("policy", p)]), Outcome::NonCompliant(f) if f[0].path.to_string() == "policy.Statement.Action"));
     }
 
     #[test]
@@ -280,6 +309,8 @@ mod tests {
         let policy = resource("aws_iam_policy", "p").set("policy", data_reference("aws_iam_policy_document", "app", "json"));
         let Outcome::NonCompliant(f) = eval(&RULE, vec![policy, app, base]) else { panic!("expected a finding") };
         assert!(f[0].detail.as_deref().unwrap().contains("data.aws_iam_policy_document.base"));
+        // The document is another resource: the finding names the attribute that uses it.
+        assert_eq!(f[0].path.to_string(), "policy");
     }
 
     #[test]
@@ -288,7 +319,7 @@ mod tests {
         let role = resource("aws_iam_role", "app").set("assume_role_policy", trust.clone());
         assert_eq!(eval(&RULE, vec![role.clone()]), Outcome::NotApplicable);
         let role = role.set("inline_policy", Value::list([block([("name", Value::from("a")), ("policy", trust)])]));
-        assert!(matches!(eval(&RULE, vec![role]), Outcome::NonCompliant(f) if f[0].path.to_string() == "inline_policy[0].policy"));
+        assert!(matches!(eval(&RULE, vec![role]), Outcome::NonCompliant(f) if f[0].path.to_string() == "inline_policy[0].policy.Statement[0].Action"));
     }
 
     #[test]
