@@ -7,7 +7,7 @@
 #   2. cargo test --workspace --locked   (all Rust tests, including trybuild UI tests),
 #      then clippy with warnings as errors and rustdoc with warnings as errors
 #   3. pytest for each Python suite that exists: tools, tap-stack/lambda/tests,
-#      tests/checkov (the checkov test synthesizes the real stack and scans it),
+#      examples/queue-worker/lambda, tests/checkov (the checkov test synthesizes the real stack and scans it),
 #      tests/sarif (the SARIF reports against the SARIF 2.1.0 schema and the source).
 #   4. the benchmark harness on a small size (that it runs, not how fast).
 #
@@ -20,7 +20,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 VENV=.venv
 REQUIREMENTS=requirements-test.txt
 STAMP="$VENV/.requirements-test.stamp"
-PY_SUITES=(tools tap-stack/lambda/tests tests/checkov tests/sarif)
+PY_SUITES=(tools tap-stack/lambda/tests examples/queue-worker/lambda tests/checkov tests/sarif)
 
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 export PYTHONDONTWRITEBYTECODE=1
