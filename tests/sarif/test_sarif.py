@@ -145,7 +145,7 @@ def _resolve(location: dict[str, Any]) -> tuple[Path, int | None]:
 
 
 def test_every_location_is_the_resource_macro_of_its_resource(synthesized: dict[str, Path]) -> None:
-    checked = 0
+    checked = checked_sites = 0
     for name, doc in _documents(synthesized).items():
         for result in doc["runs"][0]["results"]:
             address = result["properties"]["address"]
@@ -167,10 +167,20 @@ def test_every_location_is_the_resource_macro_of_its_resource(synthesized: dict[
             assert macro == ("data" if mode_data else "resource"), f"{name}: {address} at a {macro}! line"
             want_type, want_name = address.removeprefix("data.").split(".", 1)
             assert type_name == want_type, f"{name}: {path.relative_to(REPO_ROOT)}:{line} declares {type_name}, not {address}"
-            # A resource made in a loop, `private[i]`, is named `private_0`, `private_1`, ...
-            assert want_name == declared or want_name.startswith(declared + "_"), f"{name}: line {line} declares {declared}, not {address}"
+            # A resource made in a loop, `private[i]`, is named `private_0`, `private_1`, ...;
+            # one of a component instance has the instance's prefix: `network_endpoint_dynamodb`.
+            suffixes = [want_name] + [want_name[i + 1 :] for i, c in enumerate(want_name) if c == "_"]
+            named = any(s == declared or s.startswith(declared + "_") for s in suffixes)
+            assert named, f"{name}: line {line} declares {declared}, not {address}"
+            # The lines that created the resource's component instance create one.
+            for related in result.get("relatedLocations", []):
+                site, site_line = _resolve(related["physicalLocation"])
+                text = site.read_text(encoding="utf-8").splitlines()[site_line - 1]
+                assert ".scope(" in text, f"{name}: {address}: {site.relative_to(REPO_ROOT)}:{site_line} creates no instance: {text.strip()!r}"
+                checked_sites += 1
             checked += 1
     assert checked >= 9, f"only {checked} locations checked; the documents lost their findings"
+    assert checked_sites >= 1, "no finding of a component instance names the line that created it"
 
 
 def test_report_only_records_every_finding_of_the_json_report(synthesized: dict[str, Path]) -> None:

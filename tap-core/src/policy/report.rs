@@ -33,6 +33,10 @@ pub struct Row {
     /// The component instance the resource belongs to, described
     /// (path, component, call site).
     pub instance: Option<String>,
+    /// Where the instance, and each instance around it, was created:
+    /// innermost first, so the last is a line of the stack's own code even
+    /// when the resource's line is in a component library.
+    pub call_sites: Vec<Origin>,
 }
 
 impl Row {
@@ -132,6 +136,7 @@ impl Report {
             // No suppression silences a rule the organisation forbids suppressing.
             let suppressible = rules.forbidden_by(rule_id).is_none();
             let instance = resource.instance.map(|i| stack.instance(i).describe());
+            let call_sites: Vec<Origin> = stack.instance_chain(resource.instance).map(|(_, i)| i.call_site).collect();
             for finding in findings {
                 let mut message = eval.rule.message().to_owned();
                 if let Some(d) = &finding.detail {
@@ -155,6 +160,7 @@ impl Report {
                     fix: eval.rule.fix().to_owned(),
                     origin: resource.origin,
                     instance: instance.clone(),
+                    call_sites: call_sites.clone(),
                 });
             }
         }

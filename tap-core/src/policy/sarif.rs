@@ -174,6 +174,21 @@ fn result(row: &Row, rule_index: usize) -> J {
         "fingerprints": { "tap/v1": format!("{rule_id}|{}|{}", row.address, row.path) },
         "properties": properties,
     });
+    // A resource of a component: the lines that created its instance, so a
+    // reviewer of the stack's code sees the finding where the component is
+    // used (the resource's own line may be in a library).
+    let related: Vec<J> = row
+        .call_sites
+        .iter()
+        .enumerate()
+        .filter_map(|(i, site)| {
+            let physical = physical_location(site)?;
+            Some(json!({ "id": i, "physicalLocation": physical, "message": { "text": "the component instance is created here" } }))
+        })
+        .collect();
+    if !related.is_empty() {
+        r["relatedLocations"] = J::Array(related);
+    }
     if let RowState::Suppressed { reason } = &row.state {
         r["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
     }
@@ -246,7 +261,21 @@ mod tests {
             fix: "make it right".to_owned(),
             origin,
             instance: None,
+            call_sites: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_finding_in_a_component_points_at_the_lines_that_created_its_instance() {
+        let mut report = report();
+        report.rows[0].call_sites = vec![at(40), Origin { file: "", line: 0 }];
+        let doc = report.to_sarif("app");
+        let related = &run(&doc)["results"][0]["relatedLocations"];
+        assert_eq!(
+            *related,
+            json!([{ "id": 0, "physicalLocation": { "artifactLocation": { "uri": "app/src/stack.rs", "uriBaseId": "%SRCROOT%" }, "region": { "startLine": 40 } }, "message": { "text": "the component instance is created here" } }])
+        );
+        assert!(run(&doc)["results"][1].get("relatedLocations").is_none());
     }
 
     fn at(line: u32) -> Origin {

@@ -8,8 +8,9 @@ fn encrypted_logs(scope: &mut Scope, key: &Handle<aws_kms_key>, subnets: &[Handl
         retention_in_days: 365,
         kms_key_id: key.arnn,
     });
-    // The key's ARN where the IDs of subnets are wanted.
+    // The key's ARN where a VPC's id, or the ids of subnets, are wanted.
     resource!(aws_security_group.sg { vpc_id: key.arn });
+    resource!(aws_db_subnet_group.db { subnet_ids: [key.arn] });
     resource!(aws_lb.lb { internal: true, subnets: subnets[*].idd });
 }
 
