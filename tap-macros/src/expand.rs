@@ -42,14 +42,9 @@ fn stack_with(schemas: Result<std::sync::Arc<Schemas>, String>, args: TokenStrea
         Ok(parsed) => parsed,
         Err(e) => return e.to_compile_error(),
     };
-    // A schema that cannot be loaded is one error for the whole stack, on the attribute.
-    let schema = match schemas {
-        Ok(s) => s,
-        Err(e) => return syn::Error::new(Span::call_site(), e).to_compile_error(),
-    };
-    let loaded = match policy::load(args.policy.as_ref(), &schema) {
-        Ok(p) => p,
-        Err(e) => return e.to_compile_error(),
+    let (schema, loaded) = match load_inputs(schemas, args.policy.as_ref()) {
+        Ok(inputs) => inputs,
+        Err(e) => return e,
     };
     let mut diags = Diagnostics::new();
     let packs = stack_packs(&args, &mut diags);
@@ -63,22 +58,8 @@ fn stack_with(schemas: Result<std::sync::Arc<Schemas>, String>, args: TokenStrea
     let mut expander = Expander::new(&schema, rules.as_ref(), &mut diags, format_ident!("__tap_facts_{}", self_ident));
     let define_param = expander.expand_methods(&mut item);
     let settings = stack_settings(&args, packs, &schema, rules.as_ref(), expander.diags);
-    let checked = std::mem::take(&mut expander.checked);
-    let facts = std::mem::take(&mut expander.facts);
-    let provider_facts = std::mem::take(&mut expander.provider_facts);
-    let providers = std::mem::take(&mut expander.providers);
-    let facts_mod = expander.facts_mod.clone();
-    if let Some(rules) = &rules {
-        let input = PolicyInput {
-            checked: &checked,
-            rules,
-            schema: &schema,
-            providers: &providers,
-            stack_suppressions: &settings.suppressions,
-            rejected_stack_suppressions: &settings.rejected,
-        };
-        check_policy(&mut diags, &input);
-    }
+    expander.policy_phase(rules.as_ref(), &settings.suppressions, &settings.rejected);
+    let facts = expander.facts_module(loaded.as_ref());
 
     if define_param.is_none() {
         diags.error(
@@ -99,8 +80,16 @@ fn stack_with(schemas: Result<std::sync::Arc<Schemas>, String>, args: TokenStrea
         }
     };
     let definition = definition_impl(&item, name_expr, &settings, loaded.as_ref());
-    let facts = facts_module(&facts_mod, &facts, &provider_facts, &schema, loaded.as_ref());
     finish(diags, quote!(#item #definition #facts))
+}
+
+/// What every expansion starts from: the crate's schemas and its
+/// organisation policy. A schema or policy that cannot be loaded at all is
+/// one error for the whole item, on the attribute.
+fn load_inputs(schemas: Result<std::sync::Arc<Schemas>, String>, policy_attr: Option<&syn::LitStr>) -> Result<(std::sync::Arc<Schemas>, Option<LoadedPolicy>), TokenStream> {
+    let schema = schemas.map_err(|e| syn::Error::new(Span::call_site(), e).to_compile_error())?;
+    let loaded = policy::load(policy_attr, &schema).map_err(|e| e.to_compile_error())?;
+    Ok((schema, loaded))
 }
 
 /// The rules suppressions may name and the policy phase runs: the packs'
@@ -132,13 +121,9 @@ fn component_with(schemas: Result<std::sync::Arc<Schemas>, String>, args: TokenS
         Ok(a) => a,
         Err(e) => return e.to_compile_error(),
     };
-    let schema = match schemas {
-        Ok(s) => s,
-        Err(e) => return syn::Error::new(Span::call_site(), e).to_compile_error(),
-    };
-    let loaded = match policy::load(args.policy.as_ref(), &schema) {
-        Ok(p) => p,
-        Err(e) => return e.to_compile_error(),
+    let (schema, loaded) = match load_inputs(schemas, args.policy.as_ref()) {
+        Ok(inputs) => inputs,
+        Err(e) => return e,
     };
     let mut diags = Diagnostics::new();
     let packs: Vec<String> = DEFAULT_PACKS.iter().map(|p| (*p).to_owned()).collect();
@@ -186,15 +171,8 @@ fn component_with(schemas: Result<std::sync::Arc<Schemas>, String>, args: TokenS
             message("a component needs a `scope: &mut Scope` parameter", Some("the caller passes `&mut stack.scope(\"name\")`; its resources are declared into that instance"), None),
         );
     }
-    let checked = std::mem::take(&mut expander.checked);
-    let facts = std::mem::take(&mut expander.facts);
-    let provider_facts = std::mem::take(&mut expander.provider_facts);
-    let providers = std::mem::take(&mut expander.providers);
-    if let Some(rules) = &rules {
-        let input = PolicyInput { checked: &checked, rules, schema: &schema, providers: &providers, stack_suppressions: &[], rejected_stack_suppressions: &[] };
-        check_policy(&mut diags, &input);
-    }
-    let facts = facts_module(&facts_mod, &facts, &provider_facts, &schema, loaded.as_ref());
+    expander.policy_phase(rules.as_ref(), &[], &[]);
+    let facts = expander.facts_module(loaded.as_ref());
     finish(diags, quote!(#parsed #facts))
 }
 
@@ -555,6 +533,26 @@ impl<'a> Expander<'a> {
                 ::tap::__private::placeholder_handle()
             }
         }
+    }
+
+    /// Phase 3 on everything the item declared (when the rule set is
+    /// usable: a broken policy file has its own errors).
+    fn policy_phase(&mut self, rules: Option<&RuleSet>, stack_suppressions: &[(Suppression, Span)], rejected: &[String]) {
+        let Some(rules) = rules else { return };
+        let input = PolicyInput {
+            checked: &self.checked,
+            rules,
+            schema: self.schema,
+            providers: &self.providers,
+            stack_suppressions,
+            rejected_stack_suppressions: rejected,
+        };
+        check_policy(self.diags, &input);
+    }
+
+    /// The facts module of the types and providers the item used.
+    fn facts_module(&self, policy: Option<&LoadedPolicy>) -> TokenStream {
+        facts_module(&self.facts_mod, &self.facts, &self.provider_facts, self.schema, policy)
     }
 
     /// `stack.scope("orders")` twice in one function: both instances would
