@@ -71,6 +71,14 @@ pub struct Cli {
     #[arg(long = "alarm-email", env = "TAP_ALARM_EMAIL", hide_env_values = true, value_name = "ADDRESS")]
     pub alarm_email: Option<String>,
 
+    /// The team that answers for the stack: the `owner` tag of every resource, which the organisation policy requires: a lowercase team name (a letter, then letters, digits and `-`)
+    #[arg(long, env = "TAP_OWNER", hide_env_values = true, value_name = "TEAM", default_value = "platform")]
+    pub owner: String,
+
+    /// The cost center the stack's spend is charged to: the `cost-center` tag of every resource, which the organisation policy requires: `cc-` and four digits
+    #[arg(long = "cost-center", env = "TAP_COST_CENTER", hide_env_values = true, value_name = "CODE", default_value = "cc-1042")]
+    pub cost_center: String,
+
     /// Directory to write into; the stack goes to <DIR>/stacks/tap-items-<env>/, replaced as a whole.
     #[arg(long = "out-dir", env = "TAP_OUT_DIR", hide_env_values = true, value_name = "DIR", default_value = "cdktf.out")]
     pub out_dir: PathBuf,
@@ -116,6 +124,9 @@ pub struct Config {
     pub nat: NatLayout,
     pub state: StateConfig,
     pub alarm_email: Option<String>,
+    /// The `owner` and `cost-center` tags of every resource.
+    pub owner: String,
+    pub cost_center: String,
     /// Methods without authorization (demo only).
     pub open_api: bool,
     /// Deletion protection off.
@@ -138,6 +149,8 @@ impl Default for Config {
                 region: "us-west-2".into(),
             },
             alarm_email: None,
+            owner: "platform".into(),
+            cost_center: "cc-1042".into(),
             open_api: false,
             throwaway: false,
         }
@@ -207,6 +220,8 @@ impl Cli {
             Some(e) => Some(check_email(e).map_err(|p| err("--alarm-email", "TAP_ALARM_EMAIL", e, p))?),
             None => None,
         };
+        let owner = check_owner(&self.owner).map_err(|p| err("--owner", "TAP_OWNER", &self.owner, p))?;
+        let cost_center = check_cost_center(&self.cost_center).map_err(|p| err("--cost-center", "TAP_COST_CENTER", &self.cost_center, p))?;
         let config = Config {
             environment,
             region,
@@ -215,6 +230,8 @@ impl Cli {
             nat: if self.single_nat { NatLayout::Single } else { NatLayout::PerZone },
             state: StateConfig { bucket, key, lock_table, region: state_region },
             alarm_email,
+            owner,
+            cost_center,
             open_api: self.demo_open_api,
             throwaway: self.throwaway,
         };
@@ -330,6 +347,31 @@ pub fn check_lock_table(name: &str) -> Result<String, String> {
         Ok(name.to_owned())
     } else {
         Err("not a valid DynamoDB table name; accepted: 3 to 255 letters, digits, `_`, `-` and `.`".to_owned())
+    }
+}
+
+/// The `owner` tag: a team name as `org-policy.toml` (ORG-TAG-001) wants
+/// it, checked here so a bad flag is one line and not a finding on every
+/// resource.
+pub fn check_owner(value: &str) -> Result<String, String> {
+    const ACCEPTED: &str = "accepted: a lowercase team name, a letter then letters, digits and `-` (ORG-TAG-001 of org-policy.toml), such as `payments`";
+    let mut chars = value.chars();
+    let ok = chars.next().is_some_and(|c| c.is_ascii_lowercase()) && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') && value.len() <= 256;
+    if ok {
+        Ok(value.to_owned())
+    } else {
+        Err(format!("not a team name; {ACCEPTED}"))
+    }
+}
+
+/// The `cost-center` tag: `cc-` and four digits, as `org-policy.toml`
+/// (ORG-TAG-002) wants it.
+pub fn check_cost_center(value: &str) -> Result<String, String> {
+    let digits = value.strip_prefix("cc-").unwrap_or_default();
+    if digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()) {
+        Ok(value.to_owned())
+    } else {
+        Err("not a cost center; accepted: `cc-` and four digits (ORG-TAG-002 of org-policy.toml), such as `cc-1042`".to_owned())
     }
 }
 

@@ -34,12 +34,6 @@ pub const FUNCTION_DURATION_ALARM_MS: i64 = FUNCTION_TIMEOUT_SECONDS * 1000 * 8 
 /// Log retention: one year, what audits usually ask of access and flow logs
 /// (and the minimum of `org-policy.toml`, rule ORG-LOG-001).
 pub const LOG_RETENTION_DAYS: i64 = 365;
-/// The team that answers for the stack: the `owner` tag of every resource
-/// (rule ORG-TAG-001 of `org-policy.toml`).
-pub const OWNER: &str = "platform";
-/// The cost center its spend is charged to: the `cost-center` tag of every
-/// resource (rule ORG-TAG-002 of `org-policy.toml`).
-pub const COST_CENTER: &str = "cc-1042";
 /// The DynamoDB operations `lambda/items/handler.py` calls, as IAM actions.
 /// Keep in step with the handler: `get_item`, `put_item`, `update_item`,
 /// `delete_item`, `scan`. (No `Query`: nothing reads an index.)
@@ -189,8 +183,9 @@ impl ItemsStack {
                 .default_tag("environment", &cfg.environment)
                 .default_tag("application", "tap-items")
                 .default_tag("managed-by", "tap")
-                .default_tag("owner", OWNER)
-                .default_tag("cost-center", COST_CENTER),
+                // Rules ORG-TAG-001 and ORG-TAG-002 of `org-policy.toml`.
+                .default_tag("owner", &cfg.owner)
+                .default_tag("cost-center", &cfg.cost_center),
         );
         // State in S3, encrypted, locked with DynamoDB (the locking that
         // Terraform 1.0 supports). tap-stack/bootstrap creates both.

@@ -90,6 +90,9 @@ const BAD: &[BadCase] = &[
     (&["--alarm-email", "oncall@example"], &[], "--alarm-email"),
     (&["--state-bucket", "Bad_Bucket"], &[], "--state-bucket"),
     (&["--state-region", "moon-1"], &[], "--state-region"),
+    (&["--owner", ""], &[], "--owner"),
+    (&["--owner", "Payments Team"], &[], "--owner"),
+    (&[], &[("TAP_COST_CENTER", "cc-42")], "--cost-center"),
     (&[], &[("TAP_REPORT_ONLY", "yes")], "TAP_REPORT_ONLY"),
     (&["--report-only"], &[("TAP_REPORT_ONLY", "maybe")], "TAP_REPORT_ONLY"),
 ];
@@ -149,6 +152,8 @@ fn help_explains_every_flag_and_its_environment_variable() {
         ("--lock-table", "TAP_LOCK_TABLE"),
         ("--state-region", "TAP_STATE_REGION"),
         ("--alarm-email", "TAP_ALARM_EMAIL"),
+        ("--owner", "TAP_OWNER"),
+        ("--cost-center", "TAP_COST_CENTER"),
         ("--out-dir", "TAP_OUT_DIR"),
         ("--demo-open-api", "TAP_DEMO_OPEN_API"),
         ("--throwaway", "TAP_THROWAWAY"),
@@ -281,4 +286,15 @@ fn every_sarif_location_is_the_line_of_the_resource_macro() {
         let named = is_declared(name) || name.match_indices('_').any(|(i, _)| is_declared(&name[i + 1..]));
         assert!(named, "{uri}:{line} declares `{declared_name}`, not {address}");
     }
+}
+
+#[test]
+fn owner_and_cost_center_become_the_tags_the_organisation_policy_requires() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(tmp.path(), &["--owner", "payments"], &[("TAP_COST_CENTER", "cc-7001")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let config = read_json(&tmp.path().join("cdktf.out/stacks/tap-items-dev/cdk.tf.json"));
+    let tags = &config["provider"]["aws"][0]["default_tags"][0]["tags"];
+    assert_eq!(tags["owner"], "payments");
+    assert_eq!(tags["cost-center"], "cc-7001");
 }

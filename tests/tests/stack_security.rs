@@ -384,8 +384,8 @@ fn the_organisation_policy_holds_with_one_exception_that_covers_one_finding() {
     let s = default();
     // Every resource is owned and paid for, through the provider's default tags.
     let tags = &s.doc["provider"]["aws"][0]["default_tags"][0]["tags"];
-    assert_eq!(tags["owner"], tap_stack::stack::OWNER);
-    assert_eq!(tags["cost-center"], tap_stack::stack::COST_CENTER);
+    assert_eq!(tags["owner"], Config::default().owner);
+    assert_eq!(tags["cost-center"], Config::default().cost_center);
     for (name, group) in s.all("aws_cloudwatch_log_group") {
         assert!(group["retention_in_days"].as_i64().unwrap() >= 365, "log group {name}");
     }
