@@ -17,7 +17,7 @@ use proc_macro2::Span;
 use tap_core::__private::unknown;
 use tap_core::graph::{Graph, Provider, Resource, Stack, Suppression};
 use tap_core::path::{AttrPath, Step};
-use tap_core::policy::{self, Level, ReasonProblem, Report, RowState, RuleSet, SuppressedOn, SuppressionError, SuppressionProblem};
+use tap_core::policy::{self, Level, ReasonProblem, Report, RowState, RuleSet, SuppressedOn, SuppressionError, SuppressionProblem, SuppressionSite};
 use tap_core::reference::{Address, Mode, Reference};
 use tap_core::schema::{check_body, check_reference_path, suggest, Block, IssueTarget};
 use tap_core::value::{add_block_instance, Fields, Value};
@@ -91,17 +91,6 @@ pub struct Checked {
     pub suppressions: Vec<(Suppression, Span)>,
     /// `#[provider(alias)]`: which configuration of its provider it uses.
     pub provider_alias: Option<String>,
-}
-
-/// Where a suppression is written, for its checks and its message.
-#[derive(Clone, Copy)]
-pub enum SuppressionSite<'t> {
-    /// Inside `resource!` of this type: the rule must look at the type.
-    Resource(&'t str),
-    /// On a `let` that creates a component instance.
-    Instance,
-    /// On `#[stack(...)]`.
-    Stack,
 }
 
 pub struct Checker<'a> {
@@ -289,10 +278,6 @@ impl<'a> Checker<'a> {
     /// Checks a suppression with `tap_core`'s rules (the same ones synthesis
     /// applies) and puts any error on the token at fault; returns it if usable.
     pub fn check_suppression(&mut self, rule: &syn::LitStr, reason: Option<&syn::LitStr>, finding: Option<&syn::LitStr>, span: Span, site: SuppressionSite) -> Option<Suppression> {
-        let type_name = match site {
-            SuppressionSite::Resource(t) => Some(t),
-            _ => None,
-        };
         let mut suppression = Suppression::new(&rule.value(), &reason.map(syn::LitStr::value).unwrap_or_default());
         if let Some(finding) = finding {
             match AttrPath::try_parse(&finding.value()) {
@@ -305,7 +290,7 @@ impl<'a> Checker<'a> {
             }
         }
         let result = match self.rules {
-            Some(rules) => policy::check_suppression(rules, &suppression, type_name),
+            Some(rules) => policy::check_suppression(rules, &suppression, site),
             // The policy file has errors of its own: only the reason can be judged.
             None => policy::check_reason(&suppression.reason).map_err(|problem| SuppressionError::Reason { rule_id: suppression.rule_id.clone(), problem }),
         };

@@ -16,11 +16,11 @@ use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, ImplItem, ItemImpl, Pat, Stmt};
 
 use tap_core::graph::{Suppression, DEFAULT_PACKS};
-use tap_core::policy::RuleSet;
+use tap_core::policy::{RuleSet, SuppressionSite};
 use tap_core::reference::Mode;
 use tap_core::value::Fields;
 
-use crate::check::{check_policy, Checked, Checker, PolicyInput, SuppressionSite};
+use crate::check::{check_policy, Checked, Checker, PolicyInput};
 use crate::diag::{message, Diagnostics};
 use crate::model::*;
 use crate::parse;

@@ -89,3 +89,55 @@ fn a_typed_handle_converts_to_an_untyped_one_and_back() {
     let through_deref: &Handle = &key;
     assert_eq!(through_deref.attr("arn"), any.attr("arn"));
 }
+
+/// A group whose ingress comes from the caller: whether it is open to the
+/// internet is only known when the stack runs.
+#[component]
+fn firewall(scope: &mut Scope, vpc: &Handle<aws_vpc>, sources: &[&str]) -> Handle<aws_security_group> {
+    let group = resource!(aws_security_group.group { name: scope.name("sg"), description: "service ingress", vpc_id: vpc.id });
+    for (i, source) in sources.iter().enumerate() {
+        resource!(aws_vpc_security_group_ingress_rule.https[i] {
+            security_group_id: group.id,
+            description: "HTTPS",
+            ip_protocol: "tcp",
+            from_port: 443,
+            to_port: 443,
+            cidr_ipv4: *source,
+        });
+    }
+    group
+}
+
+struct Edge {
+    precise: bool,
+}
+
+#[stack]
+impl Edge {
+    fn define(&self, stack: &mut Stack) {
+        stack.provider(Provider::aws("eu-west-1"));
+        let vpc = resource!(aws_vpc.main { cidr_block: "10.0.0.0/16" });
+        let open = ["0.0.0.0/0", "0.0.0.0/0"];
+        if self.precise {
+            // One of the two open rules is accepted, by name inside the instance.
+            #[suppress("TAP-EC2-001", reason = "the public health check answers on HTTPS from anywhere", finding = "https_0.cidr_ipv4")]
+            let _edge = firewall(&mut stack.scope("edge"), &vpc, &open);
+        } else {
+            #[suppress("TAP-EC2-001", reason = "the public health check answers on HTTPS from anywhere")]
+            let _edge = firewall(&mut stack.scope("edge"), &vpc, &open);
+        }
+    }
+}
+
+#[test]
+fn a_precise_suppression_on_an_instance_covers_the_one_finding_it_names() {
+    let Err(SynthError::Policy { report }) = synthesize(&Edge { precise: true }.build()) else { panic!("the second open rule must still fail") };
+    let failing: Vec<String> = report.failures().map(|r| r.location()).collect();
+    assert_eq!(failing, ["aws_vpc_security_group_ingress_rule.edge_https_1.cidr_ipv4"]);
+    let used = &report.suppressions[0];
+    assert_eq!(used.covered.len(), 1, "{used:?}");
+    assert_eq!(used.covered[0].0.to_string(), "aws_vpc_security_group_ingress_rule.edge_https_0");
+    // Without `finding`, the instance suppression covers both.
+    let out = synthesize(&Edge { precise: false }.build()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.report.suppressions[0].covered.len(), 2);
+}

@@ -27,7 +27,7 @@ pub use packs::{pack, Pack, UnknownPack, PACKS};
 pub use report::{Report, Row, RowState, SuppressionProblem, SuppressionUse};
 pub use ruleset::{PolicyError, RuleRef, RuleSet};
 pub use sarif::{SARIF_SCHEMA, SRCROOT};
-pub use suppression::{check_reason, check_suppression, ReasonProblem, SuppressedOn, SuppressionError, MIN_REASON_LEN};
+pub use suppression::{check_reason, check_suppression, ReasonProblem, SuppressedOn, SuppressionError, SuppressionSite, MIN_REASON_LEN};
 
 /// A built-in security rule. Metadata lives with the rule; packs only select it.
 pub struct Rule {

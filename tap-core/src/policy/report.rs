@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
-use super::{check_suppression, evaluate, Level, Outcome, PolicyError, RuleSet, SuppressedOn, SuppressionError};
+use super::{check_suppression, evaluate, Level, Outcome, PolicyError, RuleSet, SuppressedOn, SuppressionError, SuppressionSite};
 use crate::graph::{Graph, InstanceId, Origin, Resource, Stack, Suppression};
 use crate::path::AttrPath;
 use crate::reference::Address;
@@ -169,20 +169,20 @@ impl Report {
         let mut written = Vec::new();
         for (i, r) in stack.resources.iter().enumerate() {
             for (j, s) in r.suppressions.iter().enumerate() {
-                written.push((Written::Resource(i, j), s, Some(r.type_name()), SuppressedOn::Resource(r.address.clone())));
+                written.push((Written::Resource(i, j), s, SuppressionSite::Resource(r.type_name()), SuppressedOn::Resource(r.address.clone())));
             }
         }
         for (i, instance) in stack.instances.iter().enumerate() {
             for (j, s) in instance.suppressions.iter().enumerate() {
-                written.push((Written::Instance(i, j), s, None, SuppressedOn::Instance(instance.describe())));
+                written.push((Written::Instance(i, j), s, SuppressionSite::Instance, SuppressedOn::Instance(instance.describe())));
             }
         }
         for (j, s) in stack.suppressions.iter().enumerate() {
-            written.push((Written::Stack(j), s, None, SuppressedOn::Stack));
+            written.push((Written::Stack(j), s, SuppressionSite::Stack, SuppressedOn::Stack));
         }
-        for (key, s, type_name, on) in written {
+        for (key, s, site, on) in written {
             let covered = covered.remove(&key).unwrap_or_default();
-            match suppression_error(rules, &report, s, type_name, &on, covered.is_empty()) {
+            match suppression_error(rules, &report, s, site, &on, covered.is_empty()) {
                 Some(error) => report.suppression_errors.push(SuppressionProblem { on, error }),
                 None => report.suppressions.push(SuppressionUse { rule_id: s.rule_id.clone(), on, finding: s.finding.clone(), reason: s.reason.clone(), covered }),
             }
@@ -305,17 +305,32 @@ fn covering_suppression<'s>(stack: &'s Stack, resource: &Resource, rule_id: &str
     let own = index.and_then(|i| stack.resources[i].suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| (Written::Resource(i, j), s)));
     own.or_else(|| {
         stack.instance_chain(resource.instance).find_map(|(InstanceId(i), instance)| {
+            // A precise suppression on an instance names the finding from
+            // the instance: the resource's name in it, then the path.
+            let within = within_instance(&resource.address.name, &instance.path, path);
+            let matches = |s: &Suppression| s.rule_id == rule_id && s.covers(&within);
             instance.suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| (Written::Instance(i, j), s))
         })
     })
     .or_else(|| stack.suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| (Written::Stack(j), s)))
 }
 
-/// What is wrong with one suppression written on a resource of
-/// `type_name` (or on an instance or the stack, `None`), if anything: the
+/// `endpoint_dynamodb.policy.Statement[0]`: a finding at `path` of the
+/// resource `name`, as seen from the instance at `instance_path` (the
+/// resource's name without the instance's prefix, then the path).
+fn within_instance(name: &str, instance_path: &str, path: &AttrPath) -> AttrPath {
+    let local = name.strip_prefix(instance_path).and_then(|rest| rest.strip_prefix('_')).unwrap_or(name);
+    let mut within = AttrPath::root().name(local);
+    for step in path.steps() {
+        within.push(step.clone());
+    }
+    within
+}
+
+/// What is wrong with one suppression written at `site`, if anything: the
 /// checks every suppression passes, then whether it covered a finding.
-fn suppression_error(rules: &RuleSet, report: &Report, suppression: &Suppression, type_name: Option<&str>, on: &SuppressedOn, covered_nothing: bool) -> Option<SuppressionError> {
-    if let Err(e) = check_suppression(rules, suppression, type_name) {
+fn suppression_error(rules: &RuleSet, report: &Report, suppression: &Suppression, site: SuppressionSite, on: &SuppressedOn, covered_nothing: bool) -> Option<SuppressionError> {
+    if let Err(e) = check_suppression(rules, suppression, site) {
         return Some(e);
     }
     if !covered_nothing {

@@ -109,7 +109,7 @@ impl SuppressionError {
                 format!("`{rule_id}` checks {}", types.join(", "))
             }
             SuppressionError::FindingNeedsResource { rule_id } => {
-                format!("write `#[suppress(\"{rule_id}\", reason = \"...\", finding = \"...\")]` on the resource, or leave out `finding` to cover every resource")
+                format!("write `#[suppress(\"{rule_id}\", reason = \"...\", finding = \"...\")]` on the resource or on the component instance, or leave out `finding` to cover every resource")
             }
             SuppressionError::FindingNotFound { found, .. } if found.is_empty() => "remove it: the resource has no finding of this rule".to_owned(),
             SuppressionError::FindingNotFound { found, .. } => {
@@ -135,7 +135,7 @@ impl fmt::Display for SuppressionError {
                 write!(f, "suppression of `{rule_id}`: `{forbidden_by}` marks the rule unsuppressible")
             }
             SuppressionError::FindingNeedsResource { rule_id } => {
-                write!(f, "suppression of `{rule_id}` names a `finding`, which only a suppression on a resource can")
+                write!(f, "suppression of `{rule_id}` names a `finding`, which only a suppression on a resource or a component instance can")
             }
             SuppressionError::FindingNotFound { rule_id, address, finding, .. } => {
                 write!(f, "suppression of `{rule_id}` at `{finding}` matches no finding on `{address}`")
@@ -158,9 +158,25 @@ impl fmt::Display for SuppressionError {
 
 impl std::error::Error for SuppressionError {}
 
-/// Checks a suppression written on a resource of `type_name`, or on the
-/// stack or a component instance (`None`), against the rules in force.
-pub fn check_suppression(rules: &RuleSet, suppression: &Suppression, type_name: Option<&str>) -> Result<(), SuppressionError> {
+/// Where a suppression is written, as its checks see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SuppressionSite<'t> {
+    /// On a resource of this type: the rule must look at the type, and a
+    /// `finding` is a path in the resource.
+    Resource(&'t str),
+    /// On a component instance: a `finding` starts with the name of a
+    /// resource of the instance (`endpoint_dynamodb.policy.Statement[0]`).
+    Instance,
+    /// On the stack: it covers every finding of the rule.
+    Stack,
+}
+
+/// Checks a suppression against the rules in force, for where it is written.
+pub fn check_suppression(rules: &RuleSet, suppression: &Suppression, site: SuppressionSite) -> Result<(), SuppressionError> {
+    let type_name = match site {
+        SuppressionSite::Resource(t) => Some(t),
+        SuppressionSite::Instance | SuppressionSite::Stack => None,
+    };
     let id = &suppression.rule_id;
     if !rules.is_known(id) {
         let suggestion = suggest(id, rules.ids()).map(str::to_owned);
@@ -177,7 +193,7 @@ pub fn check_suppression(rules: &RuleSet, suppression: &Suppression, type_name: 
             return Err(SuppressionError::NotApplicable { rule_id: id.clone(), checks, type_name: t.to_owned() });
         }
     }
-    if type_name.is_none() && suppression.finding.is_some() {
+    if site == SuppressionSite::Stack && suppression.finding.is_some() {
         return Err(SuppressionError::FindingNeedsResource { rule_id: id.clone() });
     }
     check_reason(&suppression.reason).map_err(|problem| SuppressionError::Reason { rule_id: id.clone(), problem })
@@ -203,23 +219,25 @@ mod tests {
     fn unknown_inapplicable_and_unreasoned_suppressions_are_rejected() {
         let rules = built_in();
         let reason = "the bucket hosts a public website";
-        let err = check_suppression(&rules, &Suppression::new("TAP-S3-02", reason), None).unwrap_err();
+        let err = check_suppression(&rules, &Suppression::new("TAP-S3-02", reason), SuppressionSite::Stack).unwrap_err();
         assert_eq!(err.to_string(), "suppression names unknown rule `TAP-S3-02`");
         assert_eq!(err.help(), "did you mean `TAP-S3-002`?");
-        let err = check_suppression(&rules, &Suppression::new("TAP-S3-002", reason), Some("aws_vpc")).unwrap_err();
+        let err = check_suppression(&rules, &Suppression::new("TAP-S3-002", reason), SuppressionSite::Resource("aws_vpc")).unwrap_err();
         assert_eq!(err.to_string(), "rule `TAP-S3-002` does not apply to `aws_vpc`, so this suppression can never match");
         assert_eq!(err.help(), "`TAP-S3-002` checks `aws_s3_bucket`");
-        let err = check_suppression(&rules, &Suppression::new("TAP-S3-002", "ok"), Some("aws_s3_bucket")).unwrap_err();
+        let err = check_suppression(&rules, &Suppression::new("TAP-S3-002", "ok"), SuppressionSite::Resource("aws_s3_bucket")).unwrap_err();
         assert!(matches!(err, SuppressionError::Reason { problem: ReasonProblem::TooShort, .. }), "{err:?}");
-        assert_eq!(check_suppression(&rules, &Suppression::new("TAP-S3-002", reason), Some("aws_s3_bucket")), Ok(()));
+        assert_eq!(check_suppression(&rules, &Suppression::new("TAP-S3-002", reason), SuppressionSite::Resource("aws_s3_bucket")), Ok(()));
     }
 
     #[test]
     fn precise_suppressions_belong_on_resources() {
         let rules = built_in();
         let s = Suppression::new("TAP-EC2-001", "the load balancer is public by design").for_finding(AttrPath::parse("ingress[0]"));
-        assert_eq!(check_suppression(&rules, &s, Some("aws_security_group")), Ok(()));
-        let err = check_suppression(&rules, &s, None).unwrap_err();
+        assert_eq!(check_suppression(&rules, &s, SuppressionSite::Resource("aws_security_group")), Ok(()));
+        let err = check_suppression(&rules, &s, SuppressionSite::Stack).unwrap_err();
+        // On an instance, the finding names a resource of the instance first.
+        assert_eq!(check_suppression(&rules, &s, SuppressionSite::Instance), Ok(()));
         assert_eq!(err, SuppressionError::FindingNeedsResource { rule_id: "TAP-EC2-001".into() });
     }
 
@@ -227,7 +245,7 @@ mod tests {
     fn an_unsuppressible_rule_names_the_file_that_forbids_it() {
         let org = crate::policy::OrgPolicy::parse("org.toml", "unsuppressible = [\"TAP-S3-002\"]\n").unwrap();
         let rules = RuleSet::new(&["security".to_owned()], Some(&org), &[]).unwrap();
-        let err = check_suppression(&rules, &Suppression::new("TAP-S3-002", "the bucket hosts a public website"), Some("aws_s3_bucket")).unwrap_err();
+        let err = check_suppression(&rules, &Suppression::new("TAP-S3-002", "the bucket hosts a public website"), SuppressionSite::Resource("aws_s3_bucket")).unwrap_err();
         assert_eq!(err.to_string(), "suppression of `TAP-S3-002`: `org.toml` marks the rule unsuppressible");
         assert_eq!(err.help(), "fix the finding: the organisation policy allows no exception to this rule");
     }
