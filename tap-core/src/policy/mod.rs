@@ -106,6 +106,8 @@ pub struct Evaluation<'a> {
     pub rule: RuleRef,
     pub level: Level,
     pub resource: &'a Resource,
+    /// The resource's position in `stack.resources`.
+    pub index: usize,
     pub outcome: Outcome,
 }
 
@@ -118,14 +120,14 @@ pub fn evaluate_rules<'a>(stack: &'a Stack, graph: &Graph<'_>) -> Result<Vec<Eva
 /// [`evaluate_rules`] with the rules given.
 pub fn evaluate<'a>(stack: &'a Stack, graph: &Graph<'_>, rules: &RuleSet) -> Vec<Evaluation<'a>> {
     let mut out = Vec::new();
-    for resource in &stack.resources {
+    for (index, resource) in stack.resources.iter().enumerate() {
         if resource.address.mode != Mode::Managed {
             continue;
         }
         for (rule, level) in rules.selected() {
             if rule.applies_to(resource.type_name()) {
                 let outcome = rule.check(resource, graph);
-                out.push(Evaluation { rule: rule.clone(), level: *level, resource, outcome });
+                out.push(Evaluation { rule: rule.clone(), level: *level, resource, index, outcome });
             }
         }
     }

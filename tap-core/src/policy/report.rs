@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::{check_suppression, evaluate, Level, Outcome, PolicyError, RuleSet, SuppressedOn, SuppressionError, SuppressionSite};
-use crate::graph::{Graph, InstanceId, Origin, Resource, Stack, Suppression};
+use crate::graph::{Graph, InstanceId, Origin, Stack, Suppression};
 use crate::path::AttrPath;
 use crate::reference::Address;
 
@@ -142,7 +142,7 @@ impl Report {
                 if let Some(d) = &finding.detail {
                     message = format!("{message}: {d}");
                 }
-                let suppression = covering_suppression(stack, resource, rule_id, &finding.path).filter(|_| suppressible);
+                let suppression = covering_suppression(stack, eval.index, rule_id, &finding.path).filter(|_| suppressible);
                 let state = match suppression {
                     Some((written, s)) => {
                         covered.entry(written).or_default().push((resource.address.clone(), finding.path.clone()));
@@ -296,13 +296,13 @@ enum Written {
 }
 
 /// The suppression of `rule_id` that covers the finding at `path` of
-/// `resource`: its own first, then its instance's and those of the
+/// the resource at `index`: its own first, then its instance's and those of the
 /// instances around it, then the stack's. The nearest one answers for the
 /// finding; a precise one covers only the findings at its path.
-fn covering_suppression<'s>(stack: &'s Stack, resource: &Resource, rule_id: &str, path: &AttrPath) -> Option<(Written, &'s Suppression)> {
+fn covering_suppression<'s>(stack: &'s Stack, index: usize, rule_id: &str, path: &AttrPath) -> Option<(Written, &'s Suppression)> {
     let matches = |s: &Suppression| s.rule_id == rule_id && s.covers(path);
-    let index = stack.resources.iter().position(|r| std::ptr::eq(r, resource));
-    let own = index.and_then(|i| stack.resources[i].suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| (Written::Resource(i, j), s)));
+    let resource = &stack.resources[index];
+    let own = resource.suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| (Written::Resource(index, j), s));
     own.or_else(|| {
         stack.instance_chain(resource.instance).find_map(|(InstanceId(i), instance)| {
             // A precise suppression on an instance names the finding from
