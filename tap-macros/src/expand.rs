@@ -161,7 +161,7 @@ fn component_with(schemas: Result<std::sync::Arc<Schemas>, String>, args: TokenS
         let Some(target) = expander.stack_ident.clone() else { continue };
         any_scope = true;
         // The instance learns which component fills it before anything is declared.
-        if target_is_scope(sig, &target) {
+        if expander.target == Some(Target::Scope) {
             block.stmts.insert(0, syn::parse_quote!(#target.enter_component(#component_name);));
         }
     }
@@ -174,17 +174,6 @@ fn component_with(schemas: Result<std::sync::Arc<Schemas>, String>, args: TokenS
     expander.policy_phase(rules.as_ref(), &[], &[]);
     let facts = expander.facts_module(loaded.as_ref());
     finish(diags, quote!(#parsed #facts))
-}
-
-/// Is `target` the function's `&mut Scope` parameter (not a `&mut Stack`)?
-fn target_is_scope(sig: &syn::Signature, target: &Ident) -> bool {
-    sig.inputs.iter().any(|input| match input {
-        syn::FnArg::Typed(pt) => {
-            matches!(&*pt.pat, Pat::Ident(pi) if pi.ident == *target)
-                && matches!(&*pt.ty, syn::Type::Reference(r) if matches!(&*r.elem, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Scope")))
-        }
-        _ => false,
-    })
 }
 
 /// The attribute's arguments and the impl it sits on; only malformed
@@ -374,7 +363,9 @@ struct Expander<'a> {
     names: BTreeMap<String, Span>,
     outputs: BTreeMap<String, Span>,
     scope: Scope,
+    /// The function's `&mut Stack` or `&mut Scope` parameter, and which it is.
     stack_ident: Option<Ident>,
+    target: Option<Target>,
     /// Component instances created in this function with a literal name
     /// (`stack.scope("orders")`), for the collision check.
     instances: BTreeMap<String, Span>,
@@ -407,6 +398,7 @@ impl<'a> Expander<'a> {
             outputs: BTreeMap::new(),
             scope: Scope::default(),
             stack_ident: None,
+            target: None,
             instances: BTreeMap::new(),
         }
     }
@@ -431,12 +423,14 @@ impl<'a> Expander<'a> {
     fn expand_fn(&mut self, sig: &syn::Signature, block: &mut syn::Block) {
         self.scope = Scope::default();
         self.stack_ident = None;
+        self.target = None;
         self.instances.clear();
         for input in &sig.inputs {
             let syn::FnArg::Typed(pt) = input else { continue };
             let Pat::Ident(pi) = &*pt.pat else { continue };
-            if is_declaration_target(&pt.ty) {
+            if let Some(target) = declaration_target(&pt.ty) {
                 self.stack_ident = Some(pi.ident.clone());
+                self.target = Some(target);
             } else if let Some(binding) = self.binding_of_type(&pt.ty, &pi.ident) {
                 self.scope.bind(pi.ident.to_string(), binding);
             }
@@ -904,11 +898,23 @@ fn handle_source(expr: &Expr) -> Option<String> {
     }
 }
 
-/// `&mut Stack` or `&mut Scope`: where a function's resources go.
-fn is_declaration_target(ty: &syn::Type) -> bool {
-    let syn::Type::Reference(r) = ty else { return false };
-    let syn::Type::Path(p) = &*r.elem else { return false };
-    r.mutability.is_some() && p.path.segments.last().is_some_and(|s| s.ident == "Stack" || s.ident == "Scope")
+/// Where a function's resources go: a stack, or a component's instance.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Stack,
+    Scope,
+}
+
+/// `&mut Stack` or `&mut Scope`, if `ty` is one of them.
+fn declaration_target(ty: &syn::Type) -> Option<Target> {
+    let syn::Type::Reference(r) = ty else { return None };
+    let syn::Type::Path(p) = &*r.elem else { return None };
+    r.mutability?;
+    match p.path.segments.last()?.ident.to_string().as_str() {
+        "Stack" => Some(Target::Stack),
+        "Scope" => Some(Target::Scope),
+        _ => None,
+    }
 }
 
 /// Whether `ty` holds handles: `Some((marker, many))`, where `marker` is
