@@ -48,7 +48,7 @@
 
 use tap::prelude::*;
 
-use crate::{Account, Naming};
+use crate::{block, Account, Naming};
 
 /// One CloudWatch metric: namespace, name and dimensions.
 #[derive(Clone, Debug, PartialEq)]
@@ -209,11 +209,6 @@ impl Alarm {
         ]));
         Value::List(queries)
     }
-}
-
-/// A nested block instance built in Rust.
-fn block<const N: usize>(fields: [(&str, Value); N]) -> Value {
-    Value::Block(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
 /// One time-series graph of the dashboard.

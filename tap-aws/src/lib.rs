@@ -141,6 +141,12 @@ pub fn template(parts: Vec<Value>) -> Value {
     Value::template(flat)
 }
 
+/// A nested block instance built in Rust, for blocks whose count or
+/// content is data (metric queries, WAF rules).
+pub(crate) fn block<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    Value::Block(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
 /// Least-privilege grants and IAM policy documents, built in Rust.
 pub mod iam {
     use tap::prelude::*;

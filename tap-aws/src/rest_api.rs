@@ -71,7 +71,7 @@ use std::collections::BTreeMap;
 
 use tap::prelude::*;
 
-use crate::{template, Account, Naming};
+use crate::{block, template, Account, Naming};
 
 /// How callers are authenticated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -215,11 +215,6 @@ pub struct RestApi {
     pub execution_logs: Handle<aws_cloudwatch_log_group>,
     pub waf: Handle<aws_wafv2_web_acl>,
     pub waf_logs: Handle<aws_cloudwatch_log_group>,
-}
-
-/// A nested block instance built in Rust.
-fn block<const N: usize>(fields: [(&str, Value); N]) -> Value {
-    Value::Block(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
 /// `{ cloudwatch_metrics_enabled = true, metric_name = name, sampled_requests_enabled = true }`.
