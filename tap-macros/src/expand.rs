@@ -786,10 +786,7 @@ impl<'a> Expander<'a> {
                     let rest = self.step_tokens(steps_iter.as_slice());
                     quote_spanned!(*span=> #value::Ref(#binding.reference(#first) #(#rest)*))
                 }
-                _ => {
-                    let expr = parse::reference_as_expr(binding, steps).expect("BUG: reference tokens re-parse as an expression");
-                    quote_spanned!(*span=> ::tap::__private::value_of(#expr))
-                }
+                _ => crate::typed_ref::unknown_root(binding, steps, *span),
             },
             // Spanned on the user's expression, so a type that cannot become
             // a value is reported there and not on the attribute.

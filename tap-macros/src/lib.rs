@@ -21,6 +21,7 @@ mod parse;
 mod policy;
 mod schema;
 mod scope;
+mod typed_ref;
 
 use proc_macro::TokenStream;
 
