@@ -145,6 +145,79 @@ pub mod __private {
         Value::List(handles.into_iter().map(|h| h.attr(attr)).collect())
     }
 
+    /// What the code for a reference whose root the macros cannot see uses
+    /// to find, by type, where the handle is on the path the user wrote
+    /// (`network.vpc.id`: after `network.vpc`). Autoref specialization: a
+    /// method call on `&Probe(x)` finds [`probe::ViaReferent`] when `x` is a
+    /// [`Referent`](crate::graph::shape::Referent), else the fallback one
+    /// level of `&` further out. It works on concrete types, which is what a
+    /// path written in a stack has.
+    pub mod probe {
+        use crate::graph::shape::Referent;
+        use crate::reference::Reference;
+
+        /// A value on the path, probed for what it is.
+        pub struct Probe<'a, T: ?Sized>(pub &'a T);
+
+        /// The value is a handle (or another referent): the reference starts here.
+        pub trait ViaReferent {
+            /// The reference to the value itself.
+            fn root(&self) -> Option<Reference>;
+        }
+
+        impl<R: Referent + ?Sized> ViaReferent for Probe<'_, R> {
+            fn root(&self) -> Option<Reference> {
+                Some(self.0.root_reference())
+            }
+        }
+
+        /// Any other value: a Rust value on the way to a handle.
+        pub trait ViaRust {
+            /// Not the start of a reference.
+            fn root(&self) -> Option<Reference>;
+        }
+
+        impl<T: ?Sized> ViaRust for &Probe<'_, T> {
+            fn root(&self) -> Option<Reference> {
+                None
+            }
+        }
+
+        /// An index written on the path, probed for whether it can index a
+        /// Terraform list (an integer) or only a Rust collection.
+        pub struct IndexProbe<'a, T: ?Sized>(pub &'a T);
+
+        /// An integer index: a step of the reference's path too.
+        pub trait ViaInteger {
+            /// The index as a path step.
+            fn step(&self) -> usize;
+        }
+
+        macro_rules! integer_steps {
+            ($($int:ty),*) => {$(
+                impl ViaInteger for IndexProbe<'_, $int> {
+                    fn step(&self) -> usize {
+                        super::list_index(*self.0)
+                    }
+                }
+            )*};
+        }
+        integer_steps!(usize, u64, u32, u16, u8, i64, i32, i16, i8);
+
+        /// Any other index (a Rust map's key): it can only come before the handle.
+        pub trait ViaKey {
+            /// Never reached: a path past a handle indexes only with integers,
+            /// which rustc checks through the shape.
+            fn step(&self) -> usize;
+        }
+
+        impl<T: ?Sized> ViaKey for &IndexProbe<'_, T> {
+            fn step(&self) -> usize {
+                panic!("BUG: a non-integer index on a path past a handle type-checked")
+            }
+        }
+    }
+
     fn fields(entries: Vec<(&'static str, Value)>) -> Fields {
         let mut out = Fields::new();
         for (name, value) in entries {

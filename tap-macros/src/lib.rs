@@ -21,6 +21,7 @@ mod parse;
 mod policy;
 mod schema;
 mod scope;
+mod shapes;
 mod typed_ref;
 
 use proc_macro::TokenStream;
@@ -59,7 +60,7 @@ fn outside_stack(which: &str, input: TokenStream) -> TokenStream {
 #[doc(hidden)]
 #[proc_macro]
 pub fn __resource_types(_input: TokenStream) -> TokenStream {
-    schema::marker_types().into()
+    shapes::marker_types().into()
 }
 
 /// `resource!(aws_vpc.main { cidr_block: "10.0.0.0/16" })`: declares a managed resource; returns its handle.

@@ -286,49 +286,14 @@ static EMBEDDED_PROVIDERS: LazyLock<Vec<Arc<ProviderSchema>>> = LazyLock::new(||
 });
 
 /// Does an embedded provider have this type? Exactly the types with a
-/// marker in `tap::types` (see [`marker_types`]).
+/// marker in `tap::types` (see `shapes::marker_types`).
 pub fn embedded_has(mode: Mode, type_name: &str) -> bool {
     EMBEDDED_PROVIDERS.iter().any(|p| p.has(mode, type_name))
 }
 
-/// The marker types of `tap::types`: one uninhabited enum per resource type
-/// and (in `data`) per data source of every embedded provider. Enums, not
-/// unit structs: a unit struct is also a value, and would turn a user's
-/// `let aws_vpc = ...` into a pattern.
-pub fn marker_types() -> proc_macro2::TokenStream {
-    use quote::{format_ident, quote};
-    let markers = |mode: Mode| {
-        let mode_tokens = match mode {
-            Mode::Managed => quote!(::tap_core::reference::Mode::Managed),
-            Mode::Data => quote!(::tap_core::reference::Mode::Data),
-        };
-        let items: Vec<proc_macro2::TokenStream> = EMBEDDED_PROVIDERS
-            .iter()
-            .flat_map(|p| p.type_names(mode).map(move |t| (p, t)))
-            .map(|(p, type_name)| {
-                let ident = format_ident!("{}", type_name);
-                let doc = format!("`{type_name}` of `{}`: the type of its handles.", p.source);
-                quote! {
-                    #[doc = #doc]
-                    pub enum #ident {}
-                    impl ::tap_core::graph::ResourceType for #ident {
-                        const TYPE_NAME: &'static str = #type_name;
-                        const MODE: ::tap_core::reference::Mode = #mode_tokens;
-                    }
-                }
-            })
-            .collect();
-        items
-    };
-    let managed = markers(Mode::Managed);
-    let data = markers(Mode::Data);
-    quote! {
-        #(#managed)*
-        /// Data sources: `Handle<data::aws_caller_identity>`.
-        pub mod data {
-            #(#data)*
-        }
-    }
+/// The embedded providers, indexed once per process.
+pub fn embedded_providers() -> impl Iterator<Item = &'static ProviderSchema> {
+    EMBEDDED_PROVIDERS.iter().map(|p| &**p)
 }
 
 /// `tap.toml`.

@@ -86,8 +86,8 @@ fn a_typed_handle_converts_to_an_untyped_one_and_back() {
     let any: Handle = key.clone().into();
     assert_eq!(Handle::<aws_kms_key>::of(&any), Some(key.clone()));
     assert_eq!(Handle::<aws_kms_alias>::of(&any), None);
-    let through_deref: &Handle = &key;
-    assert_eq!(through_deref.attr("arn"), any.attr("arn"));
+    let borrowed: &Handle = key.as_ref();
+    assert_eq!(borrowed.attr("arn"), any.attr("arn"));
 }
 
 /// A group whose ingress comes from the caller: whether it is open to the

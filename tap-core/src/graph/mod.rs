@@ -8,6 +8,7 @@
 
 mod index;
 mod scope;
+pub mod shape;
 
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
@@ -227,7 +228,9 @@ impl Resource {
 /// The Rust type of a handle to a resource of one Terraform type:
 /// `Handle<aws_kms_key>`. The `tap` crate has one marker per type of every
 /// embedded provider (`tap::types`); it implements this trait for each.
-pub trait ResourceType {
+/// A marker is the type's [`shape`](shape::Shape): a handle dereferences
+/// to it, so rustc checks `handle.attribute` against the type.
+pub trait ResourceType: shape::Shape {
     /// `aws_kms_key`.
     const TYPE_NAME: &'static str;
     const MODE: Mode;
@@ -243,12 +246,16 @@ pub enum AnyType {}
 /// `Handle<aws_kms_key>` can only hold a handle to an `aws_kms_key`, so a
 /// component's parameter says which type it accepts and the compiler
 /// rejects any other. `Handle` (of [`AnyType`]) holds any handle: a typed
-/// handle converts with `.into()`, and `&Handle<T>` dereferences to
-/// `&Handle`.
+/// handle converts with `.into()` or `.as_ref()`.
+///
+/// `Handle<T>` dereferences to `T`'s [`shape`](shape::Shape), whose fields
+/// are `T`'s attributes: `orders.arn` inside `resource!` is checked by rustc
+/// wherever `orders` comes from, and `orders.arnn` is an error naming
+/// `Handle<aws_dynamodb_table>` that suggests `arn`.
 #[repr(transparent)]
 pub struct Handle<T = AnyType> {
     pub(crate) address: Arc<Address>,
-    // `fn() -> T`: the handle owns no `T` (markers are uninhabited), and
+    // `fn() -> T`: the handle owns no `T` (a marker is a shape, not data), and
     // stays `Send + Sync` whatever `T` is.
     _type: PhantomData<fn() -> T>,
 }
@@ -287,9 +294,15 @@ impl<T: ResourceType> Handle<T> {
 }
 
 impl<T: ResourceType> std::ops::Deref for Handle<T> {
-    type Target = Handle;
+    type Target = T;
 
-    fn deref(&self) -> &Handle {
+    fn deref(&self) -> &T {
+        T::SHAPE
+    }
+}
+
+impl<T: ResourceType> AsRef<Handle> for Handle<T> {
+    fn as_ref(&self) -> &Handle {
         // SAFETY: `Handle` is `repr(transparent)` over its `Arc<Address>`
         // (the `PhantomData` is zero-sized), so `Handle<T>` and
         // `Handle<AnyType>` have the same layout for every `T`.
