@@ -9,7 +9,7 @@
 //! only the bindings its placeholder must use. It emits no code and runs
 //! no policy rule. One `Resolver` serves one `#[stack]` or `#[component]`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use proc_macro2::Span;
@@ -228,40 +228,49 @@ impl<'a> Resolver<'a> {
     /// is a list of its instances.
     fn body(&mut self, entries: Vec<Entry>, path: &AttrPath, scope: &Scope, spans: &mut SpanMap) -> resolved::Body {
         let mut out = resolved::Body::default();
-        // Per key: `None` for an argument, else how many block instances.
-        let mut seen: HashMap<String, Option<usize>> = HashMap::new();
         for entry in entries {
             let key = entry.name();
             let here = path.name(&key);
+            // What came before under this key: an argument (a list takes
+            // block instances after its items), and how many block instances.
+            let (mut set, mut list_items, mut instances) = (false, None, 0);
+            for (k, node) in &out.entries {
+                if *k == key {
+                    match node {
+                        Node::Attr(Value::List(items)) => list_items = Some(items.len()),
+                        Node::Attr(_) => set = true,
+                        Node::Block(_) => instances += 1,
+                    }
+                }
+            }
             match entry {
                 Entry::Attr { key: k, value } => {
-                    if seen.contains_key(&key) {
+                    if set || list_items.is_some() || instances > 0 {
                         self.diags.error(k.span(), message(&format!("`{key}` is set twice"), Some("remove one of them"), None));
                         continue;
                     }
                     spans.record(&here, Some(k.span()), value.span());
                     let v = self.value(value, &here, scope, spans);
-                    seen.insert(key.clone(), None);
                     out.entries.push((key, Node::Attr(v)));
                 }
                 Entry::Block { key: k, body: inner, span } => {
+                    if set {
+                        self.diags.error(k.span(), message(&format!("`{key}` is set twice"), Some("remove one of them"), None));
+                        continue;
+                    }
                     // The first instance is recorded as written (`key`); later
                     // ones by index (`key[1]`). `SpanMap::as_written` reads
                     // `key[0]` as `key`, so both spellings find the first.
-                    let instance_path = match seen.get(&key) {
-                        None => {
+                    let instance_path = match list_items {
+                        Some(items) => here.index(items + instances),
+                        None if instances == 0 => {
                             spans.single_block(here.clone());
                             here
                         }
-                        Some(Some(n)) => here.index(*n),
-                        Some(None) => {
-                            self.diags.error(k.span(), message(&format!("`{key}` is set twice"), Some("remove one of them"), None));
-                            continue;
-                        }
+                        None => here.index(instances),
                     };
                     spans.record(&instance_path, Some(k.span()), span);
                     let instance = self.body(inner.entries, &instance_path, scope, spans);
-                    *seen.entry(key.clone()).or_insert(Some(0)).get_or_insert(0) += 1;
                     out.entries.push((key, Node::Block(instance)));
                 }
             }
