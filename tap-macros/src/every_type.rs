@@ -9,9 +9,9 @@ use tap_core::reference::Mode;
 use tap_core::schema::constraints::{accepted_values, Accepted};
 use tap_core::schema::{Attribute, Block, CtyType, NestedAttributes, NestingMode};
 
-use crate::check::Checker;
 use crate::diag::Diagnostics;
 use crate::parse;
+use crate::resolve::Resolver;
 use crate::schema;
 use crate::scope::Scope;
 
@@ -89,7 +89,7 @@ fn every_type_of_every_embedded_provider_passes_the_schema_checks_with_its_requi
                 let tokens: proc_macro2::TokenStream = source.parse().unwrap_or_else(|e| panic!("{source}: {e}"));
                 let inv = parse::invocation(mode, tokens).unwrap_or_else(|e| panic!("{source}: {e}"));
                 let mut diags = Diagnostics::new();
-                Checker { schema: &schemas, diags: &mut diags, rules: None }.check_invocation(&inv, &Scope::default());
+                let _ = Resolver::new(&schemas, None, &mut diags).resource(inv, &Scope::default());
                 if let Err(e) = diags.check() {
                     failures.push(format!("{source}\n  {}", e.into_iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n  ")));
                 }

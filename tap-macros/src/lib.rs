@@ -10,8 +10,8 @@
 //! Users depend on the `tap` crate, which re-exports these macros with
 //! the model they generate code for (at `::tap::__private`).
 
-mod check;
 mod diag;
+mod driver;
 mod env;
 mod expand;
 #[cfg(test)]
@@ -19,6 +19,9 @@ mod every_type;
 mod model;
 mod parse;
 mod policy;
+mod policy_phase;
+mod resolve;
+mod resolved;
 mod schema;
 mod scope;
 mod shapes;
@@ -33,7 +36,7 @@ use proc_macro::TokenStream;
 /// "path/to/policy.toml"` (instead of the one `tap.toml` names).
 #[proc_macro_attribute]
 pub fn stack(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::stack(args.into(), item.into()).into()
+    driver::stack(args.into(), item.into()).into()
 }
 
 /// Marks a component: a function (or the impl of a configuration type)
@@ -43,7 +46,7 @@ pub fn stack(args: TokenStream, item: TokenStream) -> TokenStream {
 /// handles. Setting: `policy = "path/to/policy.toml"`.
 #[proc_macro_attribute]
 pub fn component(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::component(args.into(), item.into()).into()
+    driver::component(args.into(), item.into()).into()
 }
 
 fn outside_stack(which: &str, input: TokenStream) -> TokenStream {

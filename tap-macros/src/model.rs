@@ -2,6 +2,9 @@
 //! span on every user-written token.
 //!
 //! Phase: parse output. Holds syntax only: no schema lookups, no checks.
+//! `resolve` consumes it into `crate::resolved`; only [`Metas`] (and the
+//! Rust expressions inside values) travel on into the resolved model as
+//! they were written.
 
 use proc_macro2::Span;
 use syn::ext::IdentExt;
@@ -53,7 +56,11 @@ impl Invocation {
 #[derive(Default)]
 pub struct Body {
     pub entries: Vec<Entry>,
-    pub metas: Vec<Meta>,
+    /// Meaningful on a resource body only; nested blocks' are ignored.
+    pub metas: Metas,
+    /// The name of the first meta-argument written, if any: where a
+    /// provider configuration, which takes none, reports them.
+    pub first_meta: Option<Span>,
 }
 
 /// `key: value` or `key { ... }`.
@@ -75,13 +82,38 @@ impl Entry {
     }
 }
 
-/// `#[...]` meta-arguments inside a body.
-pub enum Meta {
-    DependsOn(Vec<Ident>),
-    Lifecycle { prevent_destroy: bool, create_before_destroy: bool, ignore_changes: Vec<Ident> },
-    Provider(Ident),
-    /// `finding = "path"` makes it precise: it covers only that finding.
-    Suppress { rule: LitStr, reason: Option<LitStr>, finding: Option<LitStr>, span: Span },
+/// The `#[...]` meta-arguments of a resource, one field each. The parser
+/// fills it, `resolve` checks it in place, and the resolved resource
+/// carries it to `expand` as is: a new meta-argument is one field here,
+/// one arm in the parser and one statement in the renderer.
+#[derive(Default)]
+pub struct Metas {
+    /// `#[depends_on(a, b)]` (repeatable: the names add up).
+    pub depends_on: Vec<Ident>,
+    /// `#[lifecycle(...)]`: the last one written counts, as at run time.
+    pub lifecycle: Option<Lifecycle>,
+    /// `#[provider(alias)]`: the last one written counts.
+    pub provider: Option<Ident>,
+    /// `#[suppress(...)]`, in the order written.
+    pub suppress: Vec<Suppress>,
+}
+
+/// `#[lifecycle(prevent_destroy, create_before_destroy, ignore_changes = [a])]`.
+pub struct Lifecycle {
+    pub prevent_destroy: bool,
+    pub create_before_destroy: bool,
+    pub ignore_changes: Vec<Ident>,
+}
+
+/// `suppress("TAP-XXX-000", reason = "...", finding = "path")`: on a
+/// resource, a component instance or a stack. `finding` makes it precise:
+/// it covers only that finding.
+pub struct Suppress {
+    pub rule: LitStr,
+    pub reason: Option<LitStr>,
+    pub finding: Option<LitStr>,
+    /// The `suppress` name: where a missing reason is reported.
+    pub span: Span,
 }
 
 /// A map key: an identifier (`Name`) or a string literal (`"aws:SourceArn"`).

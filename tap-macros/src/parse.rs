@@ -1,5 +1,5 @@
 //! Tokens to [`crate::model`]. Only malformed syntax is an error here;
-//! whether a name or value makes sense is decided by `check`.
+//! whether a name or value makes sense is decided by `resolve`.
 
 use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;
@@ -55,7 +55,8 @@ fn parse_body(input: ParseStream) -> syn::Result<Body> {
     while !input.is_empty() {
         if input.peek(Token![#]) {
             for attr in input.call(syn::Attribute::parse_outer)? {
-                body.metas.push(parse_meta(&attr)?);
+                body.first_meta.get_or_insert(attr.path().span());
+                parse_meta(&attr, &mut body.metas)?;
             }
             continue;
         }
@@ -85,14 +86,15 @@ fn parse_body(input: ParseStream) -> syn::Result<Body> {
     Ok(body)
 }
 
-fn parse_meta(attr: &syn::Attribute) -> syn::Result<Meta> {
+/// One `#[...]` meta-argument, into its field of `metas`.
+fn parse_meta(attr: &syn::Attribute, metas: &mut Metas) -> syn::Result<()> {
     let name = attr.path().get_ident().map(ToString::to_string).unwrap_or_default();
     match name.as_str() {
         "depends_on" => {
             let items = attr.parse_args_with(Punctuated::<Ident, Token![,]>::parse_terminated)?;
-            Ok(Meta::DependsOn(items.into_iter().collect()))
+            metas.depends_on.extend(items);
         }
-        "provider" => Ok(Meta::Provider(attr.parse_args::<Ident>()?)),
+        "provider" => metas.provider = Some(attr.parse_args::<Ident>()?),
         "lifecycle" => {
             let mut prevent_destroy = false;
             let mut create_before_destroy = false;
@@ -115,24 +117,27 @@ fn parse_meta(attr: &syn::Attribute) -> syn::Result<Meta> {
                 }
                 Ok(())
             })?;
-            Ok(Meta::Lifecycle { prevent_destroy, create_before_destroy, ignore_changes })
+            metas.lifecycle = Some(Lifecycle { prevent_destroy, create_before_destroy, ignore_changes });
         }
         "suppress" => {
             // `attr.span()` covers only `#` on stable; the name reads better.
             let span = attr.path().span();
-            attr.parse_args_with(|input: ParseStream| parse_suppress_args(input, span))
+            metas.suppress.push(attr.parse_args_with(|input: ParseStream| parse_suppress_args(input, span))?);
         }
-        _ => Err(syn::Error::new(
-            attr.path().span(),
-            format!(
-                "unknown meta-argument `#[{name}]`\nhelp: accepted: `#[depends_on(a, b)]`, `#[lifecycle(prevent_destroy)]`, `#[provider(alias)]`, `#[suppress(\"TAP-XXX-000\", reason = \"...\")]`"
-            ),
-        )),
+        _ => {
+            return Err(syn::Error::new(
+                attr.path().span(),
+                format!(
+                    "unknown meta-argument `#[{name}]`\nhelp: accepted: `#[depends_on(a, b)]`, `#[lifecycle(prevent_destroy)]`, `#[provider(alias)]`, `#[suppress(\"TAP-XXX-000\", reason = \"...\")]`"
+                ),
+            ))
+        }
     }
+    Ok(())
 }
 
 /// `"TAP-LMB-001", reason = "..."`, optionally with `finding = "path"`.
-pub fn parse_suppress_args(input: ParseStream, span: Span) -> syn::Result<Meta> {
+pub fn parse_suppress_args(input: ParseStream, span: Span) -> syn::Result<Suppress> {
     let rule: LitStr = input
         .parse()
         .map_err(|e| syn::Error::new(e.span(), "expected the rule ID as a string, as in `suppress(\"TAP-LMB-001\", reason = \"...\")`"))?;
@@ -158,7 +163,7 @@ pub fn parse_suppress_args(input: ParseStream, span: Span) -> syn::Result<Meta> 
     if !input.is_empty() {
         return Err(input.error("expected `,` and `reason = \"...\"`"));
     }
-    Ok(Meta::Suppress { rule, reason, finding, span })
+    Ok(Suppress { rule, reason, finding, span })
 }
 
 /// Is the next token the end of a value?
@@ -316,7 +321,7 @@ fn peek_literal_alone(input: ParseStream) -> bool {
 }
 
 /// `binding.attr[0]["k"]` or `bindings[*].attr`, ending at a value boundary.
-/// Whether `binding` is a resource handle is decided by `check`; if it is
+/// Whether `binding` is a resource handle is decided by `resolve`; if it is
 /// not, the same tokens are used as a Rust expression.
 fn try_reference(input: ParseStream) -> syn::Result<Option<ValueExpr>> {
     let fork = input.fork();
@@ -447,7 +452,7 @@ pub fn output(tokens: TokenStream) -> syn::Result<OutputInvocation> {
 pub struct StackArgs {
     pub name: Option<Expr>,
     pub packs: Vec<LitStr>,
-    pub suppressions: Vec<Meta>,
+    pub suppressions: Vec<Suppress>,
     /// `policy = "path"`: the organisation policy file, instead of `tap.toml`'s.
     pub policy: Option<LitStr>,
 }
@@ -585,7 +590,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(inv.static_name(), "private[*]");
-        assert_eq!(inv.body.metas.len(), 2);
+        assert_eq!((inv.body.metas.depends_on.len(), inv.body.metas.suppress.len()), (2, 1));
         assert_eq!(inv.body.entries.len(), 3);
         assert!(matches!(inv.body.entries[2], Entry::Block { .. }));
     }

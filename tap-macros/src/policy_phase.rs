@@ -1,0 +1,203 @@
+//! The policy phase (STYLE.md phase 3) and the suppression checks, as the
+//! macros run them: the glue between the resolved model and `tap_core`'s
+//! policy API, in one module.
+//!
+//! Phase: policy. Lowers the resources that passed phase 2 to a `tap_core`
+//! stack (their compile-time view), runs the rules on it, and puts every
+//! error-level finding and every suppression that matched nothing on the
+//! user's token through the resource's span map. It emits no code and
+//! changes no resolved item.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use proc_macro2::Span;
+use tap_core::__private::unknown;
+use tap_core::graph::{Graph, Provider, Resource as CoreResource, Stack, Suppression};
+use tap_core::path::AttrPath;
+use tap_core::policy::{self, Level, ReasonProblem, Report, RowState, RuleSet, SuppressedOn, SuppressionError, SuppressionProblem, SuppressionSite};
+use tap_core::reference::{Address, Mode};
+
+use crate::diag::{message, Diagnostics};
+use crate::model::{name_of, Suppress};
+use crate::resolved::{ProviderConfig, Resource};
+use crate::schema::Schemas;
+
+/// `#[suppress(...)]` as `tap_core` knows it, or the span and text of a
+/// `finding` that is not an attribute path.
+fn suppression_of(s: &Suppress) -> Result<Suppression, (Span, String)> {
+    let suppression = Suppression::new(&s.rule.value(), &s.reason.as_ref().map(syn::LitStr::value).unwrap_or_default());
+    match &s.finding {
+        None => Ok(suppression),
+        Some(finding) => match AttrPath::try_parse(&finding.value()) {
+            Ok(path) => Ok(suppression.for_finding(path)),
+            Err(problem) => Err((finding.span(), problem.to_string())),
+        },
+    }
+}
+
+/// Checks a suppression with `tap_core`'s rules (the same ones synthesis
+/// applies) and puts any error on the token at fault; returns it if usable.
+/// `rules` is `None` when the organisation policy file has errors
+/// (reported once, on the attribute), so that its rule IDs are not
+/// reported as unknown as well.
+pub fn check_suppression(diags: &mut Diagnostics, rules: Option<&RuleSet>, s: &Suppress, site: SuppressionSite) -> Option<Suppression> {
+    let suppression = match suppression_of(s) {
+        Ok(suppression) => suppression,
+        Err((span, problem)) => {
+            let help = "name the finding by the attribute path its error shows, such as `policy.Statement[1].Action[0]` or `ingress[2]`";
+            diags.error(span, message(&format!("`finding` is not an attribute path: {problem}"), Some(help), None));
+            return None;
+        }
+    };
+    let result = match rules {
+        Some(rules) => policy::check_suppression(rules, &suppression, site),
+        // The policy file has errors of its own: only the reason can be judged.
+        None => policy::check_reason(&suppression.reason).map_err(|problem| SuppressionError::Reason { rule_id: suppression.rule_id.clone(), problem }),
+    };
+    let Err(error) = result else { return Some(suppression) };
+    let at = match (&error, &s.reason, &s.finding) {
+        (SuppressionError::Reason { problem: ReasonProblem::Missing, .. }, None, _) => s.span,
+        (SuppressionError::Reason { .. }, Some(reason), _) => reason.span(),
+        (SuppressionError::FindingNeedsResource { .. }, _, Some(finding)) => finding.span(),
+        _ => s.rule.span(),
+    };
+    let help = error.help();
+    // On the stack or an instance the message says so; on a resource the span does.
+    let line = match site {
+        SuppressionSite::Resource(_) => error.to_string(),
+        SuppressionSite::Instance => format!("suppression on a component instance: {error}"),
+        SuppressionSite::Stack => SuppressionProblem { on: SuppressedOn::Stack, error }.message(),
+    };
+    diags.error(at, message(&line, Some(&help), None));
+    None
+}
+
+/// What the policy phase of one stack (or component) works with.
+pub struct PolicyInput<'a> {
+    /// The resources that passed phase 2.
+    pub resources: &'a [Resource],
+    /// No resource had errors in phase 2.
+    pub all_valid: bool,
+    /// The built-in rules of the packs, and the organisation policy's.
+    pub rules: &'a RuleSet,
+    pub schema: &'a Schemas,
+    /// `provider!` configurations that passed phase 2.
+    pub providers: &'a [ProviderConfig],
+    pub stack_suppressions: &'a [(Suppression, Span)],
+    /// Rule IDs of rejected stack suppressions: they still silence their
+    /// findings, so the user sees one error for the suppression, not a
+    /// second for the finding.
+    pub rejected_stack_suppressions: &'a [String],
+}
+
+/// Phase 3: the policy rules on every resource that passed phase 2, as one
+/// stack, so cross-resource rules see their neighbours. Non-compliant
+/// findings at error level become errors at the offending attribute;
+/// unknown ones are left for synthesis. Then every suppression must have
+/// matched a finding.
+pub fn check_policy(diags: &mut Diagnostics, input: &PolicyInput) {
+    let (stack, index_of) = compile_time_stack(input);
+    let lookup = |mode: Mode, type_name: &str| input.schema.block(mode, type_name);
+    let graph = Graph::new(&stack).with_blocks(&lookup);
+    let report = Report::build_with(&stack, &graph, input.rules);
+    report_findings(diags, input, &index_of, &report);
+    report_unmatched_suppressions(diags, input, &report);
+}
+
+/// The compile-time view as a `tap_core` stack (the resources that passed
+/// phase 2), and where each address came from in `resources`. A provider
+/// configuration that no `provider!` wrote is added in Rust code, if at
+/// all: its configuration (`default_tags`) is unknown until the stack runs.
+fn compile_time_stack(input: &PolicyInput) -> (Stack, HashMap<Address, usize>) {
+    let mut stack = Stack::new("compile_time_view");
+    stack.suppressions = input.stack_suppressions.iter().map(|(s, _)| s.clone()).collect();
+    for config in input.providers {
+        let mut provider = Provider::new(&config.name, "", "");
+        provider.alias = config.alias.clone();
+        provider.extra = config.view.clone();
+        stack.provider(provider);
+    }
+    let mut index_of = HashMap::new();
+    for (i, c) in input.resources.iter().enumerate() {
+        let mut r = CoreResource::new(c.address.clone(), None);
+        r.body = c.view.clone();
+        r.suppressions = c.metas.suppress.iter().filter_map(|s| suppression_of(s).ok()).collect();
+        r.provider_alias = c.metas.provider.as_ref().map(name_of);
+        let local = c.address.type_name.split('_').next().unwrap_or_default().to_owned();
+        if !stack.providers.iter().any(|p| p.name == local && p.alias == r.provider_alias) {
+            let mut unknown_config = Provider::new(&local, "", "");
+            unknown_config.alias = r.provider_alias.clone();
+            unknown_config.extra.insert("default_tags".into(), unknown());
+            stack.provider(unknown_config);
+        }
+        index_of.entry(c.address.clone()).or_insert(i);
+        stack.add(r);
+    }
+    (stack, index_of)
+}
+
+/// Each unsuppressed error-level finding, on the attribute at fault.
+fn report_findings(diags: &mut Diagnostics, input: &PolicyInput, index_of: &HashMap<Address, usize>, report: &Report) {
+    for row in &report.rows {
+        // A rejected stack suppression already has its error; its findings would repeat it.
+        if row.level != Level::Error || row.state != RowState::NonCompliant || input.rejected_stack_suppressions.contains(&row.rule_id) {
+            continue;
+        }
+        let Some(&i) = index_of.get(&*row.address) else { continue };
+        let c = &input.resources[i];
+        let span = if row.path.is_root() { c.name_span } else { c.spans.find(&row.path, false, c.name_span) };
+        let at = if row.path.is_root() { String::new() } else { format!(" (`{}`)", row.path) };
+        let note = match input.rules.forbidden_by(&row.rule_id) {
+            Some(file) => format!("`{file}` marks `{}` unsuppressible: no suppression can accept this", row.rule_id),
+            None if row.path.is_root() => format!("to accept this, add `#[suppress(\"{}\", reason = \"...\")]` to the resource", row.rule_id),
+            None => format!("to accept this finding alone, add `#[suppress(\"{}\", reason = \"...\", finding = \"{}\")]` to the resource", row.rule_id, row.path),
+        };
+        diags.error(
+            span,
+            message(&format!("[{}] {} `{}`{at}: {}", row.rule_id, kind_label(&c.address), c.address.name, row.message), Some(&row.fix), Some(&note)),
+        );
+    }
+}
+
+/// A suppression that matched no finding would silently hide a future one.
+/// A precise suppression must cover a finding at (or under) its path, or
+/// an undecided one around it that synthesis will decide. Suppressions of
+/// rules written in Rust are left to synthesis, where those rules run.
+fn report_unmatched_suppressions(diags: &mut Diagnostics, input: &PolicyInput, report: &Report) {
+    let may_cover = |s: &Suppression, row: &tap_core::policy::Row| {
+        s.covers(&row.path) || (row.state == RowState::Unknown && s.finding.as_ref().is_some_and(|f| f.starts_with(&row.path)))
+    };
+    let runs_here = |id: &str| input.rules.rule(id).is_some();
+    for c in input.resources {
+        let accepted = c.metas.suppress.iter().filter_map(|s| Some((suppression_of(s).ok()?, s.rule.span())));
+        for (s, rule_span) in accepted.filter(|(s, _)| runs_here(&s.rule_id)) {
+            let rows: Vec<_> = report.rows.iter().filter(|r| r.rule_id == s.rule_id && *r.address == c.address).collect();
+            if rows.iter().any(|r| may_cover(&s, r)) {
+                continue;
+            }
+            let address = Arc::new(c.address.clone());
+            let error = match &s.finding {
+                Some(finding) => SuppressionError::FindingNotFound { rule_id: s.rule_id.clone(), address, finding: finding.clone(), found: rows.iter().map(|r| r.path.clone()).collect() },
+                None => SuppressionError::MatchedNothing { rule_id: s.rule_id.clone(), on: SuppressedOn::Resource(address) },
+            };
+            diags.error(rule_span, message(&error.to_string(), Some(&error.help()), None));
+        }
+    }
+    // Resources with schema errors were left out of the policy phase, so a
+    // stack-wide suppression may match them once they are fixed.
+    if input.all_valid {
+        for (s, span) in input.stack_suppressions.iter().filter(|(s, _)| runs_here(&s.rule_id)) {
+            if !report.rows.iter().any(|r| r.rule_id == s.rule_id) {
+                let problem = SuppressionProblem { on: SuppressedOn::Stack, error: SuppressionError::MatchedNothing { rule_id: s.rule_id.clone(), on: SuppressedOn::Stack } };
+                diags.error(*span, message(&problem.message(), Some(&problem.error.help()), None));
+            }
+        }
+    }
+}
+
+/// `lambda function`, `dynamodb table`: the type without its provider prefix.
+fn kind_label(address: &Address) -> String {
+    let t = address.type_name.strip_prefix("aws_").unwrap_or(&address.type_name);
+    t.replace('_', " ")
+}

@@ -1,0 +1,210 @@
+//! The resolved model: what `resolve` makes of an invocation and the only
+//! thing `expand` reads. A resource is its address, its body with holes
+//! where Rust expressions go, its meta-arguments, and beside them the span
+//! of every value and the compile-time view the checks ran on.
+//!
+//! Phase: resolve output. Every name in here was looked up, every literal
+//! read, every reference bound; nothing here is looked up again. The holes
+//! are this crate's: `tap_core`'s public `Value` never sees them, and the
+//! one way from this model to `tap_core` is [`view`] (with [`body_view`]).
+
+use std::collections::{HashMap, HashSet};
+
+use proc_macro2::{Span, TokenStream};
+use syn::{Expr, Ident, LitStr};
+use tap_core::__private::unknown;
+use tap_core::path::{AttrPath, Step};
+use tap_core::reference::{Address, Reference};
+use tap_core::value::{add_block_instance, Fields, Value as CoreValue};
+
+use crate::model::{Metas, RefStep};
+
+/// A value after resolution.
+pub enum Value {
+    /// Kept as written: the expansion quotes the user's literal.
+    Str(LitStr),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Null,
+    List(Vec<Value>),
+    Map(Vec<(String, Value)>),
+    /// `concat!(...)`.
+    Template(Vec<Value>),
+    /// `tf::name(...)`.
+    Call(String, Vec<Value>),
+    /// A reference through a binding the macro knows (boxed: it is the
+    /// largest variant).
+    Ref(Box<Ref>),
+    /// `handles[*].attr`: the view is one reference standing for all of them.
+    Splat { root: Ident, attr: String, view: Reference, span: Span },
+    /// `root.steps...` for a root the macro has no binding for: rustc's
+    /// type checker decides what it is (`crate::typed_ref`).
+    Unbound { root: Ident, steps: Vec<RefStep>, span: Span },
+    /// A Rust expression, known when the stack runs.
+    Hole(Expr),
+}
+
+/// `handle.attr[0]...`, or `handles[i].attr...` for one handle of a collection.
+pub struct Ref {
+    pub root: Ident,
+    /// `[i]` of `handles[i]`.
+    pub element: Option<Expr>,
+    /// The attribute the reference starts with.
+    pub first: String,
+    /// The steps after it, evaluated when the stack runs.
+    pub rest: Vec<RefStep>,
+    /// The target as the compile-time view knows it; `None` for a handle
+    /// whose type the macro cannot see.
+    pub view: Option<Reference>,
+    pub span: Span,
+}
+
+impl Value {
+    /// What stands where a value had an error: unknown to the checks that
+    /// still run. An item with an error is never rendered.
+    pub fn rejected() -> Value {
+        Value::Hole(Expr::Verbatim(TokenStream::new()))
+    }
+}
+
+/// A body: arguments and block instances as written, in order. A block
+/// written twice is two entries; `view` and the running stack fold them
+/// into a list the same way (`add_block_instance`).
+#[derive(Default)]
+pub struct Body {
+    pub entries: Vec<(String, Node)>,
+}
+
+pub enum Node {
+    Attr(Value),
+    Block(Body),
+}
+
+/// The compile-time view of a value: holes and references the macro
+/// cannot follow are `Unknown`, as Rust expressions were.
+pub fn view(v: &Value) -> CoreValue {
+    match v {
+        Value::Str(s) => CoreValue::Str(s.value()),
+        Value::Int(n) => CoreValue::Int(*n),
+        Value::Float(n) => CoreValue::Float(*n),
+        Value::Bool(b) => CoreValue::Bool(*b),
+        Value::Null => CoreValue::Null,
+        Value::List(items) => CoreValue::List(items.iter().map(view).collect()),
+        Value::Map(entries) => CoreValue::Map(entries.iter().map(|(k, v)| (k.clone(), view(v))).collect()),
+        Value::Template(parts) => CoreValue::Template(parts.iter().map(view).collect()),
+        Value::Call(function, args) => CoreValue::call(function, args.iter().map(view).collect()),
+        Value::Ref(r) => r.view.clone().map_or_else(unknown, CoreValue::Ref),
+        Value::Splat { view: reference, .. } => CoreValue::List(vec![CoreValue::Ref(reference.clone())]),
+        Value::Unbound { .. } | Value::Hole(_) => unknown(),
+    }
+}
+
+/// The compile-time view of a body, folded as the running stack folds it.
+pub fn body_view(body: &Body) -> Fields {
+    let mut out = Fields::new();
+    for (key, node) in &body.entries {
+        match node {
+            Node::Attr(v) => {
+                out.insert(key.clone(), view(v));
+            }
+            Node::Block(inner) => add_block_instance(&mut out, key, body_view(inner)),
+        }
+    }
+    out
+}
+
+/// One `resource!` or `data!` that passed phase 2.
+pub struct Resource {
+    /// The static address: `private[*]` for an indexed one.
+    pub address: Address,
+    /// The name as written, before any index.
+    pub base_name: String,
+    /// `[i]` after the name: one resource per value, named `<name>_<i>`.
+    pub index: Option<Expr>,
+    pub body: Body,
+    /// Checked: `depends_on` names handles, `ignore_changes` the type's
+    /// attributes, every suppression was accepted.
+    pub metas: Metas,
+    /// The compile-time view of `body`, which the schema checks ran on
+    /// and the policy phase runs on.
+    pub view: Fields,
+    pub spans: SpanMap,
+    /// The `aws_vpc.main` tokens: where findings on the whole resource go.
+    pub name_span: Span,
+    /// The whole invocation: its line is the resource's origin.
+    pub span: Span,
+}
+
+/// One `provider!` that passed phase 2.
+pub struct ProviderConfig {
+    /// The provider's local name: `aws`.
+    pub name: String,
+    pub alias: Option<String>,
+    pub body: Body,
+    pub view: Fields,
+}
+
+/// One `output!` that passed phase 2.
+pub struct Output {
+    pub name: String,
+    pub value: Value,
+    pub description: LitStr,
+    pub sensitive: bool,
+}
+
+/// Where each value and key of one resource was written.
+#[derive(Default)]
+pub struct SpanMap {
+    keys: HashMap<AttrPath, Span>,
+    values: HashMap<AttrPath, Span>,
+    /// Nested blocks whose first instance is recorded as `key`, named
+    /// `key[0]` by checks that treat every list block as a list.
+    single_blocks: HashSet<AttrPath>,
+}
+
+impl SpanMap {
+    pub fn record(&mut self, path: &AttrPath, key: Option<Span>, value: Span) {
+        if let Some(k) = key {
+            self.keys.insert(path.clone(), k);
+        }
+        self.values.insert(path.clone(), value);
+    }
+
+    /// `path` is the first instance of a block, recorded as written.
+    pub fn single_block(&mut self, path: AttrPath) {
+        self.single_blocks.insert(path);
+    }
+
+    /// `key[0].x` as `key.x` where `key`'s first instance was recorded as written.
+    fn as_written(&self, path: &AttrPath) -> AttrPath {
+        let mut out = AttrPath::root();
+        for step in path.steps() {
+            if *step == Step::Index(0) && self.single_blocks.contains(&out) {
+                continue;
+            }
+            out.push(step.clone());
+        }
+        out
+    }
+
+    /// The span for a path, walking up to the nearest recorded ancestor.
+    pub fn find(&self, path: &AttrPath, prefer_key: bool, fallback: Span) -> Span {
+        let lookup = |p: &AttrPath| {
+            if prefer_key {
+                self.keys.get(p).or_else(|| self.values.get(p))
+            } else {
+                self.values.get(p).or_else(|| self.keys.get(p))
+            }
+        };
+        let mut p = self.as_written(path);
+        loop {
+            if let Some(s) = lookup(&p) {
+                return *s;
+            }
+            if p.pop().is_none() {
+                return fallback;
+            }
+        }
+    }
+}
