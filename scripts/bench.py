@@ -14,6 +14,10 @@ Measures, on this machine, with the release build unless --quick:
            resource! invocation (the first #[stack] expansion of a rustc
            process, which loads the provider schemas), and with 50, 200 and
            800 invocations
+  compare  this tree against a checkout of another commit (--baseline DIR),
+           interleaved run by run (at least 7): incremental debug rebuild of
+           tap-stack, the first #[stack] expansion, and the build of the
+           `tap` crate itself; medians and the after/before ratio per pair
   types    a generated crate declaring --types N (default 300) distinct AWS
            resource types, one resource each, with only required arguments
            and blocks: debug build time (first build after tap's crates,
@@ -27,6 +31,7 @@ peak memory is the child's maximum resident set size as GNU time reports it
   python3 scripts/bench.py                 # synth + scale (a few minutes)
   python3 scripts/bench.py compile         # compile costs (about 10 minutes)
   python3 scripts/bench.py types           # many resource types (a few minutes)
+  python3 scripts/bench.py compare --baseline ../before --runs 7   # side by side with another commit
   python3 scripts/bench.py --quick         # CI: debug build, small sizes, 1 run; checks they run, no timing claims
   python3 scripts/bench.py --json out.json # also write the figures as JSON
 """
@@ -230,6 +235,70 @@ def write_crate(crate, package, source):
     (crate / "src" / "main.rs").write_text(source)
 
 
+# --- compare: this tree against another checkout, interleaved ---------------
+
+def write_crate_for(tree, crate, package, source):
+    """`write_crate`, depending on the `tap` of another tree."""
+    write_crate(crate, package, source)
+    manifest = crate / "Cargo.toml"
+    manifest.write_text(manifest.read_text().replace(json.dumps(str(ROOT / "tap")), json.dumps(str(tree / "tap"))))
+    shutil.copy(tree / "Cargo.lock", crate / "Cargo.lock")
+
+
+def bench_compare(baseline, runs):
+    """Compile cost of this tree against `baseline` (a checkout of another
+    commit), side by side: each measurement alternates between the two
+    trees, run after run, so that drift of the machine's speed hits both
+    alike. Each tree builds in a target directory of its own, kept between
+    runs (`target/bench-compare`), as a developer's would be.
+
+    - incremental debug rebuild of tap-stack after one attribute edit;
+    - the first `#[stack]` expansion: rebuild of a crate with one `resource!`;
+    - the build of the `tap` crate itself (its marker types are generated
+      by a macro from the embedded schemas), after touching its source.
+    """
+    trees = {"before": Path(baseline).resolve(), "after": ROOT}
+    for name, tree in trees.items():
+        if not (tree / "tap-stack" / "src" / "stack.rs").is_file():
+            sys.exit(f"compare: {tree} is not a checkout of this project (no tap-stack/src/stack.rs)")
+    marker = "memory_size: 256"
+    env = {name: dict(os.environ, CARGO_TARGET_DIR=str(tree / "target" / "bench-compare")) for name, tree in trees.items()}
+    originals, crates = {}, {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, tree in trees.items():
+            stack_file = tree / "tap-stack" / "src" / "stack.rs"
+            originals[name] = stack_file.read_text()
+            if marker not in originals[name]:
+                sys.exit(f"compare: `{marker}` not found in {stack_file}; update the marker")
+            crates[name] = Path(tmp) / f"first-{name}"
+            write_crate_for(tree, crates[name], f"first_expansion_{name}", generated_source(1))
+            # Warm: everything built once, so each run measures one rebuild.
+            timed(["cargo", "build", "-p", "tap-stack", "--locked"], cwd=tree, env=env[name])
+            timed(["cargo", "build", "--manifest-path", str(crates[name] / "Cargo.toml")], env=env[name])
+        samples = {what: {name: [] for name in trees} for what in ("tap_stack_rebuild_s", "first_expansion_s", "tap_crate_s")}
+        try:
+            for i in range(runs):
+                for name, tree in trees.items():
+                    stack_file = tree / "tap-stack" / "src" / "stack.rs"
+                    stack_file.write_text(originals[name].replace(marker, f"memory_size: {320 + 64 * (i % 2)}"))
+                    samples["tap_stack_rebuild_s"][name].append(timed(["cargo", "build", "-p", "tap-stack", "--locked"], cwd=tree, env=env[name]))
+                    (crates[name] / "src" / "main.rs").write_text(generated_source(1, salt=i + 1))
+                    samples["first_expansion_s"][name].append(timed(["cargo", "build", "--manifest-path", str(crates[name] / "Cargo.toml")], env=env[name]))
+                    lib = tree / "tap" / "src" / "lib.rs"
+                    lib.write_text(lib.read_text())
+                    os.utime(lib)
+                    samples["tap_crate_s"][name].append(timed(["cargo", "build", "-p", "tap", "--locked"], cwd=tree, env=env[name]))
+        finally:
+            for name, tree in trees.items():
+                (tree / "tap-stack" / "src" / "stack.rs").write_text(originals[name])
+    results = {}
+    for what, by_tree in samples.items():
+        results[what] = {name: summary(values) for name, values in by_tree.items()}
+        ratios = [a / b for a, b in zip(by_tree["after"], by_tree["before"])]
+        results[what]["ratio_after_over_before"] = summary(ratios)
+    return results
+
+
 # --- types: many distinct AWS resource types ---------------------------------
 
 # Types the generator cannot satisfy with placeholder literals: name -> why.
@@ -427,11 +496,14 @@ def main():
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--types", type=int, default=300, metavar="N", help="distinct AWS resource types in the types benchmark (default 300)")
     parser.add_argument("--json", type=Path, help="write the figures to this file too")
+    parser.add_argument("--baseline", type=Path, metavar="DIR", help="with `compare`: a checkout of the commit to compare this tree against")
     args = parser.parse_args()
     what = args.what or ["synth", "scale"]
-    unknown = [w for w in what if w not in ("synth", "scale", "compile", "types")]
+    unknown = [w for w in what if w not in ("synth", "scale", "compile", "types", "compare")]
     if unknown:
-        parser.error(f"unknown benchmark {', '.join(unknown)}; accepted: synth, scale, compile, types")
+        parser.error(f"unknown benchmark {', '.join(unknown)}; accepted: synth, scale, compile, types, compare")
+    if "compare" in what and args.baseline is None:
+        parser.error("`compare` needs --baseline DIR, a checkout of the commit to compare against")
     if args.types < 1:
         parser.error("--types must be at least 1")
     results = {"machine": {"cpus": os.cpu_count(), "platform": sys.platform}}
@@ -477,6 +549,12 @@ def main():
         print(f"generated crate, 1 resource! invocation (first #[stack] expansion): rebuild median {f['median']:.2f} s (min {f['min']:.2f}, max {f['max']:.2f})")
         for n, g in c["generated_crate"].items():
             print(f"generated crate, {n} resource! invocations: rebuild median {g['rebuild_s']['median']:.2f} s, {g['ms_per_invocation']:.2f} ms per invocation")
+    if "compare" in what:
+        results["compare"] = bench_compare(args.baseline, max(args.runs, 7))
+        for what_, r in results["compare"].items():
+            b, a, q = r["before"], r["after"], r["ratio_after_over_before"]
+            print(f"{what_}: before median {b['median']:.2f} s (min {b['min']:.2f}, max {b['max']:.2f}), "
+                  f"after median {a['median']:.2f} s (min {a['min']:.2f}, max {a['max']:.2f}), ratio median {q['median']:.3f}")
     if "types" in what:
         with tempfile.TemporaryDirectory() as target:
             results["types"] = bench_types(args.types, target)
