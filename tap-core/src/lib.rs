@@ -54,7 +54,7 @@ pub mod prelude {
 pub mod __private {
     use std::sync::Arc;
 
-    use crate::graph::{Handle, LazyBlock, Origin, PolicySource, Provider, ProviderFacts, Resource, ResourceType, Suppression, TypeFacts};
+    use crate::graph::{Handle, LazyBlock, LazyDescriptor, Origin, PolicySource, Provider, ProviderFacts, Resource, ResourceType, Suppression, TypeFacts};
     use crate::path::AttrPath;
     use crate::reference::{Address, Mode};
     use crate::value::{add_block_instance, Fields, Value};
@@ -66,7 +66,13 @@ pub mod __private {
 
     /// The schema facts of one provider, as a `static` in the expansion.
     pub const fn provider_facts(local_name: &'static str, source: &'static str, version: &'static str, config_json: &'static str) -> ProviderFacts {
-        ProviderFacts { local_name, source, version, config: LazyBlock::new(config_json) }
+        ProviderFacts { local_name, source, version, config: LazyBlock::new(config_json), descriptor: None }
+    }
+
+    /// [`provider_facts`] of a provider whose crate supplied a descriptor
+    /// (as JSON, checked by the macros).
+    pub const fn described_provider_facts(local_name: &'static str, source: &'static str, version: &'static str, config_json: &'static str, descriptor_json: &'static str) -> ProviderFacts {
+        ProviderFacts { local_name, source, version, config: LazyBlock::new(config_json), descriptor: Some(LazyDescriptor::new(descriptor_json)) }
     }
 
     /// What `provider!` becomes: the provider its facts describe, with the

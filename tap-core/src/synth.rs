@@ -407,8 +407,7 @@ fn resource_body(r: &Resource, suppressed: Option<Vec<J>>) -> J {
         body.insert("lifecycle".into(), J::Object(l));
     }
     if let Some(alias) = &r.provider_alias {
-        // The provider's local name is the type's prefix: `aws` for `aws_vpc`.
-        let provider = r.type_name().split('_').next().unwrap_or_default();
+        let provider = crate::schema::provider_of(r.type_name());
         body.insert("provider".into(), J::String(format!("{provider}.{alias}")));
     }
     if let Some(suppressed) = suppressed {

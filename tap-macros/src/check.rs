@@ -19,7 +19,7 @@ use tap_core::graph::{Graph, Provider, Resource, Stack, Suppression};
 use tap_core::path::{AttrPath, Step};
 use tap_core::policy::{self, Level, ReasonProblem, Report, RowState, RuleSet, SuppressedOn, SuppressionError, SuppressionProblem, SuppressionSite};
 use tap_core::reference::{Address, Mode, Reference};
-use tap_core::schema::{check_body, check_reference_path, suggest, Block, IssueTarget};
+use tap_core::schema::{check_body, check_reference_path, provider_of, suggest, Block, IssueTarget};
 use tap_core::value::{add_block_instance, Fields, Value};
 
 use crate::diag::{message, Diagnostics};
@@ -134,7 +134,7 @@ impl<'a> Checker<'a> {
 
     /// `tap_core`'s schema checks on the compile-time view, each issue on its token.
     fn schema_issues(&mut self, type_name: &str, block: &Block, body: &Fields, spans: &SpanMap, name_span: Span) {
-        for issue in check_body(type_name, block, body) {
+        for issue in check_body(&self.schema.descriptors(), type_name, block, body) {
             let span = match issue.target {
                 IssueTarget::Container if issue.path.is_root() => name_span,
                 IssueTarget::Container | IssueTarget::Key => spans.find(&issue.path, true, name_span),
@@ -259,7 +259,7 @@ impl<'a> Checker<'a> {
     /// another provider's type, or a provider whose schema is missing.
     fn unknown_provider(&mut self, inv: &Invocation) {
         let type_name = inv.type_name();
-        let prefix = type_name.split('_').next().unwrap_or(&type_name);
+        let prefix = provider_of(&type_name);
         let typo = suggest(&type_name, self.schema.providers().flat_map(|p| p.type_names(inv.mode)));
         let help = match typo {
             Some(s) => format!("did you mean `{s}`?"),
@@ -516,7 +516,7 @@ pub struct PolicyInput<'a> {
 pub fn check_policy(diags: &mut Diagnostics, input: &PolicyInput) {
     let (stack, index_of) = compile_time_stack(input);
     let lookup = |mode: Mode, type_name: &str| input.schema.block(mode, type_name);
-    let graph = Graph::new(&stack).with_blocks(&lookup);
+    let graph = Graph::new(&stack).with_blocks(&lookup).with_descriptors(input.schema.descriptors());
     let report = Report::build_with(&stack, &graph, input.rules);
     report_findings(diags, input, &index_of, &report);
     report_unmatched_suppressions(diags, input, &report);
@@ -541,11 +541,12 @@ fn compile_time_stack(input: &PolicyInput) -> (Stack, HashMap<Address, usize>) {
         r.body = c.body.clone();
         r.suppressions = c.suppressions.iter().map(|(s, _)| s.clone()).collect();
         r.provider_alias = c.provider_alias.clone();
-        let local = c.address.type_name.split('_').next().unwrap_or_default().to_owned();
+        let local = provider_of(&c.address.type_name);
         if !stack.providers.iter().any(|p| p.name == local && p.alias == r.provider_alias) {
-            let mut unknown_config = Provider::new(&local, "", "");
+            let mut unknown_config = Provider::new(local, "", "");
             unknown_config.alias = r.provider_alias.clone();
-            unknown_config.extra.insert("default_tags".into(), unknown());
+            let default_tags = input.schema.descriptors().get(local).and_then(|d| d.default_tags.as_ref()).map_or("default_tags", |m| m.block.as_str());
+            unknown_config.extra.insert(default_tags.into(), unknown());
             stack.provider(unknown_config);
         }
         index_of.entry(c.address.clone()).or_insert(i);
@@ -572,7 +573,7 @@ fn report_findings(diags: &mut Diagnostics, input: &PolicyInput, index_of: &Hash
         };
         diags.error(
             span,
-            message(&format!("[{}] {} `{}`{at}: {}", row.rule_id, kind_label(&c.address), c.address.name, row.message), Some(&row.fix), Some(&note)),
+            message(&format!("[{}] {} `{}`{at}: {}", row.rule_id, kind_label(input.schema, &c.address), c.address.name, row.message), Some(&row.fix), Some(&note)),
         );
     }
 }
@@ -612,8 +613,7 @@ fn report_unmatched_suppressions(diags: &mut Diagnostics, input: &PolicyInput, r
     }
 }
 
-/// `lambda function`, `dynamodb table`: the type without its provider prefix.
-fn kind_label(address: &Address) -> String {
-    let t = address.type_name.strip_prefix("aws_").unwrap_or(&address.type_name);
-    t.replace('_', " ")
+/// `lambda function`, `dynamodb table`: the label its provider's descriptor gives the type.
+fn kind_label(schema: &Schemas, address: &Address) -> String {
+    schema.descriptors().kind_label(&address.type_name)
 }
