@@ -12,7 +12,7 @@
 //! | 2. schema | [`schema`] | the provider schema and the checks of bodies against it |
 //! | 3. assets | [`asset`] | reproducible zips for Lambda code |
 //! | 4. model | [`graph`], [`rule`] | the stack, resources, handles, providers, suppressions, and [`graph::Graph`], the stack's index; the interface every policy rule implements, which a stack carries |
-//! | 5. validate | [`validate`] | whole-stack validation before synthesis |
+//! | 5. validate, render | [`validate`], [`element`] | whole-stack validation before synthesis; each element's own Terraform JSON fragment |
 //! | 6. policy | [`policy`] | security rules, packs, organisation policy files, suppression checks, the report |
 //! | 7. synth | [`synth`] | deterministic Terraform JSON, written atomically |
 //! | 8. testing | [`testing`] | in-memory synthesis and assertions on the Terraform JSON, for the tests of stacks and components |
@@ -27,6 +27,7 @@
 //! hidden from the docs, and free to change in any release.
 
 pub mod asset;
+pub mod element;
 pub mod graph;
 pub mod path;
 pub mod policy;
