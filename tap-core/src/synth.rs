@@ -1,6 +1,11 @@
 //! Synthesis: the stack as deterministic, sorted, pretty Terraform JSON,
 //! plus its assets and policy report, written atomically.
 //!
+//! The configuration is assembled, not rendered, here: each
+//! [`Element`](crate::element::Element) renders its own fragment and this
+//! module merges them after the stack's own `"//"` header and
+//! `required_providers`.
+//!
 //! Layer: synth (the top). Runs validation and the policy engine first and
 //! refuses to write anything if either fails, unless the policy is in
 //! report-only mode ([`SynthOptions::report_only`]). Layout, under the
