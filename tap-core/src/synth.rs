@@ -2,7 +2,7 @@
 //! plus its assets and policy report, written atomically.
 //!
 //! The configuration is assembled, not rendered, here: each
-//! [`Element`](crate::element::Element) renders its own fragment and this
+//! [`Element`] renders its own fragment and this
 //! module merges them after the stack's own `"//"` header and
 //! `required_providers`.
 //!
