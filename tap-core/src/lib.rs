@@ -12,7 +12,7 @@
 //! | 2. schema | [`schema`] | the provider schema and the checks of bodies against it |
 //! | 3. assets | [`asset`] | reproducible zips for Lambda code |
 //! | 4. model | [`graph`], [`rule`] | the stack, resources, handles, providers, suppressions, and [`graph::Graph`], the stack's index; the interface every policy rule implements, which a stack carries |
-//! | 5. validate | [`validate`] | whole-stack validation before synthesis |
+//! | 5. validate, render | [`validate`], [`element`] | whole-stack validation before synthesis; each element's own Terraform JSON fragment |
 //! | 6. policy | [`policy`] | security rules, packs, organisation policy files, suppression checks, the report |
 //! | 7. synth | [`synth`] | deterministic Terraform JSON, written atomically |
 //! | 8. testing | [`testing`] | in-memory synthesis and assertions on the Terraform JSON, for the tests of stacks and components |
@@ -27,6 +27,7 @@
 //! hidden from the docs, and free to change in any release.
 
 pub mod asset;
+pub mod element;
 pub mod graph;
 pub mod path;
 pub mod policy;
@@ -54,7 +55,7 @@ pub mod prelude {
 pub mod __private {
     use std::sync::Arc;
 
-    use crate::graph::{Handle, LazyBlock, Origin, PolicySource, Provider, ProviderFacts, Resource, ResourceType, Suppression, TypeFacts};
+    use crate::graph::{Handle, LazyBlock, LazyDescriptor, Origin, PolicySource, Provider, ProviderFacts, Resource, ResourceType, Suppression, TypeFacts};
     use crate::path::AttrPath;
     use crate::reference::{Address, Mode};
     use crate::value::{add_block_instance, Fields, Value};
@@ -66,7 +67,13 @@ pub mod __private {
 
     /// The schema facts of one provider, as a `static` in the expansion.
     pub const fn provider_facts(local_name: &'static str, source: &'static str, version: &'static str, config_json: &'static str) -> ProviderFacts {
-        ProviderFacts { local_name, source, version, config: LazyBlock::new(config_json) }
+        ProviderFacts { local_name, source, version, config: LazyBlock::new(config_json), descriptor: None }
+    }
+
+    /// [`provider_facts`] of a provider whose crate supplied a descriptor
+    /// (as JSON, checked by the macros).
+    pub const fn described_provider_facts(local_name: &'static str, source: &'static str, version: &'static str, config_json: &'static str, descriptor_json: &'static str) -> ProviderFacts {
+        ProviderFacts { local_name, source, version, config: LazyBlock::new(config_json), descriptor: Some(LazyDescriptor::new(descriptor_json)) }
     }
 
     /// What `provider!` becomes: the provider its facts describe, with the

@@ -1,6 +1,11 @@
 //! Synthesis: the stack as deterministic, sorted, pretty Terraform JSON,
 //! plus its assets and policy report, written atomically.
 //!
+//! The configuration is assembled, not rendered, here: each
+//! [`Element`] renders its own fragment and this
+//! module merges them after the stack's own `"//"` header and
+//! `required_providers`.
+//!
 //! Layer: synth (the top). Runs validation and the policy engine first and
 //! refuses to write anything if either fails, unless the policy is in
 //! report-only mode ([`SynthOptions::report_only`]). Layout, under the
@@ -35,20 +40,16 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value as J};
 
-use crate::graph::{Backend, Graph, Resource, Stack};
+use crate::element::{merge, Element, Named, RenderContext};
+use crate::graph::{Graph, Output, Stack};
 use crate::policy::{PolicyError, Report, RowState, UnknownPack};
-use crate::reference::{Address, Mode};
+use crate::reference::Address;
 use crate::validate::{validate_in, ValidationError};
-use crate::schema::Block;
-use crate::value::{block_instances, to_terraform_json, Fields, Value};
 
 /// The policy report's file, beside the configuration.
 pub const REPORT_JSON: &str = "policy-report.json";
 /// The SARIF 2.1.0 report's file, beside the configuration.
 pub const REPORT_SARIF: &str = "policy-report.sarif";
-/// The environment variable that turns report-only mode on for every
-/// stack binary that reads [`SynthOptions::from_env`].
-pub const REPORT_ONLY_ENV: &str = "TAP_REPORT_ONLY";
 
 /// The files of one synthesized stack, relative to `stacks/<stack>/`.
 #[derive(Debug)]
@@ -80,56 +81,6 @@ impl SynthOptions {
     pub fn report_only(mut self, on: bool) -> Self {
         self.report_only = on;
         self
-    }
-
-    /// The options [`REPORT_ONLY_ENV`] asks for: report-only when it is
-    /// `1` or `true`; off when it is unset, empty, `0` or `false`; any
-    /// other value is an error, never silently off (nor on).
-    pub fn from_env() -> Result<SynthOptions, EnvError> {
-        Ok(SynthOptions::default().report_only(env_flag(REPORT_ONLY_ENV)?.unwrap_or(false)))
-    }
-}
-
-/// An on/off environment variable with a value that is neither.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EnvError {
-    pub name: &'static str,
-    /// The value as found (lossily decoded if it is not UTF-8).
-    pub value: String,
-}
-
-impl EnvError {
-    /// What is accepted, for messages.
-    pub const ACCEPTED: &'static str = "`1` or `true` (on), `0`, `false` or empty (off)";
-}
-
-impl fmt::Display for EnvError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` is {:?}, which is neither on nor off\n  help: set it to one of {}, or unset it", self.name, self.value, Self::ACCEPTED)
-    }
-}
-
-impl std::error::Error for EnvError {}
-
-/// The one reader of tap's on/off environment variables: `Some(true)` for
-/// `1`/`true`, `Some(false)` for `0`/`false`/empty, `None` when unset
-/// (`true` and `false` in any case).
-pub fn env_flag(name: &'static str) -> Result<Option<bool>, EnvError> {
-    match std::env::var_os(name) {
-        None => Ok(None),
-        Some(value) => parse_flag(name, &value.to_string_lossy()).map(Some),
-    }
-}
-
-/// `env_flag` on a given value: `TAP_REPORT_ONLY=yes` is rejected rather
-/// than read as off, so a typo in CI cannot quietly change the mode.
-pub fn parse_flag(name: &'static str, value: &str) -> Result<bool, EnvError> {
-    match value {
-        "1" => Ok(true),
-        "" | "0" => Ok(false),
-        v if v.eq_ignore_ascii_case("true") => Ok(true),
-        v if v.eq_ignore_ascii_case("false") => Ok(false),
-        other => Err(EnvError { name, value: other.to_owned() }),
     }
 }
 
@@ -203,11 +154,13 @@ pub fn synthesize(stack: &Stack) -> Result<Synthesized, SynthError> {
 /// recorded in the reports ([`Synthesized::policy_fails`] says so) and
 /// every file is rendered all the same.
 pub fn synthesize_with(stack: &Stack, options: &SynthOptions) -> Result<Synthesized, SynthError> {
-    let report = check(stack)?;
+    // One graph for validation, the policy and rendering.
+    let graph = Graph::new(stack);
+    let report = check(&graph)?;
     if policy_fails(&report) && !options.report_only {
         return Err(SynthError::Policy { report });
     }
-    Ok(render(stack, report))
+    Ok(render(&graph, report))
 }
 
 /// Validates, evaluates policy and renders every file in memory even when
@@ -223,22 +176,22 @@ pub fn synthesize_allowing_findings(stack: &Stack) -> Result<Synthesized, SynthE
 }
 
 /// Validation, then the policy report.
-fn check(stack: &Stack) -> Result<Report, SynthError> {
-    let graph = Graph::new(stack);
-    let errors = validate_in(&graph);
+fn check(graph: &Graph) -> Result<Report, SynthError> {
+    let errors = validate_in(graph);
     if !errors.is_empty() {
         return Err(SynthError::Validation(errors));
     }
-    Report::build(stack, &graph).map_err(|e| match e {
+    Report::build(graph.stack, graph).map_err(|e| match e {
         PolicyError::UnknownPack(p) => SynthError::UnknownPack(p),
         other => SynthError::PolicySetup(other),
     })
 }
 
 /// Every file, for a stack that passed validation.
-fn render(stack: &Stack, report: Report) -> Synthesized {
+fn render(graph: &Graph, report: Report) -> Synthesized {
+    let stack = graph.stack;
     let mut files = BTreeMap::new();
-    files.insert("cdk.tf.json".to_owned(), pretty(&main_document(stack, &report)));
+    files.insert("cdk.tf.json".to_owned(), pretty(&main_document(graph, &report)));
     files.insert("versions.tf.json".to_owned(), pretty(&json!({ "terraform": { "required_version": stack.required_version } })));
     files.insert(REPORT_JSON.to_owned(), pretty(&report.to_json()));
     files.insert(REPORT_SARIF.to_owned(), pretty(&report.to_sarif(&stack.name)));
@@ -255,11 +208,14 @@ fn pretty(value: &J) -> Vec<u8> {
     out
 }
 
-fn main_document(stack: &Stack, report: &Report) -> J {
+/// The configuration: the stack's own header and `terraform` settings,
+/// then every element's fragment, merged.
+fn main_document(graph: &Graph, report: &Report) -> J {
+    let stack = graph.stack;
     let mut doc = Map::new();
 
     // One pass over the suppressed findings: the stack-wide list, and each
-    // resource's own (looked up per resource below, not searched for).
+    // resource's own (rendered by the resource as its `"//"` comment).
     let mut suppressed = Vec::new();
     let mut suppressed_by_address: BTreeMap<&Address, Vec<J>> = BTreeMap::new();
     for row in report.suppressed() {
@@ -278,72 +234,27 @@ fn main_document(stack: &Stack, report: &Report) -> J {
     }
     doc.insert("//".into(), json!({ "tap": tap }));
 
-    let mut terraform = Map::new();
+    let mut cx = RenderContext::new(graph);
+    for (address, rows) in suppressed_by_address {
+        cx = cx.comment(address, json!({ "tap_suppressions": rows }));
+    }
     // Every provider the stack uses: those its resources imply (with the
     // schema's source and version), then those it declares, which win.
-    let provider_facts = stack.provider_facts();
     let mut required = Map::new();
-    for facts in provider_facts.values() {
+    for facts in cx.provider_facts().values() {
         required.insert(facts.local_name().to_owned(), requirement(facts.source(), facts.version()));
     }
     for p in &stack.providers {
         required.insert(p.name.clone(), requirement(&p.source, &p.version));
     }
-    terraform.insert("required_providers".into(), J::Object(required));
-    match &stack.backend {
-        Some(Backend::S3 { bucket, key, region, encrypt, dynamodb_table }) => {
-            let mut s3 = json!({ "bucket": bucket, "key": key, "region": region, "encrypt": encrypt });
-            if let Some(table) = dynamodb_table {
-                s3["dynamodb_table"] = J::String(table.clone());
-            }
-            terraform.insert("backend".into(), json!({ "s3": s3 }));
-        }
-        Some(Backend::Local { path }) => {
-            terraform.insert("backend".into(), json!({ "local": { "path": path } }));
-        }
-        None => {}
-    }
-    doc.insert("terraform".into(), J::Object(terraform));
+    doc.insert("terraform".into(), json!({ "required_providers": required }));
 
-    let mut providers: BTreeMap<String, Vec<J>> = BTreeMap::new();
-    for p in &stack.providers {
-        let block = provider_facts.get(p.name.as_str()).map(|f| f.config_block());
-        let mut body = render_body(block, &p.config());
-        if let Some(alias) = &p.alias {
-            body.insert("alias".into(), J::String(alias.clone()));
-        }
-        providers.entry(p.name.clone()).or_default().push(J::Object(body));
-    }
-    if !providers.is_empty() {
-        doc.insert("provider".into(), serde_json::to_value(providers).expect("BUG: providers serialize"));
-    }
-
-    let mut managed: BTreeMap<&str, Map<String, J>> = BTreeMap::new();
-    let mut data: BTreeMap<&str, Map<String, J>> = BTreeMap::new();
-    for r in &stack.resources {
-        let target = if r.address.mode == Mode::Data { &mut data } else { &mut managed };
-        target.entry(r.type_name()).or_default().insert(r.address.name.clone(), resource_body(r, suppressed_by_address.remove(&*r.address)));
-    }
-    if !managed.is_empty() {
-        doc.insert("resource".into(), serde_json::to_value(managed).expect("BUG: resources serialize"));
-    }
-    if !data.is_empty() {
-        doc.insert("data".into(), serde_json::to_value(data).expect("BUG: data sources serialize"));
-    }
-
-    if !stack.outputs.is_empty() {
-        let outputs: Map<String, J> = stack
-            .outputs
-            .iter()
-            .map(|(name, o)| {
-                let mut body = json!({ "value": to_terraform_json(&o.value), "description": o.description });
-                if o.sensitive {
-                    body["sensitive"] = J::Bool(true);
-                }
-                (name.clone(), body)
-            })
-            .collect();
-        doc.insert("output".into(), J::Object(outputs));
+    let providers = stack.providers.iter().map(|p| p as &dyn Element);
+    let backend = stack.backend.iter().map(|b| b as &dyn Element);
+    let resources = stack.resources.iter().map(|r| r as &dyn Element);
+    let outputs: Vec<Named<Output>> = stack.outputs.iter().map(|(name, output)| Named { name, element: output }).collect();
+    for element in providers.chain(backend).chain(resources).chain(outputs.iter().map(|o| o as &dyn Element)) {
+        merge(&mut doc, element.to_terraform(&cx));
     }
     J::Object(doc)
 }
@@ -355,66 +266,6 @@ fn requirement(source: &str, version: &str) -> J {
         r["version"] = J::String(version.to_owned());
     }
     r
-}
-
-/// A body as Terraform JSON: null arguments left out, and nested blocks
-/// that hold a list of instances (per `block`, the schema) always arrays,
-/// at every depth.
-fn render_body(block: Option<&Block>, fields: &Fields) -> Map<String, J> {
-    let mut body = Map::new();
-    for (name, value) in fields {
-        if *value == Value::Null {
-            continue;
-        }
-        let rendered = match block.and_then(|b| b.block_types.get(name)) {
-            Some(nested) => {
-                let instance = |v: &Value| match v {
-                    Value::Block(inner) => J::Object(render_body(Some(&nested.block), inner)),
-                    other => to_terraform_json(other),
-                };
-                match value {
-                    Value::Block(_) | Value::List(_) if nested.is_multi() => J::Array(block_instances(value).iter().map(instance).collect()),
-                    other => instance(other),
-                }
-            }
-            None => to_terraform_json(value),
-        };
-        body.insert(name.clone(), rendered);
-    }
-    body
-}
-
-/// One resource's body; `suppressed` are its own suppressed findings.
-fn resource_body(r: &Resource, suppressed: Option<Vec<J>>) -> J {
-    let mut body = render_body(r.facts.map(|f| f.block()), &r.body);
-    if !r.depends_on.is_empty() {
-        let mut deps: Vec<String> = r.depends_on.iter().map(|d| d.to_string()).collect();
-        deps.sort();
-        deps.dedup();
-        body.insert("depends_on".into(), json!(deps));
-    }
-    if let Some(lc) = &r.lifecycle {
-        let mut l = Map::new();
-        if lc.prevent_destroy {
-            l.insert("prevent_destroy".into(), J::Bool(true));
-        }
-        if lc.create_before_destroy {
-            l.insert("create_before_destroy".into(), J::Bool(true));
-        }
-        if !lc.ignore_changes.is_empty() {
-            l.insert("ignore_changes".into(), json!(lc.ignore_changes));
-        }
-        body.insert("lifecycle".into(), J::Object(l));
-    }
-    if let Some(alias) = &r.provider_alias {
-        // The provider's local name is the type's prefix: `aws` for `aws_vpc`.
-        let provider = r.type_name().split('_').next().unwrap_or_default();
-        body.insert("provider".into(), J::String(format!("{provider}.{alias}")));
-    }
-    if let Some(suppressed) = suppressed {
-        body.insert("//".into(), json!({ "tap_suppressions": suppressed }));
-    }
-    J::Object(body)
 }
 
 /// Writes `stacks/<stack>/` under `out_dir` atomically: every file goes to a
@@ -498,26 +349,4 @@ pub fn policy_summary(synthesized: &Synthesized, dir: &Path) -> String {
     }
     out.push_str(&format!("reports: {}, {}\n", dir.join(REPORT_JSON).display(), dir.join(REPORT_SARIF).display()));
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn on_off_values() {
-        for on in ["1", "true", "TRUE", "True"] {
-            assert_eq!(parse_flag(REPORT_ONLY_ENV, on), Ok(true), "{on}");
-        }
-        for off in ["", "0", "false", "FALSE"] {
-            assert_eq!(parse_flag(REPORT_ONLY_ENV, off), Ok(false), "{off:?}");
-        }
-        for bad in ["yes", "on", "2", " 1", "true ", "report-only"] {
-            let e = parse_flag(REPORT_ONLY_ENV, bad).unwrap_err();
-            assert_eq!(e, EnvError { name: REPORT_ONLY_ENV, value: bad.to_owned() });
-            let text = e.to_string();
-            assert!(text.starts_with("`TAP_REPORT_ONLY` is "), "{text}");
-            assert!(text.contains("help: set it to one of `1` or `true` (on), `0`, `false` or empty (off)"), "{text}");
-        }
-    }
 }

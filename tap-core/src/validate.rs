@@ -15,7 +15,7 @@ use crate::asset::AssetError;
 use crate::graph::{Graph, Origin, Stack};
 use crate::path::AttrPath;
 use crate::reference::{is_valid_identifier, Address, Reference};
-use crate::schema::{check_body, check_reference_path, ReferencePathError, SchemaIssue};
+use crate::schema::{check_body, check_reference_path, provider_of, ReferencePathError, SchemaIssue};
 use crate::value::Value;
 
 /// Where a value that validation complains about stands.
@@ -139,11 +139,13 @@ pub fn validate_in(graph: &Graph) -> Vec<ValidationError> {
     let stack = graph.stack;
     let mut errors = Vec::new();
     check_names(graph, &mut errors);
+    let provider_facts = stack.provider_facts();
+    let descriptors = graph.descriptors();
     for (i, r) in stack.resources.iter().enumerate() {
         let site = Site::Resource(r.address.clone());
         match r.facts {
             Some(facts) => {
-                for issue in check_body(&r.address.type_name, facts.block(), &r.body) {
+                for issue in check_body(descriptors, &r.address.type_name, facts.block(), &r.body) {
                     errors.push(ValidationError::Schema { at: site.clone(), issue });
                 }
             }
@@ -164,16 +166,14 @@ pub fn validate_in(graph: &Graph) -> Vec<ValidationError> {
     for (name, output) in &stack.outputs {
         check_value(graph, Site::Output(name.clone()), "value", &output.value, &mut errors);
     }
-    let provider_facts = stack.provider_facts();
-    for p in &stack.providers {
+    for (p, config) in graph.providers() {
         let site = Site::Provider { name: p.name.clone(), alias: p.alias.clone() };
-        let config = p.config();
         if let Some(facts) = provider_facts.get(p.name.as_str()) {
-            for issue in check_body(&format!("provider.{}", p.name), facts.config_block(), &config) {
+            for issue in check_body(descriptors, &format!("provider.{}", p.name), facts.config_block(), config) {
                 errors.push(ValidationError::Schema { at: site.clone(), issue });
             }
         }
-        for (name, value) in &config {
+        for (name, value) in config {
             check_value(graph, site.clone(), name, value, &mut errors);
         }
     }
@@ -232,7 +232,7 @@ fn check_names(graph: &Graph, errors: &mut Vec<ValidationError>) {
     }
     for r in &stack.resources {
         let Some(alias) = &r.provider_alias else { continue };
-        let provider = r.type_name().split('_').next().unwrap_or_default();
+        let provider = provider_of(r.type_name());
         if !configured.contains(&(provider, Some(alias.as_str()))) {
             errors.push(ValidationError::UnknownProviderAlias { address: r.address.clone(), provider: provider.to_owned(), alias: alias.clone() });
         }

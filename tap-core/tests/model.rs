@@ -263,3 +263,31 @@ fn provider_configurations_are_unique_and_aliases_resolve() {
     assert!(matches!(&errors[0], ValidationError::DuplicateProvider { .. }) && errors[0].to_string().starts_with("`provider.aws` is configured twice"), "{}", errors[0]);
     assert!(errors[1].to_string().starts_with("`aws_vpc.ap` uses provider `aws.ap`, which the stack does not configure"), "{}", errors[1]);
 }
+
+#[test]
+fn every_pack_an_embedded_descriptor_brings_is_shipped() {
+    for d in tap_core::schema::Descriptor::all_embedded() {
+        assert!(!d.packs.is_empty(), "{}", d.local_name);
+        for name in &d.packs {
+            assert!(tap_core::policy::pack(name).is_ok(), "{}: pack `{name}`", d.local_name);
+        }
+    }
+}
+
+#[test]
+fn a_provider_with_facts_carrying_a_descriptor_renders_its_default_tags_where_the_descriptor_says() {
+    static PET: ProviderFacts = tap_core::__private::described_provider_facts(
+        "pet",
+        "example/pet",
+        "",
+        r#"{"block_types":{"default_labels":{"nesting_mode":"list","max_items":1,"block":{"attributes":{"labels":{"type":["map","string"],"optional":true}}}}}}"#,
+        r#"{"origin":"test","local_name":"pet","default_tags":{"block":"default_labels","attribute":"labels","merged_into":"labels"}}"#,
+    );
+    let mut stack = Stack::new("pets");
+    let mut provider = Provider::new("pet", "example/pet", "").default_tag("team", "a");
+    provider.facts = Some(&PET);
+    stack.provider(provider);
+    let out = synthesize(&stack).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.files["cdk.tf.json"]).unwrap();
+    assert_eq!(doc["provider"]["pet"], serde_json::json!([{ "default_labels": [{ "labels": { "team": "a" } }] }]));
+}

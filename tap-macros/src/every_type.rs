@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use tap_core::reference::Mode;
-use tap_core::schema::constraints::{accepted_values, Accepted};
+use tap_core::schema::descriptor::{Accepted, Descriptor};
 use tap_core::schema::{Attribute, Block, CtyType, NestedAttributes, NestingMode};
 
 use crate::diag::Diagnostics;
@@ -35,7 +35,7 @@ fn object<'a>(fields: impl Iterator<Item = (&'a str, String)>) -> String {
 
 /// The value of a required attribute at `path` (names joined by dots).
 fn attribute_value(type_name: &str, path: &str, attr: &Attribute) -> String {
-    match accepted_values(type_name, path) {
+    match Descriptor::embedded(tap_core::schema::provider_of(type_name)).and_then(|d| d.accepted(type_name, path)) {
         Some(Accepted::Strings { values, .. }) => return format!("\"{}\"", values[0]),
         Some(Accepted::Ints(values)) => return values[0].to_string(),
         Some(Accepted::IntRange(lo, _)) => return lo.to_string(),

@@ -325,8 +325,14 @@ fn facts_module(facts_mod: &Ident, facts: &BTreeMap<(Mode, String), TypeFactsIte
     let provider_items = providers.iter().map(|(local_name, ident)| {
         let p = schema.provider(local_name).expect("BUG: facts of a provider that has no schema");
         let (source, version, json) = (&p.source, &p.version, p.config_json());
-        quote! {
-            pub static #ident: ::tap::__private::graph::ProviderFacts = ::tap::__private::provider_facts(#local_name, #source, #version, #json);
+        match &p.descriptor {
+            // The crate's own descriptor travels with the facts, so synthesis applies it too.
+            Some((_, descriptor)) => quote! {
+                pub static #ident: ::tap::__private::graph::ProviderFacts = ::tap::__private::described_provider_facts(#local_name, #source, #version, #json, #descriptor);
+            },
+            None => quote! {
+                pub static #ident: ::tap::__private::graph::ProviderFacts = ::tap::__private::provider_facts(#local_name, #source, #version, #json);
+            },
         }
     });
     let fact_items = facts.iter().map(|((mode, type_name), item)| {

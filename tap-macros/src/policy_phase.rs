@@ -17,6 +17,7 @@ use tap_core::graph::{Graph, Provider, Resource as CoreResource, Stack, Suppress
 use tap_core::path::AttrPath;
 use tap_core::policy::{self, Level, ReasonProblem, Report, RowState, RuleSet, SuppressedOn, SuppressionError, SuppressionProblem, SuppressionSite};
 use tap_core::reference::{Address, Mode};
+use tap_core::schema::provider_of;
 
 use crate::diag::{message, Diagnostics};
 use crate::model::{name_of, Suppress};
@@ -99,7 +100,7 @@ pub struct PolicyInput<'a> {
 pub fn check_policy(diags: &mut Diagnostics, input: &PolicyInput) {
     let (stack, index_of) = compile_time_stack(input);
     let lookup = |mode: Mode, type_name: &str| input.schema.block(mode, type_name);
-    let graph = Graph::new(&stack).with_blocks(&lookup);
+    let graph = Graph::new(&stack).with_blocks(&lookup).with_descriptors(input.schema.descriptors());
     let report = Report::build_with(&stack, &graph, input.rules);
     report_findings(diags, input, &index_of, &report);
     report_unmatched_suppressions(diags, input, &report);
@@ -124,11 +125,12 @@ fn compile_time_stack(input: &PolicyInput) -> (Stack, HashMap<Address, usize>) {
         r.body = c.view.clone();
         r.suppressions = c.metas.suppress.iter().filter_map(|s| suppression_of(s).ok()).collect();
         r.provider_alias = c.metas.provider.as_ref().map(name_of);
-        let local = c.address.type_name.split('_').next().unwrap_or_default().to_owned();
+        let local = provider_of(&c.address.type_name);
         if !stack.providers.iter().any(|p| p.name == local && p.alias == r.provider_alias) {
-            let mut unknown_config = Provider::new(&local, "", "");
+            let mut unknown_config = Provider::new(local, "", "");
             unknown_config.alias = r.provider_alias.clone();
-            unknown_config.extra.insert("default_tags".into(), unknown());
+            let default_tags = input.schema.descriptors().get(local).and_then(|d| d.default_tags.as_ref()).map_or("default_tags", |m| m.block.as_str());
+            unknown_config.extra.insert(default_tags.into(), unknown());
             stack.provider(unknown_config);
         }
         index_of.entry(c.address.clone()).or_insert(i);
@@ -155,7 +157,7 @@ fn report_findings(diags: &mut Diagnostics, input: &PolicyInput, index_of: &Hash
         };
         diags.error(
             span,
-            message(&format!("[{}] {} `{}`{at}: {}", row.rule_id, kind_label(&c.address), c.address.name, row.message), Some(&row.fix), Some(&note)),
+            message(&format!("[{}] {} `{}`{at}: {}", row.rule_id, kind_label(input.schema, &c.address), c.address.name, row.message), Some(&row.fix), Some(&note)),
         );
     }
 }
@@ -196,8 +198,7 @@ fn report_unmatched_suppressions(diags: &mut Diagnostics, input: &PolicyInput, r
     }
 }
 
-/// `lambda function`, `dynamodb table`: the type without its provider prefix.
-fn kind_label(address: &Address) -> String {
-    let t = address.type_name.strip_prefix("aws_").unwrap_or(&address.type_name);
-    t.replace('_', " ")
+/// `lambda function`, `dynamodb table`: the label its provider's descriptor gives the type.
+fn kind_label(schema: &Schemas, address: &Address) -> String {
+    schema.descriptors().kind_label(&address.type_name)
 }

@@ -18,7 +18,7 @@ use tap_core::graph::Suppression;
 use tap_core::path::{AttrPath, Step};
 use tap_core::policy::{RuleSet, SuppressionSite};
 use tap_core::reference::{Address, Mode, Reference};
-use tap_core::schema::{check_body, check_reference_path, suggest, Block, IssueTarget};
+use tap_core::schema::{check_body, check_reference_path, provider_of, suggest, Block, IssueTarget};
 use tap_core::value::Fields;
 
 use crate::diag::{message, Diagnostics};
@@ -95,7 +95,7 @@ impl<'a> Resolver<'a> {
 
     /// `tap_core`'s schema checks on the compile-time view, each issue on its token.
     fn schema_issues(&mut self, type_name: &str, block: &Block, body: &Fields, spans: &SpanMap, name_span: Span) {
-        for issue in check_body(type_name, block, body) {
+        for issue in check_body(&self.schema.descriptors(), type_name, block, body) {
             let span = match issue.target {
                 IssueTarget::Container if issue.path.is_root() => name_span,
                 IssueTarget::Container | IssueTarget::Key => spans.find(&issue.path, true, name_span),
@@ -457,7 +457,7 @@ impl<'a> Resolver<'a> {
     /// another provider's type, or a provider whose schema is missing.
     fn unknown_provider(&mut self, inv: &Invocation) {
         let type_name = inv.type_name();
-        let prefix = type_name.split('_').next().unwrap_or(&type_name);
+        let prefix = provider_of(&type_name);
         let typo = suggest(&type_name, self.schema.providers().flat_map(|p| p.type_names(inv.mode)));
         let help = match typo {
             Some(s) => format!("did you mean `{s}`?"),

@@ -16,10 +16,17 @@
 //! [[schema]]
 //! path = "schema/kubernetes.json.gz"      # relative to tap.toml; .json or .json.gz
 //! versions = { kubernetes = "~> 2.38" }   # optional: constraints for required_providers
+//! descriptor = "schema/kubernetes.json"   # optional: the provider's descriptor (see below)
 //!
 //! [policy]
 //! path = "org-policy.toml"                # the organisation policy (see `crate::policy`)
 //! ```
+//!
+//! A descriptor (`tap_core::schema::descriptor`, the format of the
+//! embedded `tap-core/providers/aws.json`) tells tap what the schema does
+//! not: accepted values, reference kinds, default tags, type labels. Its
+//! `local_name` must be one of the providers of its schema file; it is
+//! embedded in the expansion, so synthesis applies it too.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read as _;
@@ -31,7 +38,7 @@ use std::time::SystemTime;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use tap_core::reference::Mode;
-use tap_core::schema::Block;
+use tap_core::schema::{provider_of, Block, Descriptor, Descriptors};
 
 /// The providers shipped in this crate, as `(file name, gzipped document)`.
 const EMBEDDED: &[(&str, &[u8])] = &[
@@ -67,6 +74,9 @@ pub struct ProviderSchema {
     pub version: String,
     /// Where the schema came from, for messages.
     pub origin: String,
+    /// The descriptor its crate supplied in `tap.toml`, with its text (which
+    /// the expansion embeds); `None` leaves the embedded one, if any.
+    pub descriptor: Option<(Descriptor, String)>,
     text: Arc<str>,
     config: Option<TypeEntry>,
     resources: BTreeMap<String, TypeEntry>,
@@ -148,10 +158,14 @@ pub struct Schemas {
 }
 
 impl Schemas {
-    /// The provider whose types start with `<local name>_`.
+    /// The provider a type belongs to ([`provider_of`]).
     pub fn provider_of(&self, type_name: &str) -> Option<&ProviderSchema> {
-        let prefix = type_name.split('_').next().unwrap_or(type_name);
-        self.provider(prefix)
+        self.provider(provider_of(type_name))
+    }
+
+    /// The descriptors the checks consult: the crate's own, then the embedded ones.
+    pub fn descriptors(&self) -> Descriptors<'_> {
+        Descriptors::new(self.providers().filter_map(|p| p.descriptor.as_ref().map(|(d, _)| d)))
     }
 
     pub fn provider(&self, local_name: &str) -> Option<&ProviderSchema> {
@@ -246,6 +260,7 @@ fn index(text: String, origin: &str, versions: &BTreeMap<String, String>) -> Res
             source,
             version,
             origin: origin.to_owned(),
+            descriptor: None,
             text: text.clone(),
             config: p.provider.map(|raw| TypeEntry { raw: range(raw), parsed: OnceLock::new() }),
             resources: entries(&p.resource_schemas),
@@ -319,6 +334,33 @@ struct SchemaEntry {
     path: String,
     #[serde(default)]
     versions: BTreeMap<String, String>,
+    /// A descriptor for one of the file's providers, relative to `tap.toml`.
+    #[serde(default)]
+    descriptor: Option<String>,
+}
+
+/// Reads and checks the descriptor `file` of a `[[schema]]` entry whose
+/// schema file `schema` defines `providers`; every error names the file
+/// and, for a bad descriptor, the field.
+fn read_descriptor(base: &Path, file: &str, schema: &str, providers: &[ProviderSchema]) -> Result<(PathBuf, Descriptor, String), String> {
+    if Path::new(file).is_absolute() {
+        return Err(format!(
+            "`{CONFIG_FILE}`: descriptor path `{file}` is absolute\nhelp: give a path relative to `{CONFIG_FILE}`, so the build does not depend on where the crate is checked out"
+        ));
+    }
+    let path = base.join(file);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("`{CONFIG_FILE}` lists the descriptor `{file}`, which cannot be read: {e}"))?;
+    let descriptor = Descriptor::from_json(&text)
+        .map_err(|e| format!("descriptor `{file}` ({CONFIG_FILE}) is not valid: {e}\nhelp: see the embedded `tap-core/providers/aws.json` for the format"))?;
+    if !providers.iter().any(|p| p.local_name == descriptor.local_name) {
+        let names: Vec<String> = providers.iter().map(|p| format!("`{}`", p.local_name)).collect();
+        return Err(format!(
+            "descriptor `{file}` ({CONFIG_FILE}): field `local_name` is `{}`, but its schema file `{schema}` defines {}\nhelp: give the descriptor to the `[[schema]]` entry of its provider",
+            descriptor.local_name,
+            names.join(", ")
+        ));
+    }
+    Ok((path, descriptor, text))
 }
 
 /// The files a crate's schemas were read from, with their modification times then.
@@ -384,9 +426,16 @@ fn read_crate(config_path: &Path) -> Result<(Schemas, Stamps), String> {
         let text = if entry.path.ends_with(".gz") { gunzip(&bytes) } else { String::from_utf8(bytes).map_err(|e| format!("it is not UTF-8: {e}")) }
             .map_err(|e| format!("schema file `{}` ({CONFIG_FILE}): {e}", entry.path))?;
         let origin = format!("`{}`", entry.path);
-        let found = index(text, &origin, &entry.versions).map_err(|e| {
+        let mut found = index(text, &origin, &entry.versions).map_err(|e| {
             format!("schema file `{}` ({CONFIG_FILE}) is not usable: {e}\nhelp: write it with `terraform providers schema -json`, or with `tools/tap-schema.py fetch`", entry.path)
         })?;
+        if let Some(file) = &entry.descriptor {
+            let (path, descriptor, text) = read_descriptor(base, file, &entry.path, &found)?;
+            stamps.push((path.clone(), mtime(&path)));
+            tracked.push(path);
+            let provider = found.iter_mut().find(|p| p.local_name == descriptor.local_name).expect("BUG: read_descriptor checked the local name");
+            provider.descriptor = Some((descriptor, text));
+        }
         for provider in found {
             if let Some(first) = user_defined.insert(provider.local_name.clone(), entry.path.clone()) {
                 return Err(format!(
@@ -483,6 +532,38 @@ mod tests {
         assert!(err.contains("provider `pet` is defined by two schema files: `schema/a.json` and `schema/b.json`"), "{err}");
         let err = load_for(&fixture_crate("bad-toml")).err().unwrap();
         assert!(err.contains("`tap.toml` is not valid"), "{err}");
+    }
+
+    #[test]
+    fn a_crates_descriptor_is_checked_and_applied() {
+        use tap_core::reference::{Address, Reference};
+        use tap_core::schema::check_body;
+        use tap_core::value::Value;
+        let dir = fixture_crate("with-descriptor");
+        let schemas = load_for(&dir).unwrap();
+        assert_eq!(schemas.tracked.len(), 3, "tap.toml, the schema and the descriptor are tracked");
+        let descriptors = schemas.descriptors();
+        assert_eq!(descriptors.kind_label("pet_dog"), "dog");
+        assert_eq!(descriptors.kind_label("aws_lambda_function"), "lambda function", "the embedded descriptors stay");
+        let block = schemas.block(Mode::Managed, "pet_dog").unwrap();
+        let owner = Reference::new(std::sync::Arc::new(Address::resource("pet_owner", "alice")), tap_core::path::AttrPath::root().name("arn"));
+        let body = [("name".to_owned(), Value::from("rex")), ("size".to_owned(), Value::from("HUGE")), ("owner_id".to_owned(), Value::Ref(owner))].into();
+        let messages: Vec<String> = check_body(&descriptors, "pet_dog", block, &body).into_iter().map(|i| format!("{} / {}", i.message, i.help.unwrap_or_default())).collect();
+        assert_eq!(
+            messages,
+            [
+                "`owner_id` of `pet_dog` expects an owner id, found a reference to `pet_owner.alice.arn` (an owner ARN) / refer to a `pet_owner`'s `id`",
+                "`HUGE` is not an accepted value for `size` of `pet_dog` / accepted values: `LARGE`, `SMALL`",
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_descriptors_name_the_file_and_the_field() {
+        let err = load_for(&fixture_crate("bad-descriptor")).err().unwrap();
+        assert!(err.starts_with("descriptor `schema/pet.descriptor.json` (tap.toml) is not valid: `accepted[0]` (`size`) must give exactly one"), "{err}");
+        let err = load_for(&fixture_crate("wrong-descriptor")).err().unwrap();
+        assert!(err.contains("field `local_name` is `cat`, but its schema file `schema/pet.json` defines `pet`"), "{err}");
     }
 
     #[test]

@@ -14,9 +14,10 @@ use std::net::Ipv4Addr;
 use std::path::PathBuf;
 
 use clap::Parser;
-use tap::synth::{EnvError, SynthOptions, REPORT_ONLY_ENV};
+use tap::synth::SynthOptions;
 use tap_aws::network::mask;
 
+use crate::env::{self, EnvError, REPORT_ONLY_ENV};
 use crate::regions;
 
 /// Synthesize the items service (VPC, Lambda, REST API, DynamoDB) as Terraform JSON.
@@ -185,17 +186,17 @@ impl std::error::Error for ConfigError {}
 
 impl Cli {
     /// How to synthesize: report-only when `--report-only` is given or
-    /// `TAP_REPORT_ONLY` says so. The variable is read by tap's own helper,
-    /// which every stack binary shares, and a value that is neither on nor
+    /// `TAP_REPORT_ONLY` says so. The variable is read by [`env::report_only`],
+    /// which the workspace's stack binaries share, and a value that is neither on nor
     /// off is an error even with the flag, so a typo never goes unnoticed.
     pub fn synth_options(&self) -> Result<SynthOptions, ConfigError> {
-        let from_env = SynthOptions::from_env().map_err(|e| ConfigError {
+        let from_env = env::report_only().map_err(|e| ConfigError {
             flag: "--report-only",
             env: REPORT_ONLY_ENV,
             value: e.value,
             problem: format!("neither on nor off; accepted: {}", EnvError::ACCEPTED),
         })?;
-        Ok(from_env.report_only(from_env.report_only || self.report_only))
+        Ok(SynthOptions::default().report_only(from_env || self.report_only))
     }
 
     /// Checks every value; the first bad one is the error.

@@ -9,6 +9,7 @@
 //! disk atomically; [`summary`] is what the command prints.
 
 pub mod cli;
+pub mod env;
 pub mod regions;
 pub mod stack;
 

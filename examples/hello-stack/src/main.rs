@@ -57,10 +57,10 @@ fn main() {
     let out = std::env::args().nth(1).unwrap_or_else(|| "hello.out".into());
     // `TAP_REPORT_ONLY=1`: write the reports (and the configuration) even
     // when a security rule fails, and exit 0.
-    let options = synth::SynthOptions::from_env().unwrap_or_else(|e| {
+    let options = synth::SynthOptions::default().report_only(report_only().unwrap_or_else(|e| {
         eprintln!("error: {e}");
         std::process::exit(2);
-    });
+    }));
     let stack = HelloStack { region: "us-west-2".into(), cidr: "10.1.0.0/16".into(), zones: 2 }.build();
     match synth::synthesize_to_with(&stack, std::path::Path::new(&out), &options) {
         Ok((dir, s)) => print!("wrote {} ({} files)\n{}", dir.display(), s.files.len(), synth::policy_summary(&s, &dir)),
@@ -68,6 +68,22 @@ fn main() {
             eprintln!("{e}");
             std::process::exit(1);
         }
+    }
+}
+
+/// `TAP_REPORT_ONLY`: on for `1` or `true`, off when unset, empty, `0` or
+/// `false` (in any case); any other value is refused, so a typo in CI
+/// cannot quietly change the mode. The same rule as `tap-stack`'s.
+fn report_only() -> Result<bool, String> {
+    let Some(value) = std::env::var_os("TAP_REPORT_ONLY") else { return Ok(false) };
+    match value.to_string_lossy().as_ref() {
+        "1" => Ok(true),
+        "" | "0" => Ok(false),
+        v if v.eq_ignore_ascii_case("true") => Ok(true),
+        v if v.eq_ignore_ascii_case("false") => Ok(false),
+        other => Err(format!(
+            "`TAP_REPORT_ONLY` is {other:?}, which is neither on nor off\n  help: set it to one of `1` or `true` (on), `0`, `false` or empty (off), or unset it"
+        )),
     }
 }
 

@@ -1,7 +1,9 @@
 //! A stack for a provider tap does not embed: Kubernetes, whose schema this
 //! crate supplies in `schema/` and lists in `tap.toml`. Its resources are
 //! checked at compile time exactly like AWS ones, and mix with embedded
-//! providers (`random`). `cargo run -p k8s-stack -- OUT_DIR`.
+//! providers (`random`). `tap.toml` also gives the provider's descriptor
+//! (`schema/kubernetes.descriptor.json`: accepted values the schema does not
+//! carry). `cargo run -p k8s-stack -- OUT_DIR`.
 
 use tap::prelude::*;
 use tap::synth;
@@ -92,5 +94,34 @@ mod tests {
         let env = &deployment["spec"][0]["template"][0]["spec"][0]["container"][0]["env"][0];
         assert_eq!(env["value_from"][0]["secret_key_ref"][0]["name"], "${kubernetes_secret.api.metadata[0].name}");
         assert_eq!(doc["resource"]["kubernetes_secret"]["api"]["data"]["token"], "${random_password.api_token.result}");
+    }
+
+    /// A deployment whose pull policy is known only when the stack runs.
+    struct PullPolicy(&'static str);
+
+    #[stack(name = "pull-policy")]
+    impl PullPolicy {
+        fn define(&self, stack: &mut Stack) {
+            provider!(kubernetes { config_path: "~/.kube/config" });
+            resource!(kubernetes_deployment.api {
+                metadata { name: "api" }
+                spec {
+                    selector { match_labels: { app: "api" } }
+                    template {
+                        metadata { labels: { app: "api" } }
+                        spec { container { name: "api", image: "api:1", image_pull_policy: self.0 } }
+                    }
+                }
+            });
+        }
+    }
+
+    #[test]
+    fn the_crates_descriptor_for_kubernetes_applies_at_synthesis_too() {
+        assert!(synth::synthesize(&PullPolicy("IfNotPresent").build()).is_ok());
+        let Err(e) = synth::synthesize(&PullPolicy("Sometimes").build()) else { panic!("`Sometimes` is no pull policy") };
+        let text = e.to_string();
+        assert!(text.contains("`Sometimes` is not an accepted value for `image_pull_policy` of `kubernetes_deployment`"), "{text}");
+        assert!(text.contains("accepted values: `Always`, `IfNotPresent`, `Never`"), "{text}");
     }
 }

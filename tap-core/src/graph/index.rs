@@ -8,10 +8,11 @@
 
 use std::collections::HashMap;
 
-use crate::graph::{Resource, Stack};
+use crate::graph::{Provider, Resource, Stack};
 use crate::path::{AttrPath, Step};
 use crate::reference::{Address, Mode, Reference};
-use crate::schema::Block;
+use crate::schema::{provider_of, Block, Descriptors};
+use crate::value::Fields;
 
 /// Finds the schema block of a type when its resources carry no facts
 /// (the compile-time view, where the macros hold the schema).
@@ -29,6 +30,11 @@ pub struct Graph<'a> {
     /// so each edge's path is kept once, in `outgoing`.
     referrers: HashMap<&'a Address, Vec<(usize, usize)>>,
     blocks: Option<&'a BlockLookup<'a>>,
+    /// Per provider (by position in the stack), its configuration, built
+    /// once for validation, the policy and synthesis.
+    provider_configs: Vec<Fields>,
+    /// The descriptors of the stack's providers.
+    descriptors: Descriptors<'a>,
 }
 
 impl<'a> Graph<'a> {
@@ -46,7 +52,41 @@ impl<'a> Graph<'a> {
             }
             outgoing.push(edges);
         }
-        Graph { stack, by_address, outgoing, referrers, blocks: None }
+        let provider_configs = stack.providers.iter().map(Provider::config).collect();
+        let descriptors = Descriptors::new(stack.provider_facts().into_values().filter_map(|f| f.descriptor()));
+        Graph { stack, by_address, outgoing, referrers, blocks: None, provider_configs, descriptors }
+    }
+
+    /// The same graph with these descriptors instead of those its
+    /// resources' facts carry (the compile-time view, where the macros
+    /// hold the crate's descriptors).
+    pub fn with_descriptors(mut self, descriptors: Descriptors<'a>) -> Self {
+        self.descriptors = descriptors;
+        self
+    }
+
+    /// The descriptors of the stack's providers (and the embedded ones).
+    pub fn descriptors(&self) -> &Descriptors<'a> {
+        &self.descriptors
+    }
+
+    /// Every provider configuration of the stack, with its configuration
+    /// as a body ([`Provider::config`], built once).
+    pub fn providers(&self) -> impl Iterator<Item = (&'a Provider, &Fields)> + '_ {
+        self.stack.providers.iter().zip(&self.provider_configs)
+    }
+
+    /// The configuration of one of the stack's providers as a body; `None`
+    /// for a provider that is not the stack's.
+    pub fn provider_config(&self, provider: &Provider) -> Option<&Fields> {
+        self.providers().find(|(p, _)| std::ptr::eq(*p, provider)).map(|(_, config)| config)
+    }
+
+    /// The provider configuration a resource uses (its type's provider,
+    /// with its alias), if the stack has one.
+    pub fn provider_of(&self, resource: &Resource) -> Option<(&'a Provider, &Fields)> {
+        let local = resource.facts.map_or_else(|| provider_of(resource.type_name()), |f| f.provider().local_name());
+        self.providers().find(|(p, _)| p.name == local && p.alias == resource.provider_alias)
     }
 
     /// The same graph, finding schema blocks through `lookup` for

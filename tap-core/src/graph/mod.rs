@@ -18,7 +18,7 @@ use crate::asset::Asset;
 use crate::path::AttrPath;
 use crate::reference::{Address, Mode, Reference};
 use crate::rule::PolicyRule;
-use crate::schema::Block;
+use crate::schema::{Block, Descriptor};
 use crate::value::Value;
 
 pub use index::{Edge, Graph};
@@ -46,16 +46,36 @@ impl LazyBlock {
     }
 }
 
+/// A descriptor a crate supplied in `tap.toml`, embedded as JSON by
+/// generated code, parsed on first use, once per process.
+pub(crate) struct LazyDescriptor {
+    json: &'static str,
+    parsed: OnceLock<Descriptor>,
+}
+
+impl LazyDescriptor {
+    pub(crate) const fn new(json: &'static str) -> Self {
+        LazyDescriptor { json, parsed: OnceLock::new() }
+    }
+
+    fn get(&self, owner: &str) -> &Descriptor {
+        // The macros parsed the same text before embedding it.
+        self.parsed.get_or_init(|| Descriptor::from_json(self.json).unwrap_or_else(|e| panic!("BUG: the descriptor of provider `{owner}` does not parse: {e}")))
+    }
+}
+
 /// What the schema says of one provider, emitted by `tap-macros` for the
 /// providers a stack uses: its local name (`aws`), its source address
 /// (`hashicorp/aws`), the version constraint written to
-/// `required_providers` when nothing else names one, and its configuration
-/// block. Made only by generated code.
+/// `required_providers` when nothing else names one, its configuration
+/// block, and the descriptor its crate supplied, if any. Made only by
+/// generated code.
 pub struct ProviderFacts {
     pub(crate) local_name: &'static str,
     pub(crate) source: &'static str,
     pub(crate) version: &'static str,
     pub(crate) config: LazyBlock,
+    pub(crate) descriptor: Option<LazyDescriptor>,
 }
 
 impl ProviderFacts {
@@ -75,6 +95,15 @@ impl ProviderFacts {
     /// The provider's configuration block, parsed on first use.
     pub fn config_block(&self) -> &Block {
         self.config.get(|| format!("provider `{}`", self.local_name))
+    }
+
+    /// The provider's descriptor: the one its crate supplied, else the one
+    /// tap embeds for it, if any.
+    pub fn descriptor(&self) -> Option<&Descriptor> {
+        match &self.descriptor {
+            Some(lazy) => Some(lazy.get(self.local_name)),
+            None => Descriptor::embedded(self.local_name),
+        }
     }
 }
 
@@ -150,7 +179,8 @@ pub struct Resource {
     pub body: BTreeMap<String, Value>,
     pub depends_on: Vec<Arc<Address>>,
     pub lifecycle: Option<Lifecycle>,
-    /// `provider = <provider>.<alias>`, the provider taken from the type's prefix.
+    /// `provider = <provider>.<alias>`, the provider taken from the type's
+    /// name ([`crate::schema::provider_of`]).
     pub provider_alias: Option<String>,
     pub suppressions: Vec<Suppression>,
     pub origin: Origin,
@@ -386,23 +416,47 @@ impl Provider {
     }
 
     /// The configuration as a body: every argument and block, `region` and
-    /// `default_tags` included. What synthesis renders and validation checks.
+    /// the default tags included (in the block its descriptor names). What
+    /// synthesis renders and validation checks: [`Graph`] builds it once
+    /// per stack ([`Graph::provider_config`]).
     pub fn config(&self) -> crate::value::Fields {
         let mut body = self.extra.clone();
         if let Some(region) = &self.region {
             body.insert("region".into(), Value::from(region.as_str()));
         }
         if !self.default_tags.is_empty() {
+            // A provider without a descriptor that gives default tags a
+            // meaning gets the usual layout, which its schema then judges.
+            let (block, attribute) = match self.descriptor().and_then(|d| d.default_tags.as_ref()) {
+                Some(meaning) => (meaning.block.as_str(), meaning.attribute.as_str()),
+                None => ("default_tags", "tags"),
+            };
             let tags = self.default_tags.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str())));
-            let block = Value::Block([("tags".to_owned(), Value::Map(tags.collect()))].into());
-            body.insert("default_tags".into(), Value::List(vec![block]));
+            let block_value = Value::Block([(attribute.to_owned(), Value::Map(tags.collect()))].into());
+            body.insert(block.into(), Value::List(vec![block_value]));
         }
         body
     }
 
-    /// The AWS provider pinned to the 6.x line the shipped schema describes.
+    /// The provider's descriptor: from its facts, else the one tap embeds
+    /// for its local name.
+    pub fn descriptor(&self) -> Option<&Descriptor> {
+        match self.facts {
+            Some(facts) => facts.descriptor(),
+            None => Descriptor::embedded(&self.name),
+        }
+    }
+
+    /// A provider as its descriptor names it: local name, source and
+    /// version constraint.
+    pub fn described(descriptor: &Descriptor) -> Self {
+        Provider::new(&descriptor.local_name, &descriptor.source, &descriptor.version)
+    }
+
+    /// The AWS provider, pinned to the version its embedded descriptor names.
     pub fn aws(region: &str) -> Self {
-        Provider { region: Some(region.to_owned()), ..Provider::new("aws", "hashicorp/aws", "~> 6.25") }
+        let aws = Descriptor::embedded("aws").expect("BUG: tap embeds the AWS descriptor");
+        Provider { region: Some(region.to_owned()), ..Provider::described(aws) }
     }
 
     pub fn alias(mut self, alias: &str) -> Self {

@@ -1,10 +1,10 @@
-//! Checks of a resource body against its block schema and the constraint
-//! tables. Pure: returns every issue found, in body order, never stops at
+//! Checks of a resource body against its block schema and its provider's
+//! descriptor (accepted values, reference kinds). Pure: returns every issue found, in body order, never stops at
 //! the first.
 
 use std::collections::BTreeMap;
 
-use super::constraints::{self, Accepted};
+use super::descriptor::{Accepted, Descriptors};
 use super::{suggest, Attribute, Block, CtyType, NestedAttributes, NestedBlock, NestingMode};
 use crate::path::{AttrPath, Step};
 use crate::value::Value;
@@ -123,6 +123,7 @@ pub struct SchemaIssue {
 
 struct Ctx<'a> {
     type_name: &'a str,
+    descriptors: &'a Descriptors<'a>,
     issues: Vec<SchemaIssue>,
 }
 
@@ -143,9 +144,11 @@ impl Ctx<'_> {
 
 /// Checks a resource or data source body against its schema: unknown names
 /// (with a suggestion), read-only attributes, missing required arguments and
-/// blocks, value kinds, block counts, accepted values and reference kinds.
-pub fn check_body(type_name: &str, block: &Block, body: &BTreeMap<String, Value>) -> Vec<SchemaIssue> {
-    let mut ctx = Ctx { type_name, issues: Vec::new() };
+/// blocks, value kinds, block counts, and the accepted values and
+/// reference kinds that `descriptors` give for the type's provider (and,
+/// for a reference, its target's).
+pub fn check_body(descriptors: &Descriptors, type_name: &str, block: &Block, body: &BTreeMap<String, Value>) -> Vec<SchemaIssue> {
+    let mut ctx = Ctx { type_name, descriptors, issues: Vec::new() };
     check_block(&mut ctx, block, body, &AttrPath::root());
     ctx.issues
 }
@@ -426,26 +429,27 @@ enum Literal<'a> {
 
 fn check_accepted(ctx: &mut Ctx, path: &AttrPath, lit: Literal) {
     let key = path.names_only();
-    let Some(constraint) = constraints::accepted_values(ctx.type_name, &key) else { return };
+    let Some(constraint) = ctx.descriptors.for_type(ctx.type_name).and_then(|d| d.accepted(ctx.type_name, &key)) else { return };
     let name = path.last_name().unwrap_or_default();
     match (constraint, lit) {
-        (Accepted::Strings { values, deprecated }, Literal::Str(s)) => {
-            if values.contains(&s) {
+        (Accepted::Strings { values, deprecated, deprecated_reason }, Literal::Str(s)) => {
+            let names = || values.iter().map(String::as_str);
+            if names().any(|v| v == s) {
                 return;
             }
-            if let Some((_, why)) = deprecated.iter().find(|(d, _)| *d == s) {
+            if deprecated.iter().any(|d| d == s) {
                 ctx.push(
                     path.clone(),
                     IssueTarget::Value,
                     IssueKind::InvalidValue,
-                    format!("`{s}` for `{name}` of `{}` is {why}", ctx.type_name),
-                    Some(format!("use one of {}", list_names(values.iter().copied()))),
+                    format!("`{s}` for `{name}` of `{}` is {deprecated_reason}", ctx.type_name),
+                    Some(format!("use one of {}", list_names(names()))),
                 );
                 return;
             }
-            let help = match suggest(s, values.iter().copied()) {
-                Some(close) => format!("did you mean `{close}`? accepted values: {}", list_names(values.iter().copied())),
-                None => format!("accepted values: {}", list_names(values.iter().copied())),
+            let help = match suggest(s, names()) {
+                Some(close) => format!("did you mean `{close}`? accepted values: {}", list_names(names())),
+                None => format!("accepted values: {}", list_names(names())),
             };
             ctx.push(
                 path.clone(),
@@ -467,7 +471,7 @@ fn check_accepted(ctx: &mut Ctx, path: &AttrPath, lit: Literal) {
                 );
             }
         }
-        (Accepted::IntRange(lo, hi), Literal::Int(i)) if i < lo || i > hi => {
+        (&Accepted::IntRange(lo, hi), Literal::Int(i)) if i < lo || i > hi => {
             {
                 ctx.push(
                     path.clone(),
@@ -484,9 +488,10 @@ fn check_accepted(ctx: &mut Ctx, path: &AttrPath, lit: Literal) {
 
 fn check_reference_kind(ctx: &mut Ctx, path: &AttrPath, r: &crate::reference::Reference) {
     let Some(attr_name) = path.last_name() else { return };
-    let Some(expected) = constraints::expected_reference_kind(ctx.type_name, attr_name) else { return };
-    let Some(found) = constraints::reference_kind(&r.target.type_name, r.attribute().unwrap_or_default()) else { return };
-    if expected != found {
+    let Some(expected) = ctx.descriptors.for_type(ctx.type_name).and_then(|d| d.expected_kind(ctx.type_name, attr_name)) else { return };
+    let target = &r.target.type_name;
+    let Some(found) = ctx.descriptors.for_type(target).and_then(|d| d.held_kind(target, r.attribute().unwrap_or_default())) else { return };
+    if expected.name != found.name {
         ctx.push(
             path.clone(),
             IssueTarget::Value,

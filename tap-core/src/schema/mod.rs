@@ -1,13 +1,14 @@
 //! Provider schema in Terraform's own `terraform providers schema -json`
-//! format, and the checks of a resource body against it.
+//! format, the providers' [descriptors](descriptor) (what tap knows of a
+//! provider beyond its schema), and the checks of a resource body against both.
 //!
 //! Phase: resolve. Everything here is data plus pure checks, shared by the
 //! compile-time checker in `tap-macros` (which maps each [`SchemaIssue`]'s
 //! path back to a span) and by validation at synthesis (which reports it
 //! with the resource address). Nothing here renders Terraform.
 
-pub mod constraints;
 mod check;
+pub mod descriptor;
 mod suggest;
 
 use std::collections::BTreeMap;
@@ -15,32 +16,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 pub use check::{check_body, check_reference_path, Expected, IssueKind, IssueTarget, ReferencePathError, SchemaIssue};
+pub use descriptor::{provider_of, Descriptor, Descriptors};
 pub use suggest::suggest;
-
-/// A whole `terraform providers schema -json` document.
-#[derive(Debug, Deserialize)]
-pub struct SchemaDocument {
-    pub format_version: String,
-    pub provider_schemas: BTreeMap<String, ProviderSchema>,
-}
-
-/// The schema of one provider: its configuration block, resources and data sources.
-#[derive(Debug, Deserialize)]
-pub struct ProviderSchema {
-    pub provider: TypeSchema,
-    #[serde(default)]
-    pub resource_schemas: BTreeMap<String, TypeSchema>,
-    #[serde(default)]
-    pub data_source_schemas: BTreeMap<String, TypeSchema>,
-}
-
-/// The schema of one resource type or data source.
-#[derive(Debug, Deserialize)]
-pub struct TypeSchema {
-    #[serde(default)]
-    pub version: u64,
-    pub block: Block,
-}
 
 /// A block: its attributes and nested block types.
 #[derive(Debug, Default, Deserialize)]
@@ -202,31 +179,6 @@ impl CtyType {
             }
             other => Err(format!("not a cty type: {other}")),
         }
-    }
-}
-
-impl SchemaDocument {
-    /// Parses a schema document; the error says what is wrong with it.
-    pub fn from_json(text: &str) -> Result<SchemaDocument, String> {
-        serde_json::from_str(text).map_err(|e| format!("invalid provider schema JSON: {e}"))
-    }
-
-    /// The only provider, or the one whose address ends with `/<name>`.
-    pub fn provider(&self, name: &str) -> Option<&ProviderSchema> {
-        self.provider_schemas
-            .iter()
-            .find(|(addr, _)| addr.rsplit('/').next() == Some(name))
-            .map(|(_, p)| p)
-    }
-}
-
-impl ProviderSchema {
-    pub fn resource(&self, type_name: &str) -> Option<&TypeSchema> {
-        self.resource_schemas.get(type_name)
-    }
-
-    pub fn data_source(&self, type_name: &str) -> Option<&TypeSchema> {
-        self.data_source_schemas.get(type_name)
     }
 }
 

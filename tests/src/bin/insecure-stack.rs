@@ -72,8 +72,8 @@ fn main() -> ExitCode {
         eprintln!("error: no output directory\n  help: insecure-stack [--report-only] OUT_DIR");
         return ExitCode::from(2);
     };
-    let options = match SynthOptions::from_env() {
-        Ok(options) => options.report_only(options.report_only || report_only),
+    let options = match tap_stack::env::report_only() {
+        Ok(from_env) => SynthOptions::default().report_only(from_env || report_only),
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);

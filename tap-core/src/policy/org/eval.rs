@@ -16,6 +16,7 @@ use crate::path::AttrPath;
 use crate::policy::rules::support::{deref, finding, text, Text, Verdict};
 use crate::policy::Outcome;
 use crate::reference::Mode;
+use crate::schema::descriptor::DefaultTags;
 use crate::value::Value;
 
 /// What a pattern reached at one path.
@@ -119,10 +120,13 @@ fn enter(value: &Value, graph: &Graph, by_name: bool) -> Reached {
     }
 }
 
-/// The value of tag `key`: the resource's own `tags`, then the provider's
-/// `default_tags`, which Terraform adds to every taggable resource.
+/// The value of tag `key`: the resource's own tags, then the provider's
+/// default tags, which the provider merges into every taggable resource
+/// (where its descriptor says: for AWS, `default_tags { tags }` into `tags`).
 fn tag(resource: &Resource, graph: &Graph, key: &str) -> Reached {
-    if let Some(tags) = resource.body.get("tags") {
+    let meaning = graph.descriptors().for_type(resource.type_name()).and_then(|d| d.default_tags.as_ref());
+    let own = meaning.map_or("tags", |m| m.merged_into.as_str());
+    if let Some(tags) = resource.body.get(own) {
         match enter(tags, graph, false) {
             Reached::Value(Value::Map(m) | Value::Block(m)) => {
                 if let Some(v) = m.get(key).filter(|v| **v != Value::Null) {
@@ -133,20 +137,20 @@ fn tag(resource: &Resource, graph: &Graph, key: &str) -> Reached {
             Reached::Unknown => return Reached::Unknown,
         }
     }
-    match default_tags(resource, graph) {
+    let Some(meaning) = meaning else { return Reached::Missing };
+    match default_tags(resource, graph, meaning) {
         Some(tags) => tags.get(key).map_or(Reached::Missing, |v| Reached::Value(v.clone())),
         None => Reached::Unknown,
     }
 }
 
-/// The `default_tags` of the provider configuration the resource uses;
+/// The default tags of the provider configuration the resource uses;
 /// `None` when they are only known later.
-fn default_tags(resource: &Resource, graph: &Graph) -> Option<BTreeMap<String, Value>> {
-    let local = resource.facts.map(|f| f.provider().local_name()).unwrap_or_else(|| resource.type_name().split('_').next().unwrap_or_default());
-    let Some(provider) = graph.stack.providers.iter().find(|p| p.name == local && p.alias == resource.provider_alias) else {
+fn default_tags(resource: &Resource, graph: &Graph, meaning: &DefaultTags) -> Option<BTreeMap<String, Value>> {
+    let Some((_, config)) = graph.provider_of(resource) else {
         return Some(BTreeMap::new());
     };
-    let block = match provider.config().get("default_tags") {
+    let block = match config.get(&meaning.block) {
         None | Some(Value::Null) => return Some(BTreeMap::new()),
         Some(Value::List(items)) => match items.first() {
             Some(first) => first.clone(),
@@ -155,7 +159,7 @@ fn default_tags(resource: &Resource, graph: &Graph) -> Option<BTreeMap<String, V
         Some(other) => other.clone(),
     };
     match block {
-        Value::Block(m) | Value::Map(m) => match m.get("tags") {
+        Value::Block(m) | Value::Map(m) => match m.get(&meaning.attribute) {
             None | Some(Value::Null) => Some(BTreeMap::new()),
             Some(Value::Map(tags)) => Some(tags.clone()),
             Some(_) => None,

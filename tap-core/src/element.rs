@@ -1,0 +1,216 @@
+//! Terraform elements: provider, backend, resource, data source and
+//! output each render their own fragment of the configuration, as CDKTF's
+//! `toTerraform()` does; synthesis only merges the fragments. Elements to
+//! come (variable, local, module, moved, import) implement the same trait,
+//! and another output format is another method beside it.
+//!
+//! Layer: render, above the model. It reads a validated stack through its
+//! [`Graph`] and decides nothing: no checks, no policy (the policy's
+//! per-resource comments arrive ready-made in the [`RenderContext`]).
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value as J};
+
+use crate::graph::{Backend, Graph, Output, Provider, ProviderFacts, Resource};
+use crate::reference::{Address, Mode};
+use crate::schema::{provider_of, Block};
+use crate::value::{block_instances, to_terraform_json, Fields, Value};
+
+/// A block of the configuration that renders itself.
+pub trait Element {
+    /// Its fragment of the Terraform JSON configuration, rooted at the
+    /// document (`{"resource": {"aws_vpc": {"main": {...}}}}`), for
+    /// [`merge`] into the others.
+    fn to_terraform(&self, cx: &RenderContext) -> J;
+}
+
+/// What an element needs of the rest of the stack to render itself.
+pub struct RenderContext<'a, 'g> {
+    graph: &'a Graph<'g>,
+    provider_facts: BTreeMap<&'static str, &'static ProviderFacts>,
+    comments: BTreeMap<&'a Address, J>,
+}
+
+impl<'a, 'g> RenderContext<'a, 'g> {
+    /// The context of a validated stack's graph.
+    pub fn new(graph: &'a Graph<'g>) -> Self {
+        RenderContext { graph, provider_facts: graph.stack.provider_facts(), comments: BTreeMap::new() }
+    }
+
+    /// The same context, rendering `comment` as the `"//"` entry of the
+    /// resource at `address`.
+    pub fn comment(mut self, address: &'a Address, comment: J) -> Self {
+        self.comments.insert(address, comment);
+        self
+    }
+
+    /// The schema facts of every provider the stack uses, by local name.
+    pub fn provider_facts(&self) -> &BTreeMap<&'static str, &'static ProviderFacts> {
+        &self.provider_facts
+    }
+}
+
+/// A named element of a map of them: an output is a value under its name.
+#[derive(Clone, Copy, Debug)]
+pub struct Named<'a, T> {
+    /// The element's name.
+    pub name: &'a str,
+    /// The element.
+    pub element: &'a T,
+}
+
+/// Merges a fragment into a document: objects key by key, arrays one after
+/// the other (two provider configurations of one name), anything else replaced.
+pub fn merge(document: &mut Map<String, J>, fragment: J) {
+    let J::Object(fragment) = fragment else { panic!("BUG: a fragment is a JSON object") };
+    for (key, value) in fragment {
+        match (document.get_mut(&key), value) {
+            (Some(J::Object(into)), J::Object(from)) => merge(into, J::Object(from)),
+            (Some(J::Array(into)), J::Array(from)) => into.extend(from),
+            (_, value) => {
+                document.insert(key, value);
+            }
+        }
+    }
+}
+
+impl Element for Provider {
+    /// `{"provider": {"aws": [{...}]}}`: its configuration, built once by the graph.
+    fn to_terraform(&self, cx: &RenderContext) -> J {
+        let block = cx.provider_facts.get(self.name.as_str()).map(|f| f.config_block());
+        let built;
+        let config = match cx.graph.provider_config(self) {
+            Some(config) => config,
+            None => {
+                built = self.config();
+                &built
+            }
+        };
+        let mut body = render_body(block, config);
+        if let Some(alias) = &self.alias {
+            body.insert("alias".into(), J::String(alias.clone()));
+        }
+        json!({ "provider": { self.name.clone(): [body] } })
+    }
+}
+
+impl Element for Backend {
+    /// `{"terraform": {"backend": {"s3": {...}}}}`.
+    fn to_terraform(&self, _cx: &RenderContext) -> J {
+        let backend = match self {
+            Backend::S3 { bucket, key, region, encrypt, dynamodb_table } => {
+                let mut s3 = json!({ "bucket": bucket, "key": key, "region": region, "encrypt": encrypt });
+                if let Some(table) = dynamodb_table {
+                    s3["dynamodb_table"] = J::String(table.clone());
+                }
+                json!({ "s3": s3 })
+            }
+            Backend::Local { path } => json!({ "local": { "path": path } }),
+        };
+        json!({ "terraform": { "backend": backend } })
+    }
+}
+
+impl Element for Resource {
+    /// `{"resource": {"aws_vpc": {"main": {...}}}}`, or under `"data"` for a data source.
+    fn to_terraform(&self, cx: &RenderContext) -> J {
+        let mut body = render_body(self.facts.map(|f| f.block()), &self.body);
+        if !self.depends_on.is_empty() {
+            let mut deps: Vec<String> = self.depends_on.iter().map(|d| d.to_string()).collect();
+            deps.sort();
+            deps.dedup();
+            body.insert("depends_on".into(), json!(deps));
+        }
+        if let Some(lc) = &self.lifecycle {
+            let mut l = Map::new();
+            if lc.prevent_destroy {
+                l.insert("prevent_destroy".into(), J::Bool(true));
+            }
+            if lc.create_before_destroy {
+                l.insert("create_before_destroy".into(), J::Bool(true));
+            }
+            if !lc.ignore_changes.is_empty() {
+                l.insert("ignore_changes".into(), json!(lc.ignore_changes));
+            }
+            body.insert("lifecycle".into(), J::Object(l));
+        }
+        if let Some(alias) = &self.provider_alias {
+            body.insert("provider".into(), J::String(format!("{}.{alias}", provider_of(self.type_name()))));
+        }
+        if let Some(comment) = cx.comments.get(&*self.address) {
+            body.insert("//".into(), comment.clone());
+        }
+        let kind = if self.address.mode == Mode::Data { "data" } else { "resource" };
+        json!({ kind: { self.type_name(): { self.address.name.clone(): body } } })
+    }
+}
+
+impl Element for Named<'_, Output> {
+    /// `{"output": {"vpc_id": {...}}}`.
+    fn to_terraform(&self, _cx: &RenderContext) -> J {
+        let output = self.element;
+        let mut body = json!({ "value": to_terraform_json(&output.value), "description": output.description });
+        if output.sensitive {
+            body["sensitive"] = J::Bool(true);
+        }
+        json!({ "output": { self.name: body } })
+    }
+}
+
+/// A body as Terraform JSON: null arguments left out, and nested blocks
+/// that hold a list of instances (per `block`, the schema) always arrays,
+/// at every depth.
+fn render_body(block: Option<&Block>, fields: &Fields) -> Map<String, J> {
+    let mut body = Map::new();
+    for (name, value) in fields {
+        if *value == Value::Null {
+            continue;
+        }
+        let rendered = match block.and_then(|b| b.block_types.get(name)) {
+            Some(nested) => {
+                let instance = |v: &Value| match v {
+                    Value::Block(inner) => J::Object(render_body(Some(&nested.block), inner)),
+                    other => to_terraform_json(other),
+                };
+                match value {
+                    Value::Block(_) | Value::List(_) if nested.is_multi() => J::Array(block_instances(value).iter().map(instance).collect()),
+                    other => instance(other),
+                }
+            }
+            None => to_terraform_json(value),
+        };
+        body.insert(name.clone(), rendered);
+    }
+    body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fragments_merge_objects_and_append_arrays() {
+        let mut doc = Map::new();
+        merge(&mut doc, json!({ "provider": { "aws": [{ "region": "a" }] }, "resource": { "aws_vpc": { "x": {} } } }));
+        merge(&mut doc, json!({ "provider": { "aws": [{ "alias": "b" }] }, "resource": { "aws_vpc": { "y": {} } } }));
+        assert_eq!(
+            J::Object(doc),
+            json!({ "provider": { "aws": [{ "region": "a" }, { "alias": "b" }] }, "resource": { "aws_vpc": { "x": {}, "y": {} } } })
+        );
+    }
+
+    #[test]
+    fn each_element_renders_its_own_fragment() {
+        let mut stack = crate::graph::Stack::new("s");
+        stack.provider(Provider::new("random", "hashicorp/random", "").alias("two"));
+        stack.add(Resource::new(Address::data("aws_region", "here"), None));
+        let graph = Graph::new(&stack);
+        let cx = RenderContext::new(&graph);
+        assert_eq!(stack.providers[0].to_terraform(&cx), json!({ "provider": { "random": [{ "alias": "two" }] } }));
+        assert_eq!(stack.resources[0].to_terraform(&cx), json!({ "data": { "aws_region": { "here": {} } } }));
+        assert_eq!(Backend::Local { path: "t.tfstate".into() }.to_terraform(&cx), json!({ "terraform": { "backend": { "local": { "path": "t.tfstate" } } } }));
+        let output = Output { value: Value::from("v"), description: "d".into(), sensitive: true };
+        assert_eq!(Named { name: "o", element: &output }.to_terraform(&cx), json!({ "output": { "o": { "value": "v", "description": "d", "sensitive": true } } }));
+    }
+}
