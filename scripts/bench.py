@@ -215,7 +215,7 @@ def write_generated_crate(crate, n):
 
 
 def write_crate(crate, package, source):
-    """A crate of its own workspace that depends on tap-core and tap-macros.
+    """A crate of its own workspace that depends on tap (the package `tap-iac`).
 
     Each generated crate needs its own package name: cargo leaves the path
     out of a root package's fingerprint, so same-named crates would share one.
@@ -223,7 +223,7 @@ def write_crate(crate, package, source):
     (crate / "src").mkdir(parents=True, exist_ok=True)
     (crate / "Cargo.toml").write_text(
         f"[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[workspace]\n\n"
-        f"[dependencies]\ntap = {{ path = {json.dumps(str(ROOT / 'tap'))} }}\n"
+        f"[dependencies]\ntap = {{ path = {json.dumps(str(ROOT / 'tap'))}, package = \"tap-iac\" }}\n"
     )
     lock = ROOT / "Cargo.lock"
     shutil.copy(lock, crate / "Cargo.lock")
@@ -400,7 +400,7 @@ def bench_types(n, target, rebuilds=3, runs=5):
         package = write_types_crate(crate, picked)
         manifest = ["--manifest-path", str(crate / "Cargo.toml")]
         # tap's own crates (and their dependencies) first, as this crate uses them.
-        run_timed(["cargo", "build", *manifest, "-p", "tap"], env=env)
+        run_timed(["cargo", "build", *manifest, "-p", "tap-iac"], env=env)
         first, _ = run_timed(["cargo", "build", *manifest], env=env)
         samples = []
         for i in range(rebuilds):
