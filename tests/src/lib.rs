@@ -53,3 +53,34 @@ pub struct QueueWorkerReadme;
 /// ```
 #[cfg(doctest)]
 pub struct ReadmeProsePaths;
+
+/// The README's precise-suppression example is `compile_fail` because
+/// `sqs:*` still fails; the same stack without it compiles, so nothing else
+/// in the example is what fails.
+///
+/// ```
+/// use tap::prelude::*;
+///
+/// pub struct App;
+///
+/// #[stack(name = "app")]
+/// impl App {
+///     fn define(&self, stack: &mut Stack) {
+///         let role = resource!(aws_iam_role.app {
+///             assume_role_policy: tf::jsonencode({ Statement: [
+///                 { Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } },
+///             ] }),
+///         });
+///         resource!(aws_iam_role_policy.app {
+///             #[suppress("TAP-IAM-001", reason = "the app owns its bucket", finding = "policy.Statement[1].Action[0]")]
+///             role: role.id,
+///             policy: tf::jsonencode({ Statement: [
+///                 { Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: "*" },
+///                 { Effect: "Allow", Action: ["s3:*"], Resource: "*" },
+///             ] }),
+///         });
+///     }
+/// }
+/// ```
+#[cfg(doctest)]
+pub struct ReadmePreciseSuppressionWithoutTheFailure;
