@@ -220,7 +220,7 @@ def write_generated_crate(crate, n):
 
 
 def write_crate(crate, package, source):
-    """A crate of its own workspace that depends on tap-core and tap-macros.
+    """A crate of its own workspace that depends on tap (the package `tap-iac`).
 
     Each generated crate needs its own package name: cargo leaves the path
     out of a root package's fingerprint, so same-named crates would share one.
@@ -228,7 +228,7 @@ def write_crate(crate, package, source):
     (crate / "src").mkdir(parents=True, exist_ok=True)
     (crate / "Cargo.toml").write_text(
         f"[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[workspace]\n\n"
-        f"[dependencies]\ntap = {{ path = {json.dumps(str(ROOT / 'tap'))} }}\n"
+        f"[dependencies]\ntap = {{ path = {json.dumps(str(ROOT / 'tap'))}, package = \"tap-iac\" }}\n"
     )
     lock = ROOT / "Cargo.lock"
     shutil.copy(lock, crate / "Cargo.lock")
@@ -237,11 +237,20 @@ def write_crate(crate, package, source):
 
 # --- compare: this tree against another checkout, interleaved ---------------
 
+def tap_package(tree):
+    """The package name of a tree's `tap` crate (it was `tap` before it became publishable)."""
+    found = re.search(r'^name\s*=\s*"([^"]+)"', (tree / "tap" / "Cargo.toml").read_text(), re.MULTILINE)
+    if not found:
+        sys.exit(f"compare: no package name in {tree / 'tap' / 'Cargo.toml'}")
+    return found.group(1)
+
+
 def write_crate_for(tree, crate, package, source):
     """`write_crate`, depending on the `tap` of another tree."""
     write_crate(crate, package, source)
     manifest = crate / "Cargo.toml"
-    manifest.write_text(manifest.read_text().replace(json.dumps(str(ROOT / "tap")), json.dumps(str(tree / "tap"))))
+    text = manifest.read_text().replace(json.dumps(str(ROOT / "tap")), json.dumps(str(tree / "tap")))
+    manifest.write_text(text.replace('package = "tap-iac"', f'package = "{tap_package(tree)}"'))
     shutil.copy(tree / "Cargo.lock", crate / "Cargo.lock")
 
 
@@ -287,7 +296,7 @@ def bench_compare(baseline, runs):
                     lib = tree / "tap" / "src" / "lib.rs"
                     lib.write_text(lib.read_text())
                     os.utime(lib)
-                    samples["tap_crate_s"][name].append(timed(["cargo", "build", "-p", "tap", "--locked"], cwd=tree, env=env[name]))
+                    samples["tap_crate_s"][name].append(timed(["cargo", "build", "-p", tap_package(tree), "--locked"], cwd=tree, env=env[name]))
         finally:
             for name, tree in trees.items():
                 (tree / "tap-stack" / "src" / "stack.rs").write_text(originals[name])
@@ -469,7 +478,7 @@ def bench_types(n, target, rebuilds=3, runs=5):
         package = write_types_crate(crate, picked)
         manifest = ["--manifest-path", str(crate / "Cargo.toml")]
         # tap's own crates (and their dependencies) first, as this crate uses them.
-        run_timed(["cargo", "build", *manifest, "-p", "tap"], env=env)
+        run_timed(["cargo", "build", *manifest, "-p", "tap-iac"], env=env)
         first, _ = run_timed(["cargo", "build", *manifest], env=env)
         samples = []
         for i in range(rebuilds):

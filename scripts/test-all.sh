@@ -5,7 +5,8 @@
 #      missing and reinstalled only when requirements-test.txt (or the Python
 #      version) changes.
 #   2. cargo test --workspace --locked   (all Rust tests, including trybuild UI tests),
-#      then clippy with warnings as errors and rustdoc with warnings as errors
+#      then clippy with warnings as errors and rustdoc with warnings as errors,
+#      then cargo package (the crates stay publishable)
 #   3. pytest for each Python suite that exists: tools, tap-stack/lambda/tests,
 #      examples/queue-worker/lambda, tests/checkov (the checkov test synthesizes the real stack and scans it),
 #      tests/sarif (the SARIF reports against the SARIF 2.1.0 schema and the source).
@@ -84,6 +85,12 @@ run_step "cargo clippy" cargo clippy --workspace --all-targets --locked -- -D wa
 
 section "Rust: cargo doc --workspace --no-deps (warnings are errors)"
 run_step "cargo doc" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
+
+# That every crate still packages: metadata, versioned path dependencies and
+# the files the macros embed. --allow-dirty: a working tree with local edits
+# is checked as it is; --no-verify: the build above already compiled it.
+section "Rust: cargo package --workspace --no-verify --locked"
+run_step "cargo package" cargo package --workspace --no-verify --locked --allow-dirty
 
 # --------------------------------------------------------------- 3. Python
 # One pytest run per suite, so each suite uses its own pytest.ini/conftest.

@@ -53,16 +53,23 @@ use crate::{block, Account, Naming};
 /// One CloudWatch metric: namespace, name and dimensions.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Metric {
+    /// The publishing service's namespace (`AWS/Lambda`, `AWS/DynamoDB`).
     pub namespace: String,
+    /// The metric's name in that namespace (`Errors`).
     pub metric_name: String,
+    /// Name and value pairs that pick one resource's series (`FunctionName`
+    /// and the function's name), in order; values may be references.
     pub dimensions: Vec<(String, Value)>,
 }
 
 impl Metric {
+    /// The metric `metric_name` of `namespace`, with no dimension yet.
     pub fn new(namespace: &str, metric_name: &str) -> Self {
         Metric { namespace: namespace.to_owned(), metric_name: metric_name.to_owned(), dimensions: Vec::new() }
     }
 
+    /// The metric narrowed to the series whose dimension `name` is `value`
+    /// (a literal or a reference such as `function.attr("function_name")`).
     pub fn dimension(mut self, name: &str, value: Value) -> Self {
         self.dimensions.push((name.to_owned(), value));
         self
@@ -90,11 +97,19 @@ impl Metric {
 /// What an alarm watches.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Watched {
+    /// One metric, as CloudWatch publishes it.
     Metric(Metric),
     /// The sum of `metric` over the values of one more dimension, for
     /// metrics CloudWatch only publishes per value (DynamoDB's
     /// `ThrottledRequests` per `Operation`). A value without data counts 0.
-    Sum { metric: Metric, dimension: String, values: Vec<String> },
+    Sum {
+        /// The metric without the summed dimension.
+        metric: Metric,
+        /// The dimension whose values are added up (`Operation`).
+        dimension: String,
+        /// Its values, each a series of its own (`GetItem`, `PutItem`).
+        values: Vec<String>,
+    },
 }
 
 impl From<Metric> for Watched {
@@ -119,12 +134,18 @@ impl Watched {
 pub struct Alarm {
     /// Named `<naming prefix><name><naming suffix>`; `_` of the name in the address.
     pub name: String,
+    /// What firing means and what to do, sent in every notification.
     pub description: String,
+    /// The metric, or the sum of metrics, compared with the threshold.
     pub watched: Watched,
     /// `Sum`, `Average`, `Maximum`, or a percentile such as `p99`.
     pub statistic: String,
+    /// Seconds per evaluated period; 300 by default.
     pub period: i64,
+    /// How many periods in a row must breach before the alarm fires; more
+    /// periods ride out short spikes.
     pub evaluation_periods: i64,
+    /// The value the statistic is compared with.
     pub threshold: f64,
     /// `GreaterThanOrEqualToThreshold`, `GreaterThanThreshold`, ...
     pub comparison: String,
@@ -150,11 +171,14 @@ impl Alarm {
         Alarm { comparison: "GreaterThanThreshold".into(), ..Alarm::at_least(name, description, watched, threshold) }
     }
 
+    /// The alarm on `statistic` instead of `Sum` (`Maximum` for a backlog,
+    /// `p99` for a latency).
     pub fn statistic(mut self, statistic: &str) -> Self {
         self.statistic = statistic.to_owned();
         self
     }
 
+    /// The alarm fires only after `evaluation_periods` breaching periods in a row.
     pub fn periods(mut self, evaluation_periods: i64) -> Self {
         self.evaluation_periods = evaluation_periods;
         self
@@ -214,16 +238,21 @@ impl Alarm {
 /// One time-series graph of the dashboard.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Widget {
+    /// The graph's title on the dashboard.
     pub title: String,
+    /// The statistic every line is drawn with (`Sum`, `p99`).
     pub statistic: String,
+    /// One dashboard metric array per line ([`Metric::line`]).
     pub lines: Vec<Value>,
 }
 
 impl Widget {
+    /// A graph titled `title` of `statistic`, with no lines yet.
     pub fn new(title: &str, statistic: &str) -> Self {
         Widget { title: title.to_owned(), statistic: statistic.to_owned(), lines: Vec::new() }
     }
 
+    /// The graph with one more line, for `metric`.
     pub fn line(mut self, metric: &Metric) -> Self {
         self.lines.push(metric.line());
         self
@@ -241,10 +270,13 @@ impl Widget {
 pub struct AlarmSet {
     /// Names the topic (`<name>-alarms`... see [`AlarmSet::new`]) and the dashboard.
     pub name: String,
+    /// How [`AlarmSet::name`] and the alarms' names become cloud names.
     pub naming: Naming,
+    /// The sender name of the topic's e-mail notifications.
     pub topic_display_name: String,
     /// Subscribed to the topic by e-mail (AWS asks the address to confirm).
     pub email: Option<String>,
+    /// The alarms, each declared as one `aws_cloudwatch_metric_alarm`.
     pub alarms: Vec<Alarm>,
     /// Two per row, in order.
     pub widgets: Vec<Widget>,
@@ -253,9 +285,12 @@ pub struct AlarmSet {
 /// What [`AlarmSet::build`] declares.
 #[derive(Clone, Debug)]
 pub struct Alarms {
+    /// The encrypted topic every alarm notifies, for further subscriptions
+    /// (a chat or paging integration).
     pub topic: Handle<aws_sns_topic>,
     /// In the order of [`AlarmSet::alarms`].
     pub alarms: Vec<Handle<aws_cloudwatch_metric_alarm>>,
+    /// The dashboard of [`AlarmSet::widgets`].
     pub dashboard: Handle<aws_cloudwatch_dashboard>,
 }
 

@@ -61,6 +61,8 @@ use crate::{Account, Naming};
 /// One HTTPS egress rule of the function's security group.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Egress {
+    /// Why the function connects there; shown in the console and required
+    /// reading for whoever reviews the security group.
     pub description: String,
     /// A prefix list (a gateway endpoint's `prefix_list_id`), or `None` for
     /// `0.0.0.0/0` (AWS APIs reached through the NAT gateways).
@@ -102,12 +104,20 @@ impl Egress {
 pub struct PrivateFunction {
     /// The function's name before [`Naming`] (`items` gives `tap-items-dev`).
     pub name: String,
+    /// How [`PrivateFunction::name`] becomes the function's, role's and
+    /// security group's cloud names.
     pub naming: Naming,
+    /// Lambda's description of the function; empty by default.
     pub description: String,
+    /// The Lambda runtime identifier (`python3.12`), checked against Lambda's
+    /// accepted runtimes at synthesis.
     pub runtime: String,
+    /// The entry point in the code, in the runtime's form (`main.handler`
+    /// for Python: the `handler` function of `main.py`).
     pub handler: String,
     /// `arm64` (Graviton, cheaper per millisecond) unless the code needs x86.
     pub architectures: Vec<String>,
+    /// Megabytes, 128 to 10240; CPU grows with it, so it is also the speed.
     pub memory_size: i64,
     /// Seconds.
     pub timeout: i64,
@@ -117,6 +127,8 @@ pub struct PrivateFunction {
     pub environment: BTreeMap<String, Value>,
     /// `INFO` unless said otherwise.
     pub log_level: String,
+    /// How long the function's logs are kept; 365 by default (TAP-LOG-001
+    /// refuses forever).
     pub log_retention_days: i64,
     /// Everything the code may do beyond running: each grant becomes one statement.
     pub grants: Vec<Grant>,
@@ -127,10 +139,19 @@ pub struct PrivateFunction {
 /// What [`PrivateFunction::build`] declares.
 #[derive(Clone, Debug)]
 pub struct Function {
+    /// The function, for an integration, a permission or an event source
+    /// mapping to invoke it.
     pub function: Handle<aws_lambda_function>,
+    /// Its execution role, for grants that another resource's policy makes
+    /// to the function (a key or queue policy naming its ARN).
     pub role: Handle<aws_iam_role>,
+    /// The role's inline policy; a resource that must exist only once the
+    /// function may act can depend on it.
     pub policy: Handle<aws_iam_role_policy>,
+    /// The function's encrypted log group, for metric filters and alarms.
     pub log_group: Handle<aws_cloudwatch_log_group>,
+    /// Its security group, for the ingress rules of what it connects to (a
+    /// database that admits this group).
     pub security_group: Handle<aws_security_group>,
 }
 

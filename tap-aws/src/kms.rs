@@ -67,9 +67,14 @@ pub enum Condition {
 /// in a key policy means the key itself.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KeyStatement {
+    /// The statement ID: what the statement is for, unique in the policy.
     pub sid: String,
+    /// Who the statement allows.
     pub principal: Principal,
+    /// The KMS actions allowed (`kms:Decrypt`).
     pub actions: Vec<String>,
+    /// What limits the statement, if anything: service principals are
+    /// usually bound to a log group or to this account.
     pub condition: Option<Condition>,
 }
 
@@ -79,10 +84,13 @@ pub struct KeyStatement {
 #[derive(Clone, Debug)]
 pub struct KeyPolicy {
     account: Account,
+    /// The statements in policy order, the account statement first; public
+    /// so a caller can inspect or adjust one before the key is declared.
     pub statements: Vec<KeyStatement>,
 }
 
 impl KeyPolicy {
+    /// A policy with only the account statement, for `account`'s root.
     pub fn new(account: &Account) -> Self {
         let root = KeyStatement { sid: "AccountRootManagesTheKey".into(), principal: Principal::Account, actions: vec!["kms:*".into()], condition: None };
         KeyPolicy { account: account.clone(), statements: vec![root] }
@@ -154,17 +162,24 @@ impl KeyPolicy {
 pub struct EncryptionKey {
     /// The alias's base name (`items` gives `alias/tap-items-dev`).
     pub name: String,
+    /// How the alias name is written around [`EncryptionKey::name`].
     pub naming: Naming,
+    /// KMS's description of the key (`tap-items-dev key` by default), which
+    /// is what the console lists keys by.
     pub description: String,
     /// 7 to 30 days between scheduling deletion and deletion.
     pub deletion_window_in_days: i64,
+    /// The key policy, written explicitly rather than left to KMS's
+    /// default, so every principal that may use the key is named.
     pub policy: KeyPolicy,
 }
 
 /// What [`EncryptionKey::build`] declares.
 #[derive(Clone, Debug)]
 pub struct Key {
+    /// The key, whose `arn` the encrypted resources name.
     pub key: Handle<aws_kms_key>,
+    /// Its alias, a stable name for people and for tools that take one.
     pub alias: Handle<aws_kms_alias>,
 }
 

@@ -47,6 +47,8 @@
 //! assert!(json.contains("\"orders_table\"") && json.contains("${aws_kms_key.main_key.arn}"));
 //! ```
 
+#![deny(missing_docs)]
+
 pub mod alarms;
 pub mod function;
 pub mod kms;
@@ -62,11 +64,16 @@ use tap::prelude::*;
 /// environments sharing an account never collide.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Naming {
+    /// Put before every name, usually the project (`tap-`); end it with a
+    /// separator, as nothing is added between it and the name.
     pub prefix: String,
+    /// Put after every name, usually the environment (`-dev`), which keeps
+    /// environments that share an account apart.
     pub suffix: String,
 }
 
 impl Naming {
+    /// A naming that writes `prefix` and `suffix` as given: `Naming::new("tap-", "-dev")`.
     pub fn new(prefix: &str, suffix: &str) -> Self {
         Naming { prefix: prefix.to_owned(), suffix: suffix.to_owned() }
     }
@@ -88,12 +95,21 @@ impl Naming {
 /// (`aws:SourceAccount`), so no account ID is ever written by hand.
 #[derive(Clone, Debug)]
 pub struct Account {
+    /// The region name (`us-west-2`), written into ARNs and the regional
+    /// service principals (`logs.<region>.amazonaws.com`). A plain string,
+    /// so policies are readable in the synthesized JSON.
     pub region: String,
+    /// The `aws_caller_identity` data source: the account ID, known only
+    /// when Terraform runs with the deploying credentials.
     pub caller: Handle<data::aws_caller_identity>,
+    /// The `aws_partition` data source, so ARNs are right in GovCloud and
+    /// China (`aws-us-gov`, `aws-cn`) as well as in `aws`.
     pub partition: Handle<data::aws_partition>,
 }
 
 impl Account {
+    /// The account of `caller` and `partition` (declared once in the stack
+    /// with `data!`), in `region`.
     pub fn new(region: &str, caller: &Handle<data::aws_caller_identity>, partition: &Handle<data::aws_partition>) -> Self {
         Account { region: region.to_owned(), caller: caller.clone(), partition: partition.clone() }
     }
@@ -158,7 +174,11 @@ pub mod iam {
     pub struct Grant {
         /// The statement ID: what the grant is for (`ItemsTable`).
         pub sid: String,
+        /// The IAM actions allowed (`dynamodb:GetItem`), each named: a
+        /// wildcard would fail TAP-IAM-001.
         pub actions: Vec<String>,
+        /// The resources the actions apply to, usually ARNs read from handles
+        /// (`table.attr("arn")`), so the grant follows the resource it names.
         pub resources: Vec<Value>,
     }
 

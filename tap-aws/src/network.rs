@@ -56,14 +56,23 @@ use crate::{Account, Naming};
 /// NAT gateways: one per Availability Zone, or one for all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NatLayout {
+    /// A NAT gateway in every zone, each private subnet routed to its own
+    /// zone's: a zone failure takes only that zone offline, and no traffic
+    /// pays for crossing zones. The default, for production.
     PerZone,
+    /// One NAT gateway, in the first zone, for every private subnet: the
+    /// price of one gateway, but every zone loses outbound access when that
+    /// zone fails. For development environments.
     Single,
 }
 
 /// An IPv4 network such as `10.0.0.0/16`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cidr {
+    /// The first address of the block; parsing does not check that its host
+    /// bits are zero ([`Cidr::is_network_address`] does).
     pub network: Ipv4Addr,
+    /// The number of leading bits that name the network, 0 to 32.
     pub prefix: u8,
 }
 
@@ -123,10 +132,14 @@ impl FromStr for Cidr {
 pub struct GatewayEndpoint {
     /// `dynamodb` or `s3`.
     pub service: String,
+    /// Everything the VPC may do through the endpoint, with any principal:
+    /// without a policy, an endpoint lets the VPC reach every table or
+    /// bucket of every account.
     pub grant: Grant,
 }
 
 impl GatewayEndpoint {
+    /// An endpoint to `service` (`dynamodb` or `s3`) that allows only `grant`.
     pub fn new(service: &str, grant: Grant) -> Self {
         GatewayEndpoint { service: service.to_owned(), grant }
     }
@@ -137,25 +150,39 @@ impl GatewayEndpoint {
 pub struct PrivateNetwork {
     /// What the VPC is called (`vpc` gives the Name tag `tap-vpc-dev`).
     pub name: String,
+    /// How cloud names are written around [`PrivateNetwork::name`] and the
+    /// names of the subnets, NATs and route tables.
     pub naming: Naming,
+    /// The VPC's address block; each subnet takes 1/16 of it.
     pub cidr: Cidr,
     /// Zone IDs (`usw2-az1`): the same physical zones in every account.
     pub zone_ids: Vec<String>,
+    /// NAT gateways per zone (the default) or one for all.
     pub nat: NatLayout,
+    /// How long the flow logs are kept; 365 by default, as audits ask for a
+    /// year (TAP-LOG-001 refuses forever).
     pub flow_log_retention_days: i64,
+    /// Gateway endpoints on the private route tables, each with its policy.
     pub gateway_endpoints: Vec<GatewayEndpoint>,
 }
 
 /// What [`PrivateNetwork::build`] declares, for the resources placed in it.
 #[derive(Clone, Debug)]
 pub struct Network {
+    /// The VPC, for security groups and anything else that names it.
     pub vpc: Handle<aws_vpc>,
     /// One per zone, in zone order.
     pub public_subnets: Vec<Handle<aws_subnet>>,
     /// One per zone, in zone order: where workloads run.
     pub private_subnets: Vec<Handle<aws_subnet>>,
+    /// One per zone, in zone order, each with its default route to a NAT:
+    /// where further routes or interface endpoints go.
     pub private_route_tables: Vec<Handle<aws_route_table>>,
+    /// One per zone, or one with [`NatLayout::Single`]: the public addresses
+    /// the private subnets' outbound traffic leaves from.
     pub nat_gateways: Vec<Handle<aws_nat_gateway>>,
+    /// The encrypted log group the VPC's flow logs go to, for alarms or
+    /// metric filters on rejected traffic.
     pub flow_logs: Handle<aws_cloudwatch_log_group>,
     /// In the order of [`PrivateNetwork::gateway_endpoints`].
     pub endpoints: Vec<Handle<aws_vpc_endpoint>>,

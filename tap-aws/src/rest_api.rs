@@ -84,6 +84,7 @@ pub enum Authorization {
 }
 
 impl Authorization {
+    /// The value of `aws_api_gateway_method.authorization`.
     pub fn as_str(self) -> &'static str {
         match self {
             Authorization::Iam => "AWS_IAM",
@@ -95,8 +96,12 @@ impl Authorization {
 /// A JSON schema (draft-04, as API Gateway reads them) that request bodies are validated against.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
+    /// The model's name in API Gateway, alphanumeric (`Item`), which
+    /// [`Route::with_body`] refers to.
     pub name: String,
+    /// What the body is, shown in the console and exported API definitions.
     pub description: String,
+    /// The JSON schema document, as text.
     pub schema: String,
 }
 
@@ -105,6 +110,7 @@ pub struct Model {
 pub struct Route {
     /// Names the route's method, integration and permission (`items_get`).
     pub name: String,
+    /// The HTTP method, upper case (`GET`, `POST`).
     pub method: String,
     /// `/items/{id}`: `{id}` is a required path parameter.
     pub path: String,
@@ -113,6 +119,7 @@ pub struct Route {
 }
 
 impl Route {
+    /// A route named `name` for `method` on `path`, with no body to validate.
     pub fn new(name: &str, method: &str, path: &str) -> Self {
         Route { name: name.to_owned(), method: method.to_owned(), path: path.to_owned(), model: None }
     }
@@ -145,10 +152,14 @@ pub struct ManagedRules {
     pub name: String,
     /// `AWSManagedRulesCommonRuleSet`.
     pub group: String,
+    /// Rules of the group that only count matches: for a rule that blocks
+    /// legitimate traffic of this API, watched before it is turned off.
     pub count_only: Vec<String>,
 }
 
 impl ManagedRules {
+    /// The AWS managed rule group `group` (`AWSManagedRulesCommonRuleSet`),
+    /// every rule blocking, under the rule name `name`.
     pub fn new(name: &str, group: &str) -> Self {
         ManagedRules { name: name.to_owned(), group: group.to_owned(), count_only: Vec::new() }
     }
@@ -165,6 +176,7 @@ impl ManagedRules {
 pub struct Waf {
     /// Requests per 5 minutes from one address before it is blocked.
     pub rate_limit_per_ip: i64,
+    /// AWS managed rule groups, evaluated in this order after the rate limit.
     pub managed: Vec<ManagedRules>,
 }
 
@@ -189,31 +201,50 @@ impl Default for Waf {
 pub struct PrivateRestApi {
     /// The API's name before [`Naming`] (`items-api`): names the WAF and the access log group.
     pub name: String,
+    /// How [`PrivateRestApi::name`] becomes the cloud names of the web ACL,
+    /// the log groups and the CloudWatch role.
     pub naming: Naming,
     /// What the API is called in descriptions (`Items API`).
     pub title: String,
+    /// The stage name, the first path segment of every URL (`v1`).
     pub stage: String,
+    /// The stage's description in API Gateway.
     pub stage_description: String,
+    /// How every method authenticates callers; [`Authorization::Iam`] by default.
     pub authorization: Authorization,
+    /// The API's methods; the path resources they need are derived from them.
     pub routes: Vec<Route>,
+    /// The body schemas routes may name with [`Route::with_body`].
     pub models: Vec<Model>,
+    /// The most requests the stage accepts at once, above the steady rate.
     pub throttling_burst_limit: i64,
     /// Requests per second.
     pub throttling_rate_limit: i64,
+    /// How long the access, execution and WAF logs are kept; 365 by default
+    /// (TAP-LOG-001 refuses forever).
     pub log_retention_days: i64,
+    /// The web ACL's rate limit and managed rule groups.
     pub waf: Waf,
 }
 
 /// What [`PrivateRestApi::build`] declares.
 #[derive(Clone, Debug)]
 pub struct RestApi {
+    /// The stage, whose `invoke_url` is the API's base URL and whose ARN
+    /// alarms and IAM policies name.
     pub stage: Handle<aws_api_gateway_stage>,
+    /// The deployment the stage serves, replaced when a route changes.
     pub deployment: Handle<aws_api_gateway_deployment>,
     /// In the order of [`PrivateRestApi::routes`].
     pub methods: Vec<Handle<aws_api_gateway_method>>,
+    /// The encrypted group of one JSON line per request.
     pub access_logs: Handle<aws_cloudwatch_log_group>,
+    /// The encrypted group API Gateway writes its execution logs to,
+    /// created before API Gateway would create it unencrypted.
     pub execution_logs: Handle<aws_cloudwatch_log_group>,
+    /// The web ACL in front of the stage, for alarms on blocked requests.
     pub waf: Handle<aws_wafv2_web_acl>,
+    /// The encrypted group of the web ACL's logs.
     pub waf_logs: Handle<aws_cloudwatch_log_group>,
 }
 
@@ -248,6 +279,7 @@ impl PrivateRestApi {
         }
     }
 
+    /// The access log group's name, known before the API exists (for a key policy).
     pub fn access_log_group_name(&self) -> String {
         format!("/aws/apigateway/{}/access", self.naming.name(&self.name))
     }

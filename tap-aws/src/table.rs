@@ -35,7 +35,9 @@ use crate::Naming;
 /// A table keyed by one string attribute.
 #[derive(Clone, Debug)]
 pub struct EncryptedTable {
+    /// The table's name before [`Naming`] (`orders` gives `shop-orders-prod`).
     pub name: String,
+    /// How [`EncryptedTable::name`] becomes the table's name in AWS.
     pub naming: Naming,
     /// The partition key, of type string.
     pub hash_key: String,

@@ -10,6 +10,8 @@
 //! Users depend on the `tap` crate, which re-exports these macros with
 //! the model they generate code for (at `::tap::__private`).
 
+#![deny(missing_docs)]
+
 mod diag;
 mod driver;
 mod env;
