@@ -17,6 +17,12 @@ use std::process::ExitCode;
 use tap::prelude::*;
 use tap::synth::{self, SynthOptions};
 
+// tap-stack's reading of the environment, shared by file: a binary of this
+// crate cannot use tap-stack, which is only a dev-dependency here so that
+// `cargo package --workspace` need not find the unpublished tap-stack.
+#[path = "../../../tap-stack/src/env.rs"]
+mod env;
+
 struct Insecure {
     retention_days: i64,
     lambda_subnets: Vec<String>,
@@ -72,7 +78,7 @@ fn main() -> ExitCode {
         eprintln!("error: no output directory\n  help: insecure-stack [--report-only] OUT_DIR");
         return ExitCode::from(2);
     };
-    let options = match tap_stack::env::report_only() {
+    let options = match env::report_only() {
         Ok(from_env) => SynthOptions::default().report_only(from_env || report_only),
         Err(e) => {
             eprintln!("error: {e}");
