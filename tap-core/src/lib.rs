@@ -11,11 +11,13 @@
 //! | 1. values | [`path`], [`reference`](mod@reference), [`value`] | attribute paths, addresses, references, the value model and its rendering |
 //! | 2. schema | [`schema`] | the provider schema and the checks of bodies against it |
 //! | 3. assets | [`asset`] | reproducible zips for Lambda code |
-//! | 4. model | [`graph`], [`rule`] | the stack, resources, handles, providers, suppressions, and [`graph::Graph`], the stack's index; the interface every policy rule implements, which a stack carries |
-//! | 5. validate | [`validate`] | whole-stack validation before synthesis |
-//! | 6. policy | [`policy`] | security rules, packs, organisation policy files, suppression checks, the report |
-//! | 7. synth | [`synth`] | deterministic Terraform JSON, written atomically |
-//! | 8. testing | [`testing`] | in-memory synthesis and assertions on the Terraform JSON, for the tests of stacks and components |
+//! | 4. model | [`graph`] | the stack, resources, handles, providers, suppressions, and [`graph::Graph`], the stack's index |
+//! | 5. rule | [`rule`] | the interface every policy rule implements; the model knows nothing of it |
+//! | 6. validate | [`validate`] | whole-stack validation before synthesis |
+//! | 7. policy | [`policy`] | security rules, packs, organisation policy files, a stack's policy, suppression checks, the report |
+//! | 8. definition | [`definition`] | a stack as defined: the model and its policy, side by side |
+//! | 9. synth | [`synth`] | deterministic Terraform JSON, written atomically |
+//! | 10. testing | [`testing`] | in-memory synthesis and assertions on the Terraform JSON, for the tests of stacks and components |
 //!
 //! `tap-macros` runs the same schema checks and policy rules at compile
 //! time; this crate has no proc-macro dependency.
@@ -27,6 +29,7 @@
 //! hidden from the docs, and free to change in any release.
 
 pub mod asset;
+pub mod definition;
 pub mod graph;
 pub mod path;
 pub mod policy;
@@ -41,9 +44,11 @@ pub mod value;
 /// What stack authors need, in one import.
 pub mod prelude {
     pub use crate::asset::{Asset, AssetHandle};
-    pub use crate::graph::{AnyType, Backend, Handle, Lifecycle, Origin, Output, PolicySource, Provider, Resource, ResourceType, Scope, Stack, StackDefinition, Suppression};
+    pub use crate::definition::{DefinedStack, StackDefinition};
+    pub use crate::graph::{AnyType, Backend, Handle, Lifecycle, Origin, Output, Provider, Resource, ResourceType, Scope, Stack, Suppression};
     pub use crate::path::{AttrPath, Step};
     pub use crate::reference::{Address, Mode, Reference};
+    pub use crate::policy::{PolicySource, StackPolicy};
     pub use crate::rule::{Finding, Level, Outcome, PolicyRule};
     pub use crate::value::Value;
 }
@@ -54,8 +59,10 @@ pub mod prelude {
 pub mod __private {
     use std::sync::Arc;
 
-    use crate::graph::{Handle, LazyBlock, Origin, PolicySource, Provider, ProviderFacts, Resource, ResourceType, Suppression, TypeFacts};
+    use crate::graph::{Handle, LazyBlock, Origin, Provider, ProviderFacts, Resource, ResourceType, Suppression, TypeFacts};
     use crate::path::AttrPath;
+    pub use crate::definition::StackDefinition;
+    pub use crate::policy::PolicySource;
     use crate::reference::{Address, Mode};
     use crate::value::{add_block_instance, Fields, Value};
 

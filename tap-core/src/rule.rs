@@ -1,10 +1,11 @@
 //! The interface every policy rule implements: built-in rules, the rules of
 //! an organisation's policy file, and rules a crate writes in Rust.
 //!
-//! Layer: model. A stack carries the Rust rules registered on it
-//! ([`crate::graph::Stack::rule`]), so the interface sits beside the model;
-//! the engine that selects, runs and reports rules is [`crate::policy`].
-//! Nothing here evaluates anything.
+//! Layer: rule, just above the model: a rule reads a resource and the
+//! stack's [`Graph`]; the model knows nothing of rules (a stack's policy
+//! is built beside it, [`crate::policy::StackPolicy`]). The engine that
+//! selects, runs and reports rules is [`crate::policy`]. Nothing here
+//! evaluates anything.
 
 use std::fmt;
 
@@ -64,7 +65,7 @@ pub enum Outcome {
 ///
 /// Implement it to write a rule in Rust, for what a policy file cannot
 /// express, and register it on a stack with
-/// [`Stack::rule`](crate::graph::Stack::rule). Such a rule runs at
+/// [`StackPolicy::rule`](crate::policy::StackPolicy::rule). Such a rule runs at
 /// synthesis only: the compiler never runs a crate's own code while it
 /// checks a stack. Its findings, suppressions and report rows are those of
 /// every other rule.

@@ -35,8 +35,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value as J};
 
+use crate::definition::AsDefined;
 use crate::graph::{Backend, Graph, Resource, Stack};
-use crate::policy::{PolicyError, Report, RowState, UnknownPack};
+use crate::policy::{PolicyError, Report, RowState, StackPolicy, UnknownPack};
 use crate::reference::{Address, Mode};
 use crate::validate::{validate_in, ValidationError};
 use crate::schema::Block;
@@ -195,19 +196,20 @@ impl std::error::Error for SynthError {
 
 /// Validates, evaluates policy and renders every file in memory; a
 /// policy failure is an error.
-pub fn synthesize(stack: &Stack) -> Result<Synthesized, SynthError> {
+pub fn synthesize(stack: &impl AsDefined) -> Result<Synthesized, SynthError> {
     synthesize_with(stack, &SynthOptions::default())
 }
 
 /// [`synthesize`] with options: in report-only mode policy failures are
 /// recorded in the reports ([`Synthesized::policy_fails`] says so) and
 /// every file is rendered all the same.
-pub fn synthesize_with(stack: &Stack, options: &SynthOptions) -> Result<Synthesized, SynthError> {
-    let report = check(stack)?;
+pub fn synthesize_with(stack: &impl AsDefined, options: &SynthOptions) -> Result<Synthesized, SynthError> {
+    let (stack, policy) = stack.parts();
+    let report = check(stack, &policy)?;
     if policy_fails(&report) && !options.report_only {
         return Err(SynthError::Policy { report });
     }
-    Ok(render(stack, report))
+    Ok(render(stack, &policy, report))
 }
 
 /// Validates, evaluates policy and renders every file in memory even when
@@ -218,27 +220,27 @@ pub fn synthesize_with(stack: &Stack, options: &SynthOptions) -> Result<Synthesi
 /// configuration to render then.
 ///
 /// Never deploy this output: [`synthesize`] is the one that refuses it.
-pub fn synthesize_allowing_findings(stack: &Stack) -> Result<Synthesized, SynthError> {
+pub fn synthesize_allowing_findings(stack: &impl AsDefined) -> Result<Synthesized, SynthError> {
     synthesize_with(stack, &SynthOptions { report_only: true })
 }
 
 /// Validation, then the policy report.
-fn check(stack: &Stack) -> Result<Report, SynthError> {
+fn check(stack: &Stack, policy: &StackPolicy) -> Result<Report, SynthError> {
     let graph = Graph::new(stack);
     let errors = validate_in(&graph);
     if !errors.is_empty() {
         return Err(SynthError::Validation(errors));
     }
-    Report::build(stack, &graph).map_err(|e| match e {
+    Report::build(stack, policy, &graph).map_err(|e| match e {
         PolicyError::UnknownPack(p) => SynthError::UnknownPack(p),
         other => SynthError::PolicySetup(other),
     })
 }
 
 /// Every file, for a stack that passed validation.
-fn render(stack: &Stack, report: Report) -> Synthesized {
+fn render(stack: &Stack, policy: &StackPolicy, report: Report) -> Synthesized {
     let mut files = BTreeMap::new();
-    files.insert("cdk.tf.json".to_owned(), pretty(&main_document(stack, &report)));
+    files.insert("cdk.tf.json".to_owned(), pretty(&main_document(stack, policy, &report)));
     files.insert("versions.tf.json".to_owned(), pretty(&json!({ "terraform": { "required_version": stack.required_version } })));
     files.insert(REPORT_JSON.to_owned(), pretty(&report.to_json()));
     files.insert(REPORT_SARIF.to_owned(), pretty(&report.to_sarif(&stack.name)));
@@ -255,7 +257,7 @@ fn pretty(value: &J) -> Vec<u8> {
     out
 }
 
-fn main_document(stack: &Stack, report: &Report) -> J {
+fn main_document(stack: &Stack, policy: &StackPolicy, report: &Report) -> J {
     let mut doc = Map::new();
 
     // One pass over the suppressed findings: the stack-wide list, and each
@@ -269,7 +271,7 @@ fn main_document(stack: &Stack, report: &Report) -> J {
         suppressed.push(json!({ "rule": row.rule_id, "address": row.address.to_string(), "attribute": row.path.to_string(), "reason": reason }));
         suppressed_by_address.entry(&*row.address).or_default().push(json!({ "rule": row.rule_id, "reason": reason }));
     }
-    let mut tap = json!({ "stack": stack.name, "packs": stack.packs, "suppressions": suppressed });
+    let mut tap = json!({ "stack": stack.name, "packs": policy.packs, "suppressions": suppressed });
     // Written only in report-only mode: whoever reads the configuration
     // sees that it fails the policy.
     let failures: Vec<J> = report.failures().map(|row| json!({ "rule": row.rule_id, "address": row.address.to_string(), "attribute": row.path.to_string() })).collect();
@@ -461,12 +463,12 @@ pub fn write(out_dir: &Path, synthesized: &Synthesized) -> Result<PathBuf, Synth
 }
 
 /// Synthesizes and writes in one step.
-pub fn synthesize_to(stack: &Stack, out_dir: &Path) -> Result<(PathBuf, Synthesized), SynthError> {
+pub fn synthesize_to(stack: &impl AsDefined, out_dir: &Path) -> Result<(PathBuf, Synthesized), SynthError> {
     synthesize_to_with(stack, out_dir, &SynthOptions::default())
 }
 
 /// [`synthesize_to`] with options.
-pub fn synthesize_to_with(stack: &Stack, out_dir: &Path, options: &SynthOptions) -> Result<(PathBuf, Synthesized), SynthError> {
+pub fn synthesize_to_with(stack: &impl AsDefined, out_dir: &Path, options: &SynthOptions) -> Result<(PathBuf, Synthesized), SynthError> {
     let synthesized = synthesize_with(stack, options)?;
     let dir = write(out_dir, &synthesized)?;
     Ok((dir, synthesized))

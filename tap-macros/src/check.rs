@@ -517,7 +517,8 @@ pub fn check_policy(diags: &mut Diagnostics, input: &PolicyInput) {
     let (stack, index_of) = compile_time_stack(input);
     let lookup = |mode: Mode, type_name: &str| input.schema.block(mode, type_name);
     let graph = Graph::new(&stack).with_blocks(&lookup);
-    let report = Report::build_with(&stack, &graph, input.rules);
+    let stack_suppressions: Vec<Suppression> = input.stack_suppressions.iter().map(|(s, _)| s.clone()).collect();
+    let report = Report::build_with(&stack, &stack_suppressions, &graph, input.rules);
     report_findings(diags, input, &index_of, &report);
     report_unmatched_suppressions(diags, input, &report);
 }
@@ -528,7 +529,6 @@ pub fn check_policy(diags: &mut Diagnostics, input: &PolicyInput) {
 /// all: its configuration (`default_tags`) is unknown until the stack runs.
 fn compile_time_stack(input: &PolicyInput) -> (Stack, HashMap<Address, usize>) {
     let mut stack = Stack::new("compile_time_view");
-    stack.suppressions = input.stack_suppressions.iter().map(|(s, _)| s.clone()).collect();
     for (name, alias, body) in input.providers {
         let mut provider = Provider::new(name, "", "");
         provider.alias = alias.clone();

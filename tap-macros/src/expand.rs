@@ -15,7 +15,8 @@ use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, ImplItem, ItemImpl, Pat, Stmt};
 
-use tap_core::graph::{Suppression, DEFAULT_PACKS};
+use tap_core::graph::Suppression;
+use tap_core::policy::DEFAULT_PACKS;
 use tap_core::policy::{RuleSet, SuppressionSite};
 use tap_core::reference::Mode;
 use tap_core::value::Fields;
@@ -243,13 +244,13 @@ fn definition_impl(item: &ItemImpl, name_expr: TokenStream, settings: &StackSett
     let org_policy = loaded.map(|l| {
         let (shown, path) = (&l.shown, l.path.to_string_lossy().into_owned());
         quote! {
-            fn org_policy(&self) -> ::core::option::Option<::tap::__private::graph::PolicySource> {
+            fn org_policy(&self) -> ::core::option::Option<::tap::__private::PolicySource> {
                 ::core::option::Option::Some(::tap::__private::org_policy(#shown, ::core::include_str!(#path)))
             }
         }
     });
     quote! {
-        impl #impl_generics ::tap::__private::graph::StackDefinition for #self_ty #where_clause {
+        impl #impl_generics ::tap::__private::StackDefinition for #self_ty #where_clause {
             fn stack_name(&self) -> ::std::string::String {
                 ::std::string::ToString::to_string(&(#name_expr))
             }

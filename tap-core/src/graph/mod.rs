@@ -16,15 +16,11 @@ use std::sync::{Arc, OnceLock};
 use crate::asset::Asset;
 use crate::path::AttrPath;
 use crate::reference::{Address, Mode, Reference};
-use crate::rule::PolicyRule;
 use crate::schema::Block;
 use crate::value::Value;
 
 pub use index::{Edge, Graph};
 pub use scope::{Instance, InstanceId, Scope, ScopeCollision};
-
-/// The rule packs a stack evaluates unless it names others.
-pub const DEFAULT_PACKS: &[&str] = &["security"];
 
 /// A schema block embedded as JSON by generated code, parsed on first use,
 /// once per process.
@@ -418,17 +414,6 @@ pub struct Output {
     pub sensitive: bool,
 }
 
-/// An organisation policy file, as text: the rules, unsuppressible rule
-/// IDs and declared Rust rules of `crate::policy::OrgPolicy`. The macros
-/// check a stack against the file at compile time and embed it, so
-/// synthesis runs the same rules on the values known only then.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PolicySource {
-    /// The file as its configuration names it (`org-policy.toml`), for messages.
-    pub file: String,
-    pub text: String,
-}
-
 /// A whole Terraform configuration.
 #[derive(Debug)]
 pub struct Stack {
@@ -440,14 +425,6 @@ pub struct Stack {
     pub resources: Vec<Resource>,
     pub outputs: BTreeMap<String, Output>,
     pub assets: Vec<Asset>,
-    /// Suppressions that apply to every resource.
-    pub suppressions: Vec<Suppression>,
-    /// The security packs to evaluate (by name).
-    pub packs: Vec<String>,
-    /// The organisation policy the stack is held to, if any.
-    pub org_policy: Option<PolicySource>,
-    /// Rules written in Rust ([`Stack::rule`]), run at synthesis with the others.
-    pub rules: Vec<Arc<dyn PolicyRule>>,
     /// Component instances, in the order they were opened ([`Stack::scope`]).
     pub instances: Vec<Instance>,
     /// Instances opened twice with the same path (kept for validation).
@@ -466,10 +443,6 @@ impl Stack {
             resources: Vec::new(),
             outputs: BTreeMap::new(),
             assets: Vec::new(),
-            suppressions: Vec::new(),
-            packs: DEFAULT_PACKS.iter().map(|p| (*p).to_owned()).collect(),
-            org_policy: None,
-            rules: Vec::new(),
             instances: Vec::new(),
             scope_collisions: Vec::new(),
             duplicate_outputs: Vec::new(),
@@ -512,20 +485,6 @@ impl Stack {
         handle
     }
 
-    /// Suppresses a rule for the whole stack.
-    pub fn suppress(&mut self, suppression: Suppression) -> &mut Self {
-        self.suppressions.push(suppression);
-        self
-    }
-
-    /// Registers a rule written in Rust: it runs at synthesis on every
-    /// resource it applies to, and its findings are reported and suppressed
-    /// like those of any rule. (It cannot run at compile time.)
-    pub fn rule(&mut self, rule: impl PolicyRule + 'static) -> &mut Self {
-        self.rules.push(Arc::new(rule));
-        self
-    }
-
     /// The schema facts of every provider the stack uses, by local name:
     /// declared with `provider!`, or implied by a resource's type.
     pub fn provider_facts(&self) -> BTreeMap<&'static str, &'static ProviderFacts> {
@@ -537,36 +496,5 @@ impl Stack {
     /// Managed resources (not data sources) of one type.
     pub fn resources_of_type<'a, 't>(&'a self, type_name: &'t str) -> impl Iterator<Item = &'a Resource> + use<'a, 't> {
         self.resources.iter().filter(move |r| r.address.mode == Mode::Managed && r.address.type_name == type_name)
-    }
-}
-
-/// A type whose `impl` carries `#[stack]`: its fields are the stack's
-/// configuration, its `define` method declares the resources. The
-/// attribute implements this trait.
-pub trait StackDefinition {
-    /// The stack's name (the directory under `stacks/`).
-    fn stack_name(&self) -> String;
-
-    /// Declares providers, backend, resources and outputs.
-    fn define_into(&self, stack: &mut Stack);
-
-    /// Security packs and stack-wide suppressions written on the attribute.
-    fn policy(&self) -> (Vec<String>, Vec<Suppression>);
-
-    /// The organisation policy the stack was checked against at compile
-    /// time (named in `tap.toml` or by `#[stack(policy = "...")]`).
-    fn org_policy(&self) -> Option<PolicySource> {
-        None
-    }
-
-    /// The whole stack, ready for [`crate::synth::synthesize`].
-    fn build(&self) -> Stack {
-        let mut stack = Stack::new(&self.stack_name());
-        let (packs, suppressions) = self.policy();
-        stack.packs = packs;
-        stack.suppressions = suppressions;
-        stack.org_policy = self.org_policy();
-        self.define_into(&mut stack);
-        stack
     }
 }

@@ -16,6 +16,7 @@ mod report;
 pub mod rules;
 mod ruleset;
 mod sarif;
+mod stack_policy;
 mod suppression;
 
 use crate::graph::{Graph, Resource, Stack};
@@ -27,6 +28,7 @@ pub use packs::{pack, Pack, UnknownPack, PACKS};
 pub use report::{Report, Row, RowState, SuppressionProblem, SuppressionUse};
 pub use ruleset::{PolicyError, RuleRef, RuleSet};
 pub use sarif::{SARIF_SCHEMA, SRCROOT};
+pub use stack_policy::{PolicySource, StackPolicy, DEFAULT_PACKS};
 pub use suppression::{check_reason, check_suppression, ReasonProblem, SuppressedOn, SuppressionError, SuppressionSite, MIN_REASON_LEN};
 
 /// A built-in security rule. Metadata lives with the rule; packs only select it.
@@ -111,10 +113,10 @@ pub struct Evaluation<'a> {
     pub outcome: Outcome,
 }
 
-/// Runs every rule in force for the stack (its packs, its organisation
-/// policy, its Rust rules) on every managed resource each applies to.
-pub fn evaluate_rules<'a>(stack: &'a Stack, graph: &Graph<'_>) -> Result<Vec<Evaluation<'a>>, PolicyError> {
-    Ok(evaluate(stack, graph, &RuleSet::for_stack(stack)?))
+/// Runs every rule in force for the stack (its policy's packs, organisation
+/// policy and Rust rules) on every managed resource each applies to.
+pub fn evaluate_rules<'a>(stack: &'a Stack, policy: &StackPolicy, graph: &Graph<'_>) -> Result<Vec<Evaluation<'a>>, PolicyError> {
+    Ok(evaluate(stack, graph, &RuleSet::for_policy(policy)?))
 }
 
 /// [`evaluate_rules`] with the rules given.

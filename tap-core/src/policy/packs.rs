@@ -88,7 +88,7 @@ impl std::error::Error for UnknownPack {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::DEFAULT_PACKS;
+    use crate::policy::DEFAULT_PACKS;
 
     #[test]
     fn the_default_packs_exist() {

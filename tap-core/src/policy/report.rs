@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
-use super::{check_suppression, evaluate, Level, Outcome, PolicyError, RuleSet, SuppressedOn, SuppressionError, SuppressionSite};
+use super::{check_suppression, evaluate, Level, Outcome, PolicyError, RuleSet, StackPolicy, SuppressedOn, SuppressionError, SuppressionSite};
 use crate::graph::{Graph, InstanceId, Origin, Stack, Suppression};
 use crate::path::AttrPath;
 use crate::reference::Address;
@@ -114,12 +114,13 @@ impl Report {
     /// Evaluates the rules in force for the stack (its packs, its
     /// organisation policy, its Rust rules), applies suppressions and
     /// checks them.
-    pub fn build(stack: &Stack, graph: &Graph) -> Result<Report, PolicyError> {
-        Ok(Report::build_with(stack, graph, &RuleSet::for_stack(stack)?))
+    pub fn build(stack: &Stack, policy: &StackPolicy, graph: &Graph) -> Result<Report, PolicyError> {
+        Ok(Report::build_with(stack, &policy.suppressions, graph, &RuleSet::for_policy(policy)?))
     }
 
-    /// [`Report::build`] with the rules given.
-    pub fn build_with(stack: &Stack, graph: &Graph, rules: &RuleSet) -> Report {
+    /// [`Report::build`] with the rules given, and the stack-wide
+    /// suppressions `stack_suppressions`.
+    pub fn build_with(stack: &Stack, stack_suppressions: &[Suppression], graph: &Graph, rules: &RuleSet) -> Report {
         let evaluations = evaluate(stack, graph, rules);
         let mut report = Report { evaluated: evaluations.len(), ..Report::default() };
         // What each suppression covered, by where it was written.
@@ -142,7 +143,7 @@ impl Report {
                 if let Some(d) = &finding.detail {
                     message = format!("{message}: {d}");
                 }
-                let suppression = covering_suppression(stack, eval.index, rule_id, &finding.path).filter(|_| suppressible);
+                let suppression = covering_suppression(stack, stack_suppressions, eval.index, rule_id, &finding.path).filter(|_| suppressible);
                 let state = match suppression {
                     Some((written, s)) => {
                         covered.entry(written).or_default().push((resource.address.clone(), finding.path.clone()));
@@ -177,7 +178,7 @@ impl Report {
                 written.push((Written::Instance(i, j), s, SuppressionSite::Instance, SuppressedOn::Instance(instance.describe())));
             }
         }
-        for (j, s) in stack.suppressions.iter().enumerate() {
+        for (j, s) in stack_suppressions.iter().enumerate() {
             written.push((Written::Stack(j), s, SuppressionSite::Stack, SuppressedOn::Stack));
         }
         for (key, s, site, on) in written {
@@ -299,7 +300,7 @@ enum Written {
 /// the resource at `index`: its own first, then its instance's and those of the
 /// instances around it, then the stack's. The nearest one answers for the
 /// finding; a precise one covers only the findings at its path.
-fn covering_suppression<'s>(stack: &'s Stack, index: usize, rule_id: &str, path: &AttrPath) -> Option<(Written, &'s Suppression)> {
+fn covering_suppression<'s>(stack: &'s Stack, stack_suppressions: &'s [Suppression], index: usize, rule_id: &str, path: &AttrPath) -> Option<(Written, &'s Suppression)> {
     let matches = |s: &Suppression| s.rule_id == rule_id && s.covers(path);
     let resource = &stack.resources[index];
     let own = resource.suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| (Written::Resource(index, j), s));
@@ -312,7 +313,7 @@ fn covering_suppression<'s>(stack: &'s Stack, index: usize, rule_id: &str, path:
             instance.suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| (Written::Instance(i, j), s))
         })
     })
-    .or_else(|| stack.suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| (Written::Stack(j), s)))
+    .or_else(|| stack_suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| (Written::Stack(j), s)))
 }
 
 /// `endpoint_dynamodb.policy.Statement[0]`: a finding at `path` of the

@@ -5,7 +5,7 @@
 //!
 //! Layer: policy. The one place that decides these, for the macros (which
 //! build it from the packs and the policy file they loaded) and for
-//! synthesis (which builds it from the stack).
+//! synthesis (which builds it from the stack's policy).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use super::org::{OrgPolicy, PolicyFileError};
 use super::{all_rules, selected_rules, Level, PolicyRule, Rule, UnknownPack};
-use crate::graph::Stack;
+use super::StackPolicy;
 
 /// One rule of any kind, cheap to clone.
 #[derive(Clone)]
@@ -92,13 +92,13 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
-    /// The rules of a stack: its packs, its organisation policy, its Rust rules.
-    pub fn for_stack(stack: &Stack) -> Result<RuleSet, PolicyError> {
-        let org = match &stack.org_policy {
+    /// The rules of a stack's policy: its packs, its organisation policy, its Rust rules.
+    pub fn for_policy(policy: &StackPolicy) -> Result<RuleSet, PolicyError> {
+        let org = match &policy.org_policy {
             Some(source) => Some(OrgPolicy::parse(&source.file, &source.text).map_err(PolicyError::File)?),
             None => None,
         };
-        RuleSet::new(&stack.packs, org.as_ref(), &stack.rules)
+        RuleSet::new(&policy.packs, org.as_ref(), &policy.rules)
     }
 
     /// The rules of the named packs, of the organisation policy `org`, and

@@ -84,30 +84,39 @@ pub use serde_json::json;
 /// A JSON value: what expected values and rendered bodies are.
 pub use serde_json::Value as Json;
 
-use crate::graph::{Stack, StackDefinition};
-use crate::policy::{Report, Row, RowState};
+use crate::definition::{DefinedStack, StackDefinition};
+use crate::graph::Stack;
+use crate::policy::{Report, Row, RowState, StackPolicy};
 use crate::reference::Mode;
 use crate::schema::suggest;
 use crate::synth::{synthesize, synthesize_allowing_findings, SynthError, Synthesized};
 pub use matcher::{absent, any_element, anything, array_containing, differences, exactly, matches, reference_to, string_containing, Difference, MATCH_KEY};
 use matcher::{diff, lookup, parse_path, weight, Matcher};
 
-/// What a [`Template`] is made from: a built [`Stack`], or a stack
-/// definition (a `#[stack]` type), which is built first.
+/// What a [`Template`] is made from: a built [`Stack`] (held to the
+/// default policy), a [`DefinedStack`], or a stack definition (a `#[stack]`
+/// type), which is built first.
 pub trait StackSource {
-    /// Calls `f` with the stack to synthesize.
-    fn with_stack<R>(&self, f: impl FnOnce(&Stack) -> R) -> R;
+    /// Calls `f` with the stack to synthesize and its policy.
+    fn with_stack<R>(&self, f: impl FnOnce(&Stack, &StackPolicy) -> R) -> R;
 }
 
 impl StackSource for Stack {
-    fn with_stack<R>(&self, f: impl FnOnce(&Stack) -> R) -> R {
-        f(self)
+    fn with_stack<R>(&self, f: impl FnOnce(&Stack, &StackPolicy) -> R) -> R {
+        f(self, &StackPolicy::default())
+    }
+}
+
+impl StackSource for DefinedStack {
+    fn with_stack<R>(&self, f: impl FnOnce(&Stack, &StackPolicy) -> R) -> R {
+        f(&self.stack, &self.policy)
     }
 }
 
 impl<T: StackDefinition> StackSource for T {
-    fn with_stack<R>(&self, f: impl FnOnce(&Stack) -> R) -> R {
-        f(&self.build())
+    fn with_stack<R>(&self, f: impl FnOnce(&Stack, &StackPolicy) -> R) -> R {
+        let defined = self.build();
+        f(&defined.stack, &defined.policy)
     }
 }
 
@@ -126,7 +135,7 @@ impl Template {
     /// [`synthesize`] does: a validation error or a failing security
     /// finding is an error.
     pub fn synth(stack: &impl StackSource) -> Result<Template, SynthError> {
-        stack.with_stack(synthesize).map(Template::from)
+        stack.with_stack(|stack, policy| synthesize(&(stack, policy))).map(Template::from)
     }
 
     /// Synthesizes `stack` even when security findings fail or a
@@ -134,7 +143,7 @@ impl Template {
     /// [`find_finding`](Self::find_finding). Validation errors are still
     /// errors.
     pub fn synth_allowing_findings(stack: &impl StackSource) -> Result<Template, SynthError> {
-        stack.with_stack(synthesize_allowing_findings).map(Template::from)
+        stack.with_stack(|stack, policy| synthesize_allowing_findings(&(stack, policy))).map(Template::from)
     }
 
     /// [`synth`](Self::synth), panicking with the synthesis error's

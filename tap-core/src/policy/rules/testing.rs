@@ -1,7 +1,7 @@
 //! Helpers for rule unit tests: build small stacks without the macros.
 
 use crate::graph::{Graph, Resource, Stack};
-use crate::policy::{evaluate_rules, selected_rules, Outcome, Rule, PACKS};
+use crate::policy::{evaluate_rules, selected_rules, Outcome, Rule, StackPolicy, PACKS};
 use crate::reference::Address;
 use crate::value::Value;
 
@@ -57,14 +57,14 @@ pub fn eval(rule: &Rule, resources: Vec<Resource>) -> Outcome {
 /// when the engine left that resource alone.
 pub fn eval_in_engine(rule: &'static Rule, resources: Vec<Resource>) -> Vec<Outcome> {
     let mut stack = Stack::new("t");
-    stack.packs = PACKS.iter().map(|p| p.name.to_owned()).collect();
-    assert!(selected_rules(&stack.packs).expect("shipped packs exist").iter().any(|(r, _)| r.id == rule.id), "no pack selects {}", rule.id);
+    let policy = StackPolicy { packs: PACKS.iter().map(|p| p.name.to_owned()).collect(), ..StackPolicy::default() };
+    assert!(selected_rules(&policy.packs).expect("shipped packs exist").iter().any(|(r, _)| r.id == rule.id), "no pack selects {}", rule.id);
     for r in resources {
         stack.add(r);
     }
     let graph = Graph::new(&stack);
     let first = &stack.resources[0];
-    evaluate_rules(&stack, &graph)
+    evaluate_rules(&stack, &policy, &graph)
         .expect("shipped packs exist")
         .into_iter()
         .filter(|e| e.rule.id() == rule.id && std::ptr::eq(e.resource, first))
