@@ -12,7 +12,7 @@
 //! | 2. schema | [`schema`] | the provider schema and the checks of bodies against it |
 //! | 3. assets | [`asset`] | reproducible zips for Lambda code |
 //! | 4. model | [`graph`] | the stack, resources, handles, providers, suppressions, and [`graph::Graph`], the stack's index |
-//! | 5. rule | [`rule`] | the interface every policy rule implements; the model knows nothing of it |
+//! | 5. navigate, rule | [`navigate`], [`rule`] | the one navigator over values (block instances, references, JSON documents, default tags, what "set" means); the interface every policy rule implements, of which the model knows nothing |
 //! | 6. validate | [`validate`] | whole-stack validation before synthesis |
 //! | 7. policy | [`policy`] | security rules, packs, organisation policy files, a stack's policy, suppression checks, the report |
 //! | 8. definition | [`definition`] | a stack as defined: the model and its policy, side by side |
@@ -31,6 +31,7 @@
 pub mod asset;
 pub mod definition;
 pub mod graph;
+pub mod navigate;
 pub mod path;
 pub mod policy;
 pub mod reference;
@@ -121,7 +122,7 @@ pub mod __private {
     /// `#[suppress("ID", reason = "...", finding = "path")]`: the macros
     /// checked that the path parses.
     pub fn precise_suppression(rule_id: &str, reason: &str, finding: &str) -> Suppression {
-        Suppression::new(rule_id, reason).for_finding(AttrPath::parse(finding))
+        Suppression::new(rule_id, reason).for_finding(AttrPath::parse(finding).expect("BUG: the macros checked the finding path"))
     }
 
     /// The organisation policy a stack was checked against, as the

@@ -39,8 +39,12 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding at `path` (`vpc_config[0].subnet_ids`); `""` for the
+    /// resource itself. A rule names its paths literally, so a path that
+    /// does not parse is the rule's bug.
     pub fn at(path: &str) -> Self {
-        Finding { path: AttrPath::parse(path), detail: None }
+        let path = if path.is_empty() { AttrPath::root() } else { AttrPath::parse(path).unwrap_or_else(|e| panic!("BUG: a rule's finding path does not parse: {e}")) };
+        Finding { path, detail: None }
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {

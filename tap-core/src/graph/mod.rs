@@ -205,16 +205,6 @@ impl Resource {
         self
     }
 
-    /// The value at `path` (names only; list blocks are entered at their first instance).
-    pub fn get(&self, path: &str) -> Option<&Value> {
-        let mut parts = path.split('.');
-        let mut current = self.body.get(parts.next()?)?;
-        for part in parts {
-            current = crate::value::block_instances(current).first()?.as_object()?.get(part)?;
-        }
-        Some(current)
-    }
-
     pub fn type_name(&self) -> &str {
         &self.address.type_name
     }

@@ -254,7 +254,7 @@ mod tests {
         Row {
             rule_id: rule_id.to_owned(),
             address: Arc::new(Address::resource(if rule_id.starts_with("TAP-LOG") { "aws_cloudwatch_log_group" } else { "aws_lambda_function" }, name)),
-            path: AttrPath::parse(path),
+            path: if path.is_empty() { AttrPath::root() } else { AttrPath::parse(path).unwrap() },
             state,
             level: Level::Error,
             message: "the thing is wrong".into(),

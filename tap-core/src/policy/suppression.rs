@@ -233,7 +233,7 @@ mod tests {
     #[test]
     fn precise_suppressions_belong_on_resources() {
         let rules = built_in();
-        let s = Suppression::new("TAP-EC2-001", "the load balancer is public by design").for_finding(AttrPath::parse("ingress[0]"));
+        let s = Suppression::new("TAP-EC2-001", "the load balancer is public by design").for_finding(AttrPath::parse("ingress[0]").unwrap());
         assert_eq!(check_suppression(&rules, &s, SuppressionSite::Resource("aws_security_group")), Ok(()));
         let err = check_suppression(&rules, &s, SuppressionSite::Stack).unwrap_err();
         // On an instance, the finding names a resource of the instance first.

@@ -237,10 +237,11 @@ impl Template {
     /// `tags["kubernetes.io/role"]` names a key with dots. `value` may be
     /// a matcher.
     pub fn find_resource_with(&self, type_name: &str, path: &str, value: impl Into<Json>) -> Result<ResourceRef<'_>, AssertionError> {
-        let segments = parse_path(path).map_err(AssertionError::new)?;
+        let path = parse_path(path).map_err(AssertionError::new)?;
         let value = Matcher::parse(&value.into());
         let described = format!("{path} = {value}");
-        self.find(Mode::Managed, type_name, &Matcher::at_path(&segments, value), &described)
+        let matcher = Matcher::at_path(&path, value).map_err(AssertionError::new)?;
+        self.find(Mode::Managed, type_name, &matcher, &described)
     }
 
     /// [`find_resource_with`](Self::find_resource_with), panicking with its message.

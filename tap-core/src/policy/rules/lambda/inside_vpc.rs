@@ -4,6 +4,8 @@
 //! `vpc_config { subnet_ids: [...], security_group_ids: [...] }`.
 
 use crate::graph::{Graph, Resource};
+use crate::navigate::get_in;
+use crate::path::AttrPath;
 use crate::policy::{Finding, Level, Outcome, Rule};
 use crate::value::Value;
 
@@ -18,7 +20,8 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(resource: &Resource, _graph: &Graph) -> Outcome {
-    let Some(vpc) = resource.get("vpc_config") else {
+    let at = |path: &str| get_in(&resource.body, &AttrPath::parse(path).expect("BUG: the rule's paths parse"));
+    let Some(vpc) = at("vpc_config") else {
         return Outcome::NonCompliant(vec![Finding::at("")]);
     };
     if matches!(vpc, Value::Unknown) {
@@ -26,7 +29,7 @@ fn check(resource: &Resource, _graph: &Graph) -> Outcome {
     }
     let mut findings = Vec::new();
     for attr in ["subnet_ids", "security_group_ids"] {
-        match resource.get(&format!("vpc_config.{attr}")) {
+        match at(&format!("vpc_config.{attr}")) {
             None | Some(Value::Null) => findings.push(Finding::at("vpc_config").with_detail(format!("`{attr}` is not set"))),
             Some(Value::List(items)) if items.is_empty() => {
                 findings.push(Finding::at(&format!("vpc_config[0].{attr}")).with_detail(format!("`{attr}` is empty")))

@@ -6,7 +6,7 @@
 //! Rejected: `resource!(aws_cloudwatch_log_group.api { name: "/aws/lambda/api" })`.
 
 use crate::graph::{Graph, Resource};
-use crate::policy::rules::support::deref;
+use crate::policy::rules::support::resolve;
 use crate::policy::{Finding, Level, Outcome, Rule};
 use crate::value::Value;
 
@@ -24,7 +24,7 @@ fn check(resource: &Resource, graph: &Graph) -> Outcome {
     let Some(value) = resource.body.get("retention_in_days") else {
         return Outcome::NonCompliant(vec![Finding::at("").with_detail("`retention_in_days` is not set")]);
     };
-    let days = match deref(value, graph) {
+    let days = match resolve(value, graph) {
         Some(Value::Null) => return Outcome::NonCompliant(vec![Finding::at("").with_detail("`retention_in_days` is not set")]),
         Some(Value::Str(s)) => s.trim().parse::<i64>().ok(),
         Some(v) => v.as_int(),
