@@ -165,7 +165,7 @@ impl fmt::Display for SynthError {
                 let failures = report.failures().count();
                 writeln!(f, "the stack fails {failures} security finding(s); nothing was written:")?;
                 for row in report.failures() {
-                    writeln!(f, "error: [{}] {}: {}{}\n  help: {}", row.rule_id, row.location(), row.message, row.context(), row.fix)?;
+                    writeln!(f, "error: {}\n  help: {}", row.line(), row.fix)?;
                     if row.origin.line != 0 {
                         writeln!(f, "  --> {}", row.origin)?;
                     }
@@ -487,7 +487,7 @@ pub fn policy_summary(synthesized: &Synthesized, dir: &Path) -> String {
     }
     out.push('\n');
     for row in report.failures() {
-        out.push_str(&format!("  error: [{}] {}: {}{}\n", row.rule_id, row.location(), row.message, row.context()));
+        out.push_str(&format!("  error: {}\n", row.line()));
         if row.origin.line != 0 {
             out.push_str(&format!("    --> {}\n", row.origin));
         }

@@ -17,7 +17,7 @@ use proc_macro2::Span;
 use tap_core::__private::unknown;
 use tap_core::graph::{Graph, Provider, Resource, Stack, Suppression};
 use tap_core::path::{AttrPath, Step};
-use tap_core::policy::{self, Level, ReasonProblem, Report, RowState, RuleSet, SuppressedOn, SuppressionError, SuppressionProblem, SuppressionSite};
+use tap_core::policy::{self, Level, Place, ReasonProblem, Report, RowState, RuleSet, SuppressedOn, SuppressionError, SuppressionProblem, SuppressionSite};
 use tap_core::reference::{Address, Mode, Reference};
 use tap_core::schema::{check_body, check_reference_path, suggest, Block, IssueTarget};
 use tap_core::value::{add_block_instance, Fields, Value};
@@ -572,7 +572,7 @@ fn report_findings(diags: &mut Diagnostics, input: &PolicyInput, index_of: &Hash
         };
         diags.error(
             span,
-            message(&format!("[{}] {} `{}`{at}: {}", row.rule_id, kind_label(&c.address), c.address.name, row.message), Some(&row.fix), Some(&note)),
+            message(&row.line().at(Place::Named(&format!("{} `{}`{at}", kind_label(&c.address), c.address.name))).without_context().to_string(), Some(&row.fix), Some(&note)),
         );
     }
 }

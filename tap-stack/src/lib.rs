@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use tap::definition::{DefinedStack, StackDefinition};
 use tap::graph::Suppression;
-use tap::policy::RowState;
+use tap::policy::{Place, RowState};
 use tap::reference::Mode;
 use tap::synth::{self, SynthError, SynthOptions, Synthesized, REPORT_JSON, REPORT_SARIF};
 
@@ -119,8 +119,7 @@ pub fn summary(config: &Config, dir: &Path, stack: &DefinedStack, synthesized: &
         suppressed.len()
     );
     for row in report.rows.iter().filter(|r| !matches!(r.state, RowState::Suppressed { .. })) {
-        let at = if row.origin.line == 0 { String::new() } else { format!(" ({})", row.origin) };
-        let _ = writeln!(out, "  [{}] {} {}: {}{at}", row.rule_id, row.level.as_str(), row.address, row.message);
+        let _ = writeln!(out, "  {}", row.line().with_level().at(Place::Address).without_context().with_origin());
     }
     // One line per rule and reason, however many resources it covers.
     let mut grouped: BTreeMap<(&str, &str), Vec<String>> = BTreeMap::new();

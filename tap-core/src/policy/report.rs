@@ -50,6 +50,12 @@ impl Row {
         location(&self.address, &self.path)
     }
 
+    /// The finding as one line: `[ID] location: message (in instance ...)`;
+    /// [`FindingLine`]'s methods show or hide the other parts.
+    pub fn line(&self) -> FindingLine<'_> {
+        FindingLine { row: self, place: Place::Location, level: false, state: false, context: true, origin: false }
+    }
+
     /// ` (in instance `orders` of component `encrypted_table`, called at src/stack.rs:42)`, or nothing.
     pub fn context(&self) -> String {
         self.instance.as_ref().map(|i| format!(" (in {i})")).unwrap_or_default()
@@ -108,6 +114,111 @@ pub struct Report {
     pub suppressions: Vec<SuppressionUse>,
     /// How many (rule, resource) pairs were evaluated.
     pub evaluated: usize,
+    /// The rules the rows name, by ID, as the rules themselves describe
+    /// them (not as one finding does): what SARIF's rule descriptors carry.
+    pub rules: BTreeMap<String, RuleInfo>,
+}
+
+/// A rule's own metadata, as a report keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// One sentence about the resource.
+    pub message: String,
+    /// Why the rule exists; empty when it does not say.
+    pub rationale: String,
+    /// How to comply.
+    pub fix: String,
+    /// Its level where this report ran it.
+    pub level: Level,
+}
+
+/// Where a finding's one line says it is.
+#[derive(Clone, Copy, Debug)]
+pub enum Place<'p> {
+    /// Nowhere: the line is about a resource already named.
+    Nothing,
+    /// The resource's address.
+    Address,
+    /// The address and the attribute's path: `aws_lambda_function.api.vpc_config[0]`.
+    Location,
+    /// As the caller names it (the macros name the declaration).
+    Named(&'p str),
+}
+
+/// One finding as one line: `[ID] level place: message (state) (context) (origin)`.
+/// The one formatter of a finding; each part but the ID, place and message
+/// is shown on request. Made by [`Row::line`].
+#[derive(Clone, Copy, Debug)]
+pub struct FindingLine<'r> {
+    row: &'r Row,
+    place: Place<'r>,
+    level: bool,
+    state: bool,
+    context: bool,
+    origin: bool,
+}
+
+impl<'r> FindingLine<'r> {
+    /// Names the place this way instead of by location.
+    pub fn at(mut self, place: Place<'r>) -> Self {
+        self.place = place;
+        self
+    }
+
+    /// Shows the level after the ID.
+    pub fn with_level(mut self) -> Self {
+        self.level = true;
+        self
+    }
+
+    /// Shows whether it is unknown or suppressed (and why).
+    pub fn with_state(mut self) -> Self {
+        self.state = true;
+        self
+    }
+
+    /// Leaves out the component instance the resource belongs to.
+    pub fn without_context(mut self) -> Self {
+        self.context = false;
+        self
+    }
+
+    /// Shows the line of Rust that declared the resource, when known.
+    pub fn with_origin(mut self) -> Self {
+        self.origin = true;
+        self
+    }
+}
+
+impl fmt::Display for FindingLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let row = self.row;
+        write!(f, "[{}] ", row.rule_id)?;
+        if self.level {
+            write!(f, "{} ", row.level.as_str())?;
+        }
+        match self.place {
+            Place::Nothing => {}
+            Place::Address => write!(f, "{}: ", row.address)?,
+            Place::Location => write!(f, "{}: ", row.location())?,
+            Place::Named(name) => write!(f, "{name}: ")?,
+        }
+        f.write_str(&row.message)?;
+        if self.state {
+            match &row.state {
+                RowState::NonCompliant => {}
+                RowState::Unknown => f.write_str(" (unknown until apply: failing closed)")?,
+                RowState::Suppressed { reason } => write!(f, " (suppressed: {reason})")?,
+            }
+        }
+        if self.context {
+            f.write_str(&row.context())?;
+        }
+        if self.origin && row.origin.line != 0 {
+            write!(f, " ({})", row.origin)?;
+        }
+        Ok(())
+    }
 }
 
 impl Report {
@@ -166,6 +277,14 @@ impl Report {
             }
         }
         report.rows.sort_by(|a, b| (&a.rule_id, &a.address, &a.path).cmp(&(&b.rule_id, &b.address, &b.path)));
+        let reported: std::collections::BTreeSet<&str> = report.rows.iter().map(|r| r.rule_id.as_str()).collect();
+        for eval in &evaluations {
+            if reported.contains(eval.rule.id()) && !report.rules.contains_key(eval.rule.id()) {
+                let rule = &eval.rule;
+                let info = RuleInfo { message: rule.message().to_owned(), rationale: rule.rationale().to_owned(), fix: rule.fix().to_owned(), level: eval.level };
+                report.rules.insert(rule.id().to_owned(), info);
+            }
+        }
 
         let mut written = Vec::new();
         for (i, r) in stack.resources.iter().enumerate() {
@@ -265,13 +384,7 @@ impl Report {
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         for row in &self.rows {
-            let at = row.location();
-            let state = match &row.state {
-                RowState::NonCompliant => String::new(),
-                RowState::Unknown => " (unknown until apply: failing closed)".to_owned(),
-                RowState::Suppressed { reason } => format!(" (suppressed: {reason})"),
-            };
-            out.push_str(&format!("[{}] {} {at}: {}{state}{}\n", row.rule_id, row.level.as_str(), row.message, row.context()));
+            out.push_str(&format!("{}\n", row.line().with_level().with_state()));
         }
         out
     }

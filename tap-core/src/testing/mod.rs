@@ -86,7 +86,7 @@ pub use serde_json::Value as Json;
 
 use crate::definition::{DefinedStack, StackDefinition};
 use crate::graph::Stack;
-use crate::policy::{Report, Row, RowState, StackPolicy};
+use crate::policy::{Place, Report, Row, RowState, RuleSet, StackPolicy};
 use crate::reference::Mode;
 use crate::schema::suggest;
 use crate::synth::{synthesize, synthesize_allowing_findings, SynthError, Synthesized};
@@ -128,6 +128,8 @@ pub struct Template {
     document: Json,
     files: BTreeMap<String, Vec<u8>>,
     report: Report,
+    /// The rules in force for the stack: what a rule ID may name.
+    rules: RuleSet,
 }
 
 impl Template {
@@ -135,7 +137,7 @@ impl Template {
     /// [`synthesize`] does: a validation error or a failing security
     /// finding is an error.
     pub fn synth(stack: &impl StackSource) -> Result<Template, SynthError> {
-        stack.with_stack(|stack, policy| synthesize(&(stack, policy))).map(Template::from)
+        stack.with_stack(|stack, policy| synthesize(&(stack, policy)).map(|s| Template::of_policy(s, policy)))
     }
 
     /// Synthesizes `stack` even when security findings fail or a
@@ -143,7 +145,7 @@ impl Template {
     /// [`find_finding`](Self::find_finding). Validation errors are still
     /// errors.
     pub fn synth_allowing_findings(stack: &impl StackSource) -> Result<Template, SynthError> {
-        stack.with_stack(|stack, policy| synthesize_allowing_findings(&(stack, policy))).map(Template::from)
+        stack.with_stack(|stack, policy| synthesize_allowing_findings(&(stack, policy)).map(|s| Template::of_policy(s, policy)))
     }
 
     /// [`synth`](Self::synth), panicking with the synthesis error's
@@ -346,10 +348,9 @@ impl Template {
             return Ok(row);
         }
         let mut m = format!("no `{rule_id}` finding on `{address}` in stack `{}`", self.stack_name);
-        if crate::policy::rule(rule_id).is_none() {
-            let ids = crate::policy::all_rules().iter().map(|r| r.id);
+        if !self.rules.is_known(rule_id) {
             let _ = write!(m, "\n  note: tap has no rule `{rule_id}`");
-            if let Some(s) = suggest(rule_id, ids) {
+            if let Some(s) = suggest(rule_id, self.rules.ids()) {
                 let _ = write!(m, "; did you mean `{s}`?");
             }
         }
@@ -363,7 +364,7 @@ impl Template {
                 let _ = write!(m, "; did you mean `{s}`?");
             }
         }
-        let here: Vec<String> = self.findings().filter(|r| r.address.to_string() == address).map(|r| format!("[{}] {}", r.rule_id, r.message)).collect();
+        let here: Vec<String> = self.findings().filter(|r| r.address.to_string() == address).map(|r| r.line().at(Place::Nothing).without_context().to_string()).collect();
         if here.is_empty() {
             let _ = write!(m, "\n  findings raised on `{address}`: none");
         } else {
@@ -459,11 +460,23 @@ impl Template {
     }
 }
 
+impl Template {
+    /// The template of a synthesis under `policy`, whose rules name the IDs
+    /// a test may ask about (built-in, organisation and Rust rules alike).
+    fn of_policy(synthesized: Synthesized, policy: &StackPolicy) -> Template {
+        // Synthesis succeeded, so the policy's rules went together.
+        let rules = RuleSet::for_policy(policy).unwrap_or_else(|_| RuleSet::built_in());
+        Template { rules, ..Template::from(synthesized) }
+    }
+}
+
 impl From<Synthesized> for Template {
+    /// The template of a synthesis whose policy is not known: the rule IDs
+    /// it knows are the built-in ones.
     fn from(synthesized: Synthesized) -> Template {
         let main = synthesized.files.get("cdk.tf.json").expect("BUG: synthesis always writes cdk.tf.json");
         let document = serde_json::from_slice(main).expect("BUG: synthesis writes valid JSON");
-        Template { stack_name: synthesized.stack_name, document, files: synthesized.files, report: synthesized.report }
+        Template { stack_name: synthesized.stack_name, document, files: synthesized.files, report: synthesized.report, rules: RuleSet::built_in() }
     }
 }
 

@@ -13,7 +13,7 @@ use toml::Spanned;
 
 use super::{Condition, DeclarativeRule, Listed, Literal, Op, OrgPolicy, PolicyFileError, OPERATORS};
 use crate::path::AttrPath;
-use crate::policy::{all_rules, Level};
+use crate::policy::{Level, RuleSet};
 use crate::schema::suggest;
 
 const TOP_FIELDS: &[&str] = &["rule", "unsuppressible", "rust_rules"];
@@ -406,7 +406,8 @@ impl Parser<'_> {
                 self.errors.push(PolicyFileError { file: self.file.to_owned(), line: listed.line, rule: None, field: Some("rust_rules".to_owned()), message, help: Some(help) });
             }
         }
-        let known: Vec<&str> = all_rules().iter().map(|r| r.id).chain(defined.keys().copied()).chain(policy.rust_rules.iter().map(|l| l.value.as_str())).collect();
+        let shipped = RuleSet::built_in();
+        let known: Vec<&str> = shipped.ids().chain(defined.keys().copied()).chain(policy.rust_rules.iter().map(|l| l.value.as_str())).collect();
         for listed in &policy.unsuppressible {
             if !known.contains(&listed.value.as_str()) {
                 let help = match suggest(&listed.value, known.iter().copied()) {

@@ -25,6 +25,7 @@ use crate::value::Value;
 pub static RULE: Rule = Rule {
     id: "TAP-IAM-001",
     level: Level::Error,
+    packs: &["security", "serverless"],
     resource_types: &["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role"],
     message: "the IAM policy allows every action of a service",
     rationale: "a wildcard action grants today's and tomorrow's actions, including destructive and permission-changing ones, so a compromised principal can do far more than the workload needs",

@@ -12,6 +12,7 @@ use crate::value::Value;
 pub static RULE: Rule = Rule {
     id: "TAP-LMB-001",
     level: Level::Error,
+    packs: &["security", "serverless"],
     resource_types: &["aws_lambda_function"],
     message: "the Lambda function is not attached to a VPC",
     rationale: "a function outside a VPC reaches the internet and AWS APIs directly, so its traffic cannot be filtered by security groups, routed through a NAT with fixed addresses, or kept on private endpoints",

@@ -13,6 +13,7 @@ use crate::value::Value;
 pub static RULE: Rule = Rule {
     id: "TAP-LOG-001",
     level: Level::Error,
+    packs: &["security", "serverless"],
     resource_types: &["aws_cloudwatch_log_group"],
     message: "the log group keeps its events forever",
     rationale: "logs kept without limit accumulate personal data and secrets that leak into them long after they are useful, and their storage cost only grows",
