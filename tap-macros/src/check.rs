@@ -17,7 +17,7 @@ use proc_macro2::Span;
 use tap_core::__private::unknown;
 use tap_core::graph::{Graph, Provider, Resource, Stack, Suppression};
 use tap_core::path::{AttrPath, Step};
-use tap_core::policy::{self, Level, Place, ReasonProblem, Report, RowState, RuleSet, SuppressedOn, SuppressionError, SuppressionProblem, SuppressionSite};
+use tap_core::policy::{self, Level, Place, ReasonProblem, Report, RowState, RuleSet, SuppressionError, SuppressionProblem, SuppressionSite};
 use tap_core::reference::{Address, Mode, Reference};
 use tap_core::schema::{check_body, check_reference_path, suggest, Block, IssueTarget};
 use tap_core::value::{add_block_instance, Fields, Value};
@@ -174,7 +174,7 @@ impl<'a> Checker<'a> {
                 }
                 Meta::Provider(_) => {}
                 Meta::Suppress { rule, reason, finding, span } => {
-                    if let Some(s) = self.check_suppression(rule, reason.as_ref(), finding.as_ref(), *span, SuppressionSite::Resource(&type_name)) {
+                    if let Some(s) = self.check_suppression(rule, reason.as_ref(), finding.as_ref(), *span, SuppressionSite::Resource(Arc::new(Address::new(inv.mode, &type_name, inv.static_name())))) {
                         suppressions.push((s, rule.span()));
                     }
                 }
@@ -290,7 +290,7 @@ impl<'a> Checker<'a> {
             }
         }
         let result = match self.rules {
-            Some(rules) => policy::check_suppression(rules, &suppression, site),
+            Some(rules) => policy::check_suppression(rules, &suppression, &site),
             // The policy file has errors of its own: only the reason can be judged.
             None => policy::check_reason(&suppression.reason).map_err(|problem| SuppressionError::Reason { rule_id: suppression.rule_id.clone(), problem }),
         };
@@ -305,8 +305,8 @@ impl<'a> Checker<'a> {
         // On the stack or an instance the message says so; on a resource the span does.
         let line = match site {
             SuppressionSite::Resource(_) => error.to_string(),
-            SuppressionSite::Instance => format!("suppression on a component instance: {error}"),
-            SuppressionSite::Stack => SuppressionProblem { on: SuppressedOn::Stack, error }.message(),
+            SuppressionSite::Instance(_) => format!("suppression on a component instance: {error}"),
+            SuppressionSite::Stack => SuppressionProblem { on: SuppressionSite::Stack, error }.message(),
         };
         self.diags.error(at, message(&line, Some(&help), None));
         None
@@ -582,30 +582,23 @@ fn report_findings(diags: &mut Diagnostics, input: &PolicyInput, index_of: &Hash
 /// an undecided one around it that synthesis will decide. Suppressions of
 /// rules written in Rust are left to synthesis, where those rules run.
 fn report_unmatched_suppressions(diags: &mut Diagnostics, input: &PolicyInput, report: &Report) {
-    let may_cover = |s: &Suppression, row: &tap_core::policy::Row| {
-        s.covers(&row.path) || (row.state == RowState::Unknown && s.finding.as_ref().is_some_and(|f| f.starts_with(&row.path)))
-    };
     let runs_here = |id: &str| input.rules.rule(id).is_some();
     for c in input.checked.iter().filter(|c| c.valid) {
         for (s, rule_span) in c.suppressions.iter().filter(|(s, _)| runs_here(&s.rule_id)) {
             let rows: Vec<_> = report.rows.iter().filter(|r| r.rule_id == s.rule_id && *r.address == c.address).collect();
-            if rows.iter().any(|r| may_cover(s, r)) {
-                continue;
+            let site = SuppressionSite::Resource(Arc::new(c.address.clone()));
+            // Undecided findings are decided at synthesis, which checks again.
+            if let Some(error) = policy::unmatched(s, &site, rows.iter().any(|r| s.covers(&r.path)), &rows, true) {
+                diags.error(*rule_span, message(&error.to_string(), Some(&error.help()), None));
             }
-            let address = Arc::new(c.address.clone());
-            let error = match &s.finding {
-                Some(finding) => SuppressionError::FindingNotFound { rule_id: s.rule_id.clone(), address, finding: finding.clone(), found: rows.iter().map(|r| r.path.clone()).collect() },
-                None => SuppressionError::MatchedNothing { rule_id: s.rule_id.clone(), on: SuppressedOn::Resource(address) },
-            };
-            diags.error(*rule_span, message(&error.to_string(), Some(&error.help()), None));
         }
     }
     // Resources with schema errors were left out of the policy phase, so a
     // stack-wide suppression may match them once they are fixed.
     if input.checked.iter().all(|c| c.valid) {
         for (s, span) in input.stack_suppressions.iter().filter(|(s, _)| runs_here(&s.rule_id)) {
-            if !report.rows.iter().any(|r| r.rule_id == s.rule_id) {
-                let problem = SuppressionProblem { on: SuppressedOn::Stack, error: SuppressionError::MatchedNothing { rule_id: s.rule_id.clone(), on: SuppressedOn::Stack } };
+            if let Some(error) = policy::unmatched(s, &SuppressionSite::Stack, report.rows.iter().any(|r| r.rule_id == s.rule_id), &[], true) {
+                let problem = SuppressionProblem { on: SuppressionSite::Stack, error };
                 diags.error(*span, message(&problem.message(), Some(&problem.error.help()), None));
             }
         }

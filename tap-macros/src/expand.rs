@@ -592,7 +592,7 @@ impl<'a> Expander<'a> {
                 }
             };
             let mut checker = Checker { schema: self.schema, diags: self.diags, rules: self.rules };
-            if let Some(s) = checker.check_suppression(&rule, reason.as_ref(), finding.as_ref(), span, SuppressionSite::Instance) {
+            if let Some(s) = checker.check_suppression(&rule, reason.as_ref(), finding.as_ref(), span, SuppressionSite::Instance(None)) {
                 accepted.push(suppression_tokens(&s));
             }
         }

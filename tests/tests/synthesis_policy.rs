@@ -132,7 +132,7 @@ fn a_suppression_of_a_rule_that_never_looks_at_the_type_is_rejected_at_synthesis
         matches!(&problem.error, SuppressionError::NotApplicable { rule_id, type_name, .. } if rule_id == "TAP-S3-002" && type_name == "aws_cloudwatch_log_group"),
         "{problem:?}"
     );
-    assert!(matches!(&problem.on, tap::policy::SuppressedOn::Resource(a) if a.to_string() == "aws_cloudwatch_log_group.audit"), "{problem:?}");
+    assert!(matches!(&problem.on, tap::policy::SuppressionSite::Resource(a) if a.to_string() == "aws_cloudwatch_log_group.audit"), "{problem:?}");
     assert_eq!(
         problem.to_string(),
         "`aws_cloudwatch_log_group.audit`: rule `TAP-S3-002` does not apply to `aws_cloudwatch_log_group`, so this suppression can never match\n  help: `TAP-S3-002` checks `aws_s3_bucket`"

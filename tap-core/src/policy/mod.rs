@@ -29,7 +29,7 @@ pub use report::{FindingLine, Place, Report, Row, RowState, RuleInfo, Suppressio
 pub use ruleset::{PolicyError, RuleRef, RuleSet};
 pub use sarif::{SARIF_SCHEMA, SRCROOT};
 pub use stack_policy::{PolicySource, StackPolicy, DEFAULT_PACKS};
-pub use suppression::{check_reason, check_suppression, ReasonProblem, SuppressedOn, SuppressionError, SuppressionSite, MIN_REASON_LEN};
+pub use suppression::{check_reason, check_suppression, unmatched, ReasonProblem, SuppressionError, SuppressionSite, MIN_REASON_LEN};
 
 /// A built-in security rule. Metadata lives with the rule; packs only select it.
 pub struct Rule {

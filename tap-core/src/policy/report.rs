@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
-use super::{check_suppression, evaluate, Level, Outcome, PolicyError, RuleSet, StackPolicy, SuppressedOn, SuppressionError, SuppressionSite};
-use crate::graph::{Graph, InstanceId, Origin, Stack, Suppression};
+use super::{check_suppression, evaluate, unmatched, Level, Outcome, PolicyError, RuleSet, StackPolicy, SuppressionError, SuppressionSite};
+use crate::graph::{Graph, Origin, Stack, Suppression};
 use crate::path::AttrPath;
 use crate::reference::Address;
 
@@ -65,7 +65,7 @@ impl Row {
 /// A rejected suppression and where it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SuppressionProblem {
-    pub on: SuppressedOn,
+    pub on: SuppressionSite,
     pub error: SuppressionError,
 }
 
@@ -73,9 +73,8 @@ impl SuppressionProblem {
     /// One line naming where the suppression was written and what is wrong.
     pub fn message(&self) -> String {
         match &self.on {
-            SuppressedOn::Resource(address) => format!("`{address}`: {}", self.error),
-            SuppressedOn::Instance(instance) => format!("{instance}: {}", self.error),
-            SuppressedOn::Stack => format!("stack-wide {}", self.error),
+            SuppressionSite::Stack => format!("stack-wide {}", self.error),
+            on => format!("{}: {}", on.describe(), self.error),
         }
     }
 }
@@ -91,7 +90,7 @@ impl fmt::Display for SuppressionProblem {
 pub struct SuppressionUse {
     pub rule_id: String,
     /// Where it was written.
-    pub on: SuppressedOn,
+    pub on: SuppressionSite,
     /// The path a precise suppression names.
     pub finding: Option<AttrPath>,
     pub reason: String,
@@ -235,7 +234,7 @@ impl Report {
         let evaluations = evaluate(stack, graph, rules);
         let mut report = Report { evaluated: evaluations.len(), ..Report::default() };
         // What each suppression covered, by where it was written.
-        let mut covered: HashMap<Written, Vec<(Arc<Address>, AttrPath)>> = HashMap::new();
+        let mut covered: HashMap<(SuppressionSite, usize), Vec<(Arc<Address>, AttrPath)>> = HashMap::new();
 
         for eval in &evaluations {
             let (findings, state) = match &eval.outcome {
@@ -287,22 +286,23 @@ impl Report {
         }
 
         let mut written = Vec::new();
-        for (i, r) in stack.resources.iter().enumerate() {
-            for (j, s) in r.suppressions.iter().enumerate() {
-                written.push((Written::Resource(i, j), s, SuppressionSite::Resource(r.type_name()), SuppressedOn::Resource(r.address.clone())));
-            }
+        for r in &stack.resources {
+            written.extend(r.suppressions.iter().enumerate().map(|(j, s)| (SuppressionSite::Resource(r.address.clone()), j, s)));
         }
-        for (i, instance) in stack.instances.iter().enumerate() {
-            for (j, s) in instance.suppressions.iter().enumerate() {
-                written.push((Written::Instance(i, j), s, SuppressionSite::Instance, SuppressedOn::Instance(instance.describe())));
-            }
+        for instance in &stack.instances {
+            written.extend(instance.suppressions.iter().enumerate().map(|(j, s)| (SuppressionSite::Instance(Some(instance.describe())), j, s)));
         }
-        for (j, s) in stack_suppressions.iter().enumerate() {
-            written.push((Written::Stack(j), s, SuppressionSite::Stack, SuppressedOn::Stack));
-        }
-        for (key, s, site, on) in written {
-            let covered = covered.remove(&key).unwrap_or_default();
-            match suppression_error(rules, &report, s, site, &on, covered.is_empty()) {
+        written.extend(stack_suppressions.iter().enumerate().map(|(j, s)| (SuppressionSite::Stack, j, s)));
+        for (on, j, s) in written {
+            let covered = covered.remove(&(on.clone(), j)).unwrap_or_default();
+            let error = check_suppression(rules, s, &on).err().or_else(|| {
+                let here: Vec<&Row> = match &on {
+                    SuppressionSite::Resource(address) => report.rows.iter().filter(|r| r.rule_id == s.rule_id && r.address == *address).collect(),
+                    _ => Vec::new(),
+                };
+                unmatched(s, &on, !covered.is_empty(), &here, false)
+            });
+            match error {
                 Some(error) => report.suppression_errors.push(SuppressionProblem { on, error }),
                 None => report.suppressions.push(SuppressionUse { rule_id: s.rule_id.clone(), on, finding: s.finding.clone(), reason: s.reason.clone(), covered }),
             }
@@ -350,9 +350,9 @@ impl Report {
             .iter()
             .map(|s| {
                 let on = match &s.on {
-                    SuppressedOn::Resource(address) => address.to_string(),
-                    SuppressedOn::Instance(instance) => instance.clone(),
-                    SuppressedOn::Stack => "stack".to_owned(),
+                    SuppressionSite::Resource(address) => address.to_string(),
+                    SuppressionSite::Stack => "stack".to_owned(),
+                    instance => instance.describe(),
                 };
                 let covered: Vec<String> = s.covered.iter().map(|(address, path)| location(address, path)).collect();
                 let mut obj = serde_json::json!({ "rule": s.rule_id, "on": on, "reason": s.reason, "covered": covered });
@@ -399,34 +399,24 @@ fn location(address: &Address, path: &AttrPath) -> String {
     }
 }
 
-/// Where a suppression was written, by index (of the resource or
-/// instance, and of the suppression in its list): the key of the "what did
-/// it cover" bookkeeping.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Written {
-    Resource(usize, usize),
-    Instance(usize, usize),
-    Stack(usize),
-}
-
 /// The suppression of `rule_id` that covers the finding at `path` of
 /// the resource at `index`: its own first, then its instance's and those of the
 /// instances around it, then the stack's. The nearest one answers for the
 /// finding; a precise one covers only the findings at its path.
-fn covering_suppression<'s>(stack: &'s Stack, stack_suppressions: &'s [Suppression], index: usize, rule_id: &str, path: &AttrPath) -> Option<(Written, &'s Suppression)> {
+fn covering_suppression<'s>(stack: &'s Stack, stack_suppressions: &'s [Suppression], index: usize, rule_id: &str, path: &AttrPath) -> Option<((SuppressionSite, usize), &'s Suppression)> {
     let matches = |s: &Suppression| s.rule_id == rule_id && s.covers(path);
     let resource = &stack.resources[index];
-    let own = resource.suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| (Written::Resource(index, j), s));
+    let own = resource.suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| ((SuppressionSite::Resource(resource.address.clone()), j), s));
     own.or_else(|| {
-        stack.instance_chain(resource.instance).find_map(|(InstanceId(i), instance)| {
+        stack.instance_chain(resource.instance).find_map(|(_, instance)| {
             // A precise suppression on an instance names the finding from
             // the instance: the resource's name in it, then the path.
             let within = within_instance(&resource.address.name, &instance.path, path);
             let matches = |s: &Suppression| s.rule_id == rule_id && s.covers(&within);
-            instance.suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| (Written::Instance(i, j), s))
+            instance.suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| ((SuppressionSite::Instance(Some(instance.describe())), j), s))
         })
     })
-    .or_else(|| stack_suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| (Written::Stack(j), s)))
+    .or_else(|| stack_suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| ((SuppressionSite::Stack, j), s)))
 }
 
 /// `endpoint_dynamodb.policy.Statement[0]`: a finding at `path` of the
@@ -439,23 +429,4 @@ fn within_instance(name: &str, instance_path: &str, path: &AttrPath) -> AttrPath
         within.push(step.clone());
     }
     within
-}
-
-/// What is wrong with one suppression written at `site`, if anything: the
-/// checks every suppression passes, then whether it covered a finding.
-fn suppression_error(rules: &RuleSet, report: &Report, suppression: &Suppression, site: SuppressionSite, on: &SuppressedOn, covered_nothing: bool) -> Option<SuppressionError> {
-    if let Err(e) = check_suppression(rules, suppression, site) {
-        return Some(e);
-    }
-    if !covered_nothing {
-        return None;
-    }
-    let rule_id = suppression.rule_id.clone();
-    Some(match (on, &suppression.finding) {
-        (SuppressedOn::Resource(address), Some(finding)) => {
-            let found = report.rows.iter().filter(|r| r.rule_id == rule_id && r.address == *address).map(|r| r.path.clone()).collect();
-            SuppressionError::FindingNotFound { rule_id, address: address.clone(), finding: finding.clone(), found }
-        }
-        _ => SuppressionError::MatchedNothing { rule_id, on: on.clone() },
-    })
 }

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value as J};
 
-use super::{Level, Report, Row, RowState, RuleInfo, RuleSet, SuppressedOn};
+use super::{Level, Report, Row, RowState, RuleInfo, RuleSet, SuppressionSite};
 use crate::graph::Origin;
 
 /// The URI base that every source location is relative to.
@@ -60,9 +60,9 @@ impl Report {
             .iter()
             .map(|problem| {
                 let (name, kind) = match &problem.on {
-                    SuppressedOn::Resource(address) => (address.to_string(), "resource"),
-                    SuppressedOn::Instance(instance) => (instance.clone(), "module"),
-                    SuppressedOn::Stack => (stack_name.to_owned(), "module"),
+                    SuppressionSite::Resource(address) => (address.to_string(), "resource"),
+                    SuppressionSite::Stack => (stack_name.to_owned(), "module"),
+                    instance => (instance.describe(), "module"),
                 };
                 json!({
                     "descriptor": { "id": "suppression" },
@@ -404,8 +404,8 @@ mod tests {
     fn rejected_suppressions_are_configuration_notifications() {
         let mut report = report();
         report.suppression_errors.push(SuppressionProblem {
-            on: SuppressedOn::Stack,
-            error: SuppressionError::MatchedNothing { rule_id: "TAP-S3-001".into(), on: SuppressedOn::Stack },
+            on: SuppressionSite::Stack,
+            error: SuppressionError::MatchedNothing { rule_id: "TAP-S3-001".into(), on: SuppressionSite::Stack },
         });
         let doc = report.to_sarif("app");
         let notes = run(&doc)["invocations"][0]["toolConfigurationNotifications"].as_array().unwrap();
