@@ -60,11 +60,12 @@ pub mod prelude {
 pub mod __private {
     use std::sync::Arc;
 
-    use crate::graph::{Handle, LazyBlock, Origin, Provider, ProviderFacts, Resource, ResourceType, Suppression, TypeFacts};
+    use crate::graph::{Graph, Handle, LazyBlock, Origin, Provider, Scope, ProviderFacts, Resource, ResourceType, Suppression, TypeFacts};
     use crate::path::AttrPath;
     pub use crate::definition::StackDefinition;
     pub use crate::policy::PolicySource;
     use crate::reference::{Address, Mode};
+    use crate::schema::Block;
     use crate::value::{add_block_instance, Fields, Value};
 
     /// The schema facts of one type, as a `static` in the expansion.
@@ -91,7 +92,8 @@ pub mod __private {
     /// the code generated per invocation stays small and compile time grows
     /// linearly with the number of resources.
     pub fn declare(address: Address, facts: &'static TypeFacts, origin: Origin, body: Vec<(&'static str, Value)>) -> Resource {
-        let mut r = Resource::new(address, Some(facts));
+        let mut r = Resource::new(address);
+        r.facts = Some(facts);
         r.origin = origin;
         r.body = fields(body);
         r
@@ -129,6 +131,17 @@ pub mod __private {
     /// expansion embeds it (`include_str!`): its rules run again at synthesis.
     pub fn org_policy(file: &str, text: &str) -> PolicySource {
         PolicySource { file: file.to_owned(), text: text.to_owned() }
+    }
+
+    /// `#[component]`'s first statement: records which component fills the instance.
+    pub fn enter_component(scope: &mut Scope<'_>, component: &'static str) {
+        scope.enter_component(component);
+    }
+
+    /// The compile-time view's graph: schema blocks of resources without
+    /// facts come from `lookup` (the macros hold the schemas).
+    pub fn graph_with_blocks<'a>(graph: Graph<'a>, lookup: &'a (dyn Fn(Mode, &str) -> Option<&'a Block> + 'a)) -> Graph<'a> {
+        graph.with_blocks(lookup)
     }
 
     /// A list index written as any integer expression (`names[i]`).

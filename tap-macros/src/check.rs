@@ -516,7 +516,7 @@ pub struct PolicyInput<'a> {
 pub fn check_policy(diags: &mut Diagnostics, input: &PolicyInput) {
     let (stack, index_of) = compile_time_stack(input);
     let lookup = |mode: Mode, type_name: &str| input.schema.block(mode, type_name);
-    let graph = Graph::new(&stack).with_blocks(&lookup);
+    let graph = tap_core::__private::graph_with_blocks(Graph::new(&stack), &lookup);
     let stack_suppressions: Vec<Suppression> = input.stack_suppressions.iter().map(|(s, _)| s.clone()).collect();
     let report = Report::build_with(&stack, &stack_suppressions, &graph, input.rules);
     report_findings(diags, input, &index_of, &report);
@@ -537,7 +537,7 @@ fn compile_time_stack(input: &PolicyInput) -> (Stack, HashMap<Address, usize>) {
     }
     let mut index_of = HashMap::new();
     for (i, c) in input.checked.iter().enumerate().filter(|(_, c)| c.valid) {
-        let mut r = Resource::new(c.address.clone(), None);
+        let mut r = Resource::new(c.address.clone());
         r.body = c.body.clone();
         r.suppressions = c.suppressions.iter().map(|(s, _)| s.clone()).collect();
         r.provider_alias = c.provider_alias.clone();

@@ -163,7 +163,7 @@ fn component_with(schemas: Result<std::sync::Arc<Schemas>, String>, args: TokenS
         any_scope = true;
         // The instance learns which component fills it before anything is declared.
         if expander.target == Some(Target::Scope) {
-            block.stmts.insert(0, syn::parse_quote!(#target.enter_component(#component_name);));
+            block.stmts.insert(0, syn::parse_quote!(::tap::__private::enter_component(#target, #component_name);));
         }
     }
     if !any_scope {

@@ -140,8 +140,10 @@ pub struct Lifecycle {
 /// A resource or data source as declared.
 #[derive(Clone, Debug)]
 pub struct Resource {
+    /// `aws_s3_bucket.logs`.
     pub address: Arc<Address>,
-    pub facts: Option<&'static TypeFacts>,
+    /// The schema facts of its type, when `resource!` declared it.
+    pub(crate) facts: Option<&'static TypeFacts>,
     pub body: BTreeMap<String, Value>,
     pub depends_on: Vec<Arc<Address>>,
     pub lifecycle: Option<Lifecycle>,
@@ -185,11 +187,12 @@ impl Suppression {
 }
 
 impl Resource {
-    /// A resource with an empty body. `facts` are the schema facts of its type.
-    pub fn new(address: Address, facts: Option<&'static TypeFacts>) -> Self {
+    /// A resource with an empty body, declared in code (`resource!` also
+    /// gives it its type's schema facts).
+    pub fn new(address: Address) -> Self {
         Resource {
             address: Arc::new(address),
-            facts,
+            facts: None,
             body: BTreeMap::new(),
             depends_on: Vec::new(),
             lifecycle: None,
@@ -334,7 +337,7 @@ pub struct Provider {
     /// Other arguments and blocks, by name.
     pub extra: BTreeMap<String, Value>,
     /// The schema facts, when `provider!` declared it.
-    pub facts: Option<&'static ProviderFacts>,
+    pub(crate) facts: Option<&'static ProviderFacts>,
 }
 
 impl Provider {

@@ -310,7 +310,7 @@ mod tests {
     use crate::reference::Address;
 
     fn resource(type_name: &str, name: &str) -> Resource {
-        Resource::new(Address::resource(type_name, name), None)
+        Resource::new(Address::resource(type_name, name))
     }
 
     fn block(entries: &[(&str, Value)]) -> Value {

@@ -16,7 +16,9 @@ use super::org::{OrgPolicy, PolicyFileError};
 use super::{rules, selected_rules, Level, PolicyRule, Rule, UnknownPack};
 use super::StackPolicy;
 
-/// One rule of any kind, cheap to clone.
+/// One rule of any kind, cheap to clone. Plumbing of the engine: it
+/// dereferences to the [`PolicyRule`] it holds, which is what callers use.
+#[doc(hidden)]
 #[derive(Clone)]
 pub enum RuleRef {
     /// A rule tap ships.

@@ -48,8 +48,11 @@ impl Insecure {
         // A queue built in plain code, with the schema facts of one that
         // `resource!` declared: it has no Rust line of its own.
         let _events = resource!(aws_sqs_queue.events { name: "events", sqs_managed_sse_enabled: true });
-        let facts = stack.resources.last().and_then(|r| r.facts);
-        stack.add(Resource::new(Address::resource("aws_sqs_queue", "jobs"), facts).set("name", "jobs"));
+        let mut jobs = stack.resources.last().expect("`events` was just declared").clone();
+        jobs.address = std::sync::Arc::new(Address::resource("aws_sqs_queue", "jobs"));
+        jobs.origin = Origin::default();
+        jobs.body.clear();
+        stack.add(jobs.set("name", "jobs"));
     }
 }
 

@@ -6,7 +6,7 @@ use crate::reference::Address;
 use crate::value::Value;
 
 pub fn resource(type_name: &str, name: &str) -> Resource {
-    Resource::new(Address::resource(type_name, name), None)
+    Resource::new(Address::resource(type_name, name))
 }
 
 pub fn lambda(name: &str) -> Resource {
@@ -15,7 +15,7 @@ pub fn lambda(name: &str) -> Resource {
 
 /// A data source with an empty body.
 pub fn data(type_name: &str, name: &str) -> Resource {
-    Resource::new(Address::data(type_name, name), None)
+    Resource::new(Address::data(type_name, name))
 }
 
 /// A list of literal strings.
@@ -30,7 +30,7 @@ pub fn block<const N: usize>(fields: [(&str, Value); N]) -> Value {
 
 /// A reference to `type.name.attr`.
 pub fn reference(type_name: &str, name: &str, attr: &str) -> Value {
-    let r = Resource::new(Address::resource(type_name, name), None);
+    let r = Resource::new(Address::resource(type_name, name));
     let mut s = Stack::new("t");
     s.add(r).attr(attr)
 }
