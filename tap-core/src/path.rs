@@ -125,8 +125,8 @@ impl AttrPath {
                     return Err(format!("`{s}` must start with an attribute name"));
                 }
                 // A quoted key ends at `"]`; it may hold `.`, `[` and escaped quotes.
-                let (step, after) = if inner.starts_with('"') {
-                    let close = inner[1..].find("\"]").map(|i| i + 1).ok_or_else(|| format!("`[\"` without `\"]` in `{s}`"))?;
+                let (step, after) = if let Some(quoted) = inner.strip_prefix('"') {
+                    let close = quoted.find("\"]").map(|i| i + 1).ok_or_else(|| format!("`[\"` without `\"]` in `{s}`"))?;
                     let key: String = serde_json::from_str(&inner[..=close]).map_err(|_| format!("`[{}]` in `{s}` is not a quoted key", &inner[..=close]))?;
                     (Step::Key(key), &inner[close + 2..])
                 } else {

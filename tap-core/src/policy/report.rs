@@ -234,7 +234,7 @@ impl Report {
         let evaluations = evaluate(stack, graph, rules);
         let mut report = Report { evaluated: evaluations.len(), ..Report::default() };
         // What each suppression covered, by where it was written.
-        let mut covered: HashMap<(SuppressionSite, usize), Vec<(Arc<Address>, AttrPath)>> = HashMap::new();
+        let mut covered: HashMap<Written, Vec<(Arc<Address>, AttrPath)>> = HashMap::new();
 
         for eval in &evaluations {
             let (findings, state) = match &eval.outcome {
@@ -399,11 +399,14 @@ fn location(address: &Address, path: &AttrPath) -> String {
     }
 }
 
+/// One written suppression: where, and its position in that place's list.
+type Written = (SuppressionSite, usize);
+
 /// The suppression of `rule_id` that covers the finding at `path` of
 /// the resource at `index`: its own first, then its instance's and those of the
 /// instances around it, then the stack's. The nearest one answers for the
 /// finding; a precise one covers only the findings at its path.
-fn covering_suppression<'s>(stack: &'s Stack, stack_suppressions: &'s [Suppression], index: usize, rule_id: &str, path: &AttrPath) -> Option<((SuppressionSite, usize), &'s Suppression)> {
+fn covering_suppression<'s>(stack: &'s Stack, stack_suppressions: &'s [Suppression], index: usize, rule_id: &str, path: &AttrPath) -> Option<(Written, &'s Suppression)> {
     let matches = |s: &Suppression| s.rule_id == rule_id && s.covers(path);
     let resource = &stack.resources[index];
     let own = resource.suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| ((SuppressionSite::Resource(resource.address.clone()), j), s));
