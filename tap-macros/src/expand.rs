@@ -67,7 +67,7 @@ fn stack_with(schemas: Result<std::sync::Arc<Schemas>, String>, args: TokenStrea
             item.self_ty.span(),
             message(
                 "a `#[stack]` impl needs `fn define(&self, stack: &mut Stack)`",
-                Some("declare the stack's resources in `define`; the attribute implements `tap_core::graph::StackDefinition` with it"),
+                Some("declare the stack's resources in `define`; the attribute implements `tap_core::definition::StackDefinition` with it"),
                 None,
             ),
         );

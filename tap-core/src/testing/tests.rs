@@ -223,3 +223,15 @@ fn assert_forms_panic_with_the_message() {
 fn of_panics_with_the_synthesis_error() {
     Template::of(&stack(vec![table("orders", false)]));
 }
+
+#[test]
+fn rule_ids_of_the_organisation_policy_are_known() {
+    let mut defined = crate::definition::DefinedStack::from(stack(vec![table("orders", true)]));
+    let org = "[[rule]]\nid = \"ORG-DDB-001\"\nresources = [\"aws_dynamodb_table\"]\nmessage = \"the table has no `name`\"\nfix = \"name it\"\n[[rule.require]]\nattribute = \"name\"\nop = \"present\"\n";
+    defined.policy.org_policy = Some(crate::policy::PolicySource { file: "org.toml".into(), text: org.into() });
+    let t = Template::of(&defined);
+    let message = t.find_finding("ORG-DDB-001", "aws_dynamodb_table.orders").unwrap_err().to_string();
+    assert!(!message.contains("tap has no rule"), "{message}");
+    let message = t.find_finding("ORG-DDB-01", "aws_dynamodb_table.orders").unwrap_err().to_string();
+    assert!(message.contains("note: tap has no rule `ORG-DDB-01`; did you mean `ORG-DDB-001`?"), "{message}");
+}

@@ -394,6 +394,14 @@ type = "aws_kms_key"
     }
 
     #[test]
+    fn an_empty_string_is_not_present() {
+        // The navigator's one notion of set: `""` is unset for `present` too.
+        let rule = "[[rule]]\nid = \"ORG-X-001\"\nresources = [\"aws_s3_bucket\"]\nmessage = \"m\"\nfix = \"f\"\n[[rule.require]]\nattribute = \"bucket\"\nop = \"present\"\n";
+        assert_eq!(paths(&eval(rule, &stack_of(vec![resource("aws_s3_bucket", "b").set("bucket", "")]))), ["bucket"]);
+        assert_eq!(eval(rule, &stack_of(vec![resource("aws_s3_bucket", "b").set("bucket", "logs")])), Outcome::Compliant);
+    }
+
+    #[test]
     fn a_pattern_selects_only_types_with_the_attribute() {
         // Without schema facts every matched type applies; with them, a type
         // without `tags` is left alone (see the macros' and synthesis tests).
