@@ -280,7 +280,9 @@ impl<'a> Checker<'a> {
     pub fn check_suppression(&mut self, rule: &syn::LitStr, reason: Option<&syn::LitStr>, finding: Option<&syn::LitStr>, span: Span, site: SuppressionSite) -> Option<Suppression> {
         let mut suppression = Suppression::new(&rule.value(), &reason.map(syn::LitStr::value).unwrap_or_default());
         if let Some(finding) = finding {
-            match AttrPath::parse(&finding.value()) {
+            // A finding is one place: `[*]` belongs to policy patterns only.
+            let parsed = AttrPath::parse(&finding.value()).and_then(|p| if p.is_pattern() { Err(format!("`{p}` names every element with `[*]`; a finding is at one index")) } else { Ok(p) });
+            match parsed {
                 Ok(path) => suppression = suppression.for_finding(path),
                 Err(problem) => {
                     let help = "name the finding by the attribute path its error shows, such as `policy.Statement[1].Action[0]` or `ingress[2]`";
