@@ -8,7 +8,6 @@ use tap_aws::{Account, Naming};
 
 struct Api {
     authorization: Authorization,
-    suppress: bool,
 }
 
 #[stack(name = "api")]
@@ -41,15 +40,12 @@ impl Api {
             ],
             ..PrivateRestApi::new("shop-api", Naming::new("acme-", "-qa"), "Shop API")
         };
-        if self.suppress {
-            stack.suppress(Suppression::new("TAP-APG-003", "a public demonstration API with throwaway data only"));
-        }
         config.build(&mut stack.scope("api"), &api, &function, &key, &aws);
     }
 }
 
 fn iam() -> Template {
-    Template::of(&Api { authorization: Authorization::Iam, suppress: false })
+    Template::of(&Api { authorization: Authorization::Iam })
 }
 
 #[test]
@@ -114,12 +110,15 @@ fn the_deployment_is_redeployed_when_a_route_or_its_authorization_changes() {
 
 #[test]
 fn an_open_api_fails_unless_the_stack_suppresses_it_with_a_reason() {
-    let open = Api { authorization: Authorization::None, suppress: false };
+    let open = Api { authorization: Authorization::None };
     let t = Template::synth_allowing_findings(&open).unwrap();
     for route in ["orders_post", "order_get", "line_get"] {
         t.assert_finding("TAP-APG-003", &format!("aws_api_gateway_method.api_route_{route}"));
     }
     assert!(tap::synth::synthesize(&open.build()).is_err());
-    let t = Template::of(&Api { authorization: Authorization::None, suppress: true });
+    // A stack-wide exception decided at run time belongs to the stack's policy.
+    let mut suppressed = open.build();
+    suppressed.policy.suppress(Suppression::new("TAP-APG-003", "a public demonstration API with throwaway data only"));
+    let t = Template::of(&suppressed);
     assert_eq!(t.report().suppressed().count(), 3);
 }

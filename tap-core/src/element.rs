@@ -204,7 +204,7 @@ mod tests {
     fn each_element_renders_its_own_fragment() {
         let mut stack = crate::graph::Stack::new("s");
         stack.provider(Provider::new("random", "hashicorp/random", "").alias("two"));
-        stack.add(Resource::new(Address::data("aws_region", "here"), None));
+        stack.add(Resource::new(Address::data("aws_region", "here")));
         let graph = Graph::new(&stack);
         let cx = RenderContext::new(&graph);
         assert_eq!(stack.providers[0].to_terraform(&cx), json!({ "provider": { "random": [{ "alias": "two" }] } }));

@@ -11,11 +11,13 @@
 //! | 1. values | [`path`], [`reference`](mod@reference), [`value`] | attribute paths, addresses, references, the value model and its rendering |
 //! | 2. schema | [`schema`] | the provider schema and the checks of bodies against it |
 //! | 3. assets | [`asset`] | reproducible zips for Lambda code |
-//! | 4. model | [`graph`], [`rule`] | the stack, resources, handles, providers, suppressions, and [`graph::Graph`], the stack's index; the interface every policy rule implements, which a stack carries |
-//! | 5. validate, render | [`validate`], [`element`] | whole-stack validation before synthesis; each element's own Terraform JSON fragment |
-//! | 6. policy | [`policy`] | security rules, packs, organisation policy files, suppression checks, the report |
-//! | 7. synth | [`synth`] | deterministic Terraform JSON, written atomically |
-//! | 8. testing | [`testing`] | in-memory synthesis and assertions on the Terraform JSON, for the tests of stacks and components |
+//! | 4. model | [`graph`] | the stack, resources, handles, providers, suppressions, and [`graph::Graph`], the stack's index |
+//! | 5. navigate, rule | [`navigate`], [`rule`] | the one navigator over values (block instances, references, JSON documents, default tags, what "set" means); the interface every policy rule implements, of which the model knows nothing |
+//! | 6. validate, render | [`validate`], [`element`] | whole-stack validation before synthesis; each element's own Terraform JSON fragment |
+//! | 7. policy | [`policy`] | security rules, packs, organisation policy files, a stack's policy, suppression checks, the report |
+//! | 8. definition | [`definition`] | a stack as defined: the model and its policy, side by side |
+//! | 9. synth | [`synth`] | assembles the elements' fragments into deterministic Terraform JSON, written atomically |
+//! | 10. testing | [`testing`] | in-memory synthesis and assertions on the Terraform JSON, for the tests of stacks and components |
 //!
 //! `tap-macros` runs the same schema checks and policy rules at compile
 //! time; this crate has no proc-macro dependency.
@@ -27,8 +29,10 @@
 //! hidden from the docs, and free to change in any release.
 
 pub mod asset;
+pub mod definition;
 pub mod element;
 pub mod graph;
+pub mod navigate;
 pub mod path;
 pub mod policy;
 pub mod reference;
@@ -42,9 +46,11 @@ pub mod value;
 /// What stack authors need, in one import.
 pub mod prelude {
     pub use crate::asset::{Asset, AssetHandle};
-    pub use crate::graph::{AnyType, Backend, Handle, Lifecycle, Origin, Output, PolicySource, Provider, Resource, ResourceType, Scope, Stack, StackDefinition, Suppression};
+    pub use crate::definition::{DefinedStack, StackDefinition};
+    pub use crate::graph::{AnyType, Backend, Handle, Lifecycle, Origin, Output, Provider, Resource, ResourceType, Scope, Stack, Suppression};
     pub use crate::path::{AttrPath, Step};
     pub use crate::reference::{Address, Mode, Reference};
+    pub use crate::policy::{PolicySource, StackPolicy};
     pub use crate::rule::{Finding, Level, Outcome, PolicyRule};
     pub use crate::value::Value;
 }
@@ -55,9 +61,12 @@ pub mod prelude {
 pub mod __private {
     use std::sync::Arc;
 
-    use crate::graph::{Handle, LazyBlock, LazyDescriptor, Origin, PolicySource, Provider, ProviderFacts, Resource, ResourceType, Suppression, TypeFacts};
+    use crate::graph::{Graph, Handle, LazyBlock, LazyDescriptor, Origin, Provider, ProviderFacts, Resource, ResourceType, Scope, Suppression, TypeFacts};
     use crate::path::AttrPath;
+    pub use crate::definition::StackDefinition;
+    pub use crate::policy::PolicySource;
     use crate::reference::{Address, Mode};
+    use crate::schema::Block;
     use crate::value::{add_block_instance, Fields, Value};
 
     /// The schema facts of one type, as a `static` in the expansion.
@@ -90,7 +99,8 @@ pub mod __private {
     /// the code generated per invocation stays small and compile time grows
     /// linearly with the number of resources.
     pub fn declare(address: Address, facts: &'static TypeFacts, origin: Origin, body: Vec<(&'static str, Value)>) -> Resource {
-        let mut r = Resource::new(address, Some(facts));
+        let mut r = Resource::new(address);
+        r.facts = Some(facts);
         r.origin = origin;
         r.body = fields(body);
         r
@@ -121,13 +131,24 @@ pub mod __private {
     /// `#[suppress("ID", reason = "...", finding = "path")]`: the macros
     /// checked that the path parses.
     pub fn precise_suppression(rule_id: &str, reason: &str, finding: &str) -> Suppression {
-        Suppression::new(rule_id, reason).for_finding(AttrPath::parse(finding))
+        Suppression::new(rule_id, reason).for_finding(AttrPath::parse(finding).expect("BUG: the macros checked the finding path"))
     }
 
     /// The organisation policy a stack was checked against, as the
     /// expansion embeds it (`include_str!`): its rules run again at synthesis.
     pub fn org_policy(file: &str, text: &str) -> PolicySource {
         PolicySource { file: file.to_owned(), text: text.to_owned() }
+    }
+
+    /// `#[component]`'s first statement: records which component fills the instance.
+    pub fn enter_component(scope: &mut Scope<'_>, component: &'static str) {
+        scope.enter_component(component);
+    }
+
+    /// The compile-time view's graph: schema blocks of resources without
+    /// facts come from `lookup` (the macros hold the schemas).
+    pub fn graph_with_blocks<'a>(graph: Graph<'a>, lookup: &'a (dyn Fn(Mode, &str) -> Option<&'a Block> + 'a)) -> Graph<'a> {
+        graph.with_blocks(lookup)
     }
 
     /// A list index written as any integer expression (`names[i]`).

@@ -20,6 +20,10 @@ pub enum Step {
     Index(usize),
     /// A map key read by a reference: `["Name"]`.
     Key(String),
+    /// `[*]`: every element of a list (a single value, or a block written
+    /// once, counts as a list of one). Only patterns hold it: organisation
+    /// rules' attributes; a concrete path names each index.
+    Each,
 }
 
 /// A path from a resource body (or a reference's target) to one value.
@@ -28,6 +32,7 @@ pub enum Step {
 pub struct AttrPath(Vec<Step>);
 
 impl AttrPath {
+    /// The empty path: the resource itself.
     pub fn root() -> Self {
         AttrPath(Vec::new())
     }
@@ -42,24 +47,29 @@ impl AttrPath {
         self.with(Step::Index(i))
     }
 
-    fn with(&self, step: Step) -> Self {
+    /// This path, one step further.
+    pub fn with(&self, step: Step) -> Self {
         let mut p = self.clone();
         p.0.push(step);
         p
     }
 
+    /// Appends a step.
     pub fn push(&mut self, step: Step) {
         self.0.push(step);
     }
 
+    /// Removes the last step.
     pub fn pop(&mut self) -> Option<Step> {
         self.0.pop()
     }
 
+    /// The steps, first to last.
     pub fn steps(&self) -> &[Step] {
         &self.0
     }
 
+    /// Is it the empty path?
     pub fn is_root(&self) -> bool {
         self.0.is_empty()
     }
@@ -90,7 +100,7 @@ impl AttrPath {
     pub fn last_name(&self) -> Option<&str> {
         self.0.iter().rev().find_map(|s| match s {
             Step::Attr(n) => Some(n.as_str()),
-            Step::Index(_) | Step::Key(_) => None,
+            Step::Index(_) | Step::Key(_) | Step::Each => None,
         })
     }
 
@@ -99,31 +109,41 @@ impl AttrPath {
         self.0.starts_with(&prefix.0)
     }
 
-    /// Parses `a.b[0].c["key"]` strictly: the inverse of `Display`, with
-    /// the reason when `s` is not a path.
-    pub fn try_parse(s: &str) -> Result<Self, String> {
+    /// Parses `a.b[0].c["key"]` or the pattern `a.b[*].c`: the inverse of
+    /// `Display`, and the one parser of paths (finding paths, suppressions,
+    /// organisation rules, test assertions). Strict: the error says what is
+    /// wrong with `s`.
+    pub fn parse(s: &str) -> Result<Self, String> {
         let mut steps = Vec::new();
         let mut rest = s.trim();
         if rest.is_empty() {
             return Err("the path is empty".to_owned());
         }
-        let mut expect_name = true;
         while !rest.is_empty() {
             if let Some(inner) = rest.strip_prefix('[') {
-                let close = inner.find(']').ok_or_else(|| format!("`[` without `]` in `{s}`"))?;
-                let index = &inner[..close];
-                if let Some(key) = index.strip_prefix('"').and_then(|k| k.strip_suffix('"')) {
-                    steps.push(Step::Key(key.to_owned()));
-                } else {
-                    let i = index.parse().map_err(|_| format!("`[{index}]` in `{s}` is not a list index (a number) or a quoted key"))?;
-                    steps.push(Step::Index(i));
+                if steps.is_empty() {
+                    return Err(format!("`{s}` must start with an attribute name"));
                 }
-                rest = &inner[close + 1..];
-                expect_name = false;
+                // A quoted key ends at `"]`; it may hold `.`, `[` and escaped quotes.
+                let (step, after) = if let Some(quoted) = inner.strip_prefix('"') {
+                    let close = quoted.find("\"]").map(|i| i + 1).ok_or_else(|| format!("`[\"` without `\"]` in `{s}`"))?;
+                    let key: String = serde_json::from_str(&inner[..=close]).map_err(|_| format!("`[{}]` in `{s}` is not a quoted key", &inner[..=close]))?;
+                    (Step::Key(key), &inner[close + 2..])
+                } else {
+                    let close = inner.find(']').ok_or_else(|| format!("`[` without `]` in `{s}`"))?;
+                    let index = inner[..close].trim();
+                    let step = match index {
+                        "*" => Step::Each,
+                        _ => Step::Index(index.parse().map_err(|_| format!("`[{index}]` in `{s}` is not a list index (a number), `[*]` or a quoted key"))?),
+                    };
+                    (step, &inner[close + 1..])
+                };
+                steps.push(step);
+                rest = after;
                 continue;
             }
-            if !expect_name {
-                rest = rest.strip_prefix('.').ok_or_else(|| format!("expected `.` or `[` after `{}` in `{s}`", &s[..s.len() - rest.len()]))?;
+            if !steps.is_empty() {
+                rest = rest.strip_prefix('.').ok_or_else(|| format!("expected `.` or `[` after `{}` in `{s}`", &s.trim()[..s.trim().len() - rest.len()]))?;
             }
             let end = rest.find(['.', '[']).unwrap_or(rest.len());
             let name = &rest[..end];
@@ -132,31 +152,13 @@ impl AttrPath {
             }
             steps.push(Step::Attr(name.to_owned()));
             rest = &rest[end..];
-            expect_name = false;
         }
         Ok(AttrPath(steps))
     }
 
-    /// Parses `a.b[0].c` (the inverse of `Display` for names and indices).
-    pub fn parse(s: &str) -> Self {
-        let mut steps = Vec::new();
-        for part in s.split('.').filter(|p| !p.is_empty()) {
-            let mut rest = part;
-            if let Some(open) = rest.find('[') {
-                steps.push(Step::Attr(rest[..open].to_owned()));
-                rest = &rest[open..];
-                while let Some(stripped) = rest.strip_prefix('[') {
-                    let close = stripped.find(']').unwrap_or(stripped.len());
-                    if let Ok(i) = stripped[..close].parse() {
-                        steps.push(Step::Index(i));
-                    }
-                    rest = stripped.get(close + 1..).unwrap_or("");
-                }
-            } else {
-                steps.push(Step::Attr(rest.to_owned()));
-            }
-        }
-        AttrPath(steps)
+    /// Does the path hold a `[*]`, so that it names many places?
+    pub fn is_pattern(&self) -> bool {
+        self.0.contains(&Step::Each)
     }
 
     /// Writes the steps; `leading_dot` when something (a reference's target) comes before.
@@ -167,6 +169,7 @@ impl AttrPath {
                 Step::Attr(n) => write!(f, ".{n}")?,
                 Step::Index(ix) => write!(f, "[{ix}]")?,
                 Step::Key(k) => write!(f, "[{}]", serde_json::Value::String(k.clone()))?,
+                Step::Each => f.write_str("[*]")?,
             }
         }
         Ok(())
@@ -193,7 +196,7 @@ mod tests {
     fn display_and_parse_round_trip() {
         let p = AttrPath::root().name("vpc_config").index(0).name("subnet_ids").index(2);
         assert_eq!(p.to_string(), "vpc_config[0].subnet_ids[2]");
-        assert_eq!(AttrPath::parse(&p.to_string()), p);
+        assert_eq!(AttrPath::parse(&p.to_string()), Ok(p.clone()));
         assert_eq!(p.names_only(), "vpc_config.subnet_ids");
         assert_eq!(p.last_name(), Some("subnet_ids"));
         assert_eq!(p.first_name(), Some("vpc_config"));
@@ -201,15 +204,29 @@ mod tests {
 
     #[test]
     fn strict_parsing_names_what_is_wrong() {
-        let p = AttrPath::try_parse("policy.Statement[1].Action[0]").unwrap();
+        let p = AttrPath::parse("policy.Statement[1].Action[0]").unwrap();
         assert_eq!(p.to_string(), "policy.Statement[1].Action[0]");
-        assert!(p.starts_with(&AttrPath::try_parse("policy.Statement[1]").unwrap()));
-        assert!(!p.starts_with(&AttrPath::try_parse("policy.Statement[0]").unwrap()));
-        assert_eq!(AttrPath::try_parse("tags[\"Name\"]").unwrap().steps()[1], Step::Key("Name".into()));
-        assert!(AttrPath::try_parse("").unwrap_err().contains("empty"));
-        assert!(AttrPath::try_parse("ingress[x]").unwrap_err().contains("not a list index"));
-        assert!(AttrPath::try_parse("a..b").unwrap_err().contains("is not an attribute name"));
-        assert!(AttrPath::try_parse("a[0").unwrap_err().contains("without `]`"));
+        assert!(p.starts_with(&AttrPath::parse("policy.Statement[1]").unwrap()));
+        assert!(!p.starts_with(&AttrPath::parse("policy.Statement[0]").unwrap()));
+        assert_eq!(AttrPath::parse("tags[\"Name\"]").unwrap().steps()[1], Step::Key("Name".into()));
+        assert!(AttrPath::parse("").unwrap_err().contains("empty"));
+        assert!(AttrPath::parse("ingress[x]").unwrap_err().contains("not a list index"));
+        assert!(AttrPath::parse("a..b").unwrap_err().contains("is not an attribute name"));
+        assert!(AttrPath::parse("a[0").unwrap_err().contains("without `]`"));
+        assert!(AttrPath::parse("[0].a").unwrap_err().contains("must start with an attribute name"));
+        assert!(AttrPath::parse("a.").unwrap_err().contains("is not an attribute name"));
+        assert!(AttrPath::parse("a[\"x").unwrap_err().contains("without"));
+    }
+
+    #[test]
+    fn wildcards_and_quoted_keys_round_trip() {
+        for text in ["policy.Statement[*].Principal.AWS", "tags[\"kubernetes.io/role\"]", "tags[\"a\\\"b\"].x", "rule[1][*]"] {
+            let p = AttrPath::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(p.to_string(), text);
+        }
+        let p = AttrPath::parse("ingress[*].cidr_blocks").unwrap();
+        assert!(p.is_pattern() && !AttrPath::parse("ingress[0]").unwrap().is_pattern());
+        assert_eq!(p.steps()[1], Step::Each);
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! The interface every policy rule implements: built-in rules, the rules of
 //! an organisation's policy file, and rules a crate writes in Rust.
 //!
-//! Layer: model. A stack carries the Rust rules registered on it
-//! ([`crate::graph::Stack::rule`]), so the interface sits beside the model;
-//! the engine that selects, runs and reports rules is [`crate::policy`].
-//! Nothing here evaluates anything.
+//! Layer: rule, just above the model: a rule reads a resource and the
+//! stack's [`Graph`]; the model knows nothing of rules (a stack's policy
+//! is built beside it, [`crate::policy::StackPolicy`]). The engine that
+//! selects, runs and reports rules is [`crate::policy`]. Nothing here
+//! evaluates anything.
 
 use std::fmt;
 
@@ -38,8 +39,12 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding at `path` (`vpc_config[0].subnet_ids`); `""` for the
+    /// resource itself. A rule names its paths literally, so a path that
+    /// does not parse is the rule's bug.
     pub fn at(path: &str) -> Self {
-        Finding { path: AttrPath::parse(path), detail: None }
+        let path = if path.is_empty() { AttrPath::root() } else { AttrPath::parse(path).unwrap_or_else(|e| panic!("BUG: a rule's finding path does not parse: {e}")) };
+        Finding { path, detail: None }
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
@@ -64,7 +69,7 @@ pub enum Outcome {
 ///
 /// Implement it to write a rule in Rust, for what a policy file cannot
 /// express, and register it on a stack with
-/// [`Stack::rule`](crate::graph::Stack::rule). Such a rule runs at
+/// [`StackPolicy::rule`](crate::policy::StackPolicy::rule). Such a rule runs at
 /// synthesis only: the compiler never runs a crate's own code while it
 /// checks a stack. Its findings, suppressions and report rows are those of
 /// every other rule.

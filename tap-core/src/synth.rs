@@ -40,9 +40,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value as J};
 
+use crate::definition::AsDefined;
 use crate::element::{merge, Element, Named, RenderContext};
-use crate::graph::{Graph, Output, Stack};
-use crate::policy::{PolicyError, Report, RowState, UnknownPack};
+use crate::graph::{Graph, Output};
+use crate::policy::{PolicyError, Report, RowState, StackPolicy, UnknownPack};
 use crate::reference::Address;
 use crate::validate::{validate_in, ValidationError};
 
@@ -115,7 +116,7 @@ impl fmt::Display for SynthError {
                 let failures = report.failures().count();
                 writeln!(f, "the stack fails {failures} security finding(s); nothing was written:")?;
                 for row in report.failures() {
-                    writeln!(f, "error: [{}] {}: {}{}\n  help: {}", row.rule_id, row.location(), row.message, row.context(), row.fix)?;
+                    writeln!(f, "error: {}\n  help: {}", row.line(), row.fix)?;
                     if row.origin.line != 0 {
                         writeln!(f, "  --> {}", row.origin)?;
                     }
@@ -146,21 +147,22 @@ impl std::error::Error for SynthError {
 
 /// Validates, evaluates policy and renders every file in memory; a
 /// policy failure is an error.
-pub fn synthesize(stack: &Stack) -> Result<Synthesized, SynthError> {
+pub fn synthesize(stack: &impl AsDefined) -> Result<Synthesized, SynthError> {
     synthesize_with(stack, &SynthOptions::default())
 }
 
 /// [`synthesize`] with options: in report-only mode policy failures are
 /// recorded in the reports ([`Synthesized::policy_fails`] says so) and
 /// every file is rendered all the same.
-pub fn synthesize_with(stack: &Stack, options: &SynthOptions) -> Result<Synthesized, SynthError> {
+pub fn synthesize_with(stack: &impl AsDefined, options: &SynthOptions) -> Result<Synthesized, SynthError> {
+    let (stack, policy) = stack.parts();
     // One graph for validation, the policy and rendering.
     let graph = Graph::new(stack);
-    let report = check(&graph)?;
+    let report = check(&graph, &policy)?;
     if policy_fails(&report) && !options.report_only {
         return Err(SynthError::Policy { report });
     }
-    Ok(render(&graph, report))
+    Ok(render(&graph, &policy, report))
 }
 
 /// Validates, evaluates policy and renders every file in memory even when
@@ -171,27 +173,27 @@ pub fn synthesize_with(stack: &Stack, options: &SynthOptions) -> Result<Synthesi
 /// configuration to render then.
 ///
 /// Never deploy this output: [`synthesize`] is the one that refuses it.
-pub fn synthesize_allowing_findings(stack: &Stack) -> Result<Synthesized, SynthError> {
+pub fn synthesize_allowing_findings(stack: &impl AsDefined) -> Result<Synthesized, SynthError> {
     synthesize_with(stack, &SynthOptions { report_only: true })
 }
 
 /// Validation, then the policy report.
-fn check(graph: &Graph) -> Result<Report, SynthError> {
+fn check(graph: &Graph, policy: &StackPolicy) -> Result<Report, SynthError> {
     let errors = validate_in(graph);
     if !errors.is_empty() {
         return Err(SynthError::Validation(errors));
     }
-    Report::build(graph.stack, graph).map_err(|e| match e {
+    Report::build(graph.stack, policy, graph).map_err(|e| match e {
         PolicyError::UnknownPack(p) => SynthError::UnknownPack(p),
         other => SynthError::PolicySetup(other),
     })
 }
 
 /// Every file, for a stack that passed validation.
-fn render(graph: &Graph, report: Report) -> Synthesized {
+fn render(graph: &Graph, policy: &StackPolicy, report: Report) -> Synthesized {
     let stack = graph.stack;
     let mut files = BTreeMap::new();
-    files.insert("cdk.tf.json".to_owned(), pretty(&main_document(graph, &report)));
+    files.insert("cdk.tf.json".to_owned(), pretty(&main_document(graph, policy, &report)));
     files.insert("versions.tf.json".to_owned(), pretty(&json!({ "terraform": { "required_version": stack.required_version } })));
     files.insert(REPORT_JSON.to_owned(), pretty(&report.to_json()));
     files.insert(REPORT_SARIF.to_owned(), pretty(&report.to_sarif(&stack.name)));
@@ -210,7 +212,7 @@ fn pretty(value: &J) -> Vec<u8> {
 
 /// The configuration: the stack's own header and `terraform` settings,
 /// then every element's fragment, merged.
-fn main_document(graph: &Graph, report: &Report) -> J {
+fn main_document(graph: &Graph, policy: &StackPolicy, report: &Report) -> J {
     let stack = graph.stack;
     let mut doc = Map::new();
 
@@ -225,7 +227,7 @@ fn main_document(graph: &Graph, report: &Report) -> J {
         suppressed.push(json!({ "rule": row.rule_id, "address": row.address.to_string(), "attribute": row.path.to_string(), "reason": reason }));
         suppressed_by_address.entry(&*row.address).or_default().push(json!({ "rule": row.rule_id, "reason": reason }));
     }
-    let mut tap = json!({ "stack": stack.name, "packs": stack.packs, "suppressions": suppressed });
+    let mut tap = json!({ "stack": stack.name, "packs": policy.packs, "suppressions": suppressed });
     // Written only in report-only mode: whoever reads the configuration
     // sees that it fails the policy.
     let failures: Vec<J> = report.failures().map(|row| json!({ "rule": row.rule_id, "address": row.address.to_string(), "attribute": row.path.to_string() })).collect();
@@ -312,12 +314,12 @@ pub fn write(out_dir: &Path, synthesized: &Synthesized) -> Result<PathBuf, Synth
 }
 
 /// Synthesizes and writes in one step.
-pub fn synthesize_to(stack: &Stack, out_dir: &Path) -> Result<(PathBuf, Synthesized), SynthError> {
+pub fn synthesize_to(stack: &impl AsDefined, out_dir: &Path) -> Result<(PathBuf, Synthesized), SynthError> {
     synthesize_to_with(stack, out_dir, &SynthOptions::default())
 }
 
 /// [`synthesize_to`] with options.
-pub fn synthesize_to_with(stack: &Stack, out_dir: &Path, options: &SynthOptions) -> Result<(PathBuf, Synthesized), SynthError> {
+pub fn synthesize_to_with(stack: &impl AsDefined, out_dir: &Path, options: &SynthOptions) -> Result<(PathBuf, Synthesized), SynthError> {
     let synthesized = synthesize_with(stack, options)?;
     let dir = write(out_dir, &synthesized)?;
     Ok((dir, synthesized))
@@ -336,7 +338,7 @@ pub fn policy_summary(synthesized: &Synthesized, dir: &Path) -> String {
     }
     out.push('\n');
     for row in report.failures() {
-        out.push_str(&format!("  error: [{}] {}: {}{}\n", row.rule_id, row.location(), row.message, row.context()));
+        out.push_str(&format!("  error: {}\n", row.line()));
         if row.origin.line != 0 {
             out.push_str(&format!("    --> {}\n", row.origin));
         }

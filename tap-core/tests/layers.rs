@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 /// The layers of `tap-core/src/lib.rs`, bottom first.
-const LAYERS: &[&[&str]] = &[&["path", "reference", "value"], &["schema"], &["asset"], &["graph", "rule"], &["validate", "element"], &["policy"], &["synth"], &["testing"]];
+const LAYERS: &[&[&str]] = &[&["path", "reference", "value"], &["schema"], &["asset"], &["graph"], &["navigate", "rule"], &["validate", "element"], &["policy"], &["definition"], &["synth"], &["testing"]];
 
 fn layer_of(module: &str) -> Option<usize> {
     LAYERS.iter().position(|layer| layer.contains(&module))

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use proptest::prelude::*;
 use tap_core::__private::{provider_facts, type_facts};
-use tap_core::graph::{Backend, Provider, ProviderFacts, Resource, Stack, TypeFacts};
+use tap_core::graph::{Backend, Origin, Provider, ProviderFacts, Resource, Stack, TypeFacts};
 use tap_core::path::Step;
 use tap_core::reference::{Address, Mode, Reference};
 use tap_core::synth::{synthesize, synthesize_to, SynthError};
@@ -33,11 +33,11 @@ static SUBNET: TypeFacts = type_facts(
 );
 
 fn vpc(name: &str) -> Resource {
-    Resource::new(Address::resource("aws_vpc", name), Some(&VPC)).set("cidr_block", "10.0.0.0/16")
+    tap_core::__private::declare(Address::resource("aws_vpc", name), &VPC, Origin::default(), Vec::new()).set("cidr_block", "10.0.0.0/16")
 }
 
 fn subnet(name: &str, vpc_ref: Value) -> Resource {
-    Resource::new(Address::resource("aws_subnet", name), Some(&SUBNET)).set("vpc_id", vpc_ref)
+    tap_core::__private::declare(Address::resource("aws_subnet", name), &SUBNET, Origin::default(), Vec::new()).set("vpc_id", vpc_ref)
 }
 
 fn reference(type_name: &str, name: &str, attr: &str) -> Value {
@@ -110,7 +110,7 @@ fn validation_names_both_ends() {
     s.add(second);
     s.add(subnet("a", reference("aws_vpc", "missing", "id")));
     s.add(subnet("b", reference("aws_vpc", "main", "idd")));
-    s.add(Resource::new(Address::resource("aws_subnet", "c"), Some(&SUBNET)).set("vpc_id", 5));
+    s.add(tap_core::__private::declare(Address::resource("aws_subnet", "c"), &SUBNET, Origin::default(), Vec::new()).set("vpc_id", 5));
     let errors = validate(&s);
     let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
     assert!(matches!(&errors[0], ValidationError::DuplicateName { first, second, .. } if first.line == 10 && second.line == 20), "{text:?}");
@@ -122,7 +122,7 @@ fn validation_names_both_ends() {
 #[test]
 fn invalid_identifiers_and_missing_required_are_reported() {
     let mut s = Stack::new("bad name");
-    s.add(Resource::new(Address::resource("aws_subnet", "0x"), Some(&SUBNET)));
+    s.add(tap_core::__private::declare(Address::resource("aws_subnet", "0x"), &SUBNET, Origin::default(), Vec::new()));
     let text: Vec<String> = validate(&s).iter().map(ToString::to_string).collect();
     assert!(text.iter().any(|t| t.contains("stack name `bad name` is not a valid Terraform identifier")), "{text:?}");
     assert!(text.iter().any(|t| t.contains("`aws_subnet.0x` is not a valid Terraform identifier")), "{text:?}");
@@ -236,7 +236,7 @@ fn required_providers_name_every_provider_a_resource_implies() {
     let mut stack = Stack::new("implied");
     stack.provider(Provider::aws("us-west-2"));
     stack.add(vpc("main"));
-    stack.add(Resource::new(Address::resource("random_password", "db"), Some(&PASSWORD)).set("length", 32));
+    stack.add(tap_core::__private::declare(Address::resource("random_password", "db"), &PASSWORD, Origin::default(), Vec::new()).set("length", 32));
     let out = synthesize(&stack).unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.files["cdk.tf.json"]).unwrap();
     assert_eq!(
@@ -284,9 +284,7 @@ fn a_provider_with_facts_carrying_a_descriptor_renders_its_default_tags_where_th
         r#"{"origin":"test","local_name":"pet","default_tags":{"block":"default_labels","attribute":"labels","merged_into":"labels"}}"#,
     );
     let mut stack = Stack::new("pets");
-    let mut provider = Provider::new("pet", "example/pet", "").default_tag("team", "a");
-    provider.facts = Some(&PET);
-    stack.provider(provider);
+    stack.provider(tap_core::__private::configured_provider(&PET, None, Vec::new()).default_tag("team", "a"));
     let out = synthesize(&stack).unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.files["cdk.tf.json"]).unwrap();
     assert_eq!(doc["provider"]["pet"], serde_json::json!([{ "default_labels": [{ "labels": { "team": "a" } }] }]));

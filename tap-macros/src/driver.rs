@@ -17,8 +17,8 @@ use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, ImplItem, ItemImpl, Pat, Stmt};
 
-use tap_core::graph::{Suppression, DEFAULT_PACKS};
-use tap_core::policy::{RuleSet, SuppressionSite};
+use tap_core::graph::Suppression;
+use tap_core::policy::{RuleSet, SuppressionSite, DEFAULT_PACKS};
 use tap_core::reference::Mode;
 
 use crate::diag::{message, Diagnostics};
@@ -66,7 +66,7 @@ fn stack_with(schemas: Result<std::sync::Arc<Schemas>, String>, args: TokenStrea
             item.self_ty.span(),
             message(
                 "a `#[stack]` impl needs `fn define(&self, stack: &mut Stack)`",
-                Some("declare the stack's resources in `define`; the attribute implements `tap_core::graph::StackDefinition` with it"),
+                Some("declare the stack's resources in `define`; the attribute implements `tap_core::definition::StackDefinition` with it"),
                 None,
             ),
         );
@@ -162,7 +162,7 @@ fn component_with(schemas: Result<std::sync::Arc<Schemas>, String>, args: TokenS
         any_scope = true;
         // The instance learns which component fills it before anything is declared.
         if expander.target == Some(Target::Scope) {
-            block.stmts.insert(0, syn::parse_quote!(#target.enter_component(#component_name);));
+            block.stmts.insert(0, syn::parse_quote!(::tap::__private::enter_component(#target, #component_name);));
         }
     }
     if !any_scope {
@@ -423,7 +423,7 @@ impl<'a> Expander<'a> {
                     continue;
                 }
             };
-            if let Some(s) = self.resolver.suppression(&written, SuppressionSite::Instance) {
+            if let Some(s) = self.resolver.suppression(&written, SuppressionSite::Instance(None)) {
                 accepted.push(suppression_tokens(&s));
             }
         }

@@ -285,13 +285,13 @@ pub fn definition_impl(item: &ItemImpl, name_expr: TokenStream, packs: &[String]
     let org_policy = loaded.map(|l| {
         let (shown, path) = (&l.shown, l.path.to_string_lossy().into_owned());
         quote! {
-            fn org_policy(&self) -> ::core::option::Option<::tap::__private::graph::PolicySource> {
+            fn org_policy(&self) -> ::core::option::Option<::tap::__private::PolicySource> {
                 ::core::option::Option::Some(::tap::__private::org_policy(#shown, ::core::include_str!(#path)))
             }
         }
     });
     quote! {
-        impl #impl_generics ::tap::__private::graph::StackDefinition for #self_ty #where_clause {
+        impl #impl_generics ::tap::__private::StackDefinition for #self_ty #where_clause {
             fn stack_name(&self) -> ::std::string::String {
                 ::std::string::ToString::to_string(&(#name_expr))
             }

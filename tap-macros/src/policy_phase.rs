@@ -15,7 +15,7 @@ use proc_macro2::Span;
 use tap_core::__private::unknown;
 use tap_core::graph::{Graph, Provider, Resource as CoreResource, Stack, Suppression};
 use tap_core::path::AttrPath;
-use tap_core::policy::{self, Level, ReasonProblem, Report, RowState, RuleSet, SuppressedOn, SuppressionError, SuppressionProblem, SuppressionSite};
+use tap_core::policy::{self, Level, Place, ReasonProblem, Report, RowState, RuleSet, SuppressionError, SuppressionProblem, SuppressionSite};
 use tap_core::reference::{Address, Mode};
 use tap_core::schema::provider_of;
 
@@ -30,7 +30,9 @@ fn suppression_of(s: &Suppress) -> Result<Suppression, (Span, String)> {
     let suppression = Suppression::new(&s.rule.value(), &s.reason.as_ref().map(syn::LitStr::value).unwrap_or_default());
     match &s.finding {
         None => Ok(suppression),
-        Some(finding) => match AttrPath::try_parse(&finding.value()) {
+        // A finding is one place: `[*]` belongs to policy patterns only.
+        Some(finding) => match AttrPath::parse(&finding.value()) {
+            Ok(path) if path.is_pattern() => Err((finding.span(), format!("`{path}` names every element with `[*]`; a finding is at one index"))),
             Ok(path) => Ok(suppression.for_finding(path)),
             Err(problem) => Err((finding.span(), problem.to_string())),
         },
@@ -52,7 +54,7 @@ pub fn check_suppression(diags: &mut Diagnostics, rules: Option<&RuleSet>, s: &S
         }
     };
     let result = match rules {
-        Some(rules) => policy::check_suppression(rules, &suppression, site),
+        Some(rules) => policy::check_suppression(rules, &suppression, &site),
         // The policy file has errors of its own: only the reason can be judged.
         None => policy::check_reason(&suppression.reason).map_err(|problem| SuppressionError::Reason { rule_id: suppression.rule_id.clone(), problem }),
     };
@@ -67,8 +69,8 @@ pub fn check_suppression(diags: &mut Diagnostics, rules: Option<&RuleSet>, s: &S
     // On the stack or an instance the message says so; on a resource the span does.
     let line = match site {
         SuppressionSite::Resource(_) => error.to_string(),
-        SuppressionSite::Instance => format!("suppression on a component instance: {error}"),
-        SuppressionSite::Stack => SuppressionProblem { on: SuppressedOn::Stack, error }.message(),
+        SuppressionSite::Instance(_) => format!("suppression on a component instance: {error}"),
+        SuppressionSite::Stack => SuppressionProblem { on: SuppressionSite::Stack, error }.message(),
     };
     diags.error(at, message(&line, Some(&help), None));
     None
@@ -100,8 +102,9 @@ pub struct PolicyInput<'a> {
 pub fn check_policy(diags: &mut Diagnostics, input: &PolicyInput) {
     let (stack, index_of) = compile_time_stack(input);
     let lookup = |mode: Mode, type_name: &str| input.schema.block(mode, type_name);
-    let graph = Graph::new(&stack).with_blocks(&lookup).with_descriptors(input.schema.descriptors());
-    let report = Report::build_with(&stack, &graph, input.rules);
+    let graph = tap_core::__private::graph_with_blocks(Graph::new(&stack), &lookup).with_descriptors(input.schema.descriptors());
+    let stack_suppressions: Vec<Suppression> = input.stack_suppressions.iter().map(|(s, _)| s.clone()).collect();
+    let report = Report::build_with(&stack, &stack_suppressions, &graph, input.rules);
     report_findings(diags, input, &index_of, &report);
     report_unmatched_suppressions(diags, input, &report);
 }
@@ -112,7 +115,6 @@ pub fn check_policy(diags: &mut Diagnostics, input: &PolicyInput) {
 /// all: its configuration (`default_tags`) is unknown until the stack runs.
 fn compile_time_stack(input: &PolicyInput) -> (Stack, HashMap<Address, usize>) {
     let mut stack = Stack::new("compile_time_view");
-    stack.suppressions = input.stack_suppressions.iter().map(|(s, _)| s.clone()).collect();
     for config in input.providers {
         let mut provider = Provider::new(&config.name, "", "");
         provider.alias = config.alias.clone();
@@ -121,7 +123,7 @@ fn compile_time_stack(input: &PolicyInput) -> (Stack, HashMap<Address, usize>) {
     }
     let mut index_of = HashMap::new();
     for (i, c) in input.resources.iter().enumerate() {
-        let mut r = CoreResource::new(c.address.clone(), None);
+        let mut r = CoreResource::new(c.address.clone());
         r.body = c.view.clone();
         r.suppressions = c.metas.suppress.iter().filter_map(|s| suppression_of(s).ok()).collect();
         r.provider_alias = c.metas.provider.as_ref().map(name_of);
@@ -157,7 +159,7 @@ fn report_findings(diags: &mut Diagnostics, input: &PolicyInput, index_of: &Hash
         };
         diags.error(
             span,
-            message(&format!("[{}] {} `{}`{at}: {}", row.rule_id, kind_label(input.schema, &c.address), c.address.name, row.message), Some(&row.fix), Some(&note)),
+            message(&row.line().at(Place::Named(&format!("{} `{}`{at}", kind_label(input.schema, &c.address), c.address.name))).without_context().to_string(), Some(&row.fix), Some(&note)),
         );
     }
 }
@@ -167,31 +169,24 @@ fn report_findings(diags: &mut Diagnostics, input: &PolicyInput, index_of: &Hash
 /// an undecided one around it that synthesis will decide. Suppressions of
 /// rules written in Rust are left to synthesis, where those rules run.
 fn report_unmatched_suppressions(diags: &mut Diagnostics, input: &PolicyInput, report: &Report) {
-    let may_cover = |s: &Suppression, row: &tap_core::policy::Row| {
-        s.covers(&row.path) || (row.state == RowState::Unknown && s.finding.as_ref().is_some_and(|f| f.starts_with(&row.path)))
-    };
     let runs_here = |id: &str| input.rules.rule(id).is_some();
     for c in input.resources {
         let accepted = c.metas.suppress.iter().filter_map(|s| Some((suppression_of(s).ok()?, s.rule.span())));
         for (s, rule_span) in accepted.filter(|(s, _)| runs_here(&s.rule_id)) {
             let rows: Vec<_> = report.rows.iter().filter(|r| r.rule_id == s.rule_id && *r.address == c.address).collect();
-            if rows.iter().any(|r| may_cover(&s, r)) {
-                continue;
+            let site = SuppressionSite::Resource(Arc::new(c.address.clone()));
+            // Undecided findings are decided at synthesis, which checks again.
+            if let Some(error) = policy::unmatched(&s, &site, rows.iter().any(|r| s.covers(&r.path)), &rows, true) {
+                diags.error(rule_span, message(&error.to_string(), Some(&error.help()), None));
             }
-            let address = Arc::new(c.address.clone());
-            let error = match &s.finding {
-                Some(finding) => SuppressionError::FindingNotFound { rule_id: s.rule_id.clone(), address, finding: finding.clone(), found: rows.iter().map(|r| r.path.clone()).collect() },
-                None => SuppressionError::MatchedNothing { rule_id: s.rule_id.clone(), on: SuppressedOn::Resource(address) },
-            };
-            diags.error(rule_span, message(&error.to_string(), Some(&error.help()), None));
         }
     }
     // Resources with schema errors were left out of the policy phase, so a
     // stack-wide suppression may match them once they are fixed.
     if input.all_valid {
         for (s, span) in input.stack_suppressions.iter().filter(|(s, _)| runs_here(&s.rule_id)) {
-            if !report.rows.iter().any(|r| r.rule_id == s.rule_id) {
-                let problem = SuppressionProblem { on: SuppressedOn::Stack, error: SuppressionError::MatchedNothing { rule_id: s.rule_id.clone(), on: SuppressedOn::Stack } };
+            if let Some(error) = policy::unmatched(s, &SuppressionSite::Stack, report.rows.iter().any(|r| r.rule_id == s.rule_id), &[], true) {
+                let problem = SuppressionProblem { on: SuppressionSite::Stack, error };
                 diags.error(*span, message(&problem.message(), Some(&problem.error.help()), None));
             }
         }

@@ -71,7 +71,7 @@ impl<'a> Resolver<'a> {
             self.schema_issues(&type_name, block, &view, &spans, name_span);
         }
         let metas = body.metas;
-        self.meta_arguments(&metas, &type_name, block, scope);
+        self.meta_arguments(&metas, &address, block, scope);
         // A second declaration is still checked and generated: the two
         // errors below are the whole story.
         let valid = self.diags.count() == before;
@@ -107,7 +107,8 @@ impl<'a> Resolver<'a> {
 
     /// `#[depends_on]` names handles, `#[lifecycle(ignore_changes)]` names
     /// attributes of the type, `#[suppress]` passes the suppression checks.
-    fn meta_arguments(&mut self, metas: &Metas, type_name: &str, block: Option<&Block>, scope: &Scope) {
+    fn meta_arguments(&mut self, metas: &Metas, address: &Address, block: Option<&Block>, scope: &Scope) {
+        let type_name = address.type_name.as_str();
         for n in &metas.depends_on {
             let binding = scope.get(&n.to_string());
             if binding.is_some() {
@@ -130,7 +131,7 @@ impl<'a> Resolver<'a> {
             }
         }
         for s in &metas.suppress {
-            policy_phase::check_suppression(self.diags, self.rules, s, SuppressionSite::Resource(type_name));
+            policy_phase::check_suppression(self.diags, self.rules, s, SuppressionSite::Resource(Arc::new(address.clone())));
         }
     }
 

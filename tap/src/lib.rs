@@ -127,7 +127,7 @@
 //! one version. `__private` is the path generated code uses: hidden, and
 //! free to change in any release.
 
-pub use tap_core::{asset, graph, path, policy, reference, rule, schema, synth, testing, validate, value};
+pub use tap_core::{asset, definition, graph, path, policy, reference, rule, schema, synth, testing, validate, value};
 pub use tap_macros::{component, data, output, provider, resource, stack};
 
 /// One marker type per resource type and data source of every provider

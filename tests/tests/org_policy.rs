@@ -24,8 +24,6 @@ impl Configured {
             aws = aws.default_tag("cost-center", cc);
         }
         stack.provider(aws);
-        // The organisation's naming rule, written in Rust.
-        stack.rule(AliasPrefix);
         let key = resource!(aws_kms_key.logs { enable_key_rotation: true });
         let _logs = resource!(aws_cloudwatch_log_group.app {
             name: "/app",
@@ -38,6 +36,14 @@ impl Configured {
             target_key_id: key.key_id,
         });
     }
+}
+
+/// The stack with the organisation's naming rule, written in Rust,
+/// registered on its policy.
+fn defined(stack: &Configured) -> DefinedStack {
+    let mut defined = stack.build();
+    defined.policy.rule(AliasPrefix);
+    defined
 }
 
 fn failure(err: SynthError) -> String {
@@ -108,17 +114,17 @@ impl PolicyRule for NoLogsName {
 #[test]
 fn run_time_values_are_checked_by_the_same_rules_at_synthesis() {
     let compliant = Configured { retention_days: 400, cost_center: Some("cc-42") };
-    let out = synthesize(&compliant.build()).unwrap_or_else(|e| panic!("{e}"));
+    let out = synthesize(&defined(&compliant)).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.report.failures().count(), 0);
 
     // Nothing of this was known to the compiler: the retention is a field,
     // the default tags are set in Rust code.
     let short = Configured { retention_days: 30, cost_center: Some("cc-42") };
-    let text = failure(synthesize(&short.build()).unwrap_err());
+    let text = failure(synthesize(&defined(&short)).unwrap_err());
     assert!(text.contains("[ORG-LOG-001] aws_cloudwatch_log_group.app.retention_in_days: the log group keeps its events for less than a year: `retention_in_days` is 30; the policy requires it to be at least 365"), "{text}");
 
     let untagged = Configured { retention_days: 400, cost_center: None };
-    let Err(SynthError::Policy { report }) = synthesize(&untagged.build()) else { panic!("the missing tag must fail synthesis") };
+    let Err(SynthError::Policy { report }) = synthesize(&defined(&untagged)) else { panic!("the missing tag must fail synthesis") };
     let tagless: Vec<String> = report.failures().filter(|r| r.rule_id == "ORG-TAG-001").map(|r| r.location()).collect();
     // The alias has no `tags` in its schema: the pattern leaves it alone.
     assert_eq!(tagless, ["aws_cloudwatch_log_group.app.tags.cost-center", "aws_kms_key.logs.tags.cost-center"]);
@@ -126,7 +132,7 @@ fn run_time_values_are_checked_by_the_same_rules_at_synthesis() {
 
 #[test]
 fn rules_written_in_rust_run_at_synthesis_with_the_same_report() {
-    let stack = Configured { retention_days: 400, cost_center: Some("cc-42") }.build();
+    let stack = defined(&Configured { retention_days: 400, cost_center: Some("cc-42") });
     let out = synthesize(&stack).unwrap_or_else(|e| panic!("{e}"));
     // The alias breaks the Rust rule, and its suppression (written in the
     // macro, checked at compile time against the policy's `rust_rules`)
@@ -147,8 +153,8 @@ fn rules_written_in_rust_run_at_synthesis_with_the_same_report() {
     );
 
     // Unsuppressed, a Rust rule fails synthesis like any rule.
-    let mut stack = Configured { retention_days: 400, cost_center: Some("cc-42") }.build();
-    stack.rule(NoLogsName);
+    let mut stack = defined(&Configured { retention_days: 400, cost_center: Some("cc-42") });
+    stack.policy.rule(NoLogsName);
     let text = failure(synthesize(&stack).unwrap_err());
     assert!(text.contains("error: [ACME-NAME-001] aws_kms_key.logs: the resource is named after its type"), "{text}");
     assert!(!text.contains("error: [ACME-NAME-001] aws_cloudwatch_log_group.app"), "{text}");
@@ -174,8 +180,8 @@ fn a_rust_rule_with_the_id_of_another_rule_is_rejected() {
             Outcome::Compliant
         }
     }
-    let mut stack = Configured { retention_days: 400, cost_center: Some("cc-42") }.build();
-    stack.rule(Impostor);
+    let mut stack = defined(&Configured { retention_days: 400, cost_center: Some("cc-42") });
+    stack.policy.rule(Impostor);
     let err = synthesize(&stack).unwrap_err();
     assert!(matches!(&err, SynthError::PolicySetup(_)), "{err:?}");
     assert!(err.to_string().contains("two rules have the ID `ORG-LOG-001`"), "{err}");
@@ -183,9 +189,9 @@ fn a_rust_rule_with_the_id_of_another_rule_is_rejected() {
 
 #[test]
 fn unsuppressible_rules_reject_suppressions_built_in_code() {
-    let mut stack = Configured { retention_days: 30, cost_center: Some("cc-42") }.build();
-    stack.rule(NoLogsName);
-    stack.suppress(Suppression::new("ORG-LOG-001", "the app's logs are exported to the archive daily"));
+    let mut stack = defined(&Configured { retention_days: 30, cost_center: Some("cc-42") });
+    stack.policy.rule(NoLogsName);
+    stack.policy.suppress(Suppression::new("ORG-LOG-001", "the app's logs are exported to the archive daily"));
     let logs = stack.resources.iter_mut().find(|r| r.address.name == "logs").unwrap();
     logs.suppressions.push(Suppression::new("ACME-NAME-001", "the key is named by the team that owns it"));
     let Err(SynthError::Policy { report }) = synthesize(&stack) else { panic!("unsuppressible rules must fail synthesis") };
@@ -205,8 +211,8 @@ fn unsuppressible_rules_reject_suppressions_built_in_code() {
 
 #[test]
 fn a_policy_built_in_code_is_parsed_at_synthesis() {
-    let mut stack = Configured { retention_days: 400, cost_center: Some("cc-42") }.build();
-    stack.org_policy = Some(PolicySource { file: "inline.toml".into(), text: "[[rule]]\nid = \"ORG-X-001\"\n".into() });
+    let mut stack = defined(&Configured { retention_days: 400, cost_center: Some("cc-42") });
+    stack.policy.org_policy = Some(PolicySource { file: "inline.toml".into(), text: "[[rule]]\nid = \"ORG-X-001\"\n".into() });
     let err = synthesize(&stack).unwrap_err();
     let text = err.to_string();
     assert!(matches!(err, SynthError::PolicySetup(_)), "{text}");

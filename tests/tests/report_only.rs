@@ -156,7 +156,7 @@ fn report_only_does_not_let_an_invalid_stack_through() {
     use tap::synth::{synthesize_to_with, SynthError, SynthOptions};
     // A resource without schema facts cannot be checked: a validation error.
     let mut stack = Stack::new("broken");
-    stack.add(Resource::new(Address::resource("aws_sqs_queue", "jobs"), None));
+    stack.add(Resource::new(Address::resource("aws_sqs_queue", "jobs")));
     let tmp = tempfile::tempdir().unwrap();
     let err = synthesize_to_with(&stack, tmp.path(), &SynthOptions::default().report_only(true)).unwrap_err();
     assert!(matches!(err, SynthError::Validation(_)), "{err}");

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value as J;
 use stack_support::*;
-use tap::graph::StackDefinition;
+use tap::definition::StackDefinition;
 use tap_stack::Config;
 
 const ACCOUNT: &str = "${data.aws_caller_identity.current.account_id}";
@@ -409,11 +409,11 @@ fn the_organisation_policy_holds_with_one_precise_exception() {
 fn the_organisation_policy_runs_at_synthesis_and_its_tag_rules_cannot_be_suppressed() {
     let config = Config::default();
     let mut stack = tap_stack::ItemsStack::new(config).build();
-    assert_eq!(stack.org_policy.as_ref().map(|p| p.file.as_str()), Some("org-policy.toml"));
+    assert_eq!(stack.policy.org_policy.as_ref().map(|p| p.file.as_str()), Some("org-policy.toml"));
     // Without the default tags, every taggable resource fails, and a
     // suppression of the tag rule is itself an error.
     stack.providers[0].default_tags.clear();
-    stack.suppress(tap::graph::Suppression::new("ORG-TAG-001", "the platform team owns everything in this account"));
+    stack.policy.suppress(tap::graph::Suppression::new("ORG-TAG-001", "the platform team owns everything in this account"));
     let Err(tap::synth::SynthError::Policy { report }) = tap::synth::synthesize(&stack) else { panic!("untagged resources must fail synthesis") };
     assert!(report.failures().any(|r| r.rule_id == "ORG-TAG-001" && r.location() == "aws_dynamodb_table.items_table.tags.owner"));
     assert!(report.failures().any(|r| r.rule_id == "ORG-TAG-002" && r.location() == "aws_kms_key.main_key.tags.cost-center"));

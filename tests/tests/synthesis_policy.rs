@@ -111,9 +111,9 @@ fn suppressions_are_written_where_reviewers_see_them() {
 #[test]
 fn bad_suppressions_added_at_run_time_are_rejected_at_synthesis() {
     let mut stack = Suppressed.build();
-    stack.suppress(Suppression::new("TAP-LOG-01", "a reason long enough"));
-    stack.suppress(Suppression::new("TAP-KMS-001", "ok"));
-    stack.suppress(Suppression::new("TAP-SNS-001", "there is no topic in this stack at all"));
+    stack.policy.suppress(Suppression::new("TAP-LOG-01", "a reason long enough"));
+    stack.policy.suppress(Suppression::new("TAP-KMS-001", "ok"));
+    stack.policy.suppress(Suppression::new("TAP-SNS-001", "there is no topic in this stack at all"));
     let text = failure_text(synthesize(&stack).unwrap_err());
     assert!(text.contains("stack-wide suppression names unknown rule `TAP-LOG-01`\n  help: did you mean `TAP-LOG-001`?"), "{text}");
     assert!(text.contains("stack-wide suppression of `TAP-KMS-001`: the reason must say why"), "{text}");
@@ -132,7 +132,7 @@ fn a_suppression_of_a_rule_that_never_looks_at_the_type_is_rejected_at_synthesis
         matches!(&problem.error, SuppressionError::NotApplicable { rule_id, type_name, .. } if rule_id == "TAP-S3-002" && type_name == "aws_cloudwatch_log_group"),
         "{problem:?}"
     );
-    assert!(matches!(&problem.on, tap::policy::SuppressedOn::Resource(a) if a.to_string() == "aws_cloudwatch_log_group.audit"), "{problem:?}");
+    assert!(matches!(&problem.on, tap::policy::SuppressionSite::Resource(a) if a.to_string() == "aws_cloudwatch_log_group.audit"), "{problem:?}");
     assert_eq!(
         problem.to_string(),
         "`aws_cloudwatch_log_group.audit`: rule `TAP-S3-002` does not apply to `aws_cloudwatch_log_group`, so this suppression can never match\n  help: `TAP-S3-002` checks `aws_s3_bucket`"
@@ -142,7 +142,7 @@ fn a_suppression_of_a_rule_that_never_looks_at_the_type_is_rejected_at_synthesis
 #[test]
 fn an_unknown_pack_fails_synthesis_instead_of_switching_rules_off() {
     let mut stack = Suppressed.build();
-    stack.packs = vec!["securty".into()];
+    stack.policy.packs = vec!["securty".into()];
     let err = synthesize(&stack).unwrap_err();
     assert!(matches!(&err, SynthError::UnknownPack(p) if p.name == "securty"), "{err:?}");
     assert!(err.to_string().contains("unknown pack `securty`") && err.to_string().contains("accepted packs: `security`, `serverless`"), "{err}");

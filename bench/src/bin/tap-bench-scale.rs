@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use tap_bench::ScaleStack;
-use tap::graph::StackDefinition;
+use tap::definition::StackDefinition;
 
 fn main() {
     let mut args = std::env::args().skip(1);

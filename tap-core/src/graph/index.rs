@@ -91,7 +91,7 @@ impl<'a> Graph<'a> {
 
     /// The same graph, finding schema blocks through `lookup` for
     /// resources without facts.
-    pub fn with_blocks(mut self, lookup: &'a BlockLookup<'a>) -> Self {
+    pub(crate) fn with_blocks(mut self, lookup: &'a BlockLookup<'a>) -> Self {
         self.blocks = Some(lookup);
         self
     }

@@ -17,15 +17,11 @@ use std::sync::{Arc, OnceLock};
 use crate::asset::Asset;
 use crate::path::AttrPath;
 use crate::reference::{Address, Mode, Reference};
-use crate::rule::PolicyRule;
 use crate::schema::{Block, Descriptor};
 use crate::value::Value;
 
 pub use index::{Edge, Graph};
 pub use scope::{Instance, InstanceId, Scope, ScopeCollision};
-
-/// The rule packs a stack evaluates unless it names others.
-pub const DEFAULT_PACKS: &[&str] = &["security"];
 
 /// A schema block embedded as JSON by generated code, parsed on first use,
 /// once per process.
@@ -174,8 +170,10 @@ pub struct Lifecycle {
 /// A resource or data source as declared.
 #[derive(Clone, Debug)]
 pub struct Resource {
+    /// `aws_s3_bucket.logs`.
     pub address: Arc<Address>,
-    pub facts: Option<&'static TypeFacts>,
+    /// The schema facts of its type, when `resource!` declared it.
+    pub(crate) facts: Option<&'static TypeFacts>,
     pub body: BTreeMap<String, Value>,
     pub depends_on: Vec<Arc<Address>>,
     pub lifecycle: Option<Lifecycle>,
@@ -220,11 +218,12 @@ impl Suppression {
 }
 
 impl Resource {
-    /// A resource with an empty body. `facts` are the schema facts of its type.
-    pub fn new(address: Address, facts: Option<&'static TypeFacts>) -> Self {
+    /// A resource with an empty body, declared in code (`resource!` also
+    /// gives it its type's schema facts).
+    pub fn new(address: Address) -> Self {
         Resource {
             address: Arc::new(address),
-            facts,
+            facts: None,
             body: BTreeMap::new(),
             depends_on: Vec::new(),
             lifecycle: None,
@@ -238,16 +237,6 @@ impl Resource {
     pub fn set(mut self, name: &str, value: impl Into<Value>) -> Self {
         self.body.insert(name.to_owned(), value.into());
         self
-    }
-
-    /// The value at `path` (names only; list blocks are entered at their first instance).
-    pub fn get(&self, path: &str) -> Option<&Value> {
-        let mut parts = path.split('.');
-        let mut current = self.body.get(parts.next()?)?;
-        for part in parts {
-            current = crate::value::block_instances(current).first()?.as_object()?.get(part)?;
-        }
-        Some(current)
     }
 
     pub fn type_name(&self) -> &str {
@@ -391,7 +380,7 @@ pub struct Provider {
     /// Other arguments and blocks, by name.
     pub extra: BTreeMap<String, Value>,
     /// The schema facts, when `provider!` declared it.
-    pub facts: Option<&'static ProviderFacts>,
+    pub(crate) facts: Option<&'static ProviderFacts>,
 }
 
 impl Provider {
@@ -485,17 +474,6 @@ pub struct Output {
     pub sensitive: bool,
 }
 
-/// An organisation policy file, as text: the rules, unsuppressible rule
-/// IDs and declared Rust rules of `crate::policy::OrgPolicy`. The macros
-/// check a stack against the file at compile time and embed it, so
-/// synthesis runs the same rules on the values known only then.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PolicySource {
-    /// The file as its configuration names it (`org-policy.toml`), for messages.
-    pub file: String,
-    pub text: String,
-}
-
 /// A whole Terraform configuration.
 #[derive(Debug)]
 pub struct Stack {
@@ -507,14 +485,6 @@ pub struct Stack {
     pub resources: Vec<Resource>,
     pub outputs: BTreeMap<String, Output>,
     pub assets: Vec<Asset>,
-    /// Suppressions that apply to every resource.
-    pub suppressions: Vec<Suppression>,
-    /// The security packs to evaluate (by name).
-    pub packs: Vec<String>,
-    /// The organisation policy the stack is held to, if any.
-    pub org_policy: Option<PolicySource>,
-    /// Rules written in Rust ([`Stack::rule`]), run at synthesis with the others.
-    pub rules: Vec<Arc<dyn PolicyRule>>,
     /// Component instances, in the order they were opened ([`Stack::scope`]).
     pub instances: Vec<Instance>,
     /// Instances opened twice with the same path (kept for validation).
@@ -533,10 +503,6 @@ impl Stack {
             resources: Vec::new(),
             outputs: BTreeMap::new(),
             assets: Vec::new(),
-            suppressions: Vec::new(),
-            packs: DEFAULT_PACKS.iter().map(|p| (*p).to_owned()).collect(),
-            org_policy: None,
-            rules: Vec::new(),
             instances: Vec::new(),
             scope_collisions: Vec::new(),
             duplicate_outputs: Vec::new(),
@@ -579,20 +545,6 @@ impl Stack {
         handle
     }
 
-    /// Suppresses a rule for the whole stack.
-    pub fn suppress(&mut self, suppression: Suppression) -> &mut Self {
-        self.suppressions.push(suppression);
-        self
-    }
-
-    /// Registers a rule written in Rust: it runs at synthesis on every
-    /// resource it applies to, and its findings are reported and suppressed
-    /// like those of any rule. (It cannot run at compile time.)
-    pub fn rule(&mut self, rule: impl PolicyRule + 'static) -> &mut Self {
-        self.rules.push(Arc::new(rule));
-        self
-    }
-
     /// The schema facts of every provider the stack uses, by local name:
     /// declared with `provider!`, or implied by a resource's type.
     pub fn provider_facts(&self) -> BTreeMap<&'static str, &'static ProviderFacts> {
@@ -604,36 +556,5 @@ impl Stack {
     /// Managed resources (not data sources) of one type.
     pub fn resources_of_type<'a, 't>(&'a self, type_name: &'t str) -> impl Iterator<Item = &'a Resource> + use<'a, 't> {
         self.resources.iter().filter(move |r| r.address.mode == Mode::Managed && r.address.type_name == type_name)
-    }
-}
-
-/// A type whose `impl` carries `#[stack]`: its fields are the stack's
-/// configuration, its `define` method declares the resources. The
-/// attribute implements this trait.
-pub trait StackDefinition {
-    /// The stack's name (the directory under `stacks/`).
-    fn stack_name(&self) -> String;
-
-    /// Declares providers, backend, resources and outputs.
-    fn define_into(&self, stack: &mut Stack);
-
-    /// Security packs and stack-wide suppressions written on the attribute.
-    fn policy(&self) -> (Vec<String>, Vec<Suppression>);
-
-    /// The organisation policy the stack was checked against at compile
-    /// time (named in `tap.toml` or by `#[stack(policy = "...")]`).
-    fn org_policy(&self) -> Option<PolicySource> {
-        None
-    }
-
-    /// The whole stack, ready for [`crate::synth::synthesize`].
-    fn build(&self) -> Stack {
-        let mut stack = Stack::new(&self.stack_name());
-        let (packs, suppressions) = self.policy();
-        stack.packs = packs;
-        stack.suppressions = suppressions;
-        stack.org_policy = self.org_policy();
-        self.define_into(&mut stack);
-        stack
     }
 }

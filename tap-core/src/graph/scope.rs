@@ -121,8 +121,9 @@ impl<'s> Scope<'s> {
         format!("{}-{what}", self.path()).replace('_', "-")
     }
 
-    /// Records which component fills the instance (`#[component]` does).
-    pub fn enter_component(&mut self, component: &'static str) {
+    /// Records which component fills the instance (`#[component]` does,
+    /// through `__private::enter_component`).
+    pub(crate) fn enter_component(&mut self, component: &'static str) {
         self.stack.instances[self.instance.0].component = Some(component);
     }
 

@@ -16,6 +16,7 @@ mod report;
 pub mod rules;
 mod ruleset;
 mod sarif;
+mod stack_policy;
 mod suppression;
 
 use crate::graph::{Graph, Resource, Stack};
@@ -24,22 +25,30 @@ use crate::reference::Mode;
 pub use crate::rule::{type_matches, Finding, Level, Outcome, PolicyRule};
 pub use org::{OrgPolicy, PolicyFileError};
 pub use packs::{pack, Pack, UnknownPack, PACKS};
-pub use report::{Report, Row, RowState, SuppressionProblem, SuppressionUse};
-pub use ruleset::{PolicyError, RuleRef, RuleSet};
+pub use report::{FindingLine, Place, Report, Row, RowState, RuleInfo, SuppressionProblem, SuppressionUse};
+pub use ruleset::{PolicyError, RuleSet};
+use ruleset::RuleRef;
 pub use sarif::{SARIF_SCHEMA, SRCROOT};
-pub use suppression::{check_reason, check_suppression, ReasonProblem, SuppressedOn, SuppressionError, SuppressionSite, MIN_REASON_LEN};
+pub use stack_policy::{PolicySource, StackPolicy, DEFAULT_PACKS};
+pub use suppression::{check_reason, check_suppression, unmatched, ReasonProblem, SuppressionError, SuppressionSite, MIN_REASON_LEN};
 
 /// A built-in security rule. Metadata lives with the rule; packs only select it.
 pub struct Rule {
     /// `TAP-<SVC>-<NNN>`, never renumbered or reused.
     pub id: &'static str,
+    /// The level it has unless a pack gives it another.
     pub level: Level,
+    /// The packs that select it (`security`, `serverless`).
+    pub packs: &'static [&'static str],
     /// The resource types it looks at.
     pub resource_types: &'static [&'static str],
     /// One sentence about the resource, lowercase, no final period.
     pub message: &'static str,
+    /// Why the rule exists.
     pub rationale: &'static str,
+    /// How to comply, one line.
     pub fix: &'static str,
+    /// The rule on one resource of a type it looks at.
     pub check: fn(&Resource, &Graph) -> Outcome,
 }
 
@@ -90,16 +99,6 @@ impl std::fmt::Debug for Rule {
     }
 }
 
-/// Every rule tap knows, in ID order.
-pub fn all_rules() -> &'static [&'static Rule] {
-    rules::ALL
-}
-
-/// The rule with this ID.
-pub fn rule(id: &str) -> Option<&'static Rule> {
-    all_rules().iter().copied().find(|r| r.id == id)
-}
-
 /// A rule applied to one resource, before suppressions.
 #[derive(Clone, Debug)]
 pub struct Evaluation<'a> {
@@ -111,10 +110,10 @@ pub struct Evaluation<'a> {
     pub outcome: Outcome,
 }
 
-/// Runs every rule in force for the stack (its packs, its organisation
-/// policy, its Rust rules) on every managed resource each applies to.
-pub fn evaluate_rules<'a>(stack: &'a Stack, graph: &Graph<'_>) -> Result<Vec<Evaluation<'a>>, PolicyError> {
-    Ok(evaluate(stack, graph, &RuleSet::for_stack(stack)?))
+/// Runs every rule in force for the stack (its policy's packs, organisation
+/// policy and Rust rules) on every managed resource each applies to.
+pub fn evaluate_rules<'a>(stack: &'a Stack, policy: &StackPolicy, graph: &Graph<'_>) -> Result<Vec<Evaluation<'a>>, PolicyError> {
+    Ok(evaluate(stack, graph, &RuleSet::for_policy(policy)?))
 }
 
 /// [`evaluate_rules`] with the rules given.
@@ -140,10 +139,7 @@ pub fn evaluate<'a>(stack: &'a Stack, graph: &Graph<'_>, rules: &RuleSet) -> Vec
 pub fn selected_rules(pack_names: &[String]) -> Result<Vec<(&'static Rule, Level)>, UnknownPack> {
     let mut out: Vec<(&'static Rule, Level)> = Vec::new();
     for name in pack_names {
-        let p = pack(name)?;
-        for (id, level) in p.rules {
-            let Some(r) = rule(id) else { continue };
-            let level = level.unwrap_or(r.level);
+        for (r, level) in pack(name)?.rules() {
             match out.iter_mut().find(|(x, _)| x.id == r.id) {
                 Some(existing) => existing.1 = existing.1.max(level),
                 None => out.push((r, level)),
@@ -154,10 +150,10 @@ pub fn selected_rules(pack_names: &[String]) -> Result<Vec<(&'static Rule, Level
     Ok(out)
 }
 
-/// The rule table for the README, generated from rule metadata.
+/// The rule table for the README, generated from the built-in rules' metadata.
 pub fn rules_markdown() -> String {
     let mut out = String::from("| ID | Level | Resources | Finding | Fix |\n|---|---|---|---|---|\n");
-    for r in all_rules() {
+    for r in rules::ALL {
         let types: Vec<String> = r.resource_types.iter().map(|t| format!("`{t}`")).collect();
         out.push_str(&format!("| {} | {} | {} | {} | {} |\n", r.id, r.level.as_str(), types.join(", "), r.message, r.fix));
     }

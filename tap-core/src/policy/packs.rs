@@ -1,61 +1,34 @@
-//! Packs select rules and may change a rule's level; they carry no rule text.
+//! Packs select rules and may change a rule's level; they carry no rule
+//! text. Which packs select a rule is the rule's own metadata
+//! ([`Rule::packs`](super::Rule::packs)): a pack lists nothing by hand.
 
-use super::Level;
+use super::{rules, Level, Rule};
 
+/// A named selection of the built-in rules.
 pub struct Pack {
+    /// What a stack names it by: `security`.
     pub name: &'static str,
+    /// What it selects, one line.
     pub description: &'static str,
-    /// Rule IDs, each with an optional level override.
-    pub rules: &'static [(&'static str, Option<Level>)],
+    /// Levels this pack gives rules instead of their own.
+    pub levels: &'static [(&'static str, Level)],
+}
+
+impl Pack {
+    /// The built-in rules that name this pack, in ID order, each at the
+    /// level the pack gives it.
+    pub fn rules(&self) -> impl Iterator<Item = (&'static Rule, Level)> + '_ {
+        rules::ALL.iter().copied().filter(|r| r.packs.contains(&self.name)).map(|r| {
+            let level = self.levels.iter().find(|(id, _)| *id == r.id).map_or(r.level, |(_, level)| *level);
+            (r, level)
+        })
+    }
 }
 
 /// The packs tap ships. `security` is on by default.
 pub static PACKS: &[Pack] = &[
-    Pack {
-        name: "security",
-        description: "every security rule at its default level",
-        rules: &[
-            ("TAP-APG-001", None),
-            ("TAP-APG-002", None),
-            ("TAP-APG-003", None),
-            ("TAP-DDB-001", None),
-            ("TAP-DDB-002", None),
-            ("TAP-EC2-001", None),
-            ("TAP-EC2-002", None),
-            ("TAP-EC2-003", None),
-            ("TAP-IAM-001", None),
-            ("TAP-IAM-002", None),
-            ("TAP-KMS-001", None),
-            ("TAP-LMB-001", None),
-            ("TAP-LMB-002", None),
-            ("TAP-LMB-003", None),
-            ("TAP-LMB-004", None),
-            ("TAP-LOG-001", None),
-            ("TAP-LOG-002", None),
-            ("TAP-S3-001", None),
-            ("TAP-S3-002", None),
-            ("TAP-SNS-001", None),
-            ("TAP-SQS-001", None),
-        ],
-    },
-    Pack {
-        name: "serverless",
-        description: "the rules that concern Lambda, API Gateway, DynamoDB and their logs",
-        rules: &[
-            ("TAP-APG-001", None),
-            ("TAP-APG-002", None),
-            ("TAP-APG-003", None),
-            ("TAP-DDB-001", None),
-            ("TAP-DDB-002", None),
-            ("TAP-IAM-001", None),
-            ("TAP-LMB-001", None),
-            ("TAP-LMB-002", None),
-            ("TAP-LMB-003", None),
-            ("TAP-LMB-004", None),
-            ("TAP-LOG-001", None),
-            ("TAP-LOG-002", None),
-        ],
-    },
+    Pack { name: "security", description: "every security rule at its default level", levels: &[] },
+    Pack { name: "serverless", description: "the rules that concern Lambda, API Gateway, DynamoDB and their logs", levels: &[] },
 ];
 
 /// The pack with this name.
@@ -66,6 +39,7 @@ pub fn pack(name: &str) -> Result<&'static Pack, UnknownPack> {
 /// A stack names a pack tap does not ship.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownPack {
+    /// The name as written.
     pub name: String,
 }
 
@@ -88,13 +62,21 @@ impl std::error::Error for UnknownPack {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::DEFAULT_PACKS;
+    use crate::policy::DEFAULT_PACKS;
 
     #[test]
     fn the_default_packs_exist() {
         for name in DEFAULT_PACKS {
             assert!(pack(name).is_ok(), "default pack `{name}` is not shipped");
         }
+    }
+
+    #[test]
+    fn packs_select_the_rules_that_name_them() {
+        let security: Vec<&str> = pack("security").unwrap().rules().map(|(r, _)| r.id).collect();
+        assert_eq!(security.len(), 21);
+        let serverless: Vec<&str> = pack("serverless").unwrap().rules().map(|(r, _)| r.id).collect();
+        assert!(serverless.contains(&"TAP-LMB-001") && !serverless.contains(&"TAP-S3-001"), "{serverless:?}");
     }
 
     #[test]

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
-use super::{check_suppression, evaluate, Level, Outcome, PolicyError, RuleSet, SuppressedOn, SuppressionError, SuppressionSite};
-use crate::graph::{Graph, InstanceId, Origin, Stack, Suppression};
+use super::{check_suppression, evaluate, unmatched, Level, Outcome, PolicyError, RuleSet, StackPolicy, SuppressionError, SuppressionSite};
+use crate::graph::{Graph, Origin, Stack, Suppression};
 use crate::path::AttrPath;
 use crate::reference::Address;
 
@@ -50,6 +50,12 @@ impl Row {
         location(&self.address, &self.path)
     }
 
+    /// The finding as one line: `[ID] location: message (in instance ...)`;
+    /// [`FindingLine`]'s methods show or hide the other parts.
+    pub fn line(&self) -> FindingLine<'_> {
+        FindingLine { row: self, place: Place::Location, level: false, state: false, context: true, origin: false }
+    }
+
     /// ` (in instance `orders` of component `encrypted_table`, called at src/stack.rs:42)`, or nothing.
     pub fn context(&self) -> String {
         self.instance.as_ref().map(|i| format!(" (in {i})")).unwrap_or_default()
@@ -59,7 +65,7 @@ impl Row {
 /// A rejected suppression and where it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SuppressionProblem {
-    pub on: SuppressedOn,
+    pub on: SuppressionSite,
     pub error: SuppressionError,
 }
 
@@ -67,9 +73,8 @@ impl SuppressionProblem {
     /// One line naming where the suppression was written and what is wrong.
     pub fn message(&self) -> String {
         match &self.on {
-            SuppressedOn::Resource(address) => format!("`{address}`: {}", self.error),
-            SuppressedOn::Instance(instance) => format!("{instance}: {}", self.error),
-            SuppressedOn::Stack => format!("stack-wide {}", self.error),
+            SuppressionSite::Stack => format!("stack-wide {}", self.error),
+            on => format!("{}: {}", on.describe(), self.error),
         }
     }
 }
@@ -85,7 +90,7 @@ impl fmt::Display for SuppressionProblem {
 pub struct SuppressionUse {
     pub rule_id: String,
     /// Where it was written.
-    pub on: SuppressedOn,
+    pub on: SuppressionSite,
     /// The path a precise suppression names.
     pub finding: Option<AttrPath>,
     pub reason: String,
@@ -108,18 +113,124 @@ pub struct Report {
     pub suppressions: Vec<SuppressionUse>,
     /// How many (rule, resource) pairs were evaluated.
     pub evaluated: usize,
+    /// The rules the rows name, by ID, as the rules themselves describe
+    /// them (not as one finding does): what SARIF's rule descriptors carry.
+    pub rules: BTreeMap<String, RuleInfo>,
+}
+
+/// A rule's own metadata, as a report keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// One sentence about the resource.
+    pub message: String,
+    /// Why the rule exists; empty when it does not say.
+    pub rationale: String,
+    /// How to comply.
+    pub fix: String,
+    /// Its level where this report ran it.
+    pub level: Level,
+}
+
+/// Where a finding's one line says it is.
+#[derive(Clone, Copy, Debug)]
+pub enum Place<'p> {
+    /// Nowhere: the line is about a resource already named.
+    Nothing,
+    /// The resource's address.
+    Address,
+    /// The address and the attribute's path: `aws_lambda_function.api.vpc_config[0]`.
+    Location,
+    /// As the caller names it (the macros name the declaration).
+    Named(&'p str),
+}
+
+/// One finding as one line: `[ID] level place: message (state) (context) (origin)`.
+/// The one formatter of a finding; each part but the ID, place and message
+/// is shown on request. Made by [`Row::line`].
+#[derive(Clone, Copy, Debug)]
+pub struct FindingLine<'r> {
+    row: &'r Row,
+    place: Place<'r>,
+    level: bool,
+    state: bool,
+    context: bool,
+    origin: bool,
+}
+
+impl<'r> FindingLine<'r> {
+    /// Names the place this way instead of by location.
+    pub fn at(mut self, place: Place<'r>) -> Self {
+        self.place = place;
+        self
+    }
+
+    /// Shows the level after the ID.
+    pub fn with_level(mut self) -> Self {
+        self.level = true;
+        self
+    }
+
+    /// Shows whether it is unknown or suppressed (and why).
+    pub fn with_state(mut self) -> Self {
+        self.state = true;
+        self
+    }
+
+    /// Leaves out the component instance the resource belongs to.
+    pub fn without_context(mut self) -> Self {
+        self.context = false;
+        self
+    }
+
+    /// Shows the line of Rust that declared the resource, when known.
+    pub fn with_origin(mut self) -> Self {
+        self.origin = true;
+        self
+    }
+}
+
+impl fmt::Display for FindingLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let row = self.row;
+        write!(f, "[{}] ", row.rule_id)?;
+        if self.level {
+            write!(f, "{} ", row.level.as_str())?;
+        }
+        match self.place {
+            Place::Nothing => {}
+            Place::Address => write!(f, "{}: ", row.address)?,
+            Place::Location => write!(f, "{}: ", row.location())?,
+            Place::Named(name) => write!(f, "{name}: ")?,
+        }
+        f.write_str(&row.message)?;
+        if self.state {
+            match &row.state {
+                RowState::NonCompliant => {}
+                RowState::Unknown => f.write_str(" (unknown until apply: failing closed)")?,
+                RowState::Suppressed { reason } => write!(f, " (suppressed: {reason})")?,
+            }
+        }
+        if self.context {
+            f.write_str(&row.context())?;
+        }
+        if self.origin && row.origin.line != 0 {
+            write!(f, " ({})", row.origin)?;
+        }
+        Ok(())
+    }
 }
 
 impl Report {
     /// Evaluates the rules in force for the stack (its packs, its
     /// organisation policy, its Rust rules), applies suppressions and
     /// checks them.
-    pub fn build(stack: &Stack, graph: &Graph) -> Result<Report, PolicyError> {
-        Ok(Report::build_with(stack, graph, &RuleSet::for_stack(stack)?))
+    pub fn build(stack: &Stack, policy: &StackPolicy, graph: &Graph) -> Result<Report, PolicyError> {
+        Ok(Report::build_with(stack, &policy.suppressions, graph, &RuleSet::for_policy(policy)?))
     }
 
-    /// [`Report::build`] with the rules given.
-    pub fn build_with(stack: &Stack, graph: &Graph, rules: &RuleSet) -> Report {
+    /// [`Report::build`] with the rules given, and the stack-wide
+    /// suppressions `stack_suppressions`.
+    pub fn build_with(stack: &Stack, stack_suppressions: &[Suppression], graph: &Graph, rules: &RuleSet) -> Report {
         let evaluations = evaluate(stack, graph, rules);
         let mut report = Report { evaluated: evaluations.len(), ..Report::default() };
         // What each suppression covered, by where it was written.
@@ -142,7 +253,7 @@ impl Report {
                 if let Some(d) = &finding.detail {
                     message = format!("{message}: {d}");
                 }
-                let suppression = covering_suppression(stack, eval.index, rule_id, &finding.path).filter(|_| suppressible);
+                let suppression = covering_suppression(stack, stack_suppressions, eval.index, rule_id, &finding.path).filter(|_| suppressible);
                 let state = match suppression {
                     Some((written, s)) => {
                         covered.entry(written).or_default().push((resource.address.clone(), finding.path.clone()));
@@ -165,24 +276,33 @@ impl Report {
             }
         }
         report.rows.sort_by(|a, b| (&a.rule_id, &a.address, &a.path).cmp(&(&b.rule_id, &b.address, &b.path)));
+        let reported: std::collections::BTreeSet<&str> = report.rows.iter().map(|r| r.rule_id.as_str()).collect();
+        for eval in &evaluations {
+            if reported.contains(eval.rule.id()) && !report.rules.contains_key(eval.rule.id()) {
+                let rule = &eval.rule;
+                let info = RuleInfo { message: rule.message().to_owned(), rationale: rule.rationale().to_owned(), fix: rule.fix().to_owned(), level: eval.level };
+                report.rules.insert(rule.id().to_owned(), info);
+            }
+        }
 
         let mut written = Vec::new();
-        for (i, r) in stack.resources.iter().enumerate() {
-            for (j, s) in r.suppressions.iter().enumerate() {
-                written.push((Written::Resource(i, j), s, SuppressionSite::Resource(r.type_name()), SuppressedOn::Resource(r.address.clone())));
-            }
+        for r in &stack.resources {
+            written.extend(r.suppressions.iter().enumerate().map(|(j, s)| (SuppressionSite::Resource(r.address.clone()), j, s)));
         }
-        for (i, instance) in stack.instances.iter().enumerate() {
-            for (j, s) in instance.suppressions.iter().enumerate() {
-                written.push((Written::Instance(i, j), s, SuppressionSite::Instance, SuppressedOn::Instance(instance.describe())));
-            }
+        for instance in &stack.instances {
+            written.extend(instance.suppressions.iter().enumerate().map(|(j, s)| (SuppressionSite::Instance(Some(instance.describe())), j, s)));
         }
-        for (j, s) in stack.suppressions.iter().enumerate() {
-            written.push((Written::Stack(j), s, SuppressionSite::Stack, SuppressedOn::Stack));
-        }
-        for (key, s, site, on) in written {
-            let covered = covered.remove(&key).unwrap_or_default();
-            match suppression_error(rules, &report, s, site, &on, covered.is_empty()) {
+        written.extend(stack_suppressions.iter().enumerate().map(|(j, s)| (SuppressionSite::Stack, j, s)));
+        for (on, j, s) in written {
+            let covered = covered.remove(&(on.clone(), j)).unwrap_or_default();
+            let error = check_suppression(rules, s, &on).err().or_else(|| {
+                let here: Vec<&Row> = match &on {
+                    SuppressionSite::Resource(address) => report.rows.iter().filter(|r| r.rule_id == s.rule_id && r.address == *address).collect(),
+                    _ => Vec::new(),
+                };
+                unmatched(s, &on, !covered.is_empty(), &here, false)
+            });
+            match error {
                 Some(error) => report.suppression_errors.push(SuppressionProblem { on, error }),
                 None => report.suppressions.push(SuppressionUse { rule_id: s.rule_id.clone(), on, finding: s.finding.clone(), reason: s.reason.clone(), covered }),
             }
@@ -230,9 +350,9 @@ impl Report {
             .iter()
             .map(|s| {
                 let on = match &s.on {
-                    SuppressedOn::Resource(address) => address.to_string(),
-                    SuppressedOn::Instance(instance) => instance.clone(),
-                    SuppressedOn::Stack => "stack".to_owned(),
+                    SuppressionSite::Resource(address) => address.to_string(),
+                    SuppressionSite::Stack => "stack".to_owned(),
+                    instance => instance.describe(),
                 };
                 let covered: Vec<String> = s.covered.iter().map(|(address, path)| location(address, path)).collect();
                 let mut obj = serde_json::json!({ "rule": s.rule_id, "on": on, "reason": s.reason, "covered": covered });
@@ -264,13 +384,7 @@ impl Report {
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         for row in &self.rows {
-            let at = row.location();
-            let state = match &row.state {
-                RowState::NonCompliant => String::new(),
-                RowState::Unknown => " (unknown until apply: failing closed)".to_owned(),
-                RowState::Suppressed { reason } => format!(" (suppressed: {reason})"),
-            };
-            out.push_str(&format!("[{}] {} {at}: {}{state}{}\n", row.rule_id, row.level.as_str(), row.message, row.context()));
+            out.push_str(&format!("{}\n", row.line().with_level().with_state()));
         }
         out
     }
@@ -285,34 +399,27 @@ fn location(address: &Address, path: &AttrPath) -> String {
     }
 }
 
-/// Where a suppression was written, by index (of the resource or
-/// instance, and of the suppression in its list): the key of the "what did
-/// it cover" bookkeeping.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Written {
-    Resource(usize, usize),
-    Instance(usize, usize),
-    Stack(usize),
-}
+/// One written suppression: where, and its position in that place's list.
+type Written = (SuppressionSite, usize);
 
 /// The suppression of `rule_id` that covers the finding at `path` of
 /// the resource at `index`: its own first, then its instance's and those of the
 /// instances around it, then the stack's. The nearest one answers for the
 /// finding; a precise one covers only the findings at its path.
-fn covering_suppression<'s>(stack: &'s Stack, index: usize, rule_id: &str, path: &AttrPath) -> Option<(Written, &'s Suppression)> {
+fn covering_suppression<'s>(stack: &'s Stack, stack_suppressions: &'s [Suppression], index: usize, rule_id: &str, path: &AttrPath) -> Option<(Written, &'s Suppression)> {
     let matches = |s: &Suppression| s.rule_id == rule_id && s.covers(path);
     let resource = &stack.resources[index];
-    let own = resource.suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| (Written::Resource(index, j), s));
+    let own = resource.suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| ((SuppressionSite::Resource(resource.address.clone()), j), s));
     own.or_else(|| {
-        stack.instance_chain(resource.instance).find_map(|(InstanceId(i), instance)| {
+        stack.instance_chain(resource.instance).find_map(|(_, instance)| {
             // A precise suppression on an instance names the finding from
             // the instance: the resource's name in it, then the path.
             let within = within_instance(&resource.address.name, &instance.path, path);
             let matches = |s: &Suppression| s.rule_id == rule_id && s.covers(&within);
-            instance.suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| (Written::Instance(i, j), s))
+            instance.suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| ((SuppressionSite::Instance(Some(instance.describe())), j), s))
         })
     })
-    .or_else(|| stack.suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| (Written::Stack(j), s)))
+    .or_else(|| stack_suppressions.iter().enumerate().find(|(_, s)| matches(s)).map(|(j, s)| ((SuppressionSite::Stack, j), s)))
 }
 
 /// `endpoint_dynamodb.policy.Statement[0]`: a finding at `path` of the
@@ -325,23 +432,4 @@ fn within_instance(name: &str, instance_path: &str, path: &AttrPath) -> AttrPath
         within.push(step.clone());
     }
     within
-}
-
-/// What is wrong with one suppression written at `site`, if anything: the
-/// checks every suppression passes, then whether it covered a finding.
-fn suppression_error(rules: &RuleSet, report: &Report, suppression: &Suppression, site: SuppressionSite, on: &SuppressedOn, covered_nothing: bool) -> Option<SuppressionError> {
-    if let Err(e) = check_suppression(rules, suppression, site) {
-        return Some(e);
-    }
-    if !covered_nothing {
-        return None;
-    }
-    let rule_id = suppression.rule_id.clone();
-    Some(match (on, &suppression.finding) {
-        (SuppressedOn::Resource(address), Some(finding)) => {
-            let found = report.rows.iter().filter(|r| r.rule_id == rule_id && r.address == *address).map(|r| r.path.clone()).collect();
-            SuppressionError::FindingNotFound { rule_id, address: address.clone(), finding: finding.clone(), found }
-        }
-        _ => SuppressionError::MatchedNothing { rule_id, on: on.clone() },
-    })
 }

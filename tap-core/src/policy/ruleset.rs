@@ -5,7 +5,7 @@
 //!
 //! Layer: policy. The one place that decides these, for the macros (which
 //! build it from the packs and the policy file they loaded) and for
-//! synthesis (which builds it from the stack).
+//! synthesis (which builds it from the stack's policy).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -13,12 +13,15 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use super::org::{OrgPolicy, PolicyFileError};
-use super::{all_rules, selected_rules, Level, PolicyRule, Rule, UnknownPack};
-use crate::graph::Stack;
+use super::{rules, selected_rules, Level, PolicyRule, Rule, UnknownPack};
+use super::StackPolicy;
 
-/// One rule of any kind, cheap to clone.
+/// One rule of any kind, cheap to clone. Plumbing of the engine: it
+/// dereferences to the [`PolicyRule`] it holds, which is what callers use.
+#[doc(hidden)]
 #[derive(Clone)]
 pub enum RuleRef {
+    /// A rule tap ships.
     BuiltIn(&'static Rule),
     /// From an organisation policy file, or written in Rust.
     Custom(Arc<dyn PolicyRule>),
@@ -45,6 +48,7 @@ impl fmt::Debug for RuleRef {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PolicyError {
+    /// A pack tap does not ship.
     UnknownPack(UnknownPack),
     /// The stack's organisation policy does not parse (only a policy built
     /// in code: the macros reject a bad file at compile time).
@@ -92,20 +96,31 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
-    /// The rules of a stack: its packs, its organisation policy, its Rust rules.
-    pub fn for_stack(stack: &Stack) -> Result<RuleSet, PolicyError> {
-        let org = match &stack.org_policy {
+    /// Every built-in rule, none selected: the catalogue of what tap ships.
+    pub fn built_in() -> RuleSet {
+        RuleSet::new(&[], None, &[]).expect("BUG: no pack is named, so none can be unknown")
+    }
+
+    /// Every rule of the set with its ID, in ID order (a Rust rule the
+    /// organisation policy declares but that is not registered is `None`).
+    pub fn rules(&self) -> impl Iterator<Item = (&str, Option<&RuleRef>)> {
+        self.known.iter().map(|(id, rule)| (id.as_str(), rule.as_ref()))
+    }
+
+    /// The rules of a stack's policy: its packs, its organisation policy, its Rust rules.
+    pub fn for_policy(policy: &StackPolicy) -> Result<RuleSet, PolicyError> {
+        let org = match &policy.org_policy {
             Some(source) => Some(OrgPolicy::parse(&source.file, &source.text).map_err(PolicyError::File)?),
             None => None,
         };
-        RuleSet::new(&stack.packs, org.as_ref(), &stack.rules)
+        RuleSet::new(&policy.packs, org.as_ref(), &policy.rules)
     }
 
     /// The rules of the named packs, of the organisation policy `org`, and
     /// the Rust rules `rust`.
     pub fn new(packs: &[String], org: Option<&OrgPolicy>, rust: &[Arc<dyn PolicyRule>]) -> Result<RuleSet, PolicyError> {
         let mut set = RuleSet::default();
-        for rule in all_rules() {
+        for rule in rules::ALL {
             set.known.insert(rule.id.to_owned(), Some(RuleRef::BuiltIn(rule)));
         }
         set.selected = selected_rules(packs)?.into_iter().map(|(r, level)| (RuleRef::BuiltIn(r), level)).collect();

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value as J};
 
-use super::{rule, Level, Report, Row, RowState, SuppressedOn};
+use super::{Level, Report, Row, RowState, RuleInfo, RuleSet, SuppressionSite};
 use crate::graph::Origin;
 
 /// The URI base that every source location is relative to.
@@ -50,7 +50,7 @@ impl Report {
             .iter()
             .map(|id| {
                 let first = self.rows.iter().find(|r| rule_id(r) == *id).expect("BUG: a rule ID without a row");
-                rule_descriptor(id, first)
+                rule_descriptor(id, first, &self.rules)
             })
             .collect();
         let results: Vec<J> = self.rows.iter().map(|row| result(row, rule_index[rule_id(row)])).collect();
@@ -60,9 +60,9 @@ impl Report {
             .iter()
             .map(|problem| {
                 let (name, kind) = match &problem.on {
-                    SuppressedOn::Resource(address) => (address.to_string(), "resource"),
-                    SuppressedOn::Instance(instance) => (instance.clone(), "module"),
-                    SuppressedOn::Stack => (stack_name.to_owned(), "module"),
+                    SuppressionSite::Resource(address) => (address.to_string(), "resource"),
+                    SuppressionSite::Stack => (stack_name.to_owned(), "module"),
+                    instance => (instance.describe(), "module"),
                 };
                 json!({
                     "descriptor": { "id": "suppression" },
@@ -110,14 +110,17 @@ fn sarif_level(level: Level) -> &'static str {
     }
 }
 
-/// `tool.driver.rules[]`: the rule's metadata, or for a rule tap does not
-/// know by ID (a custom rule), what its first row says.
-fn rule_descriptor(id: &str, first: &Row) -> J {
+/// `tool.driver.rules[]`: the rule's own metadata, as the report kept it
+/// (or, for a report built by hand, as tap ships it; failing both, what
+/// its first row says).
+fn rule_descriptor(id: &str, first: &Row, rules: &BTreeMap<String, RuleInfo>) -> J {
     let mut d = Map::new();
     d.insert("id".into(), J::String(id.to_owned()));
-    let (short, full, fix, level) = match rule(id) {
-        Some(r) => (r.message.to_owned(), Some(r.rationale), r.fix, r.level),
-        None => (first.message.clone(), None, first.fix.as_str(), first.level),
+    let shipped = RuleSet::built_in();
+    let (short, full, fix, level) = match (rules.get(id), shipped.rule(id)) {
+        (Some(info), _) => (info.message.clone(), Some(info.rationale.as_str()).filter(|r| !r.is_empty()), info.fix.as_str(), info.level),
+        (None, Some(r)) => (r.message().to_owned(), Some(r.rationale()).filter(|r| !r.is_empty()), r.fix(), r.level()),
+        (None, None) => (first.message.clone(), None, first.fix.as_str(), first.level),
     };
     d.insert("shortDescription".into(), json!({ "text": short }));
     if let Some(full) = full {
@@ -254,7 +257,7 @@ mod tests {
         Row {
             rule_id: rule_id.to_owned(),
             address: Arc::new(Address::resource(if rule_id.starts_with("TAP-LOG") { "aws_cloudwatch_log_group" } else { "aws_lambda_function" }, name)),
-            path: AttrPath::parse(path),
+            path: if path.is_empty() { AttrPath::root() } else { AttrPath::parse(path).unwrap() },
             state,
             level: Level::Error,
             message: "the thing is wrong".into(),
@@ -292,6 +295,7 @@ mod tests {
             suppression_errors: vec![],
             suppressions: vec![],
             evaluated: 9,
+            rules: BTreeMap::new(),
         }
     }
 
@@ -348,10 +352,11 @@ mod tests {
         let rules = run(&doc)["tool"]["driver"]["rules"].as_array().unwrap();
         let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
         assert_eq!(ids, ["TAP-LMB-001", "TAP-LMB-002", "TAP-LOG-001"]);
-        let lmb = rule("TAP-LMB-001").unwrap();
-        assert_eq!(rules[0]["shortDescription"]["text"], lmb.message);
-        assert_eq!(rules[0]["fullDescription"]["text"], lmb.rationale);
-        assert!(rules[0]["help"]["text"].as_str().unwrap().contains(lmb.fix));
+        let shipped = RuleSet::built_in();
+        let lmb = shipped.rule("TAP-LMB-001").unwrap();
+        assert_eq!(rules[0]["shortDescription"]["text"], lmb.message());
+        assert_eq!(rules[0]["fullDescription"]["text"], lmb.rationale());
+        assert!(rules[0]["help"]["text"].as_str().unwrap().contains(lmb.fix()));
         assert_eq!(rules[0]["defaultConfiguration"]["level"], "error");
         for result in run(&doc)["results"].as_array().unwrap() {
             let index = result["ruleIndex"].as_u64().unwrap() as usize;
@@ -399,8 +404,8 @@ mod tests {
     fn rejected_suppressions_are_configuration_notifications() {
         let mut report = report();
         report.suppression_errors.push(SuppressionProblem {
-            on: SuppressedOn::Stack,
-            error: SuppressionError::MatchedNothing { rule_id: "TAP-S3-001".into(), on: SuppressedOn::Stack },
+            on: SuppressionSite::Stack,
+            error: SuppressionError::MatchedNothing { rule_id: "TAP-S3-001".into(), on: SuppressionSite::Stack },
         });
         let doc = report.to_sarif("app");
         let notes = run(&doc)["invocations"][0]["toolConfigurationNotifications"].as_array().unwrap();

@@ -13,7 +13,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::RuleSet;
+use super::{Row, RowState, RuleSet};
 use crate::graph::Suppression;
 use crate::path::AttrPath;
 use crate::reference::Address;
@@ -78,21 +78,61 @@ pub enum SuppressionError {
     FindingNeedsResource { rule_id: String },
     Reason { rule_id: String, problem: ReasonProblem },
     /// It covers nothing today, and would silently hide a future finding.
-    MatchedNothing { rule_id: String, on: SuppressedOn },
+    MatchedNothing { rule_id: String, on: SuppressionSite },
     /// A precise suppression whose path covers none of the rule's findings
     /// on the resource; `found` are the paths of those findings.
     FindingNotFound { rule_id: String, address: Arc<Address>, finding: AttrPath, found: Vec<AttrPath> },
 }
 
-/// Where a suppression was written.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SuppressedOn {
-    /// On the stack: it covers every resource.
-    Stack,
-    /// On a component instance (described: path, component, call site):
-    /// it covers every resource inside it.
-    Instance(String),
+/// Where a suppression is written: what its checks, its report entry and
+/// the report's bookkeeping of what it covered all go by.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SuppressionSite {
+    /// On a resource: the rule must look at its type, and a `finding` is a
+    /// path in it.
     Resource(Arc<Address>),
+    /// On a component instance: it covers every resource inside it, and a
+    /// `finding` starts with the name of a resource of the instance
+    /// (`endpoint_dynamodb.policy.Statement[0]`). Described (path,
+    /// component, call site) once the stack runs; `None` at compile time.
+    Instance(Option<String>),
+    /// On the stack: it covers every finding of the rule.
+    Stack,
+}
+
+impl SuppressionSite {
+    /// Where it is written, for the start of a message: `` `aws_s3_bucket.b` ``,
+    /// the instance, or `stack-wide`.
+    pub fn describe(&self) -> String {
+        match self {
+            SuppressionSite::Resource(address) => format!("`{address}`"),
+            SuppressionSite::Instance(Some(instance)) => instance.clone(),
+            SuppressionSite::Instance(None) => "a component instance".to_owned(),
+            SuppressionSite::Stack => "stack-wide".to_owned(),
+        }
+    }
+}
+
+/// Whether a suppression matched nothing, decided once for the macros and
+/// the report: `covered` says whether it covered a finding; `here` are the
+/// rows of its rule on the resource it is written on. With
+/// `undecided_later` (at compile time), a precise suppression under a
+/// finding that is undecided may still match once synthesis decides it.
+pub fn unmatched(suppression: &Suppression, site: &SuppressionSite, covered: bool, here: &[&Row], undecided_later: bool) -> Option<SuppressionError> {
+    if covered {
+        return None;
+    }
+    let rule_id = suppression.rule_id.clone();
+    if let Some(finding) = &suppression.finding {
+        if undecided_later && here.iter().any(|r| r.state == RowState::Unknown && finding.starts_with(&r.path)) {
+            return None;
+        }
+        if let SuppressionSite::Resource(address) = site {
+            let found = here.iter().map(|r| r.path.clone()).collect();
+            return Some(SuppressionError::FindingNotFound { rule_id, address: address.clone(), finding: finding.clone(), found });
+        }
+    }
+    Some(SuppressionError::MatchedNothing { rule_id, on: site.clone() })
 }
 
 impl SuppressionError {
@@ -120,9 +160,9 @@ impl SuppressionError {
                 "write `suppress(\"{rule_id}\", reason = \"why this exception is safe\")`; reviewers read it in the synthesized output"
             ),
             SuppressionError::Reason { .. } => "say what makes the exception safe, for the reviewer".to_owned(),
-            SuppressionError::MatchedNothing { on: SuppressedOn::Resource(_), .. } => "remove it: the resource complies".to_owned(),
-            SuppressionError::MatchedNothing { on: SuppressedOn::Instance(_), .. } => "remove it: every resource of the instance complies".to_owned(),
-            SuppressionError::MatchedNothing { on: SuppressedOn::Stack, .. } => "remove it: every resource complies".to_owned(),
+            SuppressionError::MatchedNothing { on: SuppressionSite::Resource(_), .. } => "remove it: the resource complies".to_owned(),
+            SuppressionError::MatchedNothing { on: SuppressionSite::Instance(_), .. } => "remove it: every resource of the instance complies".to_owned(),
+            SuppressionError::MatchedNothing { on: SuppressionSite::Stack, .. } => "remove it: every resource complies".to_owned(),
         }
     }
 }
@@ -145,37 +185,24 @@ impl fmt::Display for SuppressionError {
             }
             SuppressionError::Reason { rule_id, problem: ReasonProblem::Missing } => write!(f, "suppression of `{rule_id}` has no reason"),
             SuppressionError::Reason { rule_id, problem } => write!(f, "suppression of `{rule_id}`: {problem}"),
-            SuppressionError::MatchedNothing { rule_id, on: SuppressedOn::Resource(address) } => {
+            SuppressionError::MatchedNothing { rule_id, on: SuppressionSite::Resource(address) } => {
                 write!(f, "suppression of `{rule_id}` matches no finding on `{address}`")
             }
-            SuppressionError::MatchedNothing { rule_id, on: SuppressedOn::Instance(instance) } => {
-                write!(f, "suppression of `{rule_id}` matches no finding in {instance}")
+            SuppressionError::MatchedNothing { rule_id, on: on @ SuppressionSite::Instance(_) } => {
+                write!(f, "suppression of `{rule_id}` matches no finding in {}", on.describe())
             }
-            SuppressionError::MatchedNothing { rule_id, on: SuppressedOn::Stack } => write!(f, "suppression of `{rule_id}` matches no finding"),
+            SuppressionError::MatchedNothing { rule_id, on: SuppressionSite::Stack } => write!(f, "suppression of `{rule_id}` matches no finding"),
         }
     }
 }
 
 impl std::error::Error for SuppressionError {}
 
-/// Where a suppression is written, as its checks see it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SuppressionSite<'t> {
-    /// On a resource of this type: the rule must look at the type, and a
-    /// `finding` is a path in the resource.
-    Resource(&'t str),
-    /// On a component instance: a `finding` starts with the name of a
-    /// resource of the instance (`endpoint_dynamodb.policy.Statement[0]`).
-    Instance,
-    /// On the stack: it covers every finding of the rule.
-    Stack,
-}
-
 /// Checks a suppression against the rules in force, for where it is written.
-pub fn check_suppression(rules: &RuleSet, suppression: &Suppression, site: SuppressionSite) -> Result<(), SuppressionError> {
+pub fn check_suppression(rules: &RuleSet, suppression: &Suppression, site: &SuppressionSite) -> Result<(), SuppressionError> {
     let type_name = match site {
-        SuppressionSite::Resource(t) => Some(t),
-        SuppressionSite::Instance | SuppressionSite::Stack => None,
+        SuppressionSite::Resource(address) => Some(address.type_name.as_str()),
+        SuppressionSite::Instance(_) | SuppressionSite::Stack => None,
     };
     let id = &suppression.rule_id;
     if !rules.is_known(id) {
@@ -193,7 +220,7 @@ pub fn check_suppression(rules: &RuleSet, suppression: &Suppression, site: Suppr
             return Err(SuppressionError::NotApplicable { rule_id: id.clone(), checks, type_name: t.to_owned() });
         }
     }
-    if site == SuppressionSite::Stack && suppression.finding.is_some() {
+    if *site == SuppressionSite::Stack && suppression.finding.is_some() {
         return Err(SuppressionError::FindingNeedsResource { rule_id: id.clone() });
     }
     check_reason(&suppression.reason).map_err(|problem| SuppressionError::Reason { rule_id: id.clone(), problem })
@@ -211,6 +238,10 @@ mod tests {
         assert_eq!(check_reason("the bucket hosts a public website"), Ok(()));
     }
 
+    fn on(type_name: &str) -> SuppressionSite {
+        SuppressionSite::Resource(Arc::new(Address::resource(type_name, "x")))
+    }
+
     fn built_in() -> RuleSet {
         RuleSet::new(&["security".to_owned()], None, &[]).unwrap()
     }
@@ -219,25 +250,25 @@ mod tests {
     fn unknown_inapplicable_and_unreasoned_suppressions_are_rejected() {
         let rules = built_in();
         let reason = "the bucket hosts a public website";
-        let err = check_suppression(&rules, &Suppression::new("TAP-S3-02", reason), SuppressionSite::Stack).unwrap_err();
+        let err = check_suppression(&rules, &Suppression::new("TAP-S3-02", reason), &SuppressionSite::Stack).unwrap_err();
         assert_eq!(err.to_string(), "suppression names unknown rule `TAP-S3-02`");
         assert_eq!(err.help(), "did you mean `TAP-S3-002`?");
-        let err = check_suppression(&rules, &Suppression::new("TAP-S3-002", reason), SuppressionSite::Resource("aws_vpc")).unwrap_err();
+        let err = check_suppression(&rules, &Suppression::new("TAP-S3-002", reason), &on("aws_vpc")).unwrap_err();
         assert_eq!(err.to_string(), "rule `TAP-S3-002` does not apply to `aws_vpc`, so this suppression can never match");
         assert_eq!(err.help(), "`TAP-S3-002` checks `aws_s3_bucket`");
-        let err = check_suppression(&rules, &Suppression::new("TAP-S3-002", "ok"), SuppressionSite::Resource("aws_s3_bucket")).unwrap_err();
+        let err = check_suppression(&rules, &Suppression::new("TAP-S3-002", "ok"), &on("aws_s3_bucket")).unwrap_err();
         assert!(matches!(err, SuppressionError::Reason { problem: ReasonProblem::TooShort, .. }), "{err:?}");
-        assert_eq!(check_suppression(&rules, &Suppression::new("TAP-S3-002", reason), SuppressionSite::Resource("aws_s3_bucket")), Ok(()));
+        assert_eq!(check_suppression(&rules, &Suppression::new("TAP-S3-002", reason), &on("aws_s3_bucket")), Ok(()));
     }
 
     #[test]
     fn precise_suppressions_belong_on_resources() {
         let rules = built_in();
-        let s = Suppression::new("TAP-EC2-001", "the load balancer is public by design").for_finding(AttrPath::parse("ingress[0]"));
-        assert_eq!(check_suppression(&rules, &s, SuppressionSite::Resource("aws_security_group")), Ok(()));
-        let err = check_suppression(&rules, &s, SuppressionSite::Stack).unwrap_err();
+        let s = Suppression::new("TAP-EC2-001", "the load balancer is public by design").for_finding(AttrPath::parse("ingress[0]").unwrap());
+        assert_eq!(check_suppression(&rules, &s, &on("aws_security_group")), Ok(()));
+        let err = check_suppression(&rules, &s, &SuppressionSite::Stack).unwrap_err();
         // On an instance, the finding names a resource of the instance first.
-        assert_eq!(check_suppression(&rules, &s, SuppressionSite::Instance), Ok(()));
+        assert_eq!(check_suppression(&rules, &s, &SuppressionSite::Instance(None)), Ok(()));
         assert_eq!(err, SuppressionError::FindingNeedsResource { rule_id: "TAP-EC2-001".into() });
     }
 
@@ -245,7 +276,7 @@ mod tests {
     fn an_unsuppressible_rule_names_the_file_that_forbids_it() {
         let org = crate::policy::OrgPolicy::parse("org.toml", "unsuppressible = [\"TAP-S3-002\"]\n").unwrap();
         let rules = RuleSet::new(&["security".to_owned()], Some(&org), &[]).unwrap();
-        let err = check_suppression(&rules, &Suppression::new("TAP-S3-002", "the bucket hosts a public website"), SuppressionSite::Resource("aws_s3_bucket")).unwrap_err();
+        let err = check_suppression(&rules, &Suppression::new("TAP-S3-002", "the bucket hosts a public website"), &on("aws_s3_bucket")).unwrap_err();
         assert_eq!(err.to_string(), "suppression of `TAP-S3-002`: `org.toml` marks the rule unsuppressible");
         assert_eq!(err.help(), "fix the finding: the organisation policy allows no exception to this rule");
     }

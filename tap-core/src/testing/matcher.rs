@@ -22,6 +22,8 @@ use std::fmt::{self, Write as _};
 
 use serde_json::{Map, Value as J};
 
+use crate::path::{AttrPath, Step};
+
 /// The key that marks a JSON object as a matcher. No Terraform argument
 /// or block name starts with `$`.
 pub const MATCH_KEY: &str = "$tap.match";
@@ -163,11 +165,17 @@ impl Matcher {
 
     /// The matcher of `path = value`: each name steps into an object, or
     /// through the single instance of a list block first.
-    pub(crate) fn at_path(path: &[Segment], value: Matcher) -> Matcher {
-        path.iter().rev().fold(value, |inner, segment| match segment {
-            Segment::Key(key) => Matcher::Object(BTreeMap::from([(key.clone(), Matcher::Through(Box::new(inner)))])),
-            Segment::Index(i) => Matcher::Index(*i, Box::new(inner)),
-        })
+    /// A path with `[*]` names many places: an error, since `value` is
+    /// expected at one.
+    pub(crate) fn at_path(path: &AttrPath, value: Matcher) -> Result<Matcher, String> {
+        if path.is_pattern() {
+            return Err(format!("`{path}` names every element with `[*]`; name one (`[0]`), or expect `any_element(...)` at the list"));
+        }
+        Ok(path.steps().iter().rev().fold(value, |inner, step| match step {
+            Step::Attr(key) | Step::Key(key) => Matcher::Object(BTreeMap::from([(key.clone(), Matcher::Through(Box::new(inner)))])),
+            Step::Index(i) => Matcher::Index(*i, Box::new(inner)),
+            Step::Each => unreachable!("BUG: a pattern was rejected above"),
+        }))
     }
 
     /// Does it match lists only? A path steps through no list for it.
@@ -235,79 +243,38 @@ impl fmt::Display for Matcher {
     }
 }
 
-/// One step of a dotted path or of a difference's location.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Segment {
-    Key(String),
-    Index(usize),
+/// Parses a path of an assertion: [`AttrPath::parse`], with how to write one.
+pub(crate) fn parse_path(path: &str) -> Result<AttrPath, String> {
+    AttrPath::parse(path).map_err(|why| format!("`{path}` is not a path: {why}; write names joined by `.`, with `[0]` for a list element and `[\"key\"]` for a key with dots"))
 }
 
-/// Parses `point_in_time_recovery.enabled`, `rule[1].name` or
-/// `tags["kubernetes.io/role"]`.
-pub(crate) fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
-    let mut segments = Vec::new();
-    let mut rest = path;
-    let bad = |why: &str| Err(format!("`{path}` is not a path: {why}; write names joined by `.`, with `[0]` for a list element and `[\"key\"]` for a key with dots"));
-    loop {
-        if let Some(after) = rest.strip_prefix("[\"") {
-            let Some(end) = after.find("\"]") else { return bad("a `[\"` has no closing `\"]`") };
-            segments.push(Segment::Key(after[..end].to_owned()));
-            rest = &after[end + 2..];
-        } else if let Some(after) = rest.strip_prefix('[') {
-            let Some(end) = after.find(']') else { return bad("a `[` has no closing `]`") };
-            let Ok(index) = after[..end].parse() else { return bad("an index is not a non-negative integer") };
-            segments.push(Segment::Index(index));
-            rest = &after[end + 1..];
-        } else {
-            if !segments.is_empty() {
-                let Some(after) = rest.strip_prefix('.') else { return bad("a name must follow a `.`") };
-                rest = after;
-            }
-            let end = rest.find(['.', '[']).unwrap_or(rest.len());
-            if end == 0 {
-                return bad("a name is empty");
-            }
-            segments.push(Segment::Key(rest[..end].to_owned()));
-            rest = &rest[end..];
-        }
-        if rest.is_empty() {
-            return Ok(segments);
-        }
-    }
-}
-
-/// The value at `path` in `value`, stepping through the single instance
-/// of a list where a name follows it.
-pub(crate) fn lookup<'v>(value: &'v J, path: &[Segment]) -> Option<&'v J> {
-    path.iter().try_fold(value, |current, segment| match segment {
-        Segment::Key(key) => match current {
-            J::Array(items) if items.len() == 1 => items[0].get(key.as_str()),
-            other => other.get(key.as_str()),
-        },
-        Segment::Index(i) => current.get(*i),
-    })
+/// The value at `path` in `value`: the navigator's one place, stepping
+/// through the single instance of a list where a name follows it.
+pub(crate) fn lookup<'v>(value: &'v J, path: &AttrPath) -> Option<&'v J> {
+    crate::navigate::get(value, path)
 }
 
 /// `a.b[0]["x.y"]`, or `(the value)` for the root.
-fn format_path(path: &[Segment]) -> String {
+fn format_path(path: &[Step]) -> String {
     if path.is_empty() {
         return "(the value)".to_owned();
     }
     let mut out = String::new();
     for segment in path {
         match segment {
-            Segment::Key(key) if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') => {
+            Step::Attr(key) | Step::Key(key) if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') => {
                 if !out.is_empty() {
                     out.push('.');
                 }
                 out.push_str(key);
             }
-            Segment::Key(key) => {
+            Step::Attr(key) | Step::Key(key) => {
                 let _ = write!(out, "[{}]", J::String(key.clone()));
             }
-            Segment::Index(i) => {
+            Step::Index(i) => {
                 let _ = write!(out, "[{i}]");
             }
+            Step::Each => out.push_str("[*]"),
         }
     }
     out
@@ -414,7 +381,7 @@ pub(crate) fn weight(differences: &[Difference]) -> usize {
 
 #[derive(Default)]
 struct Differ {
-    path: Vec<Segment>,
+    path: Vec<Step>,
     out: Vec<Difference>,
 }
 
@@ -426,7 +393,7 @@ impl Differ {
 
     /// The differences of `matcher` against `actual` on their own, at the
     /// current path extended by `segment`.
-    fn nested(&self, segment: Option<Segment>, matcher: &Matcher, actual: &J, exact: bool) -> Vec<Difference> {
+    fn nested(&self, segment: Option<Step>, matcher: &Matcher, actual: &J, exact: bool) -> Vec<Difference> {
         let mut path = self.path.clone();
         path.extend(segment);
         let mut inner = Differ { path, out: Vec::new() };
@@ -434,7 +401,7 @@ impl Differ {
         inner.out
     }
 
-    fn at<T>(&mut self, segment: Segment, f: impl FnOnce(&mut Self) -> T) -> T {
+    fn at<T>(&mut self, segment: Step, f: impl FnOnce(&mut Self) -> T) -> T {
         self.path.push(segment);
         let result = f(self);
         self.path.pop();
@@ -447,7 +414,7 @@ impl Differ {
         let Some((i, differences)) = items
             .iter()
             .enumerate()
-            .map(|(i, item)| (i, self.nested(Some(Segment::Index(i)), matcher, item, exact)))
+            .map(|(i, item)| (i, self.nested(Some(Step::Index(i)), matcher, item, exact)))
             .min_by_key(|(_, d)| weight(d))
         else {
             return (matcher.leaves(), "the list is empty".to_owned());
@@ -468,7 +435,7 @@ impl Differ {
                     return;
                 }
                 if items.len() == 1 {
-                    let through = self.nested(Some(Segment::Index(0)), inner, &items[0], exact);
+                    let through = self.nested(Some(Step::Index(0)), inner, &items[0], exact);
                     self.out.extend(if weight(&through) <= weight(&direct) { through } else { direct });
                 } else {
                     let note = format!("a list of {} instances: name one with `[i]` in the path, or match with `any_element`", items.len());
@@ -495,11 +462,11 @@ impl Differ {
             }
             (Matcher::Object(map), Some(J::Object(object))) => {
                 for (key, expected) in map {
-                    self.at(Segment::Key(key.clone()), |d| d.compare(expected, object.get(key), exact));
+                    self.at(Step::Attr(key.clone()), |d| d.compare(expected, object.get(key), exact));
                 }
                 if exact {
                     for (key, extra) in object.iter().filter(|(k, v)| !map.contains_key(*k) && !v.is_null()) {
-                        self.at(Segment::Key(key.clone()), |d| d.push(&Matcher::Absent, Some(extra), Some("exactly(..) allows no other keys".to_owned())));
+                        self.at(Step::Attr(key.clone()), |d| d.push(&Matcher::Absent, Some(extra), Some("exactly(..) allows no other keys".to_owned())));
                     }
                 }
             }
@@ -513,7 +480,7 @@ impl Differ {
                     self.push(matcher, Some(found), Some(note));
                 } else {
                     for (i, (e, item)) in expected.iter().zip(items).enumerate() {
-                        self.at(Segment::Index(i), |d| d.compare(e, Some(item), exact));
+                        self.at(Step::Index(i), |d| d.compare(e, Some(item), exact));
                     }
                 }
             }
@@ -540,7 +507,7 @@ impl Differ {
                 }
             }
             (Matcher::Index(i, inner), Some(found @ J::Array(items))) => match items.get(*i) {
-                Some(item) => self.at(Segment::Index(*i), |d| d.compare(inner, Some(item), exact)),
+                Some(item) => self.at(Step::Index(*i), |d| d.compare(inner, Some(item), exact)),
                 None => self.push(matcher, Some(found), Some(format!("the list has {} element(s)", items.len()))),
             },
             (_, Some(found)) => self.push(matcher, Some(found), None),
@@ -701,18 +668,18 @@ mod tests {
 
     #[test]
     fn paths_parse_and_step_through_single_instances() {
-        assert_eq!(parse_path("a.b[2][\"k.8s/x\"].c").unwrap(), [
-            Segment::Key("a".into()),
-            Segment::Key("b".into()),
-            Segment::Index(2),
-            Segment::Key("k.8s/x".into()),
-            Segment::Key("c".into()),
+        assert_eq!(parse_path("a.b[2][\"k.8s/x\"].c").unwrap().steps(), [
+            Step::Attr("a".into()),
+            Step::Attr("b".into()),
+            Step::Index(2),
+            Step::Key("k.8s/x".into()),
+            Step::Attr("c".into()),
         ]);
         for bad in ["", "a..b", "a.", "a[x]", "a[1", ".a", "a[\"x"] {
             assert!(parse_path(bad).is_err(), "{bad}");
         }
         let actual = json!({ "point_in_time_recovery": [{ "enabled": true }], "rule": [{ "id": "a" }, { "id": "b" }] });
-        let at = |path: &str, value: J| diff(&Matcher::at_path(&parse_path(path).unwrap(), Matcher::parse(&value)), &actual);
+        let at = |path: &str, value: J| diff(&Matcher::at_path(&parse_path(path).unwrap(), Matcher::parse(&value)).unwrap(), &actual);
         assert!(at("point_in_time_recovery.enabled", json!(true)).is_empty());
         assert!(at("point_in_time_recovery", json!({ "enabled": true })).is_empty(), "the leaf steps through too");
         assert!(at("point_in_time_recovery", json!([{ "enabled": true }])).is_empty(), "or matches the list as written");

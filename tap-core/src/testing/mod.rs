@@ -84,30 +84,39 @@ pub use serde_json::json;
 /// A JSON value: what expected values and rendered bodies are.
 pub use serde_json::Value as Json;
 
-use crate::graph::{Stack, StackDefinition};
-use crate::policy::{Report, Row, RowState};
+use crate::definition::{DefinedStack, StackDefinition};
+use crate::graph::Stack;
+use crate::policy::{Place, Report, Row, RowState, RuleSet, StackPolicy};
 use crate::reference::Mode;
 use crate::schema::suggest;
 use crate::synth::{synthesize, synthesize_allowing_findings, SynthError, Synthesized};
 pub use matcher::{absent, any_element, anything, array_containing, differences, exactly, matches, reference_to, string_containing, Difference, MATCH_KEY};
 use matcher::{diff, lookup, parse_path, weight, Matcher};
 
-/// What a [`Template`] is made from: a built [`Stack`], or a stack
-/// definition (a `#[stack]` type), which is built first.
+/// What a [`Template`] is made from: a built [`Stack`] (held to the
+/// default policy), a [`DefinedStack`], or a stack definition (a `#[stack]`
+/// type), which is built first.
 pub trait StackSource {
-    /// Calls `f` with the stack to synthesize.
-    fn with_stack<R>(&self, f: impl FnOnce(&Stack) -> R) -> R;
+    /// Calls `f` with the stack to synthesize and its policy.
+    fn with_stack<R>(&self, f: impl FnOnce(&Stack, &StackPolicy) -> R) -> R;
 }
 
 impl StackSource for Stack {
-    fn with_stack<R>(&self, f: impl FnOnce(&Stack) -> R) -> R {
-        f(self)
+    fn with_stack<R>(&self, f: impl FnOnce(&Stack, &StackPolicy) -> R) -> R {
+        f(self, &StackPolicy::default())
+    }
+}
+
+impl StackSource for DefinedStack {
+    fn with_stack<R>(&self, f: impl FnOnce(&Stack, &StackPolicy) -> R) -> R {
+        f(&self.stack, &self.policy)
     }
 }
 
 impl<T: StackDefinition> StackSource for T {
-    fn with_stack<R>(&self, f: impl FnOnce(&Stack) -> R) -> R {
-        f(&self.build())
+    fn with_stack<R>(&self, f: impl FnOnce(&Stack, &StackPolicy) -> R) -> R {
+        let defined = self.build();
+        f(&defined.stack, &defined.policy)
     }
 }
 
@@ -119,6 +128,8 @@ pub struct Template {
     document: Json,
     files: BTreeMap<String, Vec<u8>>,
     report: Report,
+    /// The rules in force for the stack: what a rule ID may name.
+    rules: RuleSet,
 }
 
 impl Template {
@@ -126,7 +137,7 @@ impl Template {
     /// [`synthesize`] does: a validation error or a failing security
     /// finding is an error.
     pub fn synth(stack: &impl StackSource) -> Result<Template, SynthError> {
-        stack.with_stack(synthesize).map(Template::from)
+        stack.with_stack(|stack, policy| synthesize(&(stack, policy)).map(|s| Template::of_policy(s, policy)))
     }
 
     /// Synthesizes `stack` even when security findings fail or a
@@ -134,7 +145,7 @@ impl Template {
     /// [`find_finding`](Self::find_finding). Validation errors are still
     /// errors.
     pub fn synth_allowing_findings(stack: &impl StackSource) -> Result<Template, SynthError> {
-        stack.with_stack(synthesize_allowing_findings).map(Template::from)
+        stack.with_stack(|stack, policy| synthesize_allowing_findings(&(stack, policy)).map(|s| Template::of_policy(s, policy)))
     }
 
     /// [`synth`](Self::synth), panicking with the synthesis error's
@@ -228,10 +239,11 @@ impl Template {
     /// `tags["kubernetes.io/role"]` names a key with dots. `value` may be
     /// a matcher.
     pub fn find_resource_with(&self, type_name: &str, path: &str, value: impl Into<Json>) -> Result<ResourceRef<'_>, AssertionError> {
-        let segments = parse_path(path).map_err(AssertionError::new)?;
+        let path = parse_path(path).map_err(AssertionError::new)?;
         let value = Matcher::parse(&value.into());
         let described = format!("{path} = {value}");
-        self.find(Mode::Managed, type_name, &Matcher::at_path(&segments, value), &described)
+        let matcher = Matcher::at_path(&path, value).map_err(AssertionError::new)?;
+        self.find(Mode::Managed, type_name, &matcher, &described)
     }
 
     /// [`find_resource_with`](Self::find_resource_with), panicking with its message.
@@ -336,10 +348,9 @@ impl Template {
             return Ok(row);
         }
         let mut m = format!("no `{rule_id}` finding on `{address}` in stack `{}`", self.stack_name);
-        if crate::policy::rule(rule_id).is_none() {
-            let ids = crate::policy::all_rules().iter().map(|r| r.id);
+        if !self.rules.is_known(rule_id) {
             let _ = write!(m, "\n  note: tap has no rule `{rule_id}`");
-            if let Some(s) = suggest(rule_id, ids) {
+            if let Some(s) = suggest(rule_id, self.rules.ids()) {
                 let _ = write!(m, "; did you mean `{s}`?");
             }
         }
@@ -353,7 +364,7 @@ impl Template {
                 let _ = write!(m, "; did you mean `{s}`?");
             }
         }
-        let here: Vec<String> = self.findings().filter(|r| r.address.to_string() == address).map(|r| format!("[{}] {}", r.rule_id, r.message)).collect();
+        let here: Vec<String> = self.findings().filter(|r| r.address.to_string() == address).map(|r| r.line().at(Place::Nothing).without_context().to_string()).collect();
         if here.is_empty() {
             let _ = write!(m, "\n  findings raised on `{address}`: none");
         } else {
@@ -449,11 +460,23 @@ impl Template {
     }
 }
 
+impl Template {
+    /// The template of a synthesis under `policy`, whose rules name the IDs
+    /// a test may ask about (built-in, organisation and Rust rules alike).
+    fn of_policy(synthesized: Synthesized, policy: &StackPolicy) -> Template {
+        // Synthesis succeeded, so the policy's rules went together.
+        let rules = RuleSet::for_policy(policy).unwrap_or_else(|_| RuleSet::built_in());
+        Template { rules, ..Template::from(synthesized) }
+    }
+}
+
 impl From<Synthesized> for Template {
+    /// The template of a synthesis whose policy is not known: the rule IDs
+    /// it knows are the built-in ones.
     fn from(synthesized: Synthesized) -> Template {
         let main = synthesized.files.get("cdk.tf.json").expect("BUG: synthesis always writes cdk.tf.json");
         let document = serde_json::from_slice(main).expect("BUG: synthesis writes valid JSON");
-        Template { stack_name: synthesized.stack_name, document, files: synthesized.files, report: synthesized.report }
+        Template { stack_name: synthesized.stack_name, document, files: synthesized.files, report: synthesized.report, rules: RuleSet::built_in() }
     }
 }
 

@@ -39,7 +39,7 @@ fn key_arn() -> Value {
 
 /// A table that passes the DynamoDB rules unless `pitr` is false.
 fn table(name: &str, pitr: bool) -> Resource {
-    Resource::new(Address::resource("aws_dynamodb_table", name), Some(&TABLE))
+    crate::__private::declare(Address::resource("aws_dynamodb_table", name), &TABLE, crate::graph::Origin::default(), Vec::new())
         .set("name", name)
         .set("hash_key", "id")
         .set("billing_mode", "PAY_PER_REQUEST")
@@ -50,8 +50,8 @@ fn table(name: &str, pitr: bool) -> Resource {
 
 fn stack(tables: Vec<Resource>) -> Stack {
     let mut stack = Stack::new("orders");
-    stack.add(Resource::new(Address::resource("aws_kms_key", "main"), Some(&KEY)).set("enable_key_rotation", true));
-    stack.add(Resource::new(Address::data("aws_region", "current"), Some(&REGION)));
+    stack.add(crate::__private::declare(Address::resource("aws_kms_key", "main"), &KEY, crate::graph::Origin::default(), Vec::new()).set("enable_key_rotation", true));
+    stack.add(crate::__private::declare(Address::data("aws_region", "current"), &REGION, crate::graph::Origin::default(), Vec::new()));
     for t in tables {
         stack.add(t);
     }
@@ -99,7 +99,7 @@ fn find_resource_returns_the_first_match_by_address() {
 #[test]
 fn the_nearest_candidate_is_the_one_that_misses_the_fewest_expected_values() {
     // `far` lacks both blocks; `near` differs in one value; `other` in two.
-    let far = Resource::new(Address::resource("aws_dynamodb_table", "a_far"), Some(&TABLE)).set("name", "far");
+    let far = crate::__private::declare(Address::resource("aws_dynamodb_table", "a_far"), &TABLE, crate::graph::Origin::default(), Vec::new()).set("name", "far");
     let near = table("b_near", true).set("billing_mode", "PROVISIONED");
     let other = table("c_other", false).set("billing_mode", "PROVISIONED");
     let mut s = stack(vec![]);
@@ -222,4 +222,16 @@ fn assert_forms_panic_with_the_message() {
 #[should_panic(expected = "stack did not synthesize:\nthe stack fails 1 security finding(s)")]
 fn of_panics_with_the_synthesis_error() {
     Template::of(&stack(vec![table("orders", false)]));
+}
+
+#[test]
+fn rule_ids_of_the_organisation_policy_are_known() {
+    let mut defined = crate::definition::DefinedStack::from(stack(vec![table("orders", true)]));
+    let org = "[[rule]]\nid = \"ORG-DDB-001\"\nresources = [\"aws_dynamodb_table\"]\nmessage = \"the table has no `name`\"\nfix = \"name it\"\n[[rule.require]]\nattribute = \"name\"\nop = \"present\"\n";
+    defined.policy.org_policy = Some(crate::policy::PolicySource { file: "org.toml".into(), text: org.into() });
+    let t = Template::of(&defined);
+    let message = t.find_finding("ORG-DDB-001", "aws_dynamodb_table.orders").unwrap_err().to_string();
+    assert!(!message.contains("tap has no rule"), "{message}");
+    let message = t.find_finding("ORG-DDB-01", "aws_dynamodb_table.orders").unwrap_err().to_string();
+    assert!(message.contains("note: tap has no rule `ORG-DDB-01`; did you mean `ORG-DDB-001`?"), "{message}");
 }

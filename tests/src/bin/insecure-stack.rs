@@ -32,8 +32,6 @@ struct Insecure {
 impl Insecure {
     fn define(&self, stack: &mut Stack) {
         stack.provider(Provider::aws("us-west-2"));
-        // Matches nothing, so it is rejected: a policy failure too.
-        stack.suppress(Suppression::new("TAP-SNS-001", "the stack has no topic, so this covers nothing"));
         let key = resource!(aws_kms_key.logs { enable_key_rotation: true });
         let _app = resource!(aws_cloudwatch_log_group.app {
             name: "/app",
@@ -56,8 +54,11 @@ impl Insecure {
         // A queue built in plain code, with the schema facts of one that
         // `resource!` declared: it has no Rust line of its own.
         let _events = resource!(aws_sqs_queue.events { name: "events", sqs_managed_sse_enabled: true });
-        let facts = stack.resources.last().and_then(|r| r.facts);
-        stack.add(Resource::new(Address::resource("aws_sqs_queue", "jobs"), facts).set("name", "jobs"));
+        let mut jobs = stack.resources.last().expect("`events` was just declared").clone();
+        jobs.address = std::sync::Arc::new(Address::resource("aws_sqs_queue", "jobs"));
+        jobs.origin = Origin::default();
+        jobs.body.clear();
+        stack.add(jobs.set("name", "jobs"));
     }
 }
 
@@ -85,7 +86,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let stack = Insecure { retention_days: 0, lambda_subnets: vec!["subnet-0abc".into()] }.build();
+    let mut stack = Insecure { retention_days: 0, lambda_subnets: vec!["subnet-0abc".into()] }.build();
+    // Matches nothing, so it is rejected: a policy failure too.
+    stack.policy.suppress(Suppression::new("TAP-SNS-001", "the stack has no topic, so this covers nothing"));
     match synth::synthesize_to_with(&stack, &out_dir, &options) {
         Ok((dir, synthesized)) => {
             println!("wrote {}", dir.display());

@@ -28,9 +28,9 @@ impl Compliant {
 
 fn main() {
     let stack = Compliant.build();
-    assert_eq!(stack.org_policy.as_ref().map(|p| p.file.as_str()), Some("pass/org_policy_compliant.toml"));
+    assert_eq!(stack.policy.org_policy.as_ref().map(|p| p.file.as_str()), Some("pass/org_policy_compliant.toml"));
     let graph = Graph::new(&stack);
-    let evaluations = evaluate_rules(&stack, &graph).expect("the policy parses");
+    let evaluations = evaluate_rules(&stack, &stack.policy, &graph).expect("the policy parses");
     for id in ["ORG-TAG-001", "ORG-LOG-001", "ORG-DDB-001"] {
         assert!(evaluations.iter().any(|e| e.rule.id() == id && e.outcome == Outcome::Compliant), "no resource passes {id}");
         let failing = |o: &Outcome| matches!(o, Outcome::NonCompliant(_) | Outcome::Unknown(_));

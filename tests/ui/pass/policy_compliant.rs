@@ -206,7 +206,7 @@ fn main() {
     assert_eq!(out.report.rows, Vec::new(), "a compliant stack has no finding, suppressed or not");
     // Each rule was evaluated, and found compliant, on at least one resource.
     let graph = Graph::new(&stack);
-    let evaluations = evaluate_rules(&stack, &graph).expect("the default packs exist");
+    let evaluations = evaluate_rules(&stack, &stack.policy, &graph).expect("the default packs exist");
     for id in ["TAP-APG-001", "TAP-APG-002", "TAP-APG-003", "TAP-EC2-001", "TAP-EC2-002", "TAP-EC2-003", "TAP-KMS-001", "TAP-LMB-001", "TAP-LMB-002", "TAP-LMB-003", "TAP-LMB-004", "TAP-LOG-001", "TAP-LOG-002"] {
         assert!(evaluations.iter().any(|e| e.rule.id() == id && e.outcome == Outcome::Compliant), "no resource passes {id}");
     }

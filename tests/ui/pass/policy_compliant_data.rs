@@ -115,7 +115,7 @@ fn main() {
     assert_eq!(out.report.rows, Vec::new(), "a compliant stack has no finding, suppressed or not");
     // Each rule was evaluated, and found compliant, on at least one resource.
     let graph = Graph::new(&stack);
-    let evaluations = evaluate_rules(&stack, &graph).expect("the default packs exist");
+    let evaluations = evaluate_rules(&stack, &stack.policy, &graph).expect("the default packs exist");
     for id in ["TAP-DDB-001", "TAP-DDB-002", "TAP-IAM-001", "TAP-IAM-002", "TAP-KMS-001", "TAP-S3-001", "TAP-S3-002", "TAP-SNS-001", "TAP-SQS-001"] {
         assert!(evaluations.iter().any(|e| e.rule.id() == id && e.outcome == Outcome::Compliant), "no resource passes {id}");
     }

@@ -3,31 +3,19 @@
 //!
 //! Three-valued, as every rule: a value known only later (a Rust
 //! expression at compile time, an attribute Terraform computes) makes the
-//! condition unknown, never compliant. Paths go through `jsonencode(...)`
-//! and JSON strings (`policy.Statement[*].Principal`), and follow
-//! references to the value configured on their target. For `tags.<key>`,
-//! the provider's `default_tags` count.
+//! condition unknown, never compliant. What a path reaches, and whether it
+//! is set, is the navigator's ([`crate::navigate`]): through
+//! `jsonencode(...)` and JSON strings, references followed, `tags` with
+//! the provider's default tags.
 
-use std::collections::BTreeMap;
-
-use super::{AttrPattern, Condition, DeclarativeRule, Literal, Op, PatternStep};
+use super::{Condition, DeclarativeRule, Literal, Op};
 use crate::graph::{Graph, Resource};
+use crate::navigate::{reach, resolve, text, Reached, Text};
 use crate::path::AttrPath;
-use crate::policy::rules::support::{deref, finding, text, Text, Verdict};
+use crate::policy::rules::support::{finding, Verdict};
 use crate::policy::Outcome;
 use crate::reference::Mode;
-use crate::schema::descriptor::DefaultTags;
 use crate::value::Value;
-
-/// What a pattern reached at one path.
-#[derive(Clone, Debug, PartialEq)]
-enum Reached {
-    Value(Value),
-    /// Unset, or null.
-    Missing,
-    /// Known only later.
-    Unknown,
-}
 
 pub(super) fn check(rule: &DeclarativeRule, resource: &Resource, graph: &Graph) -> Outcome {
     // A pattern selects only the types that have what the rule reads: `aws_*`
@@ -36,136 +24,18 @@ pub(super) fn check(rule: &DeclarativeRule, resource: &Resource, graph: &Graph) 
     if !listed {
         if let Some(block) = graph.block_of(resource) {
             let lacks = |name: &str| !block.attributes.contains_key(name) && !block.block_types.contains_key(name);
-            if rule.conditions.iter().any(|c| c.attribute.root().is_some_and(lacks)) {
+            if rule.conditions.iter().any(|c| c.attribute.first_name().is_some_and(lacks)) {
                 return Outcome::NotApplicable;
             }
         }
     }
     let mut verdict = Verdict::default();
     for condition in &rule.conditions {
-        for (path, reached) in resolve(resource, graph, &condition.attribute) {
+        for (path, reached) in reach(resource, graph, &condition.attribute) {
             decide(condition, &path, reached, graph, &mut verdict);
         }
     }
     verdict.finish()
-}
-
-/// Every value the pattern reaches, with its path.
-fn resolve(resource: &Resource, graph: &Graph, pattern: &AttrPattern) -> Vec<(AttrPath, Reached)> {
-    let mut out = Vec::new();
-    let root = AttrPath::root();
-    match pattern.steps.as_slice() {
-        [PatternStep::Name(tags), PatternStep::Name(key), rest @ ..] if tags == "tags" => {
-            let path = root.name(tags).name(key);
-            match tag(resource, graph, key) {
-                Reached::Value(v) => walk(Some(v), rest, path, graph, &mut out),
-                other => out.push((path, other)),
-            }
-        }
-        [PatternStep::Name(first), rest @ ..] => walk(resource.body.get(first).cloned(), rest, root.name(first), graph, &mut out),
-        _ => {}
-    }
-    out
-}
-
-fn walk(value: Option<Value>, steps: &[PatternStep], path: AttrPath, graph: &Graph, out: &mut Vec<(AttrPath, Reached)>) {
-    let value = match value {
-        None | Some(Value::Null) => return out.push((path, Reached::Missing)),
-        Some(Value::Unknown) => return out.push((path, Reached::Unknown)),
-        Some(v) => v,
-    };
-    let Some((step, rest)) = steps.split_first() else { return out.push((path, Reached::Value(value))) };
-    let inner = match enter(&value, graph, matches!(step, PatternStep::Name(_))) {
-        Reached::Value(v) => v,
-        other => return out.push((path, other)),
-    };
-    match (step, inner) {
-        (PatternStep::Name(k), Value::Block(m) | Value::Map(m)) => {
-            let next = m.get(k).cloned();
-            walk(next, rest, path.name(k), graph, out)
-        }
-        (PatternStep::Name(k), _) => out.push((path.name(k), Reached::Missing)),
-        (PatternStep::Index(i), Value::List(items)) => walk(items.get(*i).cloned(), rest, path.index(*i), graph, out),
-        (PatternStep::Index(0), single) => walk(Some(single), rest, path.index(0), graph, out),
-        (PatternStep::Index(i), _) => out.push((path.index(*i), Reached::Missing)),
-        (PatternStep::Each, Value::List(items)) => {
-            for (i, item) in items.into_iter().enumerate() {
-                walk(Some(item), rest, path.index(i), graph, out);
-            }
-        }
-        // A single value (or a block written once) is a list of one.
-        (PatternStep::Each, single) => walk(Some(single), rest, path.index(0), graph, out),
-    }
-}
-
-/// The value a step reads into: references followed to their configured
-/// value, `jsonencode(x)` as `x`, and (for a name step) a JSON string as
-/// the document it holds.
-fn enter(value: &Value, graph: &Graph, by_name: bool) -> Reached {
-    match value {
-        Value::Null => Reached::Missing,
-        Value::Unknown => Reached::Unknown,
-        Value::Ref(_) => match deref(value, graph) {
-            Some(v) => enter(v, graph, by_name),
-            None => Reached::Unknown,
-        },
-        Value::Call(call) if call.function == "jsonencode" && call.args.len() == 1 => enter(&call.args[0], graph, by_name),
-        Value::Call(_) => Reached::Unknown,
-        Value::Str(_) | Value::Template(_) if by_name => match text(Some(value), graph).map(|t| t.parse_json()) {
-            Some(Ok(document)) => Reached::Value(document),
-            Some(Err(None)) => Reached::Unknown,
-            Some(Err(Some(_))) | None => Reached::Missing,
-        },
-        other => Reached::Value(other.clone()),
-    }
-}
-
-/// The value of tag `key`: the resource's own tags, then the provider's
-/// default tags, which the provider merges into every taggable resource
-/// (where its descriptor says: for AWS, `default_tags { tags }` into `tags`).
-fn tag(resource: &Resource, graph: &Graph, key: &str) -> Reached {
-    let meaning = graph.descriptors().for_type(resource.type_name()).and_then(|d| d.default_tags.as_ref());
-    let own = meaning.map_or("tags", |m| m.merged_into.as_str());
-    if let Some(tags) = resource.body.get(own) {
-        match enter(tags, graph, false) {
-            Reached::Value(Value::Map(m) | Value::Block(m)) => {
-                if let Some(v) = m.get(key).filter(|v| **v != Value::Null) {
-                    return Reached::Value(v.clone());
-                }
-            }
-            Reached::Value(_) | Reached::Missing => {}
-            Reached::Unknown => return Reached::Unknown,
-        }
-    }
-    let Some(meaning) = meaning else { return Reached::Missing };
-    match default_tags(resource, graph, meaning) {
-        Some(tags) => tags.get(key).map_or(Reached::Missing, |v| Reached::Value(v.clone())),
-        None => Reached::Unknown,
-    }
-}
-
-/// The default tags of the provider configuration the resource uses;
-/// `None` when they are only known later.
-fn default_tags(resource: &Resource, graph: &Graph, meaning: &DefaultTags) -> Option<BTreeMap<String, Value>> {
-    let Some((_, config)) = graph.provider_of(resource) else {
-        return Some(BTreeMap::new());
-    };
-    let block = match config.get(&meaning.block) {
-        None | Some(Value::Null) => return Some(BTreeMap::new()),
-        Some(Value::List(items)) => match items.first() {
-            Some(first) => first.clone(),
-            None => return Some(BTreeMap::new()),
-        },
-        Some(other) => other.clone(),
-    };
-    match block {
-        Value::Block(m) | Value::Map(m) => match m.get(&meaning.attribute) {
-            None | Some(Value::Null) => Some(BTreeMap::new()),
-            Some(Value::Map(tags)) => Some(tags.clone()),
-            Some(_) => None,
-        },
-        _ => None,
-    }
 }
 
 /// A single value as the string Terraform converts it to.
@@ -191,7 +61,7 @@ impl Scalar {
 }
 
 fn scalar(value: &Value, graph: &Graph) -> Scalar {
-    match deref(value, graph) {
+    match resolve(value, graph) {
         Some(Value::List(_) | Value::Map(_) | Value::Block(_)) => Scalar::Many,
         Some(Value::Call(_) | Value::Unknown) | None => Scalar::Unknown,
         Some(_) => match text(Some(value), graph) {
@@ -206,7 +76,7 @@ fn scalar(value: &Value, graph: &Graph) -> Scalar {
 
 /// The elements of a list, each with its path; a single value is a list of one.
 fn elements(value: &Value, path: &AttrPath, graph: &Graph) -> Option<Vec<(AttrPath, Value)>> {
-    match deref(value, graph)? {
+    match resolve(value, graph)? {
         Value::List(items) => Some(items.iter().enumerate().map(|(i, v)| (path.index(i), v.clone())).collect()),
         Value::Unknown | Value::Call(_) => None,
         single => Some(vec![(path.clone(), single.clone())]),
@@ -214,7 +84,7 @@ fn elements(value: &Value, path: &AttrPath, graph: &Graph) -> Option<Vec<(AttrPa
 }
 
 fn number(value: &Value, graph: &Graph) -> Result<Option<f64>, ()> {
-    match deref(value, graph) {
+    match resolve(value, graph) {
         Some(Value::Int(i)) => Ok(Some(*i as f64)),
         Some(Value::Float(x)) => Ok(Some(*x)),
         _ => match scalar(value, graph) {
@@ -248,7 +118,7 @@ fn requirement(op: &Op) -> String {
 }
 
 /// Decides one reached value.
-fn decide(condition: &Condition, path: &AttrPath, reached: Reached, graph: &Graph, verdict: &mut Verdict) {
+fn decide(condition: &Condition, path: &AttrPath, reached: Reached<'_>, graph: &Graph, verdict: &mut Verdict) {
     let op = &condition.op;
     let at = if path.is_root() { "the resource".to_owned() } else { format!("`{path}`") };
     let fail = |verdict: &mut Verdict, at_path: &AttrPath, detail: String| verdict.fail(finding(at_path).with_detail(detail));
@@ -262,7 +132,7 @@ fn decide(condition: &Condition, path: &AttrPath, reached: Reached, graph: &Grap
             }
             return;
         }
-        Reached::Value(v) => v,
+        Reached::Value(v) => v.into_owned(),
     };
     let text_of = |v: &Value| scalar(v, graph);
     match op {
@@ -521,6 +391,14 @@ type = "aws_kms_key"
         assert_eq!(paths(&eval(&rule("attribute = \"names\"\nop = \"not_contains\"\nvalue = \"b\""), &s)), ["names[1]"]);
         assert_eq!(eval(&rule("attribute = \"acl\"\nop = \"absent\""), &s), Outcome::Compliant);
         assert!(matches!(eval(&rule("attribute = \"bucket\"\nop = \"absent\""), &s), Outcome::NonCompliant(_)));
+    }
+
+    #[test]
+    fn an_empty_string_is_not_present() {
+        // The navigator's one notion of set: `""` is unset for `present` too.
+        let rule = "[[rule]]\nid = \"ORG-X-001\"\nresources = [\"aws_s3_bucket\"]\nmessage = \"m\"\nfix = \"f\"\n[[rule.require]]\nattribute = \"bucket\"\nop = \"present\"\n";
+        assert_eq!(paths(&eval(rule, &stack_of(vec![resource("aws_s3_bucket", "b").set("bucket", "")]))), ["bucket"]);
+        assert_eq!(eval(rule, &stack_of(vec![resource("aws_s3_bucket", "b").set("bucket", "logs")])), Outcome::Compliant);
     }
 
     #[test]

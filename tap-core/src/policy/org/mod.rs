@@ -36,6 +36,7 @@ use regex::Regex;
 
 use super::{Level, Outcome, PolicyRule};
 use crate::graph::{Graph, Resource};
+use crate::path::AttrPath;
 use crate::rule::type_matches;
 use crate::schema::{suggest, Block};
 
@@ -81,35 +82,12 @@ pub struct DeclarativeRule {
 /// One `[[rule.require]]`.
 #[derive(Debug)]
 pub struct Condition {
-    pub attribute: AttrPattern,
+    /// The path of the values it decides; `[*]` goes through every
+    /// element of a list: `policy.Statement[*].Principal`,
+    /// `ingress[*].cidr_blocks`, `tags.owner`.
+    pub attribute: AttrPath,
     pub op: Op,
     pub line: usize,
-}
-
-/// An attribute path that may go through every element of a list:
-/// `policy.Statement[*].Principal`, `ingress[*].cidr_blocks`, `tags.owner`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AttrPattern {
-    pub text: String,
-    pub steps: Vec<PatternStep>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PatternStep {
-    Name(String),
-    Index(usize),
-    /// `[*]`: every element of a list (a single value counts as a list of one).
-    Each,
-}
-
-impl AttrPattern {
-    /// The top-level argument the pattern reads.
-    pub fn root(&self) -> Option<&str> {
-        match self.steps.first() {
-            Some(PatternStep::Name(n)) => Some(n),
-            _ => None,
-        }
-    }
 }
 
 /// What a condition requires of the values its attribute reaches.
@@ -243,7 +221,7 @@ impl OrgPolicy {
                 }
                 let Some(block) = schema.block(t) else { continue };
                 for condition in &rule.conditions {
-                    let Some(root) = condition.attribute.root() else { continue };
+                    let Some(root) = condition.attribute.first_name() else { continue };
                     if !block.attributes.contains_key(root) && !block.block_types.contains_key(root) {
                         let help = suggest(root, block.readable_names()).map(|s| format!("did you mean `{s}`?"));
                         errors.push(error(rule, condition.line, "attribute", format!("`{t}` has no attribute or block `{root}`"), help));

@@ -11,8 +11,9 @@ use regex::Regex;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use super::{AttrPattern, Condition, DeclarativeRule, Listed, Literal, Op, OrgPolicy, PatternStep, PolicyFileError, OPERATORS};
-use crate::policy::{all_rules, Level};
+use super::{Condition, DeclarativeRule, Listed, Literal, Op, OrgPolicy, PolicyFileError, OPERATORS};
+use crate::path::AttrPath;
+use crate::policy::{Level, RuleSet};
 use crate::schema::suggest;
 
 const TOP_FIELDS: &[&str] = &["rule", "unsuppressible", "rust_rules"];
@@ -276,8 +277,8 @@ impl Parser<'_> {
             }
         }
         let attribute = match fields.get("attribute") {
-            Some((_, v)) => self.string(v, rule, "attribute").and_then(|text| match parse_pattern(&text) {
-                Ok(steps) => Some(AttrPattern { text, steps }),
+            Some((_, v)) => self.string(v, rule, "attribute").and_then(|text| match AttrPath::parse(&text) {
+                Ok(path) => Some(path),
                 Err(problem) => {
                     self.error(v.span().start, rule, Some("attribute"), problem, Some("write a path such as `retention_in_days`, `tags.owner` or `policy.Statement[*].Principal`"));
                     None
@@ -405,7 +406,8 @@ impl Parser<'_> {
                 self.errors.push(PolicyFileError { file: self.file.to_owned(), line: listed.line, rule: None, field: Some("rust_rules".to_owned()), message, help: Some(help) });
             }
         }
-        let known: Vec<&str> = all_rules().iter().map(|r| r.id).chain(defined.keys().copied()).chain(policy.rust_rules.iter().map(|l| l.value.as_str())).collect();
+        let shipped = RuleSet::built_in();
+        let known: Vec<&str> = shipped.ids().chain(defined.keys().copied()).chain(policy.rust_rules.iter().map(|l| l.value.as_str())).collect();
         for listed in &policy.unsuppressible {
             if !known.contains(&listed.value.as_str()) {
                 let help = match suggest(&listed.value, known.iter().copied()) {
@@ -443,42 +445,6 @@ fn literal(value: &DeValue<'_>) -> Option<Literal> {
         DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok().map(Literal::Int),
         DeValue::Float(x) => x.as_str().replace('_', "").parse().ok().map(Literal::Float),
         _ => None,
-    }
-}
-
-/// `a.b[0].c[*]`.
-fn parse_pattern(text: &str) -> Result<Vec<PatternStep>, String> {
-    let mut steps = Vec::new();
-    let mut rest = text.trim();
-    let mut first = true;
-    while !rest.is_empty() {
-        if let Some(inner) = rest.strip_prefix('[') {
-            let close = inner.find(']').ok_or_else(|| format!("`[` without `]` in `{text}`"))?;
-            let index = inner[..close].trim();
-            steps.push(match index {
-                "*" => PatternStep::Each,
-                _ => PatternStep::Index(index.parse().map_err(|_| format!("`[{index}]` in `{text}` is neither `[*]` nor a list index"))?),
-            });
-            rest = &inner[close + 1..];
-            first = false;
-            continue;
-        }
-        if !first {
-            rest = rest.strip_prefix('.').ok_or_else(|| format!("expected `.` or `[` in `{text}` before `{rest}`"))?;
-        }
-        let end = rest.find(['.', '[']).unwrap_or(rest.len());
-        let name = &rest[..end];
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == ':') {
-            return Err(format!("`{name}` in `{text}` is not an attribute name"));
-        }
-        steps.push(PatternStep::Name(name.to_owned()));
-        rest = &rest[end..];
-        first = false;
-    }
-    match steps.first() {
-        Some(PatternStep::Name(_)) => Ok(steps),
-        Some(_) => Err(format!("`{text}` must start with an attribute name")),
-        None => Err("the path is empty".to_owned()),
     }
 }
 

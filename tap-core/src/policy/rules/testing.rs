@@ -1,12 +1,12 @@
 //! Helpers for rule unit tests: build small stacks without the macros.
 
 use crate::graph::{Graph, Resource, Stack};
-use crate::policy::{evaluate_rules, selected_rules, Outcome, Rule, PACKS};
+use crate::policy::{evaluate_rules, selected_rules, Outcome, Rule, StackPolicy, PACKS};
 use crate::reference::Address;
 use crate::value::Value;
 
 pub fn resource(type_name: &str, name: &str) -> Resource {
-    Resource::new(Address::resource(type_name, name), None)
+    Resource::new(Address::resource(type_name, name))
 }
 
 pub fn lambda(name: &str) -> Resource {
@@ -15,7 +15,7 @@ pub fn lambda(name: &str) -> Resource {
 
 /// A data source with an empty body.
 pub fn data(type_name: &str, name: &str) -> Resource {
-    Resource::new(Address::data(type_name, name), None)
+    Resource::new(Address::data(type_name, name))
 }
 
 /// A list of literal strings.
@@ -30,7 +30,7 @@ pub fn block<const N: usize>(fields: [(&str, Value); N]) -> Value {
 
 /// A reference to `type.name.attr`.
 pub fn reference(type_name: &str, name: &str, attr: &str) -> Value {
-    let r = Resource::new(Address::resource(type_name, name), None);
+    let r = Resource::new(Address::resource(type_name, name));
     let mut s = Stack::new("t");
     s.add(r).attr(attr)
 }
@@ -57,14 +57,14 @@ pub fn eval(rule: &Rule, resources: Vec<Resource>) -> Outcome {
 /// when the engine left that resource alone.
 pub fn eval_in_engine(rule: &'static Rule, resources: Vec<Resource>) -> Vec<Outcome> {
     let mut stack = Stack::new("t");
-    stack.packs = PACKS.iter().map(|p| p.name.to_owned()).collect();
-    assert!(selected_rules(&stack.packs).expect("shipped packs exist").iter().any(|(r, _)| r.id == rule.id), "no pack selects {}", rule.id);
+    let policy = StackPolicy { packs: PACKS.iter().map(|p| p.name.to_owned()).collect(), ..StackPolicy::default() };
+    assert!(selected_rules(&policy.packs).expect("shipped packs exist").iter().any(|(r, _)| r.id == rule.id), "no pack selects {}", rule.id);
     for r in resources {
         stack.add(r);
     }
     let graph = Graph::new(&stack);
     let first = &stack.resources[0];
-    evaluate_rules(&stack, &graph)
+    evaluate_rules(&stack, &policy, &graph)
         .expect("shipped packs exist")
         .into_iter()
         .filter(|e| e.rule.id() == rule.id && std::ptr::eq(e.resource, first))

@@ -15,6 +15,7 @@ use crate::policy::{Finding, Level, Outcome, Rule};
 pub static RULE: Rule = Rule {
     id: "TAP-APG-003",
     level: Level::Error,
+    packs: &["security", "serverless"],
     resource_types: &["aws_api_gateway_method"],
     message: "the API Gateway method accepts unauthenticated requests",
     rationale: "with `authorization: \"NONE\"` anyone on the internet who finds the URL can call the method and whatever stands behind it, and every call is billed to the account; an API key is not authentication",

@@ -14,6 +14,7 @@ use crate::policy::{Finding, Level, Outcome, Rule};
 pub static RULE: Rule = Rule {
     id: "TAP-APG-002",
     level: Level::Error,
+    packs: &["security", "serverless"],
     resource_types: &["aws_api_gateway_stage", "aws_apigatewayv2_stage"],
     message: "the API Gateway stage does not write access logs",
     rationale: "access logs are the only record of who called the API, from where and with what result; without them abuse and incidents cannot be investigated",

@@ -11,6 +11,7 @@ use crate::policy::{Level, Outcome, Rule};
 pub static RULE: Rule = Rule {
     id: "TAP-APG-001",
     level: Level::Error,
+    packs: &["security", "serverless"],
     resource_types: &["aws_api_gateway_stage"],
     message: "the API Gateway stage does not trace requests with X-Ray",
     rationale: "without traces, a request cannot be followed from the API through the functions and tables it reaches, which slows down investigating both incidents and abuse",

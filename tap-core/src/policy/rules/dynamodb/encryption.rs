@@ -15,6 +15,7 @@ use crate::policy::{Level, Outcome, Rule};
 pub static RULE: Rule = Rule {
     id: "TAP-DDB-001",
     level: Level::Error,
+    packs: &["security", "serverless"],
     resource_types: &["aws_dynamodb_table"],
     message: "the DynamoDB table is not encrypted with a KMS key",
     rationale: "with the default AWS owned key, use of the key is invisible in CloudTrail and access to the data cannot be restricted or revoked through a key policy",

@@ -10,6 +10,7 @@ use crate::policy::{Level, Outcome, Rule};
 pub static RULE: Rule = Rule {
     id: "TAP-DDB-002",
     level: Level::Error,
+    packs: &["security", "serverless"],
     resource_types: &["aws_dynamodb_table"],
     message: "the DynamoDB table has no point-in-time recovery",
     rationale: "without continuous backups, data overwritten or deleted by a bug, a bad deployment or an attacker cannot be restored to the second before it happened",

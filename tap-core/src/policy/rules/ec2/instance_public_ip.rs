@@ -16,6 +16,7 @@ use crate::policy::{Level, Outcome, Rule};
 pub static RULE: Rule = Rule {
     id: "TAP-EC2-003",
     level: Level::Error,
+    packs: &["security"],
     resource_types: &["aws_instance", "aws_launch_template"],
     message: "the instance gets a public IP address",
     rationale: "an instance with a public address is one security group rule away from being reachable from the internet; public entry points belong on load balancers or NAT gateways",

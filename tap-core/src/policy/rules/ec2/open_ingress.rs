@@ -18,6 +18,7 @@ use crate::value::Value;
 pub static RULE: Rule = Rule {
     id: "TAP-EC2-001",
     level: Level::Error,
+    packs: &["security"],
     resource_types: &["aws_security_group", "aws_default_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"],
     message: "the security group accepts traffic from the whole internet",
     rationale: "ingress from `0.0.0.0/0` or `::/0` exposes the port to every scanner and attacker on the internet; only load balancers and similar public entry points should accept it, as a documented exception",

@@ -10,6 +10,7 @@ use crate::policy::{Level, Outcome, Rule};
 pub static RULE: Rule = Rule {
     id: "TAP-EC2-002",
     level: Level::Error,
+    packs: &["security"],
     resource_types: &["aws_subnet"],
     message: "the subnet assigns a public IP address to every network interface launched in it",
     rationale: "every instance, container or function interface in the subnet becomes reachable from the internet as soon as a security group allows it, whether or not it was meant to be public",

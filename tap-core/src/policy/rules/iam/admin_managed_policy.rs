@@ -20,6 +20,7 @@ use crate::value::Value;
 pub static RULE: Rule = Rule {
     id: "TAP-IAM-002",
     level: Level::Error,
+    packs: &["security"],
     resource_types: &["aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_role"],
     message: "an AWS managed administrator or full-access policy is attached",
     rationale: "`AdministratorAccess` and the `*FullAccess` policies grant every action of the account or of a whole service, on every resource, far beyond what a workload needs, and AWS extends them as services grow",

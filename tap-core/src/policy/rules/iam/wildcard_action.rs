@@ -17,7 +17,7 @@
 
 use crate::graph::{Graph, Resource};
 use crate::path::AttrPath;
-use crate::policy::rules::support::{blocks, deref, finding, items, known_text, text, Text, Verdict};
+use crate::policy::rules::support::{blocks, resolve, finding, items, known_text, text, Text, Verdict};
 use crate::policy::{Level, Outcome, Rule};
 use crate::reference::Mode;
 use crate::value::Value;
@@ -25,6 +25,7 @@ use crate::value::Value;
 pub static RULE: Rule = Rule {
     id: "TAP-IAM-001",
     level: Level::Error,
+    packs: &["security", "serverless"],
     resource_types: &["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role"],
     message: "the IAM policy allows every action of a service",
     rationale: "a wildcard action grants today's and tomorrow's actions, including destructive and permission-changing ones, so a compromised principal can do far more than the workload needs",
@@ -88,7 +89,7 @@ impl Walk<'_, '_> {
                 let document = self.graph.resolve(r).filter(|t| t.address.mode == Mode::Data && t.type_name() == "aws_iam_policy_document");
                 match document {
                     Some(d) if matches!(r.attribute(), Some("json" | "minified_json")) => self.policy_document(d, depth),
-                    _ => match deref(value, self.graph) {
+                    _ => match resolve(value, self.graph) {
                         Some(v) => self.policy(v, depth + 1),
                         None => self.unknown(format!("the policy comes from `{r}`, known only at apply time")),
                     },
@@ -115,18 +116,18 @@ impl Walk<'_, '_> {
     /// that each finding names its statement and action
     /// (`policy.Statement[1].Action[0]`).
     fn document(&mut self, document: &Value, source: &str, base: Option<AttrPath>) {
-        let Some(fields) = deref(document, self.graph).and_then(Value::as_object) else {
+        let Some(fields) = resolve(document, self.graph).and_then(Value::as_object) else {
             return self.unknown(format!("{source} is only known at run time"));
         };
         let base = base.map(|b| b.name("Statement"));
-        let statements: Vec<(&Value, Option<AttrPath>)> = match fields.get("Statement").and_then(|s| deref(s, self.graph)) {
+        let statements: Vec<(&Value, Option<AttrPath>)> = match fields.get("Statement").and_then(|s| resolve(s, self.graph)) {
             None if fields.contains_key("Statement") => return self.unknown(format!("the statements of {source} are only known at run time")),
             None | Some(Value::Null) => Vec::new(),
             Some(Value::List(items)) => items.iter().enumerate().map(|(i, s)| (s, base.as_ref().map(|b| b.index(i)))).collect(),
             Some(single) => vec![(single, base)],
         };
         for (i, (statement, at)) in statements.into_iter().enumerate() {
-            let Some(statement) = deref(statement, self.graph).and_then(Value::as_object) else {
+            let Some(statement) = resolve(statement, self.graph).and_then(Value::as_object) else {
                 self.unknown(format!("statement {i} of {source} is only known at run time"));
                 continue;
             };
@@ -229,7 +230,7 @@ type Actions = Vec<(Option<String>, Option<AttrPath>)>;
 /// strings; `at` is the key's path.
 fn action_list(value: Option<&Value>, graph: &Graph, at: Option<AttrPath>) -> Result<Actions, ()> {
     let Some(value) = value else { return Ok(Vec::new()) };
-    match deref(value, graph) {
+    match resolve(value, graph) {
         Some(Value::Null) => Ok(Vec::new()),
         Some(Value::List(items)) => Ok(items.iter().enumerate().map(|(i, a)| (action(a, graph), at.as_ref().map(|p| p.index(i)))).collect()),
         Some(single) => Ok(vec![(action(single, graph), at)]),

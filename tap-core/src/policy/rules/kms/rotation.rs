@@ -14,6 +14,7 @@ use crate::policy::{Finding, Level, Outcome, Rule};
 pub static RULE: Rule = Rule {
     id: "TAP-KMS-001",
     level: Level::Error,
+    packs: &["security"],
     resource_types: &["aws_kms_key"],
     message: "the KMS key does not rotate its key material",
     rationale: "automatic rotation limits how much data one key version protects and how long leaked key material stays useful, at no cost to callers: old versions still decrypt",

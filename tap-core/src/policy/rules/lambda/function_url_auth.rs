@@ -10,6 +10,7 @@ use crate::policy::{Finding, Level, Outcome, Rule};
 pub static RULE: Rule = Rule {
     id: "TAP-LMB-003",
     level: Level::Error,
+    packs: &["security", "serverless"],
     resource_types: &["aws_lambda_function_url"],
     message: "the Lambda function URL accepts unauthenticated requests",
     rationale: "with `authorization_type: \"NONE\"` anyone who learns the URL can invoke the function, bypassing IAM, and every call is billed to the account",

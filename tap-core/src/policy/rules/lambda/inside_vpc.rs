@@ -4,12 +4,15 @@
 //! `vpc_config { subnet_ids: [...], security_group_ids: [...] }`.
 
 use crate::graph::{Graph, Resource};
+use crate::navigate::get_in;
+use crate::path::AttrPath;
 use crate::policy::{Finding, Level, Outcome, Rule};
 use crate::value::Value;
 
 pub static RULE: Rule = Rule {
     id: "TAP-LMB-001",
     level: Level::Error,
+    packs: &["security", "serverless"],
     resource_types: &["aws_lambda_function"],
     message: "the Lambda function is not attached to a VPC",
     rationale: "a function outside a VPC reaches the internet and AWS APIs directly, so its traffic cannot be filtered by security groups, routed through a NAT with fixed addresses, or kept on private endpoints",
@@ -18,7 +21,8 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(resource: &Resource, _graph: &Graph) -> Outcome {
-    let Some(vpc) = resource.get("vpc_config") else {
+    let at = |path: &str| get_in(&resource.body, &AttrPath::parse(path).expect("BUG: the rule's paths parse"));
+    let Some(vpc) = at("vpc_config") else {
         return Outcome::NonCompliant(vec![Finding::at("")]);
     };
     if matches!(vpc, Value::Unknown) {
@@ -26,7 +30,7 @@ fn check(resource: &Resource, _graph: &Graph) -> Outcome {
     }
     let mut findings = Vec::new();
     for attr in ["subnet_ids", "security_group_ids"] {
-        match resource.get(&format!("vpc_config.{attr}")) {
+        match at(&format!("vpc_config.{attr}")) {
             None | Some(Value::Null) => findings.push(Finding::at("vpc_config").with_detail(format!("`{attr}` is not set"))),
             Some(Value::List(items)) if items.is_empty() => {
                 findings.push(Finding::at(&format!("vpc_config[0].{attr}")).with_detail(format!("`{attr}` is empty")))

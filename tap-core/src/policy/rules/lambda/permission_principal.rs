@@ -17,6 +17,7 @@ use crate::value::Value;
 pub static RULE: Rule = Rule {
     id: "TAP-LMB-004",
     level: Level::Error,
+    packs: &["security", "serverless"],
     resource_types: &["aws_lambda_permission"],
     message: "the Lambda permission lets any caller, or any resource of a service, invoke the function",
     rationale: "`principal: \"*\"` makes the function public, and a service principal without `source_arn` lets that service invoke the function on behalf of any account's resource, not only yours",

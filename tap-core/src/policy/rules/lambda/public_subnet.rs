@@ -21,6 +21,7 @@ use crate::value::Value;
 pub static RULE: Rule = Rule {
     id: "TAP-LMB-002",
     level: Level::Error,
+    packs: &["security", "serverless"],
     resource_types: &["aws_lambda_function"],
     message: "the Lambda function is attached to a public subnet",
     rationale: "Lambda never gives its network interfaces public addresses, so behind an internet gateway the function has no working egress, and it shares a subnet meant for internet-facing resources; private subnets with a NAT gateway or VPC endpoints give it controlled egress",

@@ -10,6 +10,7 @@ use crate::policy::{Level, Outcome, Rule};
 pub static RULE: Rule = Rule {
     id: "TAP-LOG-002",
     level: Level::Error,
+    packs: &["security", "serverless"],
     resource_types: &["aws_cloudwatch_log_group"],
     message: "the log group is not encrypted with a KMS key",
     rationale: "log events often carry request data and tokens; with a KMS key their decryption is logged in CloudTrail and can be denied through the key policy, independently of CloudWatch permissions",

@@ -6,13 +6,14 @@
 //! Rejected: `resource!(aws_cloudwatch_log_group.api { name: "/aws/lambda/api" })`.
 
 use crate::graph::{Graph, Resource};
-use crate::policy::rules::support::deref;
+use crate::policy::rules::support::resolve;
 use crate::policy::{Finding, Level, Outcome, Rule};
 use crate::value::Value;
 
 pub static RULE: Rule = Rule {
     id: "TAP-LOG-001",
     level: Level::Error,
+    packs: &["security", "serverless"],
     resource_types: &["aws_cloudwatch_log_group"],
     message: "the log group keeps its events forever",
     rationale: "logs kept without limit accumulate personal data and secrets that leak into them long after they are useful, and their storage cost only grows",
@@ -24,7 +25,7 @@ fn check(resource: &Resource, graph: &Graph) -> Outcome {
     let Some(value) = resource.body.get("retention_in_days") else {
         return Outcome::NonCompliant(vec![Finding::at("").with_detail("`retention_in_days` is not set")]);
     };
-    let days = match deref(value, graph) {
+    let days = match resolve(value, graph) {
         Some(Value::Null) => return Outcome::NonCompliant(vec![Finding::at("").with_detail("`retention_in_days` is not set")]),
         Some(Value::Str(s)) => s.trim().parse::<i64>().ok(),
         Some(v) => v.as_int(),

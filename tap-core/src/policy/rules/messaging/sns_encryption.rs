@@ -10,6 +10,7 @@ use crate::policy::{Level, Outcome, Rule};
 pub static RULE: Rule = Rule {
     id: "TAP-SNS-001",
     level: Level::Error,
+    packs: &["security"],
     resource_types: &["aws_sns_topic"],
     message: "the SNS topic is not encrypted with a KMS key",
     rationale: "SNS stores messages unencrypted until delivery unless the topic has a KMS key; with one, reading messages at rest also requires the key and its use is logged in CloudTrail",

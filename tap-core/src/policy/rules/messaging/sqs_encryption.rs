@@ -13,6 +13,7 @@ use crate::policy::{Finding, Level, Outcome, Rule};
 pub static RULE: Rule = Rule {
     id: "TAP-SQS-001",
     level: Level::Error,
+    packs: &["security"],
     resource_types: &["aws_sqs_queue"],
     message: "the SQS queue is not encrypted at rest",
     rationale: "messages wait in the queue for up to two weeks; without server-side encryption they are stored in clear, and nothing in the configuration states that they must not be",

@@ -17,6 +17,7 @@ use crate::policy::{Finding, Level, Outcome, Rule};
 pub static RULE: Rule = Rule {
     id: "TAP-S3-001",
     level: Level::Error,
+    packs: &["security"],
     resource_types: &["aws_s3_bucket"],
     message: "the S3 bucket has no default server-side encryption configuration",
     rationale: "an explicit default encryption states which key protects every new object; with a KMS key, reading objects also requires the key and each use is logged in CloudTrail",

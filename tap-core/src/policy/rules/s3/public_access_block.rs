@@ -18,6 +18,7 @@ use crate::policy::{Finding, Level, Outcome, Rule};
 pub static RULE: Rule = Rule {
     id: "TAP-S3-002",
     level: Level::Error,
+    packs: &["security"],
     resource_types: &["aws_s3_bucket"],
     message: "the S3 bucket does not block public access",
     rationale: "without all four public access block settings, a single bucket policy or ACL, written by mistake or by an attacker, can expose every object to the internet",
