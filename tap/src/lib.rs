@@ -122,13 +122,103 @@
 //!
 //! # Layout
 //!
-//! The model, checks and synthesis live in `tap-core` and the macros in
-//! `tap-macros`; this crate re-exports both, so users name one crate and
-//! one version. `__private` is the path generated code uses: hidden, and
-//! free to change in any release.
+//! The model, checks and synthesis live in `tap-iac-core` and the macros
+//! in `tap-iac-macros`; this crate re-exports chosen items of both, module
+//! by module, so users name one crate and one version, and what the
+//! generated code needs stays out of the API. `__private` is the path
+//! generated code uses: hidden, and free to change in any release.
+//!
+//! Every `Handle<T>` dereferences to `T`'s shape ([`graph::shape`]): a
+//! struct whose fields are `T`'s attributes, so rustc checks `orders.arn`
+//! wherever the handle comes from. Code generic over `T: ResourceType`
+//! names attributes with `handle.attr("arn")`, checked at synthesis.
 
-pub use tap_core::{asset, definition, graph, path, policy, reference, rule, schema, synth, testing, validate, value};
 pub use tap_macros::{component, data, output, provider, resource, stack};
+
+/// The model: stacks, component scopes, resources and their handles,
+/// providers, backends, outputs, and [`Graph`](graph::Graph), the index
+/// rules read a stack through.
+pub mod graph {
+    pub use tap_core::graph::shape;
+    pub use tap_core::graph::{
+        AnyType, Backend, Edge, Graph, Handle, Instance, InstanceId, Lifecycle, Origin, Output, Provider, ProviderFacts, Resource, ResourceType, Scope, ScopeCollision, Stack, Suppression, TypeFacts,
+    };
+}
+
+/// A stack as its author defines it: [`StackDefinition`](definition::StackDefinition),
+/// which `#[stack]` implements, and the model with its policy side by side.
+pub mod definition {
+    pub use tap_core::definition::{AsDefined, DefinedStack, StackDefinition};
+}
+
+/// Deterministic Terraform JSON, validated and checked against the policy,
+/// in memory or written atomically to a directory.
+pub mod synth {
+    pub use tap_core::synth::{
+        policy_summary, synthesize, synthesize_allowing_findings, synthesize_to, synthesize_to_with, synthesize_with, write, SynthError, SynthOptions, Synthesized, REPORT_JSON, REPORT_SARIF,
+    };
+}
+
+/// Security rules, packs, organisation policy, suppressions and the report
+/// (JSON and SARIF), and the interface a rule written in Rust implements.
+pub mod policy {
+    pub use tap_core::policy::{
+        check_reason, check_suppression, evaluate, evaluate_rules, pack, rules_markdown, type_matches, Evaluation, Finding, FindingLine, Level, OrgPolicy, Outcome, Pack, Place, PolicyError,
+        PolicyFileError, PolicyRule, PolicySource, ReasonProblem, Report, Row, RowState, RuleInfo, RuleSet, StackPolicy, SuppressionError, SuppressionProblem, SuppressionSite, SuppressionUse, UnknownPack,
+        DEFAULT_PACKS, MIN_REASON_LEN, PACKS, SARIF_SCHEMA,
+    };
+}
+
+/// Reading values the way every rule does: block instances, references
+/// followed, JSON documents entered, default tags merged, one notion of set.
+pub mod navigate {
+    pub use tap_core::navigate::{get, is_set, reach, resolve, Reached};
+}
+
+/// Provider schemas, the checks of a body against them, and the provider
+/// descriptors (accepted values, reference kinds, default tags).
+pub mod schema {
+    pub use tap_core::schema::descriptor;
+    pub use tap_core::schema::{
+        provider_of, Attribute, Block, CtyType, Descriptor, Descriptors, Expected, IssueKind, IssueTarget, NestedAttributes, NestedBlock, NestingMode, ReferencePathError, SchemaIssue,
+    };
+}
+
+/// Whole-stack validation: what synthesis refuses before any rule runs.
+pub mod validate {
+    pub use tap_core::validate::{validate, Site, ValidationError};
+}
+
+/// Each element's own Terraform JSON fragment: the seam for another output format.
+pub mod element {
+    pub use tap_core::element::{Element, RenderContext};
+}
+
+/// The value model: literals, lists, maps, blocks, references, function calls, templates.
+pub mod value {
+    pub use tap_core::value::{to_terraform_json, Call, Fields, Value};
+}
+
+/// Addresses (`aws_vpc.main`, `data.aws_region.here`) and references to their attributes.
+pub mod reference {
+    pub use tap_core::reference::{Address, Mode, Reference};
+}
+
+/// Attribute paths: `policy.Statement[0].Action`, with `[*]` for every element.
+pub mod path {
+    pub use tap_core::path::{AttrPath, Step};
+}
+
+/// Reproducible zip assets for Lambda code.
+pub mod asset {
+    pub use tap_core::asset::{Asset, AssetError, AssetHandle};
+}
+
+/// Tests of stacks and components: in-memory synthesis and assertions on
+/// the Terraform JSON and the findings.
+pub mod testing {
+    pub use tap_core::testing::*;
+}
 
 /// One marker type per resource type and data source of every provider
 /// schema tap embeds: `Handle<aws_kms_key>` is a handle to an

@@ -40,10 +40,10 @@ pub struct QueueWorkerReadme;
 ///     }
 /// }
 ///
-/// let stack: tap::graph::Stack = Hello.build();
+/// let stack: tap::definition::DefinedStack = Hello.build();
+/// let _model: &tap::graph::Stack = &stack;
 /// let dir = tempfile::tempdir().unwrap();
 /// let (written, _) = tap::synth::synthesize_to(&stack, dir.path()).unwrap();
-/// let _from_env: Result<SynthOptions, _> = SynthOptions::from_env();
 /// let out: Synthesized = tap::synth::synthesize_with(&stack, &SynthOptions::default().report_only(true)).unwrap();
 /// assert!(!out.policy_fails());
 /// assert!(tap::synth::policy_summary(&out, &written).contains("policy-report"));
