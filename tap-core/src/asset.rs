@@ -19,7 +19,10 @@ use crate::value::Value;
 /// A file or directory zipped into `assets/<name>.zip` beside the configuration.
 #[derive(Clone, Debug)]
 pub struct Asset {
+    /// Names the zip (`assets/<name>.zip`); must be a valid Terraform
+    /// identifier, which validation checks.
     pub name: String,
+    /// The file or directory zipped, as given when declared.
     pub source: PathBuf,
     /// The zip bytes, or why they could not be made.
     pub bytes: Result<Vec<u8>, AssetError>,
@@ -30,13 +33,27 @@ pub struct Asset {
 #[non_exhaustive]
 pub enum AssetError {
     /// A file or directory could not be read.
-    Read { path: PathBuf, error: Arc<std::io::Error> },
+    Read {
+        /// The file or directory that could not be read.
+        path: PathBuf,
+        /// The I/O error, shared so the asset stays `Clone`.
+        error: Arc<std::io::Error>,
+    },
     /// A file name is not UTF-8, so it cannot name a zip entry portably.
-    NotUtf8 { path: PathBuf },
+    NotUtf8 {
+        /// The file whose name is not UTF-8.
+        path: PathBuf,
+    },
     /// The source holds no files (after leaving out caches and dot files).
-    Empty { path: PathBuf },
+    Empty {
+        /// The asset's source.
+        path: PathBuf,
+    },
     /// The zip writer failed.
-    Zip { error: Arc<zip::result::ZipError> },
+    Zip {
+        /// The zip writer's error, shared so the asset stays `Clone`.
+        error: Arc<zip::result::ZipError>,
+    },
 }
 
 impl fmt::Display for AssetError {
@@ -71,6 +88,7 @@ fn zip_error(error: zip::result::ZipError) -> AssetError {
 /// What a resource needs of an asset: its path and its hash.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AssetHandle {
+    /// The asset's name, which gives the zip's path.
     pub name: String,
     /// Base64 SHA-256 of the zip, as Lambda's `source_code_hash` expects.
     pub sha256_base64: String,
@@ -106,6 +124,8 @@ impl Asset {
         Asset { name: name.to_owned(), source, bytes }
     }
 
+    /// What a resource refers to: the zip's path and hash. The hash is empty
+    /// when the zip could not be made (validation reports that error).
     pub fn handle(&self) -> AssetHandle {
         let sha256_base64 = match &self.bytes {
             Ok(bytes) => base64::engine::general_purpose::STANDARD.encode(Sha256::digest(bytes)),

@@ -14,7 +14,11 @@ use crate::path::{AttrPath, Step};
 /// synthesis all make.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Mode {
+    /// A managed resource (`resource!`): Terraform creates, updates and
+    /// destroys it.
     Managed,
+    /// A data source (`data!`): Terraform only reads it; its address starts
+    /// with `data.`.
     Data,
 }
 
@@ -39,20 +43,30 @@ impl Mode {
 /// `aws_vpc.main` or `data.aws_region.current`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Address {
+    /// Resource or data source: decides the `data.` prefix and which schema
+    /// the type is looked up in.
     pub mode: Mode,
+    /// The Terraform type (`aws_vpc`); its prefix up to the first `_` names
+    /// the provider.
     pub type_name: String,
+    /// The local name, unique per type and mode in the stack (`main`);
+    /// inside a component, prefixed with the instance path
+    /// (`orders_table`).
     pub name: String,
 }
 
 impl Address {
+    /// The address of a resource or data source, by `mode`.
     pub fn new(mode: Mode, type_name: &str, name: impl Into<String>) -> Self {
         Address { mode, type_name: type_name.to_owned(), name: name.into() }
     }
 
+    /// The address of a managed resource: `aws_vpc.main`.
     pub fn resource(type_name: &str, name: impl Into<String>) -> Self {
         Address { mode: Mode::Managed, type_name: type_name.to_owned(), name: name.into() }
     }
 
+    /// The address of a data source: `data.aws_region.current`.
     pub fn data(type_name: &str, name: impl Into<String>) -> Self {
         Address { mode: Mode::Data, type_name: type_name.to_owned(), name: name.into() }
     }
@@ -70,11 +84,16 @@ impl fmt::Display for Address {
 /// A reference to an attribute of a declared resource or data source.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reference {
+    /// The resource or data source read; validation checks it is declared
+    /// in the stack.
     pub target: Arc<Address>,
+    /// What is read inside the target, from its top-level attribute down
+    /// (`names[1]`); checked against the target's schema.
     pub path: AttrPath,
 }
 
 impl Reference {
+    /// A reference to `path` of `target`.
     pub fn new(target: Arc<Address>, path: impl Into<AttrPath>) -> Self {
         Reference { target, path: path.into() }
     }

@@ -15,11 +15,16 @@ use crate::path::AttrPath;
 /// How bad a non-compliant finding is. `Error` fails the build or synthesis.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
+    /// Reported, never blocking: advice, or a rule an organisation is
+    /// still adopting.
     Warning,
+    /// Fails the build (for the rules the compiler runs) and synthesis,
+    /// unless suppressed; report-only mode records it instead.
     Error,
 }
 
 impl Level {
+    /// The level as the reports write it: `warning`, `error`.
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Warning => "warning",
@@ -47,6 +52,8 @@ impl Finding {
         Finding { path, detail: None }
     }
 
+    /// The same finding, saying what exactly is wrong there:
+    /// `` `enabled` is false ``, appended to the rule's message.
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
         self
@@ -57,8 +64,13 @@ impl Finding {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Outcome {
+    /// The resource satisfies the rule: nothing to report.
     Compliant,
+    /// The resource breaks the rule at each of these places: one report
+    /// row per finding, which a suppression may cover.
     NonCompliant(Vec<Finding>),
+    /// The rule turns out not to concern the resource (a VPC rule on a
+    /// Lambda function outside any VPC): nothing to report.
     NotApplicable,
     /// The rule cannot decide: a value is only known later. At compile time
     /// the check is repeated at synthesis; at synthesis it fails closed.
@@ -100,6 +112,8 @@ pub trait PolicyRule: Send + Sync {
     /// A stable ID such as `ACME-S3-001`; never renumber or reuse one.
     fn id(&self) -> &str;
 
+    /// How bad a finding of the rule is: [`Level::Error`] unless the rule
+    /// says otherwise.
     fn level(&self) -> Level {
         Level::Error
     }

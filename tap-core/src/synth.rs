@@ -55,8 +55,13 @@ pub const REPORT_SARIF: &str = "policy-report.sarif";
 /// The files of one synthesized stack, relative to `stacks/<stack>/`.
 #[derive(Debug)]
 pub struct Synthesized {
+    /// The stack's name: [`write()`] puts the files in `stacks/<stack_name>/`.
     pub stack_name: String,
+    /// Every file's bytes, by path relative to the stack's directory
+    /// (`cdk.tf.json`, `assets/<name>.zip`).
     pub files: BTreeMap<String, Vec<u8>>,
+    /// The policy report, also among the files as [`REPORT_JSON`] and
+    /// [`REPORT_SARIF`].
     pub report: Report,
 }
 
@@ -89,17 +94,34 @@ fn policy_fails(report: &Report) -> bool {
     report.failures().next().is_some() || !report.suppression_errors.is_empty()
 }
 
+/// Why a stack was not synthesized or written. `Display` lists every
+/// error with what to do about it; [`write()`] never leaves a half-written
+/// stack behind.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum SynthError {
+    /// The stack is not a configuration Terraform would accept: every
+    /// error found, at once.
     Validation(Vec<ValidationError>),
     /// The stack names a rule pack tap does not ship.
     UnknownPack(UnknownPack),
     /// The stack's organisation policy (built in code) does not parse, or
     /// two of its rules have one ID.
     PolicySetup(PolicyError),
-    Policy { report: Report },
-    Io { path: PathBuf, error: std::io::Error },
+    /// A security finding fails or a suppression is rejected, outside
+    /// report-only mode.
+    Policy {
+        /// The whole report: the failures, and what was suppressed or
+        /// rejected.
+        report: Report,
+    },
+    /// A file or directory of the output could not be written.
+    Io {
+        /// The file or directory at fault.
+        path: PathBuf,
+        /// What the operating system said.
+        error: std::io::Error,
+    },
 }
 
 impl fmt::Display for SynthError {

@@ -22,9 +22,18 @@ use crate::value::Value;
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Site {
+    /// A resource or data source, by its address (`aws_s3_bucket.logs`).
     Resource(Arc<Address>),
+    /// An output, by name; shown as `output.<name>`.
     Output(String),
-    Provider { name: String, alias: Option<String> },
+    /// A provider configuration; shown as `provider.<name>` or
+    /// `provider.<name>.<alias>`.
+    Provider {
+        /// The provider's local name (`aws`).
+        name: String,
+        /// The configuration's alias, `None` for the default one.
+        alias: Option<String>,
+    },
 }
 
 impl fmt::Display for Site {
@@ -38,28 +47,119 @@ impl fmt::Display for Site {
     }
 }
 
+/// One problem that stops a stack from being synthesized. Its `Display` is
+/// the message and help the user sees, naming both ends where there are
+/// two.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ValidationError {
-    DuplicateName { address: Arc<Address>, first: Origin, second: Origin },
+    /// Two resources with the same address: Terraform would keep only one.
+    DuplicateName {
+        /// The address declared twice.
+        address: Arc<Address>,
+        /// Where the first was declared (inside a component, where its
+        /// instance was created).
+        first: Origin,
+        /// Where the second was declared.
+        second: Origin,
+    },
     /// Two component instances with the same path: every resource of one
     /// would collide with its twin in the other.
-    ScopeCollision { path: String, first: Origin, second: Origin },
-    DuplicateOutput { name: String },
+    ScopeCollision {
+        /// The instance path both share (`orders`, `orders_replica`).
+        path: String,
+        /// Where the first instance was opened.
+        first: Origin,
+        /// Where the second instance was opened.
+        second: Origin,
+    },
+    /// Two outputs with the same name: the Terraform JSON has room for one.
+    DuplicateOutput {
+        /// The output name declared twice.
+        name: String,
+    },
     /// Two provider configurations with the same name and alias.
-    DuplicateProvider { at: Site },
+    DuplicateProvider {
+        /// The configuration configured twice.
+        at: Site,
+    },
     /// `#[provider(alias)]` names an alias no provider configuration has.
-    UnknownProviderAlias { address: Arc<Address>, provider: String, alias: String },
-    InvalidIdentifier { what: &'static str, name: String },
-    UndeclaredReference { from: Site, path: AttrPath, target: Arc<Address> },
-    UnknownReferencedAttribute { from: Site, path: AttrPath, reference: Reference, error: ReferencePathError },
-    Schema { at: Site, issue: SchemaIssue },
-    MissingSchema { address: Arc<Address> },
-    Cycle { addresses: Vec<Arc<Address>> },
-    Asset { name: String, error: AssetError },
+    UnknownProviderAlias {
+        /// The resource that asks for the alias.
+        address: Arc<Address>,
+        /// The provider of the resource's type (`aws`).
+        provider: String,
+        /// The alias it asks for.
+        alias: String,
+    },
+    /// A stack, resource, output or asset name Terraform would reject:
+    /// it must start with a letter or `_`, then letters, digits, `_` or `-`.
+    InvalidIdentifier {
+        /// What kind of name: `"stack"`, `"resource"`, `"output"` or `"asset"`.
+        what: &'static str,
+        /// The name as written (for a resource, its whole address).
+        name: String,
+    },
+    /// A reference or `depends_on` entry names a resource the stack does
+    /// not declare.
+    UndeclaredReference {
+        /// The resource, output or provider holding the reference.
+        from: Site,
+        /// Where in it the reference stands (`depends_on` for a dependency).
+        path: AttrPath,
+        /// The address that is not declared.
+        target: Arc<Address>,
+    },
+    /// A reference reads an attribute its target's schema does not have.
+    /// The compile-time checker reports this for the references it sees;
+    /// this catches the rest.
+    UnknownReferencedAttribute {
+        /// The resource, output or provider holding the reference.
+        from: Site,
+        /// Where in it the reference stands.
+        path: AttrPath,
+        /// The reference as written.
+        reference: Reference,
+        /// What the target's schema lacks, with a suggestion.
+        error: ReferencePathError,
+    },
+    /// A resource body or provider configuration does not fit its schema;
+    /// catches what the compile-time checker could not see.
+    Schema {
+        /// The resource or provider configuration checked.
+        at: Site,
+        /// The problem, with its path inside the body.
+        issue: SchemaIssue,
+    },
+    /// A resource carries no schema facts, so nothing about its body can be
+    /// checked: it was built by hand rather than with `resource!` in a
+    /// `#[stack]`.
+    MissingSchema {
+        /// The resource without facts.
+        address: Arc<Address>,
+    },
+    /// Resources that depend on each other in a loop, through references
+    /// or `depends_on`: Terraform cannot order them.
+    Cycle {
+        /// The path that closes the cycle, first address repeated last.
+        addresses: Vec<Arc<Address>>,
+    },
+    /// An asset whose archive could not be built, kept from the declaration
+    /// to be reported here.
+    Asset {
+        /// The asset's name.
+        name: String,
+        /// Why its bytes could not be built.
+        error: AssetError,
+    },
     /// A value known only to the compile-time checker reached a running
     /// stack: an internal bug, reported instead of rendered.
-    UnresolvedValue { at: Site, path: AttrPath },
+    UnresolvedValue {
+        /// The resource, output or provider holding the value.
+        at: Site,
+        /// Where in it the value stands.
+        path: AttrPath,
+    },
 }
 
 impl fmt::Display for ValidationError {

@@ -21,9 +21,15 @@ pub type Fields = BTreeMap<String, Value>;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Value {
+    /// `null`: Terraform treats the argument as not set (a `None` converts
+    /// to it).
     Null,
+    /// A `bool` literal.
     Bool(bool),
+    /// A whole `number` literal, kept apart from floats so it renders
+    /// without a decimal point.
     Int(i64),
+    /// A floating-point `number` literal (from an `f64`).
     Float(f64),
     /// A literal string: `${` and `%{` in it are escaped on output.
     Str(String),
@@ -33,7 +39,11 @@ pub enum Value {
     Call(Call),
     /// A string built from literal parts and expressions, rendered as one template.
     Template(Vec<Value>),
+    /// A list, set or tuple value (`[ ... ]`), or the repeated instances of
+    /// a nested block.
     List(Vec<Value>),
+    /// A map or object value written `name: { ... }`; keys are sorted.
+    /// Renders like a block, but the schema check tells the two apart.
     Map(BTreeMap<String, Value>),
     /// One instance of a nested block.
     Block(BTreeMap<String, Value>),
@@ -50,7 +60,9 @@ pub enum Value {
 /// A Terraform function call.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Call {
+    /// The built-in function's name (`jsonencode`), rendered as written.
     pub function: String,
+    /// The arguments in order; each may hold references.
     pub args: Vec<Value>,
 }
 
@@ -80,6 +92,7 @@ impl Value {
         Value::Map(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
     }
 
+    /// A list of the items, in order.
     pub fn list(items: impl IntoIterator<Item = Value>) -> Value {
         Value::List(items.into_iter().collect())
     }
@@ -92,6 +105,7 @@ impl Value {
         }
     }
 
+    /// The literal bool, if this is one.
     pub fn as_bool(&self) -> Option<bool> {
         match self {
             Value::Bool(b) => Some(*b),
@@ -99,6 +113,8 @@ impl Value {
         }
     }
 
+    /// The whole number, if this is one: an integer, or a float with no
+    /// fractional part.
     pub fn as_int(&self) -> Option<i64> {
         match self {
             Value::Int(i) => Some(*i),

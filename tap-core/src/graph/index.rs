@@ -21,7 +21,12 @@ pub type BlockLookup<'a> = dyn Fn(Mode, &str) -> Option<&'a Block> + 'a;
 /// A reference written in a resource body, with where it stands.
 pub type Edge<'a> = (AttrPath, &'a Reference);
 
+/// The index of one stack, built once ([`Graph::new`]): resources by
+/// address, the references between them in both directions, and each
+/// provider's configuration as a body. Validation, the policy rules and
+/// rendering read the stack through it, so none walks the bodies again.
 pub struct Graph<'a> {
+    /// The stack it indexes.
     pub stack: &'a Stack,
     by_address: HashMap<&'a Address, &'a Resource>,
     /// Per resource (by position in the stack), the references in its body.
@@ -38,6 +43,9 @@ pub struct Graph<'a> {
 }
 
 impl<'a> Graph<'a> {
+    /// Indexes `stack`, in one walk of every body. Of two resources with
+    /// one address (a mistake validation reports), the first is the one
+    /// found by address.
     pub fn new(stack: &'a Stack) -> Self {
         let mut by_address = HashMap::with_capacity(stack.resources.len());
         let mut referrers: HashMap<&'a Address, Vec<(usize, usize)>> = HashMap::new();
@@ -115,6 +123,7 @@ impl<'a> Graph<'a> {
         self.by_address.get(&*reference.target).copied()
     }
 
+    /// The resource declared at `address`, if any.
     pub fn get(&self, address: &Address) -> Option<&'a Resource> {
         self.by_address.get(address).copied()
     }

@@ -75,10 +75,14 @@ pub struct ProviderFacts {
 }
 
 impl ProviderFacts {
+    /// The provider's local name: `aws`, the prefix of its type names and
+    /// the key of its `required_providers` entry.
     pub fn local_name(&self) -> &'static str {
         self.local_name
     }
 
+    /// The provider's source address, as `required_providers` gives it:
+    /// `hashicorp/aws`.
     pub fn source(&self) -> &'static str {
         self.source
     }
@@ -121,10 +125,13 @@ pub struct TypeFacts {
 }
 
 impl TypeFacts {
+    /// The Terraform type name: `aws_s3_bucket`.
     pub fn type_name(&self) -> &'static str {
         self.type_name
     }
 
+    /// Managed resource or data source: one type name can be both
+    /// (`aws_vpc`), with a different schema each.
     pub fn mode(&self) -> Mode {
         self.mode
     }
@@ -149,7 +156,11 @@ impl std::fmt::Debug for TypeFacts {
 /// Where a resource was declared, for messages that name both ends.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Origin {
+    /// The source file, as `file!()` names it: `app/src/stack.rs`; empty
+    /// when unknown.
     pub file: &'static str,
+    /// The line, from 1; `0` when unknown (a resource built in code rather
+    /// than by `resource!`), and messages then leave the place out.
     pub line: u32,
 }
 
@@ -162,8 +173,14 @@ impl std::fmt::Display for Origin {
 /// `lifecycle { ... }`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Lifecycle {
+    /// `prevent_destroy = true`: Terraform rejects any plan that would
+    /// destroy the resource.
     pub prevent_destroy: bool,
+    /// `create_before_destroy = true`: on replacement, Terraform creates
+    /// the new object before it destroys the old one.
     pub create_before_destroy: bool,
+    /// `ignore_changes`: the attributes whose changes outside Terraform
+    /// never cause an update (`tags`); written only when not empty.
     pub ignore_changes: Vec<String>,
 }
 
@@ -174,13 +191,25 @@ pub struct Resource {
     pub address: Arc<Address>,
     /// The schema facts of its type, when `resource!` declared it.
     pub(crate) facts: Option<&'static TypeFacts>,
+    /// Its arguments and nested blocks as written, by name; a block written
+    /// more than once holds the list of its instances. Null arguments are
+    /// left out of the Terraform JSON.
     pub body: BTreeMap<String, Value>,
+    /// `depends_on`: dependencies Terraform cannot see in the body's
+    /// references; written sorted and without repeats.
     pub depends_on: Vec<Arc<Address>>,
+    /// Its `lifecycle` block, if it has one.
     pub lifecycle: Option<Lifecycle>,
     /// `provider = <provider>.<alias>`, the provider taken from the type's
     /// name ([`crate::schema::provider_of`]).
     pub provider_alias: Option<String>,
+    /// The suppressions written on the resource itself
+    /// (`#[suppress(...)]`); an instance's are on
+    /// [`Instance::suppressions`], the stack's on its
+    /// [`StackPolicy`](crate::policy::StackPolicy).
     pub suppressions: Vec<Suppression>,
+    /// Where `resource!` or `data!` declared it; unknown (line `0`) for a
+    /// resource built in code.
     pub origin: Origin,
     /// The component instance it was declared in, if any.
     pub instance: Option<InstanceId>,
@@ -191,7 +220,10 @@ pub struct Resource {
 /// checked by the policy layer (`policy::check_suppression`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Suppression {
+    /// The ID of the rule it silences: `TAP-EC2-001`.
     pub rule_id: String,
+    /// Why the exception is safe, for the reviewer and the report; the
+    /// policy layer rejects a missing or trivial one.
     pub reason: String,
     /// A precise suppression covers only the findings at this path of its
     /// resource, or under it (`policy.Statement[1].Action[0]`, or
@@ -201,6 +233,9 @@ pub struct Suppression {
 }
 
 impl Suppression {
+    /// A suppression of every finding of `rule_id` where it is written,
+    /// with the reason a reviewer reads:
+    /// `Suppression::new("TAP-EC2-001", "the bastion allows SSH from the office range only")`.
     pub fn new(rule_id: &str, reason: &str) -> Self {
         Suppression { rule_id: rule_id.to_owned(), reason: reason.to_owned(), finding: None }
     }
@@ -234,11 +269,15 @@ impl Resource {
         }
     }
 
+    /// Sets one argument (or, with a [`Value::Block`], a nested block),
+    /// replacing what the body had under `name`: for resources built in
+    /// code rather than by `resource!`.
     pub fn set(mut self, name: &str, value: impl Into<Value>) -> Self {
         self.body.insert(name.to_owned(), value.into());
         self
     }
 
+    /// The Terraform type of its address: `aws_s3_bucket`.
     pub fn type_name(&self) -> &str {
         &self.address.type_name
     }
@@ -252,6 +291,8 @@ impl Resource {
 pub trait ResourceType: shape::Shape {
     /// `aws_kms_key`.
     const TYPE_NAME: &'static str;
+    /// `Managed` for a resource type's marker, `Data` for a data source's
+    /// (`tap::types::data`): [`Handle::of`] checks both.
     const MODE: Mode;
 }
 
@@ -284,6 +325,8 @@ impl<T> Handle<T> {
         Handle { address, _type: PhantomData }
     }
 
+    /// The address of the resource it points at: `aws_s3_bucket.logs`,
+    /// `data.aws_region.current`.
     pub fn address(&self) -> &Arc<Address> {
         &self.address
     }
@@ -374,8 +417,15 @@ pub struct Provider {
     pub source: String,
     /// `~> 6.25`; empty for none.
     pub version: String,
+    /// `alias`: a second configuration of the same provider (another
+    /// region, another account), which a resource selects with
+    /// [`Resource::provider_alias`]; `None` for the default one.
     pub alias: Option<String>,
+    /// The `region` argument, if set.
     pub region: Option<String>,
+    /// Tags the provider puts on every resource it manages, written in the
+    /// block its descriptor names (AWS: `default_tags { tags = ... }`);
+    /// tag rules see them merged under each resource's own `tags`.
     pub default_tags: BTreeMap<String, String>,
     /// Other arguments and blocks, by name.
     pub extra: BTreeMap<String, Value>,
@@ -448,11 +498,14 @@ impl Provider {
         Provider { region: Some(region.to_owned()), ..Provider::described(aws) }
     }
 
+    /// The same provider, as the configuration named `alias`:
+    /// `.alias("us_east_1")`.
     pub fn alias(mut self, alias: &str) -> Self {
         self.alias = Some(alias.to_owned());
         self
     }
 
+    /// Adds one default tag: `.default_tag("Owner", "payments")`.
     pub fn default_tag(mut self, key: &str, value: &str) -> Self {
         self.default_tags.insert(key.to_owned(), value.to_owned());
         self
@@ -462,28 +515,63 @@ impl Provider {
 /// Where Terraform keeps state.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Backend {
-    S3 { bucket: String, key: String, region: String, encrypt: bool, dynamodb_table: Option<String> },
-    Local { path: String },
+    /// `backend "s3"`: state in an S3 bucket, for a team and a pipeline.
+    S3 {
+        /// The bucket that holds the state.
+        bucket: String,
+        /// The state object's key in the bucket: `orders/terraform.tfstate`.
+        key: String,
+        /// The bucket's region.
+        region: String,
+        /// `encrypt`: server-side encryption of the state object, which
+        /// holds the resources' secrets in plain text.
+        encrypt: bool,
+        /// `dynamodb_table`: the table that locks the state during a run;
+        /// `None` for no locking.
+        dynamodb_table: Option<String>,
+    },
+    /// `backend "local"`: state in a file beside the configuration, for
+    /// experiments and tests.
+    Local {
+        /// The state file's path: `terraform.tfstate`.
+        path: String,
+    },
 }
 
 /// `output "name" { ... }`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Output {
+    /// The `value`: usually a reference to an attribute (`vpc.attr("id")`).
     pub value: Value,
+    /// The `description`, for whoever reads `terraform output` or uses the
+    /// stack's outputs.
     pub description: String,
+    /// `sensitive = true`: Terraform hides the value in plan and apply
+    /// output (it is still in the state); written only when true.
     pub sensitive: bool,
 }
 
 /// A whole Terraform configuration.
 #[derive(Debug)]
 pub struct Stack {
+    /// The stack's name: its directory (`stacks/<name>/`), and the name the
+    /// configuration's `"//"` header and the policy reports give it.
     pub name: String,
     /// `terraform.required_version`; tap emits only Terraform 1.0 features.
     pub required_version: String,
+    /// Provider configurations, written in this order; their
+    /// `required_providers` entries win over those the resources imply.
     pub providers: Vec<Provider>,
+    /// Where Terraform keeps the state; `None` for Terraform's default, a
+    /// local `terraform.tfstate`.
     pub backend: Option<Backend>,
+    /// Resources and data sources, in the order they were declared; a
+    /// duplicate address is kept here and reported by validation.
     pub resources: Vec<Resource>,
+    /// Outputs by name; a name declared twice keeps the later output, and
+    /// validation reports it.
     pub outputs: BTreeMap<String, Output>,
+    /// Zips of Lambda code, written under `assets/` beside the configuration.
     pub assets: Vec<Asset>,
     /// Component instances, in the order they were opened ([`Stack::scope`]).
     pub instances: Vec<Instance>,
@@ -494,6 +582,7 @@ pub struct Stack {
 }
 
 impl Stack {
+    /// An empty stack named `name`, requiring Terraform `>= 1.0.0`.
     pub fn new(name: &str) -> Self {
         Stack {
             name: name.to_owned(),
@@ -509,11 +598,14 @@ impl Stack {
         }
     }
 
+    /// Adds a provider configuration (a second one of the same provider
+    /// needs an [`alias`](Provider::alias)).
     pub fn provider(&mut self, provider: Provider) -> &mut Self {
         self.providers.push(provider);
         self
     }
 
+    /// Sets where Terraform keeps the state, replacing any backend set before.
     pub fn backend(&mut self, backend: Backend) -> &mut Self {
         self.backend = Some(backend);
         self
@@ -527,10 +619,15 @@ impl Stack {
         handle
     }
 
+    /// Adds an output that is not sensitive:
+    /// `stack.output("vpc_id", "the VPC's ID", vpc.attr("id"))`. A name
+    /// used twice is reported by validation.
     pub fn output(&mut self, name: &str, description: &str, value: impl Into<Value>) -> &mut Self {
         self.output_with(name, Output { value: value.into(), description: description.to_owned(), sensitive: false })
     }
 
+    /// Adds an output with every setting given ([`Output::sensitive`]
+    /// included). A name used twice is reported by validation.
     pub fn output_with(&mut self, name: &str, output: Output) -> &mut Self {
         if self.outputs.insert(name.to_owned(), output).is_some() {
             self.duplicate_outputs.push(name.to_owned());

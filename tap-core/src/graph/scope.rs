@@ -28,6 +28,8 @@ pub struct Instance {
     pub component: Option<&'static str>,
     /// Where `scope(...)` was called.
     pub call_site: Origin,
+    /// The instance it was opened in, for a nested component; `None` at
+    /// the top of the stack.
     pub parent: Option<InstanceId>,
     /// Suppressions that cover every resource inside the instance.
     pub suppressions: Vec<Suppression>,
@@ -44,8 +46,11 @@ impl Instance {
 /// Two instances opened with the same path: their resources would collide.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScopeCollision {
+    /// The path both instances have: `orders`.
     pub path: String,
+    /// Where the first of them was opened.
     pub first: Origin,
+    /// Where the second was opened.
     pub second: Origin,
 }
 
@@ -78,6 +83,9 @@ impl Stack {
         InstanceId(self.instances.len() - 1)
     }
 
+    /// The instance `id` names: a resource's [`Resource::instance`], or an
+    /// instance's [`Instance::parent`]. An ID means something only in the
+    /// stack that gave it.
     pub fn instance(&self, id: InstanceId) -> &Instance {
         &self.instances[id.0]
     }

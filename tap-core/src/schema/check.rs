@@ -20,16 +20,28 @@ pub enum IssueTarget {
     Container,
 }
 
+/// What is wrong, as data, so callers and tests can tell issues apart
+/// without matching on the message.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum IssueKind {
+    /// The block has no argument or nested block of that name (the help
+    /// suggests the closest name, or lists the accepted ones).
     UnknownName,
+    /// The body sets an attribute that only the provider computes.
     ReadOnly,
+    /// A required argument or nested block is absent (or `null`).
     MissingRequired,
     /// The value's kind does not fit: what was expected instead.
     WrongKind(Expected),
+    /// A `list` or `set` nested block appears fewer than `min_items` or
+    /// more than `max_items` times.
     ItemCount,
+    /// A literal is not among the values the provider's descriptor accepts
+    /// (or is deprecated, or out of range).
     InvalidValue,
+    /// A reference reads an identifier of another kind than the argument
+    /// expects, per the descriptors (a KMS key ARN where a VPC id is wanted).
     WrongReferenceKind,
 }
 
@@ -38,13 +50,17 @@ pub enum IssueKind {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Expected {
+    /// A `bool` attribute.
     Bool,
+    /// A `number` attribute.
     Number,
+    /// A `string` attribute.
     String,
     /// A list or set attribute of these elements.
     List(CtyType),
     /// A tuple attribute: a list of mixed elements.
     Tuple,
+    /// A map attribute with values of this type.
     Map(CtyType),
     /// An object-typed attribute.
     Object,
@@ -101,6 +117,8 @@ impl Expected {
 pub struct ReferencePathError {
     /// One line, lowercase, names in backticks.
     pub message: String,
+    /// How to fix it, when there is something to say: the closest
+    /// attribute name, or the attributes the target has.
     pub help: Option<String>,
 }
 
@@ -113,11 +131,18 @@ impl ReferencePathError {
 /// One problem with a resource body.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SchemaIssue {
+    /// Where in the body: the argument, block or value at fault, or the
+    /// enclosing block for something missing. `tap-macros` maps it back to
+    /// a span.
     pub path: AttrPath,
+    /// Which token at `path` the issue belongs on.
     pub target: IssueTarget,
+    /// What is wrong, for callers that branch on it.
     pub kind: IssueKind,
     /// One line, lowercase, names in backticks, no final period.
     pub message: String,
+    /// How to fix it, when there is something to say: a did-you-mean, the
+    /// accepted names or values, or how to write the expected kind.
     pub help: Option<String>,
 }
 

@@ -22,10 +22,15 @@ pub use suggest::suggest;
 /// A block: its attributes and nested block types.
 #[derive(Debug, Default, Deserialize)]
 pub struct Block {
+    /// Arguments and attributes by name: what a body may set with
+    /// `name: value`, and what a reference may read.
     #[serde(default)]
     pub attributes: BTreeMap<String, Attribute>,
+    /// Nested block types by name: what a body writes as `name { ... }`.
     #[serde(default)]
     pub block_types: BTreeMap<String, NestedBlock>,
+    /// The provider marks the whole block deprecated. Read from the schema;
+    /// no check acts on it yet.
     #[serde(default)]
     pub deprecated: bool,
 }
@@ -33,18 +38,33 @@ pub struct Block {
 /// An attribute: either a cty type or a nested attribute type.
 #[derive(Debug, Deserialize)]
 pub struct Attribute {
+    /// The schema's `type`: the cty type a value must fit. `None` when the
+    /// attribute has a `nested_type` instead.
     #[serde(rename = "type", default)]
     pub ty: Option<CtyType>,
+    /// The schema's `nested_type`: object attributes with their own nesting
+    /// mode, checked field by field. `None` for a plain `type`.
     #[serde(default)]
     pub nested_type: Option<NestedAttributes>,
+    /// The body must set it (and not to `null`), or the check reports a
+    /// missing required argument.
     #[serde(default)]
     pub required: bool,
+    /// The body may set it; with `computed`, the provider fills it in when
+    /// the body does not.
     #[serde(default)]
     pub optional: bool,
+    /// The provider sets the value. Alone (neither `optional` nor
+    /// `required`) it makes the attribute read-only: see
+    /// [`is_read_only`](Attribute::is_read_only).
     #[serde(default)]
     pub computed: bool,
+    /// Terraform redacts the value in plan output. Read from the schema; no
+    /// check acts on it yet.
     #[serde(default)]
     pub sensitive: bool,
+    /// The provider marks the attribute deprecated. Read from the schema;
+    /// no check acts on it yet.
     #[serde(default)]
     pub deprecated: bool,
     /// Contents typed `any` in the source of the data: not checked.
@@ -62,10 +82,18 @@ impl Attribute {
 /// A nested attribute type (`nested_type`): object attributes with a nesting mode.
 #[derive(Debug, Deserialize)]
 pub struct NestedAttributes {
+    /// The fields of each object, by name, each checked like a top-level
+    /// attribute.
     pub attributes: BTreeMap<String, Attribute>,
+    /// `nesting_mode` of the attribute: one object (`single`), a list or set
+    /// of objects, or a map of them keyed by string.
     pub nesting_mode: NestingMode,
+    /// The schema's `min_items` (`0` when absent). Read from the schema; the
+    /// check does not count nested attribute objects.
     #[serde(default)]
     pub min_items: u64,
+    /// The schema's `max_items` (`0` when absent, meaning no limit). Read
+    /// from the schema; the check does not count nested attribute objects.
     #[serde(default)]
     pub max_items: u64,
 }
@@ -73,10 +101,18 @@ pub struct NestedAttributes {
 /// A nested block type (`block_types` entry).
 #[derive(Debug, Deserialize)]
 pub struct NestedBlock {
+    /// `nesting_mode` of the nested block: how many instances Terraform
+    /// accepts and how they are keyed.
     pub nesting_mode: NestingMode,
+    /// The schema of each instance's body.
     pub block: Block,
+    /// The schema's `min_items` (`0` when absent): fewer `list` or `set`
+    /// instances is an item-count issue, and any positive value makes the
+    /// block required.
     #[serde(default)]
     pub min_items: u64,
+    /// The schema's `max_items` (`0` when absent, meaning no limit): more
+    /// `list` or `set` instances is an item-count issue.
     #[serde(default)]
     pub max_items: u64,
     /// Set on `single` blocks that the provider requires.
@@ -96,13 +132,23 @@ impl NestedBlock {
     }
 }
 
+/// Terraform's `nesting_mode` of a nested block or nested attribute type:
+/// how many instances a body may write and how they are keyed, which
+/// decides the value kind the check expects and how the JSON is shaped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum NestingMode {
+    /// At most one instance: a block written once, or one object.
     Single,
+    /// Exactly one instance that always exists: like `single`, but
+    /// Terraform fills in an absent one with its defaults.
     Group,
+    /// An ordered list of instances, rendered as a JSON array; `min_items`
+    /// and `max_items` bound how many.
     List,
+    /// An unordered set of instances, written and rendered like a `list`.
     Set,
+    /// Instances keyed by string, written as a map: `name: { key: { ... } }`.
     Map,
 }
 
@@ -110,14 +156,24 @@ pub enum NestingMode {
 /// `["object",{...}]`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum CtyType {
+    /// `"string"`.
     String,
+    /// `"number"`: integers and floats alike.
     Number,
+    /// `"bool"`.
     Bool,
+    /// `"dynamic"` (`any` to Terraform users): any value, not checked.
     Dynamic,
+    /// `["list", T]`: an ordered list of `T`, indexable by a reference.
     List(Box<CtyType>),
+    /// `["set", T]`: an unordered set of `T`; a reference cannot index it.
     Set(Box<CtyType>),
+    /// `["map", T]`: string keys to `T`.
     Map(Box<CtyType>),
+    /// `["object", {...}]`: fixed fields, each of its own type.
     Object(BTreeMap<String, CtyType>),
+    /// `["tuple", [...]]`: a fixed-length list whose elements have their
+    /// own types.
     Tuple(Vec<CtyType>),
 }
 
@@ -146,6 +202,9 @@ impl<'de> Deserialize<'de> for CtyType {
 }
 
 impl CtyType {
+    /// Parses a cty type from its JSON form (`"string"`,
+    /// `["map","string"]`, `["object",{...}]`). Errs with a one-line message
+    /// on an unknown primitive or type constructor, or a malformed one.
     pub fn from_json(json: &serde_json::Value) -> Result<CtyType, String> {
         use serde_json::Value as J;
         match json {

@@ -534,6 +534,7 @@ impl<'t> ResourceRef<'t> {
         }
     }
 
+    /// Managed resource, or data source (under `"data"` in the JSON).
     pub fn mode(&self) -> Mode {
         self.mode
     }
@@ -599,6 +600,7 @@ pub struct AssertionError {
 pub struct Nearest {
     /// `aws_dynamodb_table.orders_table`, or `output.<name>` for an output.
     pub address: String,
+    /// How it differs from what was expected, as the message lists them.
     pub differences: Vec<Difference>,
 }
 
