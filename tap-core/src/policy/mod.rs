@@ -102,11 +102,15 @@ impl std::fmt::Debug for Rule {
 /// A rule applied to one resource, before suppressions.
 #[derive(Clone, Debug)]
 pub struct Evaluation<'a> {
+    /// The rule that ran; it dereferences to its [`PolicyRule`].
     pub rule: RuleRef,
+    /// The level the rule runs at in this stack, which a pack may have raised.
     pub level: Level,
+    /// The managed resource the rule looked at.
     pub resource: &'a Resource,
     /// The resource's position in `stack.resources`.
     pub index: usize,
+    /// What the rule found, before any suppression is applied.
     pub outcome: Outcome,
 }
 

@@ -10,23 +10,40 @@ use crate::graph::{Graph, Origin, Stack, Suppression};
 use crate::path::AttrPath;
 use crate::reference::Address;
 
+/// What became of one finding: it stands, it waits on a run-time value,
+/// or a suppression accepted it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RowState {
+    /// The rule decided the resource does not comply.
     NonCompliant,
     /// A value the rule needs is only known when Terraform applies: fails closed.
     Unknown,
-    Suppressed { reason: String },
+    /// A suppression covered the finding (whether non-compliant or
+    /// unknown); the row stays in the report for reviewers.
+    Suppressed {
+        /// The suppression's reason, shown next to the finding.
+        reason: String,
+    },
 }
 
+/// One finding of one rule on one resource: a line of the report.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
+    /// The rule that found it (`TAP-S3-001`, `ORG-LOG-001`).
     pub rule_id: String,
+    /// The resource the finding is on.
     pub address: Arc<Address>,
+    /// The attribute at fault; the root when the finding is about the
+    /// resource as a whole (something missing).
     pub path: AttrPath,
+    /// Whether the finding stands, is unknown, or is suppressed.
     pub state: RowState,
+    /// The rule's level in this stack: only errors fail synthesis.
     pub level: Level,
+    /// The rule's message, followed by the finding's detail when it has one.
     pub message: String,
+    /// The rule's fix, one line.
     pub fix: String,
     /// Where the resource was declared in Rust.
     pub origin: Origin,
@@ -65,7 +82,9 @@ impl Row {
 /// A rejected suppression and where it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SuppressionProblem {
+    /// Where the suppression was written: a resource, an instance, the stack.
     pub on: SuppressionSite,
+    /// Why it was rejected.
     pub error: SuppressionError,
 }
 
@@ -88,11 +107,13 @@ impl fmt::Display for SuppressionProblem {
 /// One accepted suppression and exactly the findings it covered.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SuppressionUse {
+    /// The rule it silences.
     pub rule_id: String,
     /// Where it was written.
     pub on: SuppressionSite,
     /// The path a precise suppression names.
     pub finding: Option<AttrPath>,
+    /// Why the findings are accepted, as written, for reviewers.
     pub reason: String,
     /// The findings it covered: resource and path.
     pub covered: Vec<(Arc<Address>, AttrPath)>,
@@ -310,10 +331,13 @@ impl Report {
         report
     }
 
+    /// The rows that fail synthesis: errors, non-compliant or unknown,
+    /// that no suppression covered.
     pub fn failures(&self) -> impl Iterator<Item = &Row> {
         self.rows.iter().filter(|r| r.is_failure())
     }
 
+    /// The rows a suppression covered, for reviewers to read with their reasons.
     pub fn suppressed(&self) -> impl Iterator<Item = &Row> {
         self.rows.iter().filter(|r| matches!(r.state, RowState::Suppressed { .. }))
     }

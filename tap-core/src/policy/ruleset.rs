@@ -55,7 +55,10 @@ pub enum PolicyError {
     File(Vec<PolicyFileError>),
     /// Two rules have one ID: a Rust rule registered twice, or with the ID
     /// of a built-in rule or of a rule of the policy file.
-    DuplicateRule { rule_id: String },
+    DuplicateRule {
+        /// The ID both rules claim.
+        rule_id: String,
+    },
 }
 
 impl fmt::Display for PolicyError {

@@ -30,8 +30,12 @@ const TRIVIAL_REASONS: &[&str] = &["todo", "fixme", "ignore", "ignored", "n/a", 
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ReasonProblem {
+    /// The reason is empty or only whitespace.
     Missing,
+    /// The reason is shorter than [`MIN_REASON_LEN`] characters.
     TooShort,
+    /// The reason is a word that silences without explaining (`todo`,
+    /// `false positive`, `ok`); holds the reason as written.
     Trivial(String),
 }
 
@@ -67,21 +71,64 @@ pub fn check_reason(reason: &str) -> Result<(), ReasonProblem> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SuppressionError {
-    UnknownRule { rule_id: String, suggestion: Option<String> },
+    /// It names no rule tap knows: not a built-in rule, a rule of the
+    /// organisation policy, nor a Rust rule it declares or the stack registers.
+    UnknownRule {
+        /// The ID as written.
+        rule_id: String,
+        /// The closest known rule ID, if one is close.
+        suggestion: Option<String>,
+    },
     /// The organisation policy (`forbidden_by`, its file) marks the rule
     /// unsuppressible: the finding must be fixed.
-    Unsuppressible { rule_id: String, forbidden_by: String },
+    Unsuppressible {
+        /// The rule the suppression names.
+        rule_id: String,
+        /// The policy file that marks the rule unsuppressible.
+        forbidden_by: String,
+    },
     /// The rule never looks at this type, so the suppression can never match.
-    NotApplicable { rule_id: String, checks: Vec<String>, type_name: String },
-    /// A precise suppression (`finding = "..."`) written on the stack or a
-    /// component instance: a finding's path is a path in one resource.
-    FindingNeedsResource { rule_id: String },
-    Reason { rule_id: String, problem: ReasonProblem },
+    NotApplicable {
+        /// The rule the suppression names.
+        rule_id: String,
+        /// The resource types (or patterns) the rule does look at, for the help.
+        checks: Vec<String>,
+        /// The type of the resource the suppression is written on.
+        type_name: String,
+    },
+    /// A precise suppression (`finding = "..."`) written on the stack: a
+    /// finding's path starts inside one resource, so it needs a resource or
+    /// a component instance to start from.
+    FindingNeedsResource {
+        /// The rule the suppression names.
+        rule_id: String,
+    },
+    /// Its reason does not tell a reviewer why the exception is safe.
+    Reason {
+        /// The rule the suppression names.
+        rule_id: String,
+        /// What is wrong with the reason.
+        problem: ReasonProblem,
+    },
     /// It covers nothing today, and would silently hide a future finding.
-    MatchedNothing { rule_id: String, on: SuppressionSite },
+    MatchedNothing {
+        /// The rule the suppression names.
+        rule_id: String,
+        /// Where it was written, which decides the message and the help.
+        on: SuppressionSite,
+    },
     /// A precise suppression whose path covers none of the rule's findings
     /// on the resource; `found` are the paths of those findings.
-    FindingNotFound { rule_id: String, address: Arc<Address>, finding: AttrPath, found: Vec<AttrPath> },
+    FindingNotFound {
+        /// The rule the suppression names.
+        rule_id: String,
+        /// The resource the suppression is written on.
+        address: Arc<Address>,
+        /// The path the suppression names.
+        finding: AttrPath,
+        /// The paths of the rule's findings on the resource, for the help.
+        found: Vec<AttrPath>,
+    },
 }
 
 /// Where a suppression is written: what its checks, its report entry and

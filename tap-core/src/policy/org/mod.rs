@@ -48,6 +48,8 @@ pub const OPERATORS: &[&str] = &["present", "absent", "equals", "not_equals", "o
 pub struct OrgPolicy {
     /// The file as its configuration names it, for messages.
     pub file: String,
+    /// Its `[[rule]]` tables, in file order; shared, since each runs as a
+    /// [`PolicyRule`] of every stack that uses the file.
     pub rules: Vec<Arc<DeclarativeRule>>,
     /// Rules (built-in, of this file, or written in Rust) that no
     /// suppression may silence.
@@ -60,22 +62,30 @@ pub struct OrgPolicy {
 /// A string of the file with the line it is on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Listed {
+    /// The string as written (a rule ID or a resource type).
     pub value: String,
+    /// Its 1-based line, so errors about it point at the entry itself.
     pub line: usize,
 }
 
 /// One `[[rule]]`: every condition must hold on every resource of its types.
 #[derive(Debug)]
 pub struct DeclarativeRule {
+    /// Its `id` (`ORG-LOG-001`), which findings and suppressions name.
     pub id: String,
     /// The line of its `[[rule]]` header.
     pub line: usize,
+    /// `level`: [`Level::Error`] unless the file says `"warning"`.
     pub level: Level,
+    /// `message`: one lowercase sentence about the resource, shown on each finding.
     pub message: String,
+    /// `rationale`: why the rule exists; empty when the file gives none.
     pub rationale: String,
+    /// `fix`: how to comply, in one line.
     pub fix: String,
     /// Type names, or patterns with `*`.
     pub resources: Vec<Listed>,
+    /// Its `[[rule.require]]` tables; all must hold for the resource to comply.
     pub conditions: Vec<Condition>,
 }
 
@@ -86,7 +96,9 @@ pub struct Condition {
     /// element of a list: `policy.Statement[*].Principal`,
     /// `ingress[*].cidr_blocks`, `tags.owner`.
     pub attribute: AttrPath,
+    /// What it requires of each value reached, from `op` and its operands.
     pub op: Op,
+    /// The line of its `[[rule.require]]` header, for errors about it.
     pub line: usize,
 }
 
@@ -94,17 +106,32 @@ pub struct Condition {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Op {
+    /// `present`: the attribute is set.
     Present,
+    /// `absent`: the attribute is not set.
     Absent,
+    /// `equals`: the value is `value`; an unset attribute fails.
     Equals(Literal),
+    /// `not_equals`: the value is not `value`; an unset attribute passes.
     NotEquals(Literal),
+    /// `one_of`: the value is one of `values`; an unset attribute fails.
     OneOf(Vec<Literal>),
+    /// `not_one_of`: the value is none of `values`; an unset attribute passes.
     NotOneOf(Vec<Literal>),
     /// Inclusive bounds; at least one is given.
-    InRange { min: Option<f64>, max: Option<f64> },
+    InRange {
+        /// `min`: the smallest number accepted, if any.
+        min: Option<f64>,
+        /// `max`: the largest number accepted, if any.
+        max: Option<f64>,
+    },
+    /// `matches`: `pattern` finds a match in the value's text, which must be
+    /// a single value (anchor it with `^...$` to match the whole text).
     Matches(Regex),
     /// A list (or a single value, a list of one) that contains the value.
     Contains(Literal),
+    /// `not_contains`: no element of the list is `value`; an unset
+    /// attribute passes, and each offending element is a finding.
     NotContains(Literal),
     /// A reference to a managed resource of this type, declared in the stack.
     References(String),
@@ -114,9 +141,13 @@ pub enum Op {
 /// them to strings: `365` equals `"365"`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Literal {
+    /// A TOML string.
     Str(String),
+    /// A TOML integer; `365` matches `365` and `"365"`.
     Int(i64),
+    /// A TOML float.
     Float(f64),
+    /// A TOML boolean; `true` matches `true` and `"true"`.
     Bool(bool),
 }
 
@@ -135,12 +166,17 @@ impl fmt::Display for Literal {
 /// field `op`: unknown operator `equal`; ...`, then an optional help line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PolicyFileError {
+    /// The file as its configuration names it.
     pub file: String,
+    /// The 1-based line of the offending key or value.
     pub line: usize,
     /// The rule's ID (or `#n` when it has none yet), for problems inside a rule.
     pub rule: Option<String>,
+    /// The key at fault (`op`, `resources`), when the problem is one field's.
     pub field: Option<String>,
+    /// What is wrong, lowercase, without the location.
     pub message: String,
+    /// How to fix it, printed on its own `help:` line.
     pub help: Option<String>,
 }
 

@@ -12,6 +12,8 @@ use crate::graph::{Graph, Resource};
 use crate::policy::rules::support::text;
 use crate::policy::{Finding, Level, Outcome, Rule};
 
+/// TAP-APG-003: a REST API method other than `OPTIONS` authenticates its callers (`authorization`
+/// is not `NONE`).
 pub static RULE: Rule = Rule {
     id: "TAP-APG-003",
     level: Level::Error,

@@ -11,6 +11,8 @@ use crate::path::AttrPath;
 use crate::policy::rules::support::{blocks, finding, is_set, outcome, Decided, Verdict};
 use crate::policy::{Finding, Level, Outcome, Rule};
 
+/// TAP-APG-002: a REST or HTTP/WebSocket API stage writes access logs (`access_log_settings` with
+/// `destination_arn` and `format`).
 pub static RULE: Rule = Rule {
     id: "TAP-APG-002",
     level: Level::Error,

@@ -8,6 +8,7 @@ use crate::graph::{Graph, Resource};
 use crate::policy::rules::support::require_flag;
 use crate::policy::{Level, Outcome, Rule};
 
+/// TAP-APG-001: a REST API stage traces requests with X-Ray (`xray_tracing_enabled: true`).
 pub static RULE: Rule = Rule {
     id: "TAP-APG-001",
     level: Level::Error,

@@ -12,6 +12,8 @@ use crate::graph::{Graph, Resource};
 use crate::policy::rules::support::require_block_flag;
 use crate::policy::{Level, Outcome, Rule};
 
+/// TAP-DDB-001: a DynamoDB table is encrypted with a KMS key rather than the AWS owned default
+/// (`server_side_encryption { enabled: true }`).
 pub static RULE: Rule = Rule {
     id: "TAP-DDB-001",
     level: Level::Error,

@@ -7,6 +7,8 @@ use crate::graph::{Graph, Resource};
 use crate::policy::rules::support::require_block_flag;
 use crate::policy::{Level, Outcome, Rule};
 
+/// TAP-DDB-002: a DynamoDB table keeps continuous backups (`point_in_time_recovery { enabled:
+/// true }`), so it can be restored to before a bad write or deletion.
 pub static RULE: Rule = Rule {
     id: "TAP-DDB-002",
     level: Level::Error,

@@ -13,6 +13,7 @@ use crate::path::AttrPath;
 use crate::policy::rules::support::{blocks, finding, flag, forbid_flag, outcome, Verdict};
 use crate::policy::{Level, Outcome, Rule};
 
+/// TAP-EC2-003: an instance or launch template does not ask for a public IP address.
 pub static RULE: Rule = Rule {
     id: "TAP-EC2-003",
     level: Level::Error,

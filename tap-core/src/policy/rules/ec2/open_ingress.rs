@@ -15,6 +15,7 @@ use crate::policy::rules::support::{blocks, finding, is_managed, items, known_te
 use crate::policy::{Finding, Level, Outcome, Rule};
 use crate::value::Value;
 
+/// TAP-EC2-001: no security group ingress, inline or as a separate rule, comes from a `/0` range.
 pub static RULE: Rule = Rule {
     id: "TAP-EC2-001",
     level: Level::Error,

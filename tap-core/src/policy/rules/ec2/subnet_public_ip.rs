@@ -7,6 +7,7 @@ use crate::graph::{Graph, Resource};
 use crate::policy::rules::support::forbid_flag;
 use crate::policy::{Level, Outcome, Rule};
 
+/// TAP-EC2-002: a subnet does not set `map_public_ip_on_launch`.
 pub static RULE: Rule = Rule {
     id: "TAP-EC2-002",
     level: Level::Error,

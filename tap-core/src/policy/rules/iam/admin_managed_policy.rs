@@ -17,6 +17,8 @@ use crate::policy::rules::support::{finding, is_managed, items, referenced, text
 use crate::policy::{Finding, Level, Outcome, Rule};
 use crate::value::Value;
 
+/// TAP-IAM-002: no attachment or role uses an AWS managed `AdministratorAccess*` or `*FullAccess`
+/// policy.
 pub static RULE: Rule = Rule {
     id: "TAP-IAM-002",
     level: Level::Error,

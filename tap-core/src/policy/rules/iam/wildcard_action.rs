@@ -22,6 +22,7 @@ use crate::policy::{Level, Outcome, Rule};
 use crate::reference::Mode;
 use crate::value::Value;
 
+/// TAP-IAM-001: no `Allow` statement of an IAM policy grants `*`, `<service>:*` or `NotAction`.
 pub static RULE: Rule = Rule {
     id: "TAP-IAM-001",
     level: Level::Error,

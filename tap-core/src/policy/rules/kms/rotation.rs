@@ -11,6 +11,8 @@ use crate::graph::{Graph, Resource};
 use crate::policy::rules::support::{require_flag, text};
 use crate::policy::{Finding, Level, Outcome, Rule};
 
+/// TAP-KMS-001: a symmetric customer managed key rotates its key material (`enable_key_rotation:
+/// true`).
 pub static RULE: Rule = Rule {
     id: "TAP-KMS-001",
     level: Level::Error,

@@ -7,6 +7,7 @@ use crate::graph::{Graph, Resource};
 use crate::policy::rules::support::text;
 use crate::policy::{Finding, Level, Outcome, Rule};
 
+/// TAP-LMB-003: a Lambda function URL requires IAM authorization (`authorization_type: "AWS_IAM"`).
 pub static RULE: Rule = Rule {
     id: "TAP-LMB-003",
     level: Level::Error,

@@ -9,6 +9,8 @@ use crate::path::AttrPath;
 use crate::policy::{Finding, Level, Outcome, Rule};
 use crate::value::Value;
 
+/// TAP-LMB-001: a Lambda function runs inside a VPC (`vpc_config` with non-empty `subnet_ids` and
+/// `security_group_ids`).
 pub static RULE: Rule = Rule {
     id: "TAP-LMB-001",
     level: Level::Error,

@@ -14,6 +14,8 @@ use crate::policy::{Finding, Level, Outcome, Rule};
 use crate::reference::Mode;
 use crate::value::Value;
 
+/// TAP-LMB-004: a Lambda permission names a principal narrower than `*`, and a service principal
+/// comes with `source_arn`.
 pub static RULE: Rule = Rule {
     id: "TAP-LMB-004",
     level: Level::Error,

@@ -18,6 +18,8 @@ use crate::policy::rules::support::{blocks, finding, is_managed, items, outcome,
 use crate::policy::{Level, Outcome, Rule};
 use crate::value::Value;
 
+/// TAP-LMB-002: none of a Lambda function's subnets routes `0.0.0.0/0` or `::/0` to an internet
+/// gateway; subnets it cannot see fail closed.
 pub static RULE: Rule = Rule {
     id: "TAP-LMB-002",
     level: Level::Error,

@@ -7,6 +7,7 @@ use crate::graph::{Graph, Resource};
 use crate::policy::rules::support::require_set;
 use crate::policy::{Level, Outcome, Rule};
 
+/// TAP-LOG-002: a CloudWatch log group is encrypted with a customer managed key (`kms_key_id`).
 pub static RULE: Rule = Rule {
     id: "TAP-LOG-002",
     level: Level::Error,

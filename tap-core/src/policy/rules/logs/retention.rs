@@ -10,6 +10,7 @@ use crate::policy::rules::support::resolve;
 use crate::policy::{Finding, Level, Outcome, Rule};
 use crate::value::Value;
 
+/// TAP-LOG-001: a CloudWatch log group expires its events (`retention_in_days` set and not `0`).
 pub static RULE: Rule = Rule {
     id: "TAP-LOG-001",
     level: Level::Error,

@@ -7,6 +7,7 @@ use crate::graph::{Graph, Resource};
 use crate::policy::rules::support::require_set;
 use crate::policy::{Level, Outcome, Rule};
 
+/// TAP-SNS-001: an SNS topic is encrypted with a KMS key (`kms_master_key_id`).
 pub static RULE: Rule = Rule {
     id: "TAP-SNS-001",
     level: Level::Error,

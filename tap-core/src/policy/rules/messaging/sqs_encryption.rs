@@ -10,6 +10,7 @@ use crate::path::AttrPath;
 use crate::policy::rules::support::{flag, is_set};
 use crate::policy::{Finding, Level, Outcome, Rule};
 
+/// TAP-SQS-001: an SQS queue is encrypted at rest, with a KMS key or SQS managed encryption.
 pub static RULE: Rule = Rule {
     id: "TAP-SQS-001",
     level: Level::Error,

@@ -14,6 +14,8 @@ use crate::policy::rules::s3::configurations;
 use crate::policy::rules::support::{blocks, Decided, Object};
 use crate::policy::{Finding, Level, Outcome, Rule};
 
+/// TAP-S3-001: a bucket has default server-side encryption, from an encryption configuration
+/// referring to it or the deprecated inline block.
 pub static RULE: Rule = Rule {
     id: "TAP-S3-001",
     level: Level::Error,

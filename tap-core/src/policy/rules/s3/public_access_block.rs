@@ -15,6 +15,7 @@ use crate::policy::rules::s3::configurations;
 use crate::policy::rules::support::flag;
 use crate::policy::{Finding, Level, Outcome, Rule};
 
+/// TAP-S3-002: a bucket, or its whole account, blocks public access with all four flags set.
 pub static RULE: Rule = Rule {
     id: "TAP-S3-002",
     level: Level::Error,
