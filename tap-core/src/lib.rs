@@ -28,6 +28,8 @@
 //! tools use. `__private` is plumbing for the code `#[stack]` generates:
 //! hidden from the docs, and free to change in any release.
 
+#![deny(missing_docs)]
+
 pub mod asset;
 pub mod definition;
 pub mod element;
