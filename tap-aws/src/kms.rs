@@ -25,9 +25,9 @@
 //!             .allow_log_groups("AppLogs", [Value::from("/aws/lambda/app-prod")])
 //!             .allow_service("AlarmsPublish", "cloudwatch.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey"]);
 //!         let key = EncryptionKey::new("app", Naming::new("", "-prod"), policy).build(&mut stack.scope("app"));
-//!         // A handle inside a returned struct is bound with its type for `output!` to see it.
-//!         let app_key: &Handle<aws_kms_key> = &key.key;
-//!         output!(key_arn { value: app_key.arn, description: "the application's key" });
+//!         // A handle inside a returned struct is referenced where it is:
+//!         // rustc checks `arn` against `aws_kms_key` through the field's type.
+//!         output!(key_arn { value: key.key.arn, description: "the application's key" });
 //!     }
 //! }
 //!

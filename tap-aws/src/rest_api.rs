@@ -55,8 +55,8 @@
 //!             ..PrivateRestApi::new("hello-api", Naming::new("", "-prod"), "Hello API")
 //!         };
 //!         let built = config.build(&mut stack.scope("api"), &api, &function, &key, &aws);
-//!         let stage: &Handle<aws_api_gateway_stage> = &built.stage;
-//!         output!(api_url { value: stage.invoke_url, description: "the API's base URL" });
+//!         // `invoke_url` is checked by rustc against the field's type, `Handle<aws_api_gateway_stage>`.
+//!         output!(api_url { value: built.stage.invoke_url, description: "the API's base URL" });
 //!     }
 //! }
 //!

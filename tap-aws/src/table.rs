@@ -16,7 +16,7 @@
 //!     fn define(&self, stack: &mut Stack) {
 //!         stack.provider(Provider::aws("us-west-2"));
 //!         let key = resource!(aws_kms_key.main { enable_key_rotation: true });
-//!         let orders: Handle<aws_dynamodb_table> = EncryptedTable::new("orders", Naming::new("shop-", "-prod")).build(&mut stack.scope("orders"), &key);
+//!         let orders = EncryptedTable::new("orders", Naming::new("shop-", "-prod")).build(&mut stack.scope("orders"), &key);
 //!         output!(orders_table { value: orders.name, description: "the orders table" });
 //!     }
 //! }
