@@ -211,7 +211,7 @@ def generated_source(n, salt=0):
         lines.append(
             f"        let _l{i} = resource!(aws_cloudwatch_log_group.l{i} {{ name: \"/gen/{salt}/{i}\", retention_in_days: 30, kms_key_id: key.arn }});"
         )
-    lines += ["    }", "}", "fn main() { let _ = tap::graph::StackDefinition::build(&Generated); }"]
+    lines += ["    }", "}", "fn main() { let _ = StackDefinition::build(&Generated); }"]
     return "\n".join(lines) + "\n"
 
 
@@ -337,15 +337,16 @@ def aws_resource_schemas():
 
 
 def types_not_generated():
-    """Types a security rule looks at (README's rule table) or with hand-written
-    accepted values (constraints.rs): placeholder literals may not pass them."""
+    """Types a security rule looks at (README's rule table) or that AWS's
+    provider descriptor names (accepted values, reference kinds):
+    placeholder literals may not pass them."""
     readme = (ROOT / "README.md").read_text()
     start, end = readme.find("<!-- rules:start -->"), readme.find("<!-- rules:end -->")
     if start < 0 or end < start:
         sys.exit("types bench: README.md has no <!-- rules:start --> ... <!-- rules:end --> table")
     ruled = set(re.findall(r"\baws_[a-z0-9_]+", readme[start:end]))
-    constraints = ROOT / "tap-core" / "src" / "schema" / "constraints.rs"
-    constrained = set(re.findall(r'"(aws_[a-z0-9_]+)"', constraints.read_text()))
+    descriptor = ROOT / "tap-core" / "providers" / "aws.json"
+    constrained = set(re.findall(r'"(aws_[a-z0-9_]+)"', descriptor.read_text()))
     return ruled | constrained
 
 
@@ -449,7 +450,7 @@ def types_source(picked, salt=0):
         "    }",
         "}",
         "fn main() {",
-        "    let stack = tap::graph::StackDefinition::build(&Types);",
+        "    let stack = StackDefinition::build(&Types);",
         "    let start = std::time::Instant::now();",
         "    match tap::synth::synthesize(&stack) {",
         "        Ok(_) => println!(\"{{\\\"resources\\\": {}, \\\"synthesize_ms\\\": {}}}\", stack.resources.len(), start.elapsed().as_secs_f64() * 1000.0),",
