@@ -155,14 +155,12 @@ impl ShapeGen<'_> {
 
 /// A shape struct and its one value.
 fn struct_tokens(ident: &Ident, fields: &[(Ident, TokenStream)], attrs: TokenStream) -> TokenStream {
-    let names = fields.iter().map(|(n, _)| n);
     let decls = fields.iter().map(|(n, kind)| quote!(pub #n: ::tap_core::graph::shape::Attribute<#kind>));
     quote! {
         #attrs
         pub struct #ident { #(#decls),* }
-        impl ::tap_core::graph::shape::Shape for #ident {
-            const SHAPE: &'static Self = &#ident { #(#names: ::tap_core::graph::shape::Attribute::NEW),* };
-        }
+        // SAFETY: zero-sized, and made of `Attribute` fields only.
+        unsafe impl ::tap_core::graph::shape::Shape for #ident {}
     }
 }
 

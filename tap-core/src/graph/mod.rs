@@ -359,7 +359,7 @@ impl<T: ResourceType> std::ops::Deref for Handle<T> {
     type Target = T;
 
     fn deref(&self) -> &T {
-        T::SHAPE
+        shape::shape()
     }
 }
 

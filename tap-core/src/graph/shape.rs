@@ -21,9 +21,22 @@ use crate::reference::Reference;
 
 /// A zero-sized type made of [`Attribute`] fields: a resource type's shape,
 /// or a nested block's or object's. Implemented by the generated markers.
-pub trait Shape: 'static {
-    /// The one value of the shape (it holds no data).
-    const SHAPE: &'static Self;
+///
+/// # Safety
+///
+/// The type is zero-sized and its fields are [`Attribute`]s (which hold
+/// nothing and promise nothing), so a value of it may be had from nowhere:
+/// [`shape`] does, instead of each of the thousands of generated shapes
+/// carrying an initializer of its own.
+pub unsafe trait Shape: 'static {}
+
+/// The one value of a shape.
+pub fn shape<S: Shape>() -> &'static S {
+    const { assert!(std::mem::size_of::<S>() == 0, "a shape holds no data") };
+    // SAFETY: `S` is zero-sized (checked above) and made of fields that
+    // hold nothing (the trait's contract), so any aligned, non-null
+    // pointer is a valid reference to it, for as long as one likes.
+    unsafe { std::ptr::NonNull::<S>::dangling().as_ref() }
 }
 
 /// One attribute or nested block of a shape, of kind `K`. Holds no data:
@@ -31,8 +44,6 @@ pub trait Shape: 'static {
 pub struct Attribute<K: 'static>(PhantomData<fn() -> K>);
 
 impl<K: 'static> Attribute<K> {
-    /// What generated shapes initialise their fields with.
-    pub const NEW: Self = Attribute(PhantomData);
     const REF: &'static Self = &Attribute(PhantomData);
 }
 
@@ -110,14 +121,14 @@ impl Index<&str> for Attribute<Dynamic> {
 impl<S: Shape> Deref for Attribute<Object<S>> {
     type Target = S;
     fn deref(&self) -> &S {
-        S::SHAPE
+        shape()
     }
 }
 
 impl<S: Shape> Deref for Attribute<Blocks<S>> {
     type Target = S;
     fn deref(&self) -> &S {
-        S::SHAPE
+        shape()
     }
 }
 
