@@ -325,7 +325,13 @@ impl<'a> Resolver<'a> {
                 Value::Map(out)
             }
             ValueExpr::Concat(parts, _) => Value::Template(parts.into_iter().map(|p| self.value(p, path, scope, spans)).collect()),
-            ValueExpr::Call { function, args, .. } => Value::Call(function.to_string(), args.into_iter().map(|a| self.value(a, path, scope, spans)).collect()),
+            ValueExpr::Call { function, args, .. } => {
+                // `tf::cidrsubnett(...)` or an argument short fails at `terraform plan`; here it is the function's token.
+                if let Err(problem) = tap_core::schema::functions::check_call(&function.to_string(), args.len()) {
+                    self.diags.error(function.span(), message(&problem.message(), Some(&problem.help()), None));
+                }
+                Value::Call(function.to_string(), args.into_iter().map(|a| self.value(a, path, scope, spans)).collect())
+            }
             ValueExpr::Rust(expr) => Value::Hole(expr),
             ValueExpr::Ref { binding, steps, span } => self.reference(binding, steps, span, scope),
             ValueExpr::Splat { binding, attr, span } => {

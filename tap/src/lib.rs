@@ -178,7 +178,7 @@ pub mod navigate {
 /// Provider schemas, the checks of a body against them, and the provider
 /// descriptors (accepted values, reference kinds, default tags).
 pub mod schema {
-    pub use tap_core::schema::descriptor;
+    pub use tap_core::schema::{descriptor, functions};
     pub use tap_core::schema::{
         provider_of, Attribute, Block, CtyType, Descriptor, Descriptors, Expected, IssueKind, IssueTarget, NestedAttributes, NestedBlock, NestingMode, ReferencePathError, SchemaIssue,
     };

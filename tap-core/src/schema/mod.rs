@@ -9,6 +9,7 @@
 
 mod check;
 pub mod descriptor;
+pub mod functions;
 mod suggest;
 
 use std::collections::BTreeMap;
