@@ -42,7 +42,9 @@ use serde_json::{json, Map, Value as J};
 
 use crate::definition::AsDefined;
 use crate::element::{merge, Element, Named, RenderContext};
-use crate::graph::{Graph, Output};
+use crate::graph::{Graph, Output, Stack};
+use crate::schema::functions::function;
+use crate::value::Value;
 use crate::policy::{PolicyError, Report, RowState, StackPolicy, UnknownPack};
 use crate::reference::Address;
 use crate::validate::{validate_in, ValidationError};
@@ -216,7 +218,7 @@ fn render(graph: &Graph, policy: &StackPolicy, report: Report) -> Synthesized {
     let stack = graph.stack;
     let mut files = BTreeMap::new();
     files.insert("cdk.tf.json".to_owned(), pretty(&main_document(graph, policy, &report)));
-    files.insert("versions.tf.json".to_owned(), pretty(&json!({ "terraform": { "required_version": stack.required_version } })));
+    files.insert("versions.tf.json".to_owned(), pretty(&json!({ "terraform": { "required_version": required_version(stack) } })));
     files.insert(REPORT_JSON.to_owned(), pretty(&report.to_json()));
     files.insert(REPORT_SARIF.to_owned(), pretty(&report.to_sarif(&stack.name)));
     for asset in &stack.assets {
@@ -373,4 +375,45 @@ pub fn policy_summary(synthesized: &Synthesized, dir: &Path) -> String {
     }
     out.push_str(&format!("reports: {}, {}\n", dir.join(REPORT_JSON).display(), dir.join(REPORT_SARIF).display()));
     out
+}
+
+/// `terraform.required_version`: the stack's own floor (`>= 1.0.0` unless
+/// it sets another), raised to the newest Terraform version a feature the
+/// stack uses needs: a function such as `strcontains` (1.5). A floor that
+/// is not of the form `>= X.Y.Z` is the author's, and is kept as written.
+fn required_version(stack: &Stack) -> String {
+    let mut needed = (1, 0);
+    let mut note = |v: &Value| {
+        visit_calls(v, &mut |name| {
+            if let Some(since) = function(name).and_then(|f| parse_version(f.since)) {
+                needed = needed.max(since);
+            }
+        })
+    };
+    stack.resources.iter().flat_map(|r| r.body.values()).for_each(&mut note);
+    stack.providers.iter().flat_map(|p| p.extra.values()).for_each(&mut note);
+    stack.outputs.values().for_each(|o| note(&o.value));
+    match stack.required_version.strip_prefix(">= ").and_then(parse_version) {
+        Some(floor) if floor < needed => format!(">= {}.{}.0", needed.0, needed.1),
+        _ => stack.required_version.clone(),
+    }
+}
+
+/// `1.5` or `1.5.0` as `(1, 5)`.
+fn parse_version(text: &str) -> Option<(u32, u32)> {
+    let mut parts = text.split('.');
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
+
+/// Every function called anywhere in a value.
+fn visit_calls(value: &Value, f: &mut impl FnMut(&str)) {
+    match value {
+        Value::Call(call) => {
+            f(&call.function);
+            call.args.iter().for_each(|a| visit_calls(a, f));
+        }
+        Value::Template(items) | Value::List(items) => items.iter().for_each(|v| visit_calls(v, f)),
+        Value::Map(m) | Value::Block(m) => m.values().for_each(|v| visit_calls(v, f)),
+        _ => {}
+    }
 }

@@ -289,3 +289,29 @@ fn a_provider_with_facts_carrying_a_descriptor_renders_its_default_tags_where_th
     let doc: serde_json::Value = serde_json::from_slice(&out.files["cdk.tf.json"]).unwrap();
     assert_eq!(doc["provider"]["pet"], serde_json::json!([{ "default_labels": [{ "labels": { "team": "a" } }] }]));
 }
+
+/// `required_version` follows the functions a stack calls: the floor stays
+/// `>= 1.0.0` until a function newer than 1.0 appears.
+#[test]
+fn required_version_follows_the_functions_used() {
+    let versions = |value: Value, floor: Option<&str>| {
+        let mut stack = Stack::new("versions");
+        if let Some(floor) = floor {
+            stack.required_version = floor.to_owned();
+        }
+        static NULL: ProviderFacts = provider_facts("null", "hashicorp/null", "~> 3.2", "{}");
+        static RESOURCE: TypeFacts = type_facts("null_resource", Mode::Managed, r#"{"attributes":{"triggers":{"type":["map","string"],"optional":true}}}"#, &NULL);
+        stack.add(tap_core::__private::declare(Address::resource("null_resource", "n"), &RESOURCE, Origin::default(), Vec::new()).set("triggers", Value::map([("v", value)])));
+        let out = synthesize(&stack).unwrap_or_else(|e| panic!("{e}"));
+        let doc: serde_json::Value = serde_json::from_slice(&out.files["versions.tf.json"]).unwrap();
+        doc["terraform"]["required_version"].as_str().unwrap().to_owned()
+    };
+    let jsonencode = Value::call("jsonencode", vec![Value::from("a")]);
+    assert_eq!(versions(jsonencode.clone(), None), ">= 1.0.0");
+    // Nested inside another call's arguments still counts.
+    let strcontains = Value::call("upper", vec![Value::call("strcontains", vec![Value::from("abc"), Value::from("b")])]);
+    assert_eq!(versions(strcontains.clone(), None), ">= 1.5.0");
+    // A higher floor of the author's stays; one that is not `>= X.Y.Z` is kept as written.
+    assert_eq!(versions(strcontains.clone(), Some(">= 1.7.0")), ">= 1.7.0");
+    assert_eq!(versions(strcontains, Some("~> 1.4")), "~> 1.4");
+}
