@@ -43,6 +43,7 @@ use serde_json::{json, Map, Value as J};
 use crate::definition::AsDefined;
 use crate::element::{merge, Element, Named, RenderContext};
 use crate::graph::{Graph, Output, Stack};
+use crate::path::AttrPath;
 use crate::schema::functions::function;
 use crate::value::Value;
 use crate::policy::{PolicyError, Report, RowState, StackPolicy, UnknownPack};
@@ -384,8 +385,11 @@ pub fn policy_summary(synthesized: &Synthesized, dir: &Path) -> String {
 fn required_version(stack: &Stack) -> String {
     let mut needed = (1, 0);
     let mut note = |v: &Value| {
-        visit_calls(v, &mut |name| {
-            if let Some(since) = function(name).and_then(|f| parse_version(f.since)) {
+        v.walk(&mut AttrPath::root(), &mut |_, inner| {
+            if let Some(since) = match inner {
+                Value::Call(call) => function(&call.function).and_then(|f| parse_version(f.since)),
+                _ => None,
+            } {
                 needed = needed.max(since);
             }
         })
@@ -405,15 +409,3 @@ fn parse_version(text: &str) -> Option<(u32, u32)> {
     Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
 }
 
-/// Every function called anywhere in a value.
-fn visit_calls(value: &Value, f: &mut impl FnMut(&str)) {
-    match value {
-        Value::Call(call) => {
-            f(&call.function);
-            call.args.iter().for_each(|a| visit_calls(a, f));
-        }
-        Value::Template(items) | Value::List(items) => items.iter().for_each(|v| visit_calls(v, f)),
-        Value::Map(m) | Value::Block(m) => m.values().for_each(|v| visit_calls(v, f)),
-        _ => {}
-    }
-}
