@@ -17,7 +17,7 @@ use tap_core::graph::{Graph, Provider, Resource as CoreResource, Stack, Suppress
 use tap_core::path::AttrPath;
 use tap_core::policy::{self, Level, Place, ReasonProblem, Report, RowState, RuleSet, SuppressionError, SuppressionProblem, SuppressionSite};
 use tap_core::reference::{Address, Mode};
-use tap_core::schema::provider_of;
+use tap_core::schema::{provider_of, Descriptors};
 
 use crate::diag::{message, Diagnostics};
 use crate::model::{name_of, Suppress};
@@ -85,6 +85,8 @@ pub struct PolicyInput<'a> {
     /// The built-in rules of the packs, and the organisation policy's.
     pub rules: &'a RuleSet,
     pub schema: &'a Schemas,
+    /// The providers' descriptors, gathered once per item.
+    pub descriptors: &'a Descriptors<'a>,
     /// `provider!` configurations that passed phase 2.
     pub providers: &'a [ProviderConfig],
     pub stack_suppressions: &'a [(Suppression, Span)],
@@ -102,7 +104,7 @@ pub struct PolicyInput<'a> {
 pub fn check_policy(diags: &mut Diagnostics, input: &PolicyInput) {
     let (stack, index_of) = compile_time_stack(input);
     let lookup = |mode: Mode, type_name: &str| input.schema.block(mode, type_name);
-    let graph = tap_core::__private::graph_with_blocks(Graph::new(&stack), &lookup).with_descriptors(input.schema.descriptors());
+    let graph = tap_core::__private::graph_with_blocks(Graph::new(&stack), &lookup).with_descriptors(input.descriptors.clone());
     let stack_suppressions: Vec<Suppression> = input.stack_suppressions.iter().map(|(s, _)| s.clone()).collect();
     let report = Report::build_with(&stack, &stack_suppressions, &graph, input.rules);
     report_findings(diags, input, &index_of, &report);
@@ -131,7 +133,7 @@ fn compile_time_stack(input: &PolicyInput) -> (Stack, HashMap<Address, usize>) {
         if !stack.providers.iter().any(|p| p.name == local && p.alias == r.provider_alias) {
             let mut unknown_config = Provider::new(local, "", "");
             unknown_config.alias = r.provider_alias.clone();
-            let default_tags = input.schema.descriptors().get(local).and_then(|d| d.default_tags.as_ref()).map_or("default_tags", |m| m.block.as_str());
+            let default_tags = input.descriptors.get(local).and_then(|d| d.default_tags.as_ref()).map_or("default_tags", |m| m.block.as_str());
             unknown_config.extra.insert(default_tags.into(), unknown());
             stack.provider(unknown_config);
         }
@@ -159,7 +161,7 @@ fn report_findings(diags: &mut Diagnostics, input: &PolicyInput, index_of: &Hash
         };
         diags.error(
             span,
-            message(&row.line().at(Place::Named(&format!("{} `{}`{at}", kind_label(input.schema, &c.address), c.address.name))).without_context().to_string(), Some(&row.fix), Some(&note)),
+            message(&row.line().at(Place::Named(&format!("{} `{}`{at}", kind_label(input.descriptors, &c.address), c.address.name))).without_context().to_string(), Some(&row.fix), Some(&note)),
         );
     }
 }
@@ -194,6 +196,6 @@ fn report_unmatched_suppressions(diags: &mut Diagnostics, input: &PolicyInput, r
 }
 
 /// `lambda function`, `dynamodb table`: the label its provider's descriptor gives the type.
-fn kind_label(schema: &Schemas, address: &Address) -> String {
-    schema.descriptors().kind_label(&address.type_name)
+fn kind_label(descriptors: &Descriptors, address: &Address) -> String {
+    descriptors.kind_label(&address.type_name)
 }

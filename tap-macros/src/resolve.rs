@@ -18,7 +18,7 @@ use tap_core::graph::Suppression;
 use tap_core::path::{AttrPath, Step};
 use tap_core::policy::{RuleSet, SuppressionSite};
 use tap_core::reference::{Address, Mode, Reference};
-use tap_core::schema::{check_body, check_reference_path, provider_of, suggest, Block, IssueTarget};
+use tap_core::schema::{check_body, Descriptors, check_reference_path, provider_of, suggest, Block, IssueTarget};
 use tap_core::value::Fields;
 
 use crate::diag::{message, Diagnostics};
@@ -35,6 +35,8 @@ pub struct Resolver<'a> {
     /// policy file has errors (reported once, on the attribute), so that
     /// its rule IDs are not reported as unknown as well.
     pub rules: Option<&'a RuleSet>,
+    /// The providers' descriptors (the crate's and the embedded ones), gathered once per item.
+    descriptors: Descriptors<'a>,
     /// The resources that passed, for the policy phase.
     resources: Vec<Resource>,
     providers: Vec<ProviderConfig>,
@@ -50,7 +52,7 @@ pub struct Resolver<'a> {
 
 impl<'a> Resolver<'a> {
     pub fn new(schema: &'a Schemas, rules: Option<&'a RuleSet>, diags: &'a mut Diagnostics) -> Self {
-        Resolver { schema, diags, rules, resources: Vec::new(), providers: Vec::new(), any_rejected: false, names: BTreeMap::new(), outputs: BTreeMap::new(), used: Vec::new() }
+        Resolver { schema, diags, rules, descriptors: schema.descriptors(), resources: Vec::new(), providers: Vec::new(), any_rejected: false, names: BTreeMap::new(), outputs: BTreeMap::new(), used: Vec::new() }
     }
 
     /// Phase 2 for one `resource!`/`data!`: the resolved resource, or (with
@@ -95,7 +97,7 @@ impl<'a> Resolver<'a> {
 
     /// `tap_core`'s schema checks on the compile-time view, each issue on its token.
     fn schema_issues(&mut self, type_name: &str, block: &Block, body: &Fields, spans: &SpanMap, name_span: Span) {
-        for issue in check_body(&self.schema.descriptors(), type_name, block, body) {
+        for issue in check_body(&self.descriptors, type_name, block, body) {
             let span = match issue.target {
                 IssueTarget::Container if issue.path.is_root() => name_span,
                 IssueTarget::Container | IssueTarget::Key => spans.find(&issue.path, true, name_span),
@@ -210,6 +212,7 @@ impl<'a> Resolver<'a> {
             all_valid: !self.any_rejected,
             rules,
             schema: self.schema,
+            descriptors: &self.descriptors,
             providers: &self.providers,
             stack_suppressions,
             rejected_stack_suppressions: rejected,
