@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value as J};
 
-use crate::graph::{Backend, Graph, Output, Provider, ProviderFacts, Resource};
+use crate::graph::{Backend, Graph, Output, Provider, ProviderFacts, Resource, Variable};
 use crate::reference::{Address, Mode};
 use crate::schema::{provider_of, Block};
 use crate::value::{block_instances, to_terraform_json, Fields, Value};
@@ -158,6 +158,44 @@ impl Element for Named<'_, Output> {
     }
 }
 
+impl Element for Named<'_, Variable> {
+    /// `{"variable": {"retention": {"type": "number", ...}}}`: only what
+    /// differs from Terraform's defaults.
+    fn to_terraform(&self, _cx: &RenderContext) -> J {
+        let v = self.element;
+        let mut body = Map::new();
+        if let Some(ty) = &v.ty {
+            body.insert("type".into(), J::String(ty.to_string()));
+        }
+        if let Some(default) = &v.default {
+            body.insert("default".into(), to_terraform_json(default));
+        }
+        if !v.description.is_empty() {
+            body.insert("description".into(), J::String(v.description.clone()));
+        }
+        for (flag, on) in [("sensitive", v.sensitive), ("ephemeral", v.ephemeral)] {
+            if on {
+                body.insert(flag.into(), J::Bool(true));
+            }
+        }
+        if !v.nullable {
+            body.insert("nullable".into(), J::Bool(false));
+        }
+        if !v.validations.is_empty() {
+            let rules = v.validations.iter().map(|r| json!({ "condition": to_terraform_json(&r.condition), "error_message": r.error_message }));
+            body.insert("validation".into(), J::Array(rules.collect()));
+        }
+        json!({ "variable": { self.name: body } })
+    }
+}
+
+impl Element for Named<'_, Value> {
+    /// `{"locals": {"tags": {...}}}`.
+    fn to_terraform(&self, _cx: &RenderContext) -> J {
+        json!({ "locals": { self.name: to_terraform_json(self.element) } })
+    }
+}
+
 /// A body as Terraform JSON: null arguments left out, and nested blocks
 /// that hold a list of instances (per `block`, the schema) always arrays,
 /// at every depth.
@@ -210,7 +248,7 @@ mod tests {
         assert_eq!(stack.providers[0].to_terraform(&cx), json!({ "provider": { "random": [{ "alias": "two" }] } }));
         assert_eq!(stack.resources[0].to_terraform(&cx), json!({ "data": { "aws_region": { "here": {} } } }));
         assert_eq!(Backend::Local { path: "t.tfstate".into() }.to_terraform(&cx), json!({ "terraform": { "backend": { "local": { "path": "t.tfstate" } } } }));
-        let output = Output { value: Value::from("v"), description: "d".into(), sensitive: true };
+        let output = Output { value: Value::from("v"), description: "d".into(), sensitive: true, ty: None };
         assert_eq!(Named { name: "o", element: &output }.to_terraform(&cx), json!({ "output": { "o": { "value": "v", "description": "d", "sensitive": true } } }));
     }
 }

@@ -49,7 +49,7 @@ pub mod value;
 pub mod prelude {
     pub use crate::asset::{Asset, AssetHandle};
     pub use crate::definition::{DefinedStack, StackDefinition};
-    pub use crate::graph::{AnyType, Backend, Handle, Lifecycle, Origin, Output, Provider, Resource, ResourceType, Scope, Stack, Suppression};
+    pub use crate::graph::{AnyType, Backend, Handle, Lifecycle, Local, Origin, Output, Provider, Resource, ResourceType, Scope, Stack, Suppression, Var, Variable, Variables};
     pub use crate::path::{AttrPath, Step};
     pub use crate::reference::{Address, Mode, Reference};
     pub use crate::policy::{PolicySource, StackPolicy};
@@ -122,6 +122,12 @@ pub mod __private {
     /// Any Rust expression in a body.
     pub fn value_of(value: impl Into<Value>) -> Value {
         value.into()
+    }
+
+    /// `collection[*].path`: `path` comes as a reference built on a
+    /// placeholder root, of which only the steps count.
+    pub fn splat_of(collection: Value, path: crate::reference::Reference) -> Value {
+        Value::expr(crate::value::Expr::Splat { collection, path: path.path })
     }
 
     /// A value known only when the stack runs: the compile-time checker's

@@ -162,7 +162,7 @@ impl AttrPath {
     }
 
     /// Writes the steps; `leading_dot` when something (a reference's target) comes before.
-    pub(crate) fn write_steps(&self, f: &mut fmt::Formatter<'_>, leading_dot: bool) -> fmt::Result {
+    pub(crate) fn write_steps(&self, f: &mut impl fmt::Write, leading_dot: bool) -> fmt::Result {
         for (i, step) in self.0.iter().enumerate() {
             match step {
                 Step::Attr(n) if i == 0 && !leading_dot => f.write_str(n)?,

@@ -1,5 +1,6 @@
-//! Addresses of resources and data sources, and typed references to their
-//! attributes.
+//! Addresses of resources and data sources, and typed references to what
+//! a configuration can read: a resource's attributes, an input variable,
+//! a local value, or a name a `for` expression binds.
 //!
 //! Layer: values. Rendering here produces the bare Terraform traversal
 //! (`aws_vpc.main.id`); wrapping it in `${...}` belongs to synthesis.
@@ -81,21 +82,70 @@ impl fmt::Display for Address {
     }
 }
 
-/// A reference to an attribute of a declared resource or data source.
+/// What a reference starts from: the one distinction between
+/// `aws_vpc.main.id`, `var.retention` and `local.tags`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Root {
+    /// A resource or data source; validation checks it is declared.
+    Resource(Arc<Address>),
+    /// An input variable: `var.<name>`.
+    Variable(Arc<str>),
+    /// A local value: `local.<name>`.
+    Local(Arc<str>),
+    /// A name bound by the `for` expression around the reference
+    /// (`s` in `[for s in var.subnets : s.id]`); valid only inside it.
+    Bound(Arc<str>),
+}
+
+impl fmt::Display for Root {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Root::Resource(address) => address.fmt(f),
+            Root::Variable(name) => write!(f, "var.{name}"),
+            Root::Local(name) => write!(f, "local.{name}"),
+            Root::Bound(name) => f.write_str(name),
+        }
+    }
+}
+
+/// A reference: a root and what is read inside it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reference {
-    /// The resource or data source read; validation checks it is declared
-    /// in the stack.
-    pub target: Arc<Address>,
-    /// What is read inside the target, from its top-level attribute down
-    /// (`names[1]`); checked against the target's schema.
+    /// What is read: a resource or data source, a variable, a local value.
+    pub root: Root,
+    /// What is read inside the root, from its top-level attribute down
+    /// (`names[1]`); checked against the target's schema, the variable's
+    /// type or the local's value.
     pub path: AttrPath,
 }
 
 impl Reference {
-    /// A reference to `path` of `target`.
+    /// A reference to `path` of the resource or data source `target`.
     pub fn new(target: Arc<Address>, path: impl Into<AttrPath>) -> Self {
-        Reference { target, path: path.into() }
+        Reference { root: Root::Resource(target), path: path.into() }
+    }
+
+    /// `var.<name>`.
+    pub fn variable(name: &str) -> Self {
+        Reference { root: Root::Variable(name.into()), path: AttrPath::root() }
+    }
+
+    /// `local.<name>`.
+    pub fn local(name: &str) -> Self {
+        Reference { root: Root::Local(name.into()), path: AttrPath::root() }
+    }
+
+    /// A name a `for` expression binds.
+    pub fn bound(name: &str) -> Self {
+        Reference { root: Root::Bound(name.into()), path: AttrPath::root() }
+    }
+
+    /// The resource or data source read, when the root is one.
+    pub fn target(&self) -> Option<&Arc<Address>> {
+        match &self.root {
+            Root::Resource(address) => Some(address),
+            _ => None,
+        }
     }
 
     /// The top-level attribute the reference reads (`id` in `aws_vpc.main.id`).
@@ -124,7 +174,7 @@ impl Reference {
 
 impl fmt::Display for Reference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.target)?;
+        write!(f, "{}", self.root)?;
         self.path.write_steps(f, true)
     }
 }
@@ -151,6 +201,8 @@ mod tests {
         let web = Arc::new(Address::resource("aws_instance", "web"));
         let r = Reference::new(web, vec![]).attr("tags").key("Name");
         assert_eq!(r.to_string(), "aws_instance.web.tags[\"Name\"]");
+        assert_eq!(Reference::variable("subnets").index(0).attr("cidr").to_string(), "var.subnets[0].cidr");
+        assert_eq!(Reference::local("tags").key("Name").to_string(), "local.tags[\"Name\"]");
     }
 
     #[test]

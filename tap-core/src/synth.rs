@@ -42,7 +42,7 @@ use serde_json::{json, Map, Value as J};
 
 use crate::definition::AsDefined;
 use crate::element::{merge, Element, Named, RenderContext};
-use crate::graph::{Graph, Output, Stack};
+use crate::graph::{Graph, Output, Stack, Variable};
 use crate::path::AttrPath;
 use crate::schema::functions::function;
 use crate::value::Value;
@@ -280,7 +280,10 @@ fn main_document(graph: &Graph, policy: &StackPolicy, report: &Report) -> J {
     let backend = stack.backend.iter().map(|b| b as &dyn Element);
     let resources = stack.resources.iter().map(|r| r as &dyn Element);
     let outputs: Vec<Named<Output>> = stack.outputs.iter().map(|(name, output)| Named { name, element: output }).collect();
-    for element in providers.chain(backend).chain(resources).chain(outputs.iter().map(|o| o as &dyn Element)) {
+    let variables: Vec<Named<Variable>> = stack.variables.iter().map(|(name, v)| Named { name, element: v }).collect();
+    let locals: Vec<Named<Value>> = stack.locals.iter().map(|(name, v)| Named { name, element: v }).collect();
+    let values = variables.iter().map(|v| v as &dyn Element).chain(locals.iter().map(|l| l as &dyn Element));
+    for element in providers.chain(backend).chain(values).chain(resources).chain(outputs.iter().map(|o| o as &dyn Element)) {
         merge(&mut doc, element.to_terraform(&cx));
     }
     J::Object(doc)
@@ -380,10 +383,16 @@ pub fn policy_summary(synthesized: &Synthesized, dir: &Path) -> String {
 
 /// `terraform.required_version`: the stack's own floor (`>= 1.0.0` unless
 /// it sets another), raised to the newest Terraform version a feature the
-/// stack uses needs: a function such as `strcontains` (1.5). A floor that
-/// is not of the form `>= X.Y.Z` is the author's, and is kept as written.
+/// stack uses needs: a function such as `strcontains` (1.5), a variable
+/// that is not nullable (1.1), `optional()` object attributes (1.3), a
+/// validation that reads another variable (1.9), an ephemeral variable
+/// (1.10). A floor that is not of the form `>= X.Y.Z` is the author's,
+/// and is kept as written.
 fn required_version(stack: &Stack) -> String {
     let mut needed = (1, 0);
+    for (name, v) in &stack.variables {
+        needed = needed.max(variable_needs(name, v));
+    }
     let mut note = |v: &Value| {
         v.walk(&mut AttrPath::root(), &mut |_, inner| {
             if let Some(since) = match inner {
@@ -397,10 +406,36 @@ fn required_version(stack: &Stack) -> String {
     stack.resources.iter().flat_map(|r| r.body.values()).for_each(&mut note);
     stack.providers.iter().flat_map(|p| p.extra.values()).for_each(&mut note);
     stack.outputs.values().for_each(|o| note(&o.value));
+    stack.locals.values().for_each(&mut note);
+    stack.variables.values().flat_map(|v| v.default.iter().chain(v.validations.iter().map(|r| &r.condition))).for_each(&mut note);
     match stack.required_version.strip_prefix(">= ").and_then(parse_version) {
         Some(floor) if floor < needed => format!(">= {}.{}.0", needed.0, needed.1),
         _ => stack.required_version.clone(),
     }
+}
+
+/// The Terraform version a variable's declaration needs.
+fn variable_needs(name: &str, v: &Variable) -> (u32, u32) {
+    let mut needed = (1, 0);
+    if !v.nullable {
+        needed = needed.max((1, 1));
+    }
+    if v.ty.as_ref().is_some_and(|t| t.has_optional()) {
+        needed = needed.max((1, 3));
+    }
+    let mut reads_other = false;
+    for rule in &v.validations {
+        rule.condition.for_each_reference(&mut AttrPath::root(), &mut |_, r| {
+            reads_other |= !matches!(&r.root, crate::reference::Root::Variable(n) if &**n == name) && !matches!(r.root, crate::reference::Root::Bound(_));
+        });
+    }
+    if reads_other {
+        needed = needed.max((1, 9));
+    }
+    if v.ephemeral {
+        needed = needed.max((1, 10));
+    }
+    needed
 }
 
 /// `1.5` or `1.5.0` as `(1, 5)`.

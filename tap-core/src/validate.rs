@@ -14,8 +14,9 @@ use std::sync::Arc;
 use crate::asset::AssetError;
 use crate::graph::{Graph, Origin, Stack};
 use crate::path::AttrPath;
-use crate::reference::{is_valid_identifier, Address, Reference};
-use crate::schema::{check_body, check_reference_path, provider_of, ReferencePathError, SchemaIssue};
+use crate::navigate::evaluate;
+use crate::reference::{is_valid_identifier, Address, Reference, Root};
+use crate::schema::{check_body, check_reference_path, provider_of, suggest, ReferencePathError, SchemaIssue};
 use crate::value::Value;
 
 /// Where a value that validation complains about stands.
@@ -26,6 +27,10 @@ pub enum Site {
     Resource(Arc<Address>),
     /// An output, by name; shown as `output.<name>`.
     Output(String),
+    /// An input variable; shown as `var.<name>`.
+    Variable(String),
+    /// A local value; shown as `local.<name>`.
+    Local(String),
     /// A provider configuration; shown as `provider.<name>` or
     /// `provider.<name>.<alias>`.
     Provider {
@@ -41,6 +46,8 @@ impl fmt::Display for Site {
         match self {
             Site::Resource(address) => write!(f, "{address}"),
             Site::Output(name) => write!(f, "output.{name}"),
+            Site::Variable(name) => write!(f, "var.{name}"),
+            Site::Local(name) => write!(f, "local.{name}"),
             Site::Provider { name, alias: None } => write!(f, "provider.{name}"),
             Site::Provider { name, alias: Some(alias) } => write!(f, "provider.{name}.{alias}"),
         }
@@ -109,6 +116,38 @@ pub enum ValidationError {
         path: AttrPath,
         /// The address that is not declared.
         target: Arc<Address>,
+    },
+    /// A reference reads a variable or local value the stack does not declare.
+    UndeclaredValue {
+        /// The resource, output, provider, variable or local holding the reference.
+        from: Site,
+        /// Where in it the reference stands.
+        path: AttrPath,
+        /// The reference as written.
+        reference: Reference,
+        /// The declared name closest to it, if one is close.
+        suggestion: Option<String>,
+    },
+    /// Two variables, or two local values, with the same name.
+    DuplicateValue {
+        /// `var.<name>` or `local.<name>`.
+        name: String,
+    },
+    /// A variable whose declaration Terraform would reject or whose
+    /// default its own type or validations refuse.
+    Variable {
+        /// The variable's name.
+        name: String,
+        /// What is wrong, one line.
+        problem: String,
+    },
+    /// An output reads a sensitive value and is not marked sensitive:
+    /// Terraform refuses it at plan.
+    SensitiveOutput {
+        /// The output's name.
+        name: String,
+        /// The sensitive value it reads (`var.db_password`).
+        source: String,
     },
     /// A reference reads an attribute its target's schema does not have.
     /// The compile-time checker reports this for the references it sees;
@@ -191,6 +230,17 @@ impl fmt::Display for ValidationError {
             ValidationError::UndeclaredReference { from, path, target } => {
                 write!(f, "`{from}.{path}` refers to `{target}`, which is not declared in this stack")
             }
+            ValidationError::UndeclaredValue { from, path, reference, suggestion } => {
+                let what = if matches!(reference.root, Root::Variable(_)) { "variable" } else { "local value" };
+                write!(f, "`{from}.{path}` refers to `{}`, a {what} this stack does not declare", reference.root)?;
+                help(f, &suggestion.as_ref().map(|s| format!("did you mean `{s}`?")))
+            }
+            ValidationError::DuplicateValue { name } => write!(f, "`{name}` is declared twice\n  help: give each a different name"),
+            ValidationError::Variable { name, problem } => write!(f, "variable `{name}`: {problem}"),
+            ValidationError::SensitiveOutput { name, source } => write!(
+                f,
+                "output `{name}` reads `{source}`, which is sensitive, and is not marked sensitive: Terraform refuses it at plan\n  help: add `sensitive: true` to the output, or output something that is not secret"
+            ),
             ValidationError::UnknownReferencedAttribute { from, path, reference, error } => {
                 write!(f, "`{from}.{path}` refers to `{reference}`: {}", error.message)?;
                 help(f, &error.help)
@@ -265,6 +315,17 @@ pub fn validate_in(graph: &Graph) -> Vec<ValidationError> {
     }
     for (name, output) in &stack.outputs {
         check_value(graph, Site::Output(name.clone()), "value", &output.value, &mut errors);
+        if !output.sensitive {
+            if let Some(source) = sensitive_source(graph, &output.value) {
+                errors.push(ValidationError::SensitiveOutput { name: name.clone(), source });
+            }
+        }
+    }
+    for (name, variable) in &stack.variables {
+        check_variable(graph, name, variable, &mut errors);
+    }
+    for (name, value) in &stack.locals {
+        check_value(graph, Site::Local(name.clone()), "value", value, &mut errors);
     }
     for (p, config) in graph.providers() {
         let site = Site::Provider { name: p.name.clone(), alias: p.alias.clone() };
@@ -340,6 +401,9 @@ fn check_names(graph: &Graph, errors: &mut Vec<ValidationError>) {
     for name in &stack.duplicate_outputs {
         errors.push(ValidationError::DuplicateOutput { name: name.clone() });
     }
+    for name in &stack.duplicate_values {
+        errors.push(ValidationError::DuplicateValue { name: name.clone() });
+    }
     for name in stack.outputs.keys() {
         if !is_valid_identifier(name) {
             errors.push(ValidationError::InvalidIdentifier { what: "output", name: name.clone() });
@@ -365,15 +429,118 @@ fn check_resolved(site: &Site, name: &str, value: &Value, errors: &mut Vec<Valid
 }
 
 fn check_reference(graph: &Graph, from: &Site, path: &AttrPath, r: &Reference, errors: &mut Vec<ValidationError>) {
-    let Some(target) = graph.get(&r.target) else {
-        errors.push(ValidationError::UndeclaredReference { from: from.clone(), path: path.clone(), target: r.target.clone() });
-        return;
+    let stack = graph.stack;
+    let undeclared = |names: Vec<&str>, name: &str, prefix: &str| ValidationError::UndeclaredValue {
+        from: from.clone(),
+        path: path.clone(),
+        reference: r.clone(),
+        suggestion: suggest(name, names).map(|s| format!("{prefix}.{s}")),
     };
-    if let Some(facts) = target.facts {
-        if let Err(error) = check_reference_path(&r.target.type_name, facts.block(), &r.path) {
-            errors.push(ValidationError::UnknownReferencedAttribute { from: from.clone(), path: path.clone(), reference: r.clone(), error });
+    match &r.root {
+        Root::Resource(address) => {
+            let Some(target) = graph.get(address) else {
+                errors.push(ValidationError::UndeclaredReference { from: from.clone(), path: path.clone(), target: address.clone() });
+                return;
+            };
+            if let Some(facts) = target.facts {
+                if let Err(error) = check_reference_path(&address.type_name, facts.block(), &r.path) {
+                    errors.push(ValidationError::UnknownReferencedAttribute { from: from.clone(), path: path.clone(), reference: r.clone(), error });
+                }
+            }
+        }
+        Root::Variable(name) => match stack.variables.get(&**name) {
+            None => errors.push(undeclared(stack.variables.keys().map(String::as_str).collect(), name, "var")),
+            Some(variable) => {
+                let mut ty = variable.ty.as_ref();
+                for step in r.path.steps() {
+                    let Some(t) = ty else { break };
+                    match t.step(step, &format!("`var.{name}`")) {
+                        Ok(next) => ty = Some(next),
+                        Err(message) => {
+                            let error = ReferencePathError { message, help: None };
+                            errors.push(ValidationError::UnknownReferencedAttribute { from: from.clone(), path: path.clone(), reference: r.clone(), error });
+                            break;
+                        }
+                    }
+                }
+            }
+        },
+        Root::Local(name) if !stack.locals.contains_key(&**name) => errors.push(undeclared(stack.locals.keys().map(String::as_str).collect(), name, "local")),
+        Root::Local(_) | Root::Bound(_) => {}
+    }
+}
+
+/// A variable's own checks: its default fits its type and passes its
+/// validations (Terraform checks both at plan, where the default is the
+/// value used when none is given), and its references resolve.
+fn check_variable(graph: &Graph, name: &str, variable: &crate::graph::Variable, errors: &mut Vec<ValidationError>) {
+    let site = Site::Variable(name.to_owned());
+    if !is_valid_identifier(name) {
+        errors.push(ValidationError::InvalidIdentifier { what: "variable", name: name.to_owned() });
+    }
+    for (i, v) in variable.validations.iter().enumerate() {
+        check_value(graph, site.clone(), &format!("validation[{i}].condition"), &v.condition, errors);
+    }
+    if let Some(default) = &variable.default {
+        check_value(graph, site.clone(), "default", default, errors);
+        if let Some(problem) = default_problem(name, variable, default) {
+            errors.push(ValidationError::Variable { name: name.to_owned(), problem });
         }
     }
+}
+
+/// Why a variable's literal default is refused by its own declaration:
+/// its type, or a validation that evaluates to false on it. The message
+/// never shows a sensitive default.
+pub fn default_problem(name: &str, variable: &crate::graph::Variable, default: &Value) -> Option<String> {
+    if let Some(ty) = &variable.ty {
+        if let Err(problem) = ty.check_value(default, "the default") {
+            return Some(if variable.sensitive { format!("the default does not fit the type `{ty}`") } else { problem });
+        }
+    }
+    if matches!(default, Value::Null) && !variable.nullable {
+        return Some("the default is null, but the variable is not nullable".into());
+    }
+    let lookup = |r: &Reference| (matches!(&r.root, Root::Variable(n) if &**n == name) && r.path.is_root()).then(|| default.clone());
+    for v in &variable.validations {
+        if evaluate(&v.condition, &lookup) == Some(Value::Bool(false)) {
+            let shown = if variable.sensitive { "the default".to_owned() } else { format!("the default `{}`", crate::value::to_terraform_json(default)) };
+            return Some(format!("{shown} fails its own validation: {}", v.error_message));
+        }
+    }
+    None
+}
+
+/// The first sensitive value `value` reads, as Terraform would name it: a
+/// sensitive variable, an attribute the provider marks sensitive, or a
+/// local value that reads one.
+pub fn sensitive_source(graph: &Graph, value: &Value) -> Option<String> {
+    let mut found = None;
+    let mut seen = 0;
+    let mut pending = vec![value];
+    while let Some(v) = pending.pop() {
+        seen += 1;
+        if seen > 256 || found.is_some() {
+            break;
+        }
+        v.for_each_reference(&mut AttrPath::root(), &mut |_, r| {
+            if found.is_some() {
+                return;
+            }
+            match &r.root {
+                Root::Variable(name) if graph.stack.variables.get(&**name).is_some_and(|v| v.sensitive) => found = Some(r.root.to_string()),
+                Root::Local(name) => pending.extend(graph.stack.locals.get(&**name)),
+                Root::Resource(address) => {
+                    let block = graph.get(address).and_then(|t| t.facts).map(|f| f.block());
+                    if block.is_some_and(|b| b.is_sensitive(&r.path)) {
+                        found = Some(r.to_string());
+                    }
+                }
+                _ => {}
+            }
+        });
+    }
+    found
 }
 
 /// Iterative depth-first search over reference and `depends_on` edges;
@@ -392,7 +559,7 @@ fn find_cycles(graph: &Graph) -> Vec<ValidationError> {
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let mut out: Vec<usize> = graph.references_of(i).iter().filter_map(|(_, reference)| position.get(&*reference.target).copied()).collect();
+            let mut out: Vec<usize> = graph.references_of(i).iter().filter_map(|(_, reference)| position.get(&**reference.target()?).copied()).collect();
             out.extend(r.depends_on.iter().filter_map(|d| position.get(&**d).copied()));
             out.sort_unstable();
             out.dedup();

@@ -47,6 +47,9 @@ pub enum Value {
     Map(BTreeMap<String, Value>),
     /// One instance of a nested block.
     Block(BTreeMap<String, Value>),
+    /// An operator, a conditional, a `for` expression or a splat over
+    /// other values: `var.on ? 1 : 0`, `a + b`, `[for s in xs : s.id]`.
+    Expr(Box<Expr>),
     /// A Terraform expression that is not a reference, such as `path.module`.
     /// Only [`Value::path_module`] creates one.
     Raw(&'static str),
@@ -55,6 +58,151 @@ pub enum Value {
     /// this crate, and validation rejects it before anything is rendered.
     #[non_exhaustive]
     Unknown,
+}
+
+/// A Terraform expression over other values. Its operands are values,
+/// so references inside it are walked, checked and followed like any
+/// other; only rendering spells it out.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Expr {
+    /// `condition ? then : otherwise`.
+    Conditional {
+        /// A bool.
+        condition: Value,
+        /// The value when the condition holds.
+        then: Value,
+        /// The value when it does not.
+        otherwise: Value,
+    },
+    /// `left op right`.
+    Binary {
+        /// The operator.
+        op: BinaryOp,
+        /// The left operand.
+        left: Value,
+        /// The right operand.
+        right: Value,
+    },
+    /// `!operand` or `-operand`.
+    Unary {
+        /// The operator.
+        op: UnaryOp,
+        /// The operand.
+        operand: Value,
+    },
+    /// `[for v in collection : out if condition]`, or with `key_out`,
+    /// `{for k, v in collection : key_out => out if condition}`.
+    For(For),
+    /// `collection[*].path`: the path read on every element.
+    Splat {
+        /// A list (or a single value, which Terraform wraps in one).
+        collection: Value,
+        /// What is read on each element; may be empty (`xs[*]`).
+        path: AttrPath,
+    },
+}
+
+/// A `for` expression: the names it binds are [`Root::Bound`](crate::reference::Root::Bound)
+/// references inside `out`, `key_out` and `condition`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct For {
+    /// The key (or index) name, when two names are bound: `k` in `for k, v in ...`.
+    pub key: Option<String>,
+    /// The element name: `v`.
+    pub value: String,
+    /// What is iterated: a list, set, map or object.
+    pub collection: Value,
+    /// `Some` makes an object: each element's key.
+    pub key_out: Option<Value>,
+    /// Each element's result.
+    pub out: Value,
+    /// `if condition`: which elements are kept.
+    pub condition: Option<Value>,
+}
+
+/// A binary operator, by precedence group as Terraform has them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinaryOp {
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `%`
+    Rem,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `&&`
+    And,
+    /// `||`
+    Or,
+}
+
+impl BinaryOp {
+    /// The operator as HCL (and Rust) write it.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+            BinaryOp::Rem => "%",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Eq => "==",
+            BinaryOp::Ne => "!=",
+            BinaryOp::And => "&&",
+            BinaryOp::Or => "||",
+        }
+    }
+
+    /// What the operands must be, and what the result is.
+    pub fn operand_kind(self) -> OperandKind {
+        match self {
+            BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem | BinaryOp::Add | BinaryOp::Sub => OperandKind::Number,
+            BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Lt | BinaryOp::Le => OperandKind::Comparison,
+            BinaryOp::Eq | BinaryOp::Ne => OperandKind::Any,
+            BinaryOp::And | BinaryOp::Or => OperandKind::Bool,
+        }
+    }
+}
+
+/// The kinds an operator takes and gives, for type checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OperandKind {
+    /// Numbers in, a number out: arithmetic.
+    Number,
+    /// Numbers in, a bool out: `<`, `>=`, ...
+    Comparison,
+    /// Anything in, a bool out: `==`, `!=`.
+    Any,
+    /// Bools in, a bool out: `&&`, `||`.
+    Bool,
+}
+
+/// A unary operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `!`
+    Not,
+    /// `-`
+    Neg,
 }
 
 /// A Terraform function call.
@@ -90,6 +238,21 @@ impl Value {
     /// A JSON-like map built from pairs; keys are sorted.
     pub fn map<K: Into<String>>(entries: impl IntoIterator<Item = (K, Value)>) -> Value {
         Value::Map(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+
+    /// An expression over other values.
+    pub fn expr(expr: Expr) -> Value {
+        Value::Expr(Box::new(expr))
+    }
+
+    /// `condition ? then : otherwise`.
+    pub fn conditional(condition: impl Into<Value>, then: impl Into<Value>, otherwise: impl Into<Value>) -> Value {
+        Value::expr(Expr::Conditional { condition: condition.into(), then: then.into(), otherwise: otherwise.into() })
+    }
+
+    /// `left op right`.
+    pub fn binary(op: BinaryOp, left: impl Into<Value>, right: impl Into<Value>) -> Value {
+        Value::expr(Expr::Binary { op, left: left.into(), right: right.into() })
     }
 
     /// A list of the items, in order.
@@ -155,6 +318,7 @@ impl Value {
             }
             Value::Call(c) => c.args.iter().for_each(|a| a.walk(path, visit)),
             Value::Template(parts) => parts.iter().for_each(|p| p.walk(path, visit)),
+            Value::Expr(e) => e.operands().for_each(|o| o.walk(path, visit)),
             _ => {}
         }
     }
@@ -187,7 +351,7 @@ impl Value {
             Value::List(_) => "a list",
             Value::Map(_) => "a map",
             Value::Block(_) => "a block",
-            Value::Raw(_) => "an expression",
+            Value::Raw(_) | Value::Expr(_) => "an expression",
             Value::Unknown => "a run-time value",
         }
     }
@@ -267,9 +431,14 @@ pub fn to_terraform_json(value: &Value) -> serde_json::Value {
             }
             J::String(s)
         }
-        Value::Ref(_) | Value::Call(_) | Value::Raw(_) => {
+        Value::Ref(_) | Value::Call(_) | Value::Raw(_) | Value::Expr(_) => {
             let mut s = String::from("${");
             write_hcl_expression(&mut s, value);
+            // `${{for ...}}` would read as an escape to some eyes; HCL reads both.
+            if s.starts_with("${{") {
+                s.insert(2, ' ');
+                s.push(' ');
+            }
             s.push('}');
             J::String(s)
         }
@@ -299,6 +468,7 @@ pub fn write_hcl_expression(out: &mut String, value: &Value) {
             let _ = write!(out, "{r}");
         }
         Value::Raw(expr) => out.push_str(expr),
+        Value::Expr(e) => write_expr(out, e),
         Value::Call(call) => {
             out.push_str(&call.function);
             out.push('(');
@@ -347,6 +517,78 @@ pub fn write_hcl_expression(out: &mut String, value: &Value) {
             out.push('}');
         }
         Value::Unknown => panic!("BUG: a compile-time placeholder value reached synthesis"),
+    }
+}
+
+impl Expr {
+    /// Every operand, in the order written.
+    pub fn operands(&self) -> impl Iterator<Item = &Value> {
+        let (a, b, c, d): (Option<&Value>, Option<&Value>, Option<&Value>, Option<&Value>) = match self {
+            Expr::Conditional { condition, then, otherwise } => (Some(condition), Some(then), Some(otherwise), None),
+            Expr::Binary { left, right, .. } => (Some(left), Some(right), None, None),
+            Expr::Unary { operand, .. } => (Some(operand), None, None, None),
+            Expr::For(f) => (Some(&f.collection), f.key_out.as_ref(), Some(&f.out), f.condition.as_ref()),
+            Expr::Splat { collection, .. } => (Some(collection), None, None, None),
+        };
+        [a, b, c, d].into_iter().flatten()
+    }
+}
+
+/// An operand inside an operator: parenthesized when it is itself an
+/// operator or conditional, so precedence never depends on the reader.
+fn write_operand(out: &mut String, value: &Value) {
+    if matches!(value, Value::Expr(e) if !matches!(**e, Expr::Splat { .. } | Expr::For(_))) {
+        out.push('(');
+        write_hcl_expression(out, value);
+        out.push(')');
+    } else {
+        write_hcl_expression(out, value);
+    }
+}
+
+fn write_expr(out: &mut String, expr: &Expr) {
+    match expr {
+        Expr::Conditional { condition, then, otherwise } => {
+            write_operand(out, condition);
+            out.push_str(" ? ");
+            write_operand(out, then);
+            out.push_str(" : ");
+            write_operand(out, otherwise);
+        }
+        Expr::Binary { op, left, right } => {
+            write_operand(out, left);
+            let _ = write!(out, " {} ", op.symbol());
+            write_operand(out, right);
+        }
+        Expr::Unary { op, operand } => {
+            out.push(if *op == UnaryOp::Not { '!' } else { '-' });
+            write_operand(out, operand);
+        }
+        Expr::For(f) => {
+            out.push(if f.key_out.is_some() { '{' } else { '[' });
+            out.push_str("for ");
+            if let Some(k) = &f.key {
+                let _ = write!(out, "{k}, ");
+            }
+            let _ = write!(out, "{} in ", f.value);
+            write_hcl_expression(out, &f.collection);
+            out.push_str(" : ");
+            if let Some(k) = &f.key_out {
+                write_hcl_expression(out, k);
+                out.push_str(" => ");
+            }
+            write_hcl_expression(out, &f.out);
+            if let Some(c) = &f.condition {
+                out.push_str(" if ");
+                write_hcl_expression(out, c);
+            }
+            out.push(if f.key_out.is_some() { '}' } else { ']' });
+        }
+        Expr::Splat { collection, path } => {
+            write_operand(out, collection);
+            out.push_str("[*]");
+            let _ = path.write_steps(out, true);
+        }
     }
 }
 

@@ -107,6 +107,20 @@ fn rule_set(packs: &[String], loaded: Option<&LoadedPolicy>, diags: &mut Diagnos
     Some(RuleSet::new(packs, org, &[]).expect("BUG: packs were checked, and a policy file cannot redefine a rule"))
 }
 
+/// The `Variables` impl `#[derive(Variables)]` generates: its `declare`
+/// expanded like a stack's `define`, so each field's `variable!` is
+/// resolved and checked as one written in a stack.
+pub fn variables_impl(mut item: ItemImpl) -> TokenStream {
+    let schema = match schema::load() {
+        Ok(schema) => schema,
+        Err(e) => return syn::Error::new(Span::call_site(), e).to_compile_error(),
+    };
+    let mut diags = Diagnostics::new();
+    let mut expander = Expander::new(&schema, None, &mut diags, format_ident!("__tap_variables_facts"));
+    expander.expand_methods(&mut item);
+    finish(diags, quote!(#item))
+}
+
 /// Entry point of `#[component]`: on a free function, or on the impl of a
 /// component's configuration type. Every function with a `&mut Scope`
 /// parameter is expanded and checked as a stack's `define` is, then runs
@@ -267,6 +281,17 @@ struct Expander<'a> {
     instances: BTreeMap<String, Span>,
 }
 
+/// The tokens of every `variable!` in an item.
+struct VariableDeclarations(Vec<TokenStream>);
+
+impl<'ast> syn::visit::Visit<'ast> for VariableDeclarations {
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if tap_macro(mac) == Some("variable") {
+            self.0.push(mac.tokens.clone());
+        }
+    }
+}
+
 /// Which tap macro an invocation is, if any.
 fn tap_macro(mac: &syn::Macro) -> Option<&'static str> {
     let ident = mac.path.segments.last()?.ident.to_string();
@@ -275,6 +300,8 @@ fn tap_macro(mac: &syn::Macro) -> Option<&'static str> {
         "data" => Some("data"),
         "output" => Some("output"),
         "provider" => Some("provider"),
+        "variable" => Some("variable"),
+        "local" => Some("local"),
         _ => None,
     }
 }
@@ -295,6 +322,14 @@ impl<'a> Expander<'a> {
     /// Expands the invocations in every method, each method with its own
     /// scope; returns `define`'s `&mut Stack` parameter, if it has one.
     fn expand_methods(&mut self, item: &mut ItemImpl) -> Option<Ident> {
+        // Every variable first: `var.x` may be read before its declaration.
+        let mut declarations = VariableDeclarations(Vec::new());
+        syn::visit::visit_item_impl(&mut declarations, item);
+        for tokens in declarations.0 {
+            if let Ok(inv) = parse::variable(tokens) {
+                self.resolver.declare_variable(&inv);
+            }
+        }
         let mut define_param = None;
         for impl_item in &mut item.items {
             let ImplItem::Fn(f) = impl_item else { continue };
@@ -358,6 +393,16 @@ impl<'a> Expander<'a> {
         }
         if which == "provider" {
             return Some((self.expand_provider(mac.tokens.clone(), &stack_ident), None));
+        }
+        if which == "variable" || which == "local" {
+            if self.target == Some(Target::Scope) {
+                self.resolver.diags.error(
+                    span,
+                    message(&format!("`{which}!` belongs to the stack, not to a component"), Some("declare it in the stack's `define` and pass its handle (`Var<K>`, `Local<K>`) to the component as a parameter"), None),
+                );
+                return Some((expand::placeholder(&[], &stack_ident), None));
+            }
+            return Some(self.expand_value(which, mac.tokens.clone(), &stack_ident));
         }
         let mode = if which == "data" { Mode::Data } else { Mode::Managed };
         let inv = match parse::invocation(mode, mac.tokens.clone()) {
@@ -461,6 +506,41 @@ impl<'a> Expander<'a> {
         match self.resolver.provider(inv, &self.scope) {
             Some(config) => self.renderer.provider(config, stack_ident),
             None => expand::provider_placeholder(stack_ident),
+        }
+    }
+
+    /// `variable!` and `local!`: resolved, then declared on the stack; the
+    /// `let` they initialize is bound to the value's reference.
+    fn expand_value(&mut self, which: &str, tokens: TokenStream, stack_ident: &Ident) -> (Expr, Option<Binding>) {
+        let failed = |this: &mut Self, e: syn::Error| {
+            this.resolver.diags.push(e);
+            (expand::placeholder(&[], stack_ident), None)
+        };
+        if which == "variable" {
+            let inv = match parse::variable(tokens) {
+                Ok(inv) => inv,
+                Err(e) => return failed(self, e),
+            };
+            let name = crate::model::name_of(&inv.name);
+            match self.resolver.variable(inv, &self.scope) {
+                Some(v) => {
+                    let binding = Binding::Named { root: tap_core::reference::Root::Variable(name.as_str().into()), ty: v.ty.clone() };
+                    (expand::variable(&v, stack_ident), Some(binding))
+                }
+                None => (expand::placeholder(&[], stack_ident), None),
+            }
+        } else {
+            let inv = match parse::local(tokens) {
+                Ok(inv) => inv,
+                Err(e) => return failed(self, e),
+            };
+            match self.resolver.local(inv, &self.scope) {
+                Some((name, value)) => {
+                    let binding = Binding::Named { root: tap_core::reference::Root::Local(name.as_str().into()), ty: None };
+                    (expand::local(&name, &value, stack_ident), Some(binding))
+                }
+                None => (expand::placeholder(&[], stack_ident), None),
+            }
         }
     }
 
@@ -636,6 +716,8 @@ impl VisitMut for Expander<'_> {
         // A `let` that binds no handle shadows an earlier handle of that name.
         match (ident, new_binding) {
             (Some(name), Some(binding)) => self.scope.bind(name, binding),
+            // `let var = stack.declare::<Inputs>();`: `var.x` is then a Rust path, which rustc checks.
+            (Some(name), None) if name == "var" || name == "local" => self.scope.bind(name, Binding::Rust),
             (Some(name), None) => self.scope.unbind(&name),
             _ => {}
         }

@@ -19,7 +19,7 @@ use tap_core::reference::Mode;
 
 use crate::model::{name_of, RefStep};
 use crate::policy::LoadedPolicy;
-use crate::resolved::{Body, Node, Output, ProviderConfig, Ref, Resource, Value};
+use crate::resolved::{Body, Node, Output, ProviderConfig, Ref, Resource, Value, TfExpr};
 use crate::schema::{self, Schemas};
 
 /// One type's entry in the facts module.
@@ -166,14 +166,84 @@ impl<'a> Renderer<'a> {
 pub fn output(out: &Output, stack_ident: &Ident) -> Expr {
     let (name, description, sensitive) = (&out.name, &out.description, out.sensitive);
     let value_tokens = value_tokens(&out.value);
+    let ty = out.ty.to_string();
     syn::parse_quote! {
         {
             #stack_ident.output_with(#name, ::tap::__private::graph::Output {
                 value: #value_tokens,
                 description: ::std::string::String::from(#description),
                 sensitive: #sensitive,
+                ty: ::tap::__private::schema::TypeConstraint::parse(#ty).ok(),
             });
         }
+    }
+}
+
+/// `variable!(name: type { ... })`: the declaration, returning a `Var`
+/// of the shape its type has.
+pub fn variable(v: &crate::resolved::Variable, stack_ident: &Ident) -> Expr {
+    let name = &v.name;
+    let kind = v.ty.as_ref().map_or_else(|| quote!(::tap::__private::graph::shape::Dynamic), kind_tokens);
+    let ty = match &v.ty {
+        Some(ty) => {
+            let text = ty.to_string();
+            quote!(::core::option::Option::Some(::tap::__private::schema::TypeConstraint::parse(#text).expect("BUG: the macro parsed this type")))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let default = match &v.default {
+        Some(d) => {
+            let d = value_tokens(d);
+            quote!(::core::option::Option::Some(#d))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let (description, sensitive, nullable, ephemeral) = (&v.description, v.sensitive, v.nullable, v.ephemeral);
+    let validations = v.validations.iter().map(|(condition, error)| {
+        let condition = value_tokens(condition);
+        quote!(::tap::__private::graph::Validation { condition: #condition, error_message: ::std::string::String::from(#error) })
+    });
+    syn::parse_quote! {
+        #stack_ident.variable::<#kind>(#name, ::tap::__private::graph::Variable {
+            ty: #ty,
+            default: #default,
+            description: ::std::string::String::from(#description),
+            sensitive: #sensitive,
+            nullable: #nullable,
+            ephemeral: #ephemeral,
+            validations: ::std::vec![#(#validations),*],
+        })
+    }
+}
+
+/// `local!(name = value)`.
+pub fn local(name: &str, value: &Value, stack_ident: &Ident) -> Expr {
+    let value = value_tokens(value);
+    syn::parse_quote!(#stack_ident.local::<::tap::__private::graph::shape::Dynamic>(#name, #value))
+}
+
+/// The shape kind of a type constraint, for `Var<K>`: objects and tuples
+/// are `Dynamic` (the macro checks paths into them itself).
+fn kind_tokens(ty: &tap_core::schema::TypeConstraint) -> TokenStream {
+    use tap_core::schema::TypeConstraint as T;
+    let shape = quote!(::tap::__private::graph::shape);
+    match ty {
+        T::String => quote!(#shape::Str),
+        T::Number => quote!(#shape::Number),
+        T::Bool => quote!(#shape::Bool),
+        T::List(e) => {
+            let e = kind_tokens(e);
+            quote!(#shape::List<#e>)
+        }
+        T::Set(e) => {
+            let e = kind_tokens(e);
+            quote!(#shape::Set<#e>)
+        }
+        T::Map(e) => {
+            let e = kind_tokens(e);
+            quote!(#shape::Map<#e>)
+        }
+        T::Any | T::Tuple(_) | T::Object(_) => quote!(#shape::Dynamic),
     }
 }
 
@@ -256,6 +326,50 @@ fn value_tokens(v: &Value) -> TokenStream {
             }
         }
         Value::Unbound { root, steps, span } => crate::typed_ref::unknown_root(root, steps, *span),
+        Value::Named { view, steps, span } => named_tokens(&view.root, steps, *span),
+        Value::Expr(e) => {
+            let expr = quote!(::tap::__private::value::Expr);
+            let op_tokens = |op: &dyn std::fmt::Debug| {
+                let variant = format_ident!("{}", format!("{op:?}"));
+                variant
+            };
+            match &**e {
+                TfExpr::Binary(op, l, r) => {
+                    let (op, l, r) = (op_tokens(op), value_tokens(l), value_tokens(r));
+                    quote!(#value::expr(#expr::Binary { op: ::tap::__private::value::BinaryOp::#op, left: #l, right: #r }))
+                }
+                TfExpr::Unary(op, o) => {
+                    let (op, o) = (op_tokens(op), value_tokens(o));
+                    quote!(#value::expr(#expr::Unary { op: ::tap::__private::value::UnaryOp::#op, operand: #o }))
+                }
+                TfExpr::Conditional(c, t, o) => {
+                    let (c, t, o) = (value_tokens(c), value_tokens(t), value_tokens(o));
+                    quote!(#value::conditional(#c, #t, #o))
+                }
+                TfExpr::For { key, value: name, collection, key_out, out, condition } => {
+                    let opt_str = |s: &Option<String>| match s {
+                        Some(s) => quote!(::core::option::Option::Some(::std::string::String::from(#s))),
+                        None => quote!(::core::option::Option::None),
+                    };
+                    let opt = |v: &Option<Value>| match v {
+                        Some(v) => {
+                            let v = value_tokens(v);
+                            quote!(::core::option::Option::Some(#v))
+                        }
+                        None => quote!(::core::option::Option::None),
+                    };
+                    let (key, collection, key_out, out, condition) = (opt_str(key), value_tokens(collection), opt(key_out), value_tokens(out), opt(condition));
+                    quote!(#value::expr(#expr::For(::tap::__private::value::For {
+                        key: #key,
+                        value: ::std::string::String::from(#name),
+                        collection: #collection,
+                        key_out: #key_out,
+                        out: #out,
+                        condition: #condition,
+                    })))
+                }
+            }
+        }
         // Spanned on the user's expression, so a type that cannot become
         // a value is reported there and not on the attribute.
         Value::Hole(expr) => quote_spanned!(expr.span()=> ::tap::__private::value_of(#expr)),
@@ -271,6 +385,43 @@ fn step_tokens(step: &RefStep) -> TokenStream {
         }
         RefStep::Index(e) => quote_spanned!(e.span()=> .index(::tap::__private::list_index(#e))),
         RefStep::Key(k) => quote!(.key(#k)),
+        // `named_tokens` splits a reference at its `[*]`.
+        RefStep::Each(_) => quote!(),
+    }
+}
+
+/// `var.x.steps...` (or `local.`, or a `for` name) as a value; a `[*]`
+/// makes it a splat of what follows over what precedes.
+fn named_tokens(root: &tap_core::reference::Root, steps: &[RefStep], span: Span) -> TokenStream {
+    use tap_core::reference::Root;
+    let reference = quote!(::tap::__private::reference::Reference);
+    let base = match root {
+        Root::Variable(n) => {
+            let n: &str = n;
+            quote!(#reference::variable(#n))
+        }
+        Root::Local(n) => {
+            let n: &str = n;
+            quote!(#reference::local(#n))
+        }
+        Root::Bound(n) => {
+            let n: &str = n;
+            quote!(#reference::bound(#n))
+        }
+        Root::Resource(_) => unreachable!("BUG: resolve gives a named value a variable, local or `for` root"),
+    };
+    let value = quote!(::tap::__private::value::Value);
+    match steps.iter().position(|s| matches!(s, RefStep::Each(_))) {
+        None => {
+            let steps = steps.iter().map(step_tokens);
+            quote_spanned!(span=> #value::Ref(#base #(#steps)*))
+        }
+        Some(at) => {
+            let before = steps[..at].iter().map(step_tokens);
+            let after = steps[at + 1..].iter().map(step_tokens);
+            // The steps after `[*]` are built on a placeholder root: only their path is used.
+            quote_spanned!(span=> ::tap::__private::splat_of(#value::Ref(#base #(#before)*), #reference::bound("_") #(#after)*))
+        }
     }
 }
 

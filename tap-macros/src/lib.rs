@@ -28,6 +28,7 @@ mod schema;
 mod scope;
 mod shapes;
 mod typed_ref;
+mod variables;
 
 use proc_macro::TokenStream;
 
@@ -85,6 +86,31 @@ pub fn data(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn provider(input: TokenStream) -> TokenStream {
     outside_stack("provider", input)
+}
+
+/// `variable!(retention: number { default: 365, description: "...", validation { condition: var.retention >= 365, error_message: "..." } })`:
+/// declares an input variable; returns its `Var` handle. Read it as
+/// `var.retention` (or through the handle) anywhere in the stack.
+#[proc_macro]
+pub fn variable(input: TokenStream) -> TokenStream {
+    outside_stack("variable", input)
+}
+
+/// `local!(tags = { Team: "payments", Env: var.env })`: declares a local
+/// value; returns its `Local` handle. Read it as `local.tags` after this line.
+#[proc_macro]
+pub fn local(input: TokenStream) -> TokenStream {
+    outside_stack("local", input)
+}
+
+/// `#[derive(Variables)]` on a struct: one input variable per field, typed
+/// from the field's Rust type (or `#[variable(type = "...")]`), described by
+/// its doc comment, with `#[variable(default = ..., sensitive, ephemeral,
+/// nullable = false, validation(condition = ..., error_message = "..."))]`.
+/// `let var = stack.declare::<Inputs>();` then gives `var.field` references.
+#[proc_macro_derive(Variables, attributes(variable))]
+pub fn derive_variables(input: TokenStream) -> TokenStream {
+    variables::derive(input.into()).into()
 }
 
 /// `output!(vpc_id { value: vpc.id, description: "..." })`: declares an output.

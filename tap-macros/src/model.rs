@@ -132,6 +132,8 @@ pub enum RefStep {
     /// A literal or run-time index.
     Index(Expr),
     Key(LitStr),
+    /// `[*]` after a variable's or local's path: a splat.
+    Each(Span),
 }
 
 /// A value as written.
@@ -152,8 +154,31 @@ pub enum ValueExpr {
     Call { function: Ident, args: Vec<ValueExpr>, span: Span },
     /// `concat!(...)`: a string template of literal parts and expressions.
     Concat(Vec<ValueExpr>, Span),
+    /// `a + b`, `a >= b`, `a && b`, ...: a Terraform operator when an
+    /// operand is a Terraform value, else the Rust expression as written.
+    Binary { op: tap_core::value::BinaryOp, left: Box<ValueExpr>, right: Box<ValueExpr>, rust: Expr },
+    /// `!a`, `-a`; likewise.
+    Unary { op: tap_core::value::UnaryOp, operand: Box<ValueExpr>, rust: Expr },
+    /// `if c { a } else { b }`: Terraform's `c ? a : b` when `c` is a
+    /// Terraform value.
+    Conditional { condition: Box<ValueExpr>, then: Box<ValueExpr>, otherwise: Box<ValueExpr>, rust: Expr },
+    /// `for v in xs { out }`, `for (k, v) in m { (key, out) }`, with an
+    /// optional `if c { ... }` around the result: Terraform's `for`
+    /// expression.
+    For(Box<ForExpr>),
     /// Any other Rust expression: known only when the stack runs.
     Rust(Expr),
+}
+
+/// `for (key, value) in collection { if condition { (key_out, out) } }`.
+pub struct ForExpr {
+    pub key: Option<Ident>,
+    pub value: Ident,
+    pub collection: ValueExpr,
+    pub key_out: Option<ValueExpr>,
+    pub out: ValueExpr,
+    pub condition: Option<ValueExpr>,
+    pub span: Span,
 }
 
 impl ValueExpr {
@@ -166,6 +191,8 @@ impl ValueExpr {
             ValueExpr::Bool(l) => l.span,
             ValueExpr::Null(s) | ValueExpr::List(_, s) | ValueExpr::Map(_, s) | ValueExpr::Concat(_, s) => *s,
             ValueExpr::Ref { span, .. } | ValueExpr::Splat { span, .. } | ValueExpr::Call { span, .. } => *span,
+            ValueExpr::Binary { rust, .. } | ValueExpr::Unary { rust, .. } | ValueExpr::Conditional { rust, .. } => rust.span(),
+            ValueExpr::For(f) => f.span,
             ValueExpr::Rust(e) => e.span(),
         }
     }
@@ -177,6 +204,22 @@ pub struct ProviderInvocation {
     pub name: Ident,
     pub alias: Option<Ident>,
     pub body: Body,
+}
+
+/// `variable!(retention: number { default: 365, description: "...", validation { ... } })`.
+pub struct VariableInvocation {
+    pub name: Ident,
+    /// The type as written (`map(object({ cidr: string }))`), and where.
+    pub ty: Option<(String, Span)>,
+    /// Its settings, as a body: `default`, `description`, `sensitive`,
+    /// `nullable`, `ephemeral` and `validation { condition, error_message }` blocks.
+    pub body: Body,
+}
+
+/// `local!(name = value)`.
+pub struct LocalInvocation {
+    pub name: Ident,
+    pub value: ValueExpr,
 }
 
 /// `output!(name { value: ..., description: "...", sensitive: false })`.

@@ -6,7 +6,7 @@ use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{braced, bracketed, parenthesized, Expr, Ident, LitStr, Token};
+use syn::{braced, bracketed, parenthesized, Expr, Ident, LitStr, Pat, Token};
 
 use tap_core::reference::Mode;
 
@@ -197,7 +197,107 @@ fn parse_value(input: ParseStream) -> syn::Result<ValueExpr> {
     if !at_value_end(input) {
         return Err(input.error("expected `,` after the value"));
     }
+    lower(expr)
+}
+
+/// A Rust expression as the DSL reads it: operators, `if`/`else` and
+/// `for` over DSL values become Terraform expressions (their operands are
+/// read as values again); anything else stays a Rust expression. Whether
+/// an operator is Terraform's or Rust's is decided once its operands are
+/// resolved: one Terraform operand makes it Terraform's.
+fn lower(expr: Expr) -> syn::Result<ValueExpr> {
+    use tap_core::value::{BinaryOp as B, UnaryOp as U};
+    let operand = |e: &Expr| syn::parse::Parser::parse2(parse_value, quote::ToTokens::to_token_stream(e)).map(Box::new);
+    match &expr {
+        Expr::Paren(p) => return syn::parse::Parser::parse2(parse_value, quote::ToTokens::to_token_stream(&p.expr)),
+        Expr::Binary(b) => {
+            let op = match b.op {
+                syn::BinOp::Add(_) => B::Add,
+                syn::BinOp::Sub(_) => B::Sub,
+                syn::BinOp::Mul(_) => B::Mul,
+                syn::BinOp::Div(_) => B::Div,
+                syn::BinOp::Rem(_) => B::Rem,
+                syn::BinOp::Eq(_) => B::Eq,
+                syn::BinOp::Ne(_) => B::Ne,
+                syn::BinOp::Lt(_) => B::Lt,
+                syn::BinOp::Le(_) => B::Le,
+                syn::BinOp::Gt(_) => B::Gt,
+                syn::BinOp::Ge(_) => B::Ge,
+                syn::BinOp::And(_) => B::And,
+                syn::BinOp::Or(_) => B::Or,
+                _ => return Ok(ValueExpr::Rust(expr)),
+            };
+            let (left, right) = (operand(&b.left)?, operand(&b.right)?);
+            return Ok(ValueExpr::Binary { op, left, right, rust: expr });
+        }
+        Expr::Unary(u) => {
+            let op = match u.op {
+                syn::UnOp::Not(_) => U::Not,
+                syn::UnOp::Neg(_) => U::Neg,
+                _ => return Ok(ValueExpr::Rust(expr)),
+            };
+            let operand = operand(&u.expr)?;
+            return Ok(ValueExpr::Unary { op, operand, rust: expr });
+        }
+        Expr::If(i) => {
+            let (Some(then), Some((_, otherwise))) = (single_expr(&i.then_branch), &i.else_branch) else { return Ok(ValueExpr::Rust(expr)) };
+            let otherwise = match &**otherwise {
+                Expr::Block(b) => match single_expr(&b.block) {
+                    Some(e) => e,
+                    None => return Ok(ValueExpr::Rust(expr)),
+                },
+                other => other,
+            };
+            let (condition, then, otherwise) = (operand(&i.cond)?, operand(then)?, operand(otherwise)?);
+            return Ok(ValueExpr::Conditional { condition, then, otherwise, rust: expr });
+        }
+        Expr::ForLoop(f) => return for_expression(f).map(|f| ValueExpr::For(Box::new(f))),
+        _ => {}
+    }
     Ok(ValueExpr::Rust(expr))
+}
+
+/// The one expression a block holds: `{ x }`.
+fn single_expr(block: &syn::Block) -> Option<&Expr> {
+    match block.stmts.as_slice() {
+        [syn::Stmt::Expr(e, None)] => Some(e),
+        _ => None,
+    }
+}
+
+/// `for v in xs { out }` as Terraform's `[for v in xs : out]`;
+/// `for (k, v) in m { (key, out) }` as `{for k, v in m : key => out}`;
+/// `if c { ... }` around the body keeps only the elements where `c` holds.
+fn for_expression(f: &syn::ExprForLoop) -> syn::Result<ForExpr> {
+    use syn::spanned::Spanned;
+    let name = |p: &Pat| match p {
+        Pat::Ident(i) if i.by_ref.is_none() && i.subpat.is_none() => Ok(i.ident.clone()),
+        other => Err(syn::Error::new(other.span(), "a `for` expression binds a name, or two as `(key, value)`")),
+    };
+    let (key, value) = match &*f.pat {
+        Pat::Tuple(t) if t.elems.len() == 2 => (Some(name(&t.elems[0])?), name(&t.elems[1])?),
+        other => (None, name(other)?),
+    };
+    let shape_help = "a `for` expression's body is one value `{ out }`, a pair `{ (key, out) }` for a map, or either inside `{ if condition { ... } }`";
+    let body = single_expr(&f.body).ok_or_else(|| syn::Error::new(f.body.span(), shape_help))?;
+    let (condition, body) = match body {
+        Expr::If(i) if i.else_branch.is_none() => (Some(&*i.cond), single_expr(&i.then_branch).ok_or_else(|| syn::Error::new(i.span(), shape_help))?),
+        other => (None, other),
+    };
+    let value_of = |e: &Expr| syn::parse::Parser::parse2(parse_value, quote::ToTokens::to_token_stream(e));
+    let (key_out, out) = match body {
+        Expr::Tuple(t) if t.elems.len() == 2 => (Some(value_of(&t.elems[0])?), value_of(&t.elems[1])?),
+        other => (None, value_of(other)?),
+    };
+    Ok(ForExpr {
+        key,
+        value,
+        collection: value_of(&f.expr)?,
+        key_out,
+        out,
+        condition: condition.map(value_of).transpose()?,
+        span: f.for_token.span.join(f.body.span()).unwrap_or(f.for_token.span),
+    })
 }
 
 /// `"text"`, `3`, `-1.5`, `true`, standing alone as the value.
@@ -369,6 +469,12 @@ fn try_reference(input: ParseStream) -> syn::Result<Option<ValueExpr>> {
                     return Ok(None);
                 }
                 steps.push(RefStep::Key(key));
+            } else if content.peek(Token![*]) && !steps.is_empty() {
+                let star: Token![*] = content.parse()?;
+                if !content.is_empty() {
+                    return Ok(None);
+                }
+                steps.push(RefStep::Each(star.span));
             } else {
                 let Ok(index) = content.parse::<Expr>() else { return Ok(None) };
                 if !content.is_empty() {
@@ -411,6 +517,58 @@ pub fn provider(tokens: TokenStream) -> syn::Result<ProviderInvocation> {
                 return Err(input.error("unexpected tokens after the provider configuration"));
             }
             Ok(ProviderInvocation { name, alias, body })
+        },
+        tokens,
+    )
+}
+
+/// Parses the inside of `variable!(...)`: `name: type { settings }`,
+/// where the type and the settings may each be left out.
+pub fn variable(tokens: TokenStream) -> syn::Result<VariableInvocation> {
+    syn::parse::Parser::parse2(
+        |input: ParseStream| {
+            let name = Ident::parse_any(input)?;
+            let ty = if input.peek(Token![:]) {
+                input.parse::<Token![:]>()?;
+                let ident = Ident::parse_any(input)?;
+                let mut text = ident.to_string();
+                let mut span = ident.span();
+                if input.peek(syn::token::Paren) {
+                    let group: proc_macro2::Group = input.parse()?;
+                    span = span.join(group.span()).unwrap_or(span);
+                    text.push_str(&group.to_string());
+                }
+                Some((text, span))
+            } else {
+                None
+            };
+            let body = if input.peek(syn::token::Brace) {
+                let content;
+                braced!(content in input);
+                parse_body(&content)?
+            } else {
+                Body::default()
+            };
+            if !input.is_empty() {
+                return Err(input.error("expected `variable!(name: type { ... })`"));
+            }
+            Ok(VariableInvocation { name, ty, body })
+        },
+        tokens,
+    )
+}
+
+/// Parses the inside of `local!(...)`: `name = value`.
+pub fn local(tokens: TokenStream) -> syn::Result<LocalInvocation> {
+    syn::parse::Parser::parse2(
+        |input: ParseStream| {
+            let name = Ident::parse_any(input)?;
+            input.parse::<Token![=]>().map_err(|e| syn::Error::new(e.span(), "expected `local!(name = value)`"))?;
+            let value = parse_value(input)?;
+            if !input.is_empty() {
+                return Err(input.error("expected `local!(name = value)`"));
+            }
+            Ok(LocalInvocation { name, value })
         },
         tokens,
     )
@@ -532,6 +690,8 @@ pub fn reference_as_expr(binding: &Ident, steps: &[RefStep]) -> syn::Result<Expr
         RefStep::Attr(a) => quote!(.#a),
         RefStep::Index(e) => quote!([#e]),
         RefStep::Key(k) => quote!([#k]),
+        // Resolution rejects a splat on such a root before this.
+        RefStep::Each(_) => quote!([..]),
     });
     syn::parse2(quote!(#binding #(#steps)*))
 }
@@ -542,9 +702,13 @@ mod tests {
     use quote::quote;
 
     fn value_of(tokens: proc_macro2::TokenStream) -> ValueExpr {
-        let inv = invocation(Mode::Managed, quote!(aws_vpc.main { x: #tokens })).unwrap();
+        value_of_result(tokens).unwrap()
+    }
+
+    fn value_of_result(tokens: proc_macro2::TokenStream) -> syn::Result<ValueExpr> {
+        let inv = invocation(Mode::Managed, quote!(aws_vpc.main { x: #tokens }))?;
         match inv.body.entries.into_iter().next().unwrap() {
-            Entry::Attr { value, .. } => value,
+            Entry::Attr { value, .. } => Ok(value),
             Entry::Block { .. } => panic!("expected an attribute"),
         }
     }
@@ -572,8 +736,19 @@ mod tests {
     fn other_expressions_are_rust() {
         assert!(matches!(value_of(quote!(format!("x-{}", self.env))), ValueExpr::Rust(_)));
         assert!(matches!(value_of(quote!(self.cfg.name.clone())), ValueExpr::Rust(_)));
-        assert!(matches!(value_of(quote!(1 + n)), ValueExpr::Rust(_)));
         assert!(matches!(value_of(quote!(i as i64)), ValueExpr::Rust(_)));
+    }
+
+    #[test]
+    fn operators_conditionals_and_for_are_read_as_values() {
+        // Whether `1 + n` is Terraform's or Rust's is decided when `n` is resolved.
+        assert!(matches!(value_of(quote!(1 + n)), ValueExpr::Binary { left, right, .. } if matches!(*left, ValueExpr::Int(..)) && matches!(*right, ValueExpr::Rust(_))));
+        assert!(matches!(value_of(quote!(if var.on { 1 } else { 0 })), ValueExpr::Conditional { condition, .. } if matches!(*condition, ValueExpr::Ref { .. })));
+        assert!(matches!(value_of(quote!(!(var.a && var.b))), ValueExpr::Unary { operand, .. } if matches!(*operand, ValueExpr::Binary { .. })));
+        let ValueExpr::For(f) = value_of(quote!(for (k, s) in var.subnets { if s.public { (k, s.cidr) } })) else { panic!("a for expression") };
+        assert!(f.key.is_some() && f.key_out.is_some() && f.condition.is_some());
+        assert!(matches!(value_of(quote!(var.admins[*].name)), ValueExpr::Ref { steps, .. } if matches!(steps[1], RefStep::Each(_))));
+        assert!(value_of_result(quote!(for x in xs { let y = 1; y })).is_err());
     }
 
     #[test]

@@ -89,6 +89,9 @@ pub struct PolicyInput<'a> {
     pub descriptors: &'a Descriptors<'a>,
     /// `provider!` configurations that passed phase 2.
     pub providers: &'a [ProviderConfig],
+    /// The item's variables and locals, as rules read them through references.
+    pub variables: std::collections::BTreeMap<String, tap_core::graph::Variable>,
+    pub locals: std::collections::BTreeMap<String, tap_core::value::Value>,
     pub stack_suppressions: &'a [(Suppression, Span)],
     /// Rule IDs of rejected stack suppressions: they still silence their
     /// findings, so the user sees one error for the suppression, not a
@@ -117,6 +120,8 @@ pub fn check_policy(diags: &mut Diagnostics, input: &PolicyInput) {
 /// all: its configuration (`default_tags`) is unknown until the stack runs.
 fn compile_time_stack(input: &PolicyInput) -> (Stack, HashMap<Address, usize>) {
     let mut stack = Stack::new("compile_time_view");
+    stack.variables = input.variables.clone();
+    stack.locals = input.locals.clone();
     for config in input.providers {
         let mut provider = Provider::new(&config.name, "", "");
         provider.alias = config.alias.clone();

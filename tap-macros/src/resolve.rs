@@ -13,18 +13,25 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use proc_macro2::Span;
+use syn::spanned::Spanned;
 use syn::Ident;
 use tap_core::graph::Suppression;
 use tap_core::path::{AttrPath, Step};
 use tap_core::policy::{RuleSet, SuppressionSite};
 use tap_core::reference::{Address, Mode, Reference};
 use tap_core::schema::{check_body, Descriptors, check_reference_path, provider_of, suggest, Block, IssueTarget};
-use tap_core::value::Fields;
+use tap_core::graph::{Validation, Variable as CoreVariable};
+use tap_core::reference::Root;
+use tap_core::schema::TypeConstraint;
+use tap_core::value::{Fields, Value as CoreValue};
+
+/// What a `variable!` may set.
+const VARIABLE_SETTINGS: &[&str] = &["default", "description", "sensitive", "nullable", "ephemeral", "validation"];
 
 use crate::diag::{message, Diagnostics};
 use crate::model::*;
 use crate::policy_phase::{self, check_policy, PolicyInput};
-use crate::resolved::{self, body_view, Node, Output, ProviderConfig, Ref, Resource, SpanMap, Value};
+use crate::resolved::{self, body_view, Node, Output, ProviderConfig, Ref, Resource, SpanMap, TfExpr, Value};
 use crate::schema::{Schemas, HOW_TO_ADD};
 use crate::scope::{Binding, Scope};
 
@@ -48,11 +55,166 @@ pub struct Resolver<'a> {
     /// The bindings the item being resolved uses, in order: what its
     /// placeholder touches if it has errors.
     used: Vec<Ident>,
+    /// The item's `variable!`s, all of them (gathered before anything is
+    /// resolved: `var.x` may come before its declaration, as in Terraform).
+    variables: BTreeMap<String, Declared>,
+    /// The `local!`s declared so far (a local is read after it is declared).
+    locals: BTreeMap<String, Declared>,
+}
+
+/// A declared variable or local, as references to it see it.
+pub struct Declared {
+    pub ty: Option<TypeConstraint>,
+    pub span: Span,
+    /// A local's value; a variable's declaration, once resolved.
+    pub value: Option<CoreValue>,
+    pub variable: Option<CoreVariable>,
 }
 
 impl<'a> Resolver<'a> {
     pub fn new(schema: &'a Schemas, rules: Option<&'a RuleSet>, diags: &'a mut Diagnostics) -> Self {
-        Resolver { schema, diags, rules, descriptors: schema.descriptors(), resources: Vec::new(), providers: Vec::new(), any_rejected: false, names: BTreeMap::new(), outputs: BTreeMap::new(), used: Vec::new() }
+        Resolver {
+            schema,
+            diags,
+            rules,
+            descriptors: schema.descriptors(),
+            resources: Vec::new(),
+            providers: Vec::new(),
+            any_rejected: false,
+            names: BTreeMap::new(),
+            outputs: BTreeMap::new(),
+            used: Vec::new(),
+            variables: BTreeMap::new(),
+            locals: BTreeMap::new(),
+        }
+    }
+
+    /// Before anything is resolved: a `variable!` of the item, by name and
+    /// type (its type errors are reported when it is resolved).
+    pub fn declare_variable(&mut self, inv: &VariableInvocation) {
+        let name = name_of(&inv.name);
+        if let Some(first) = self.variables.get(&name) {
+            let msg = format!("variable `{name}` is declared twice");
+            let first = first.span;
+            self.diags.error(first, message(&msg, Some("give each variable its own name"), Some("first declared here")));
+            self.diags.error(inv.name.span(), message(&msg, Some("give each variable its own name"), Some("declared again here")));
+            return;
+        }
+        let ty = inv.ty.as_ref().and_then(|(text, _)| TypeConstraint::parse(text).ok());
+        self.variables.insert(name, Declared { ty, span: inv.name.span(), value: None, variable: None });
+    }
+
+    /// Phase 2 for `variable!`: its type parses, its settings are the ones
+    /// Terraform has and of their kinds, and its literal default fits its
+    /// type and passes its own validations.
+    pub fn variable(&mut self, inv: VariableInvocation, scope: &Scope) -> Option<resolved::Variable> {
+        let before = self.diags.count();
+        let name = name_of(&inv.name);
+        let ty = match &inv.ty {
+            None => None,
+            Some((text, span)) => match TypeConstraint::parse(text) {
+                Ok(ty) => Some(ty),
+                Err(problem) => {
+                    self.diags.error(*span, message(&format!("variable `{name}`: {problem}"), Some("types: string, number, bool, any, list(T), set(T), map(T), tuple([T, ...]), object({ name: T, other: optional(T, default) })"), None));
+                    None
+                }
+            },
+        };
+        let mut out = resolved::Variable { name: name.clone(), ty, default: None, description: String::new(), sensitive: false, nullable: true, ephemeral: false, validations: Vec::new() };
+        let mut spans = SpanMap::default();
+        let flag = |this: &mut Self, key: &Ident, value: &ValueExpr| match value {
+            ValueExpr::Bool(b) => Some(b.value),
+            other => {
+                this.diags.error(other.span(), message(&format!("`{}` takes `true` or `false`", name_of(key)), None, None));
+                None
+            }
+        };
+        let mut description = None;
+        for entry in inv.body.entries {
+            match entry {
+                Entry::Attr { key, value } => match name_of(&key).as_str() {
+                    "default" => out.default = Some(self.value(value, &AttrPath::root().name("default"), scope, &mut spans)),
+                    "description" => match value {
+                        ValueExpr::Str(s) => description = Some(s.value()),
+                        other => self.diags.error(other.span(), message("`description` takes a string literal", None, None)),
+                    },
+                    "sensitive" => out.sensitive = flag(self, &key, &value).unwrap_or(false),
+                    "nullable" => out.nullable = flag(self, &key, &value).unwrap_or(true),
+                    "ephemeral" => out.ephemeral = flag(self, &key, &value).unwrap_or(false),
+                    other => self.unknown_setting(&key, other, "variable", VARIABLE_SETTINGS),
+                },
+                Entry::Block { key, body, .. } if name_of(&key) == "validation" => {
+                    let (mut condition, mut error_message) = (None, None);
+                    for e in body.entries {
+                        match e {
+                            Entry::Attr { key, value } if name_of(&key) == "condition" => {
+                                condition = Some(self.value(value, &AttrPath::root().name("validation"), scope, &mut spans));
+                            }
+                            Entry::Attr { key, value } if name_of(&key) == "error_message" => match value {
+                                ValueExpr::Str(s) => error_message = Some(s.value()),
+                                other => self.diags.error(other.span(), message("`error_message` takes a string literal", None, None)),
+                            },
+                            other => self.unknown_setting(other.key(), &other.name(), "validation", &["condition", "error_message"]),
+                        }
+                    }
+                    match (condition, error_message) {
+                        (Some(c), Some(m)) => out.validations.push((c, m)),
+                        _ => self.diags.error(key.span(), message("a `validation` needs a `condition` and an `error_message`", Some("write `validation { condition: var.x >= 1, error_message: \"...\" }`"), None)),
+                    }
+                }
+                other => self.unknown_setting(other.key(), &other.name(), "variable", VARIABLE_SETTINGS),
+            }
+        }
+        match description {
+            Some(d) => out.description = d,
+            None => self.diags.error(inv.name.span(), message(&format!("variable `{name}` has no `description`"), Some("add `description: \"...\"`: Terraform shows it when it asks for a value"), None)),
+        }
+        let core = CoreVariable {
+            ty: out.ty.clone(),
+            default: out.default.as_ref().map(resolved::view),
+            description: out.description.clone(),
+            sensitive: out.sensitive,
+            nullable: out.nullable,
+            ephemeral: out.ephemeral,
+            validations: out.validations.iter().map(|(c, m)| Validation { condition: resolved::view(c), error_message: m.clone() }).collect(),
+        };
+        if let Some(default) = core.default.as_ref().filter(|d| !d.contains_unknown()) {
+            if let Some(problem) = tap_core::validate::default_problem(&name, &core, default) {
+                let span = spans.find(&AttrPath::root().name("default"), false, inv.name.span());
+                self.diags.error(span, message(&format!("variable `{name}`: {problem}"), Some("change the default, or the validation"), None));
+            }
+        }
+        if let Some(declared) = self.variables.get_mut(&name) {
+            declared.ty = out.ty.clone();
+            declared.variable = Some(core);
+        }
+        (self.diags.count() == before).then_some(out)
+    }
+
+    /// Phase 2 for `local!`: its value resolved; its type is its value's.
+    pub fn local(&mut self, inv: LocalInvocation, scope: &Scope) -> Option<(String, Value)> {
+        let name = name_of(&inv.name);
+        let before = self.diags.count();
+        if let Some(first) = self.locals.get(&name) {
+            let first = first.span;
+            let msg = format!("local `{name}` is declared twice");
+            self.diags.error(first, message(&msg, Some("give each local its own name"), Some("first declared here")));
+            self.diags.error(inv.name.span(), message(&msg, Some("give each local its own name"), Some("declared again here")));
+        }
+        let mut spans = SpanMap::default();
+        let value = self.value(inv.value, &AttrPath::root().name(&name), scope, &mut spans);
+        let view = resolved::view(&value);
+        let ty = Some(self.infer(&view));
+        self.locals.insert(name.clone(), Declared { ty, span: inv.name.span(), value: Some(view), variable: None });
+        (self.diags.count() == before).then_some((name, value))
+    }
+
+    fn unknown_setting(&mut self, key: &Ident, name: &str, what: &str, accepted: &[&str]) {
+        let help = match suggest(name, accepted.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("accepted: {}", accepted.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")),
+        };
+        self.diags.error(key.span(), message(&format!("unknown {what} setting `{name}`"), Some(&help), None));
     }
 
     /// Phase 2 for one `resource!`/`data!`: the resolved resource, or (with
@@ -71,6 +233,7 @@ impl<'a> Resolver<'a> {
         let view = body_view(&resolved_body);
         if let Some(block) = block {
             self.schema_issues(&type_name, block, &view, &spans, name_span);
+            self.check_named_kinds(block, &view, &spans, name_span);
         }
         let metas = body.metas;
         self.meta_arguments(&metas, &address, block, scope);
@@ -197,8 +360,19 @@ impl<'a> Resolver<'a> {
         }
         let mut spans = SpanMap::default();
         let value = self.value(value, &AttrPath::root().name("value"), scope, &mut spans);
+        if !out.sensitive {
+            if let Some(source) = self.sensitive_source(&resolved::view(&value)) {
+                self.diags.error(
+                    out.name.span(),
+                    message(&format!("output `{name}` reads `{source}`, which is sensitive, and is not marked sensitive"), Some("add `sensitive: true`: Terraform refuses to show a sensitive value in a plain output"), None),
+                );
+            }
+        }
         match out.description {
-            Some(description) if self.diags.count() == before => Ok(Output { name, value, description, sensitive: out.sensitive }),
+            Some(description) if self.diags.count() == before => {
+                let ty = self.infer(&resolved::view(&value));
+                Ok(Output { name, value, ty, description, sensitive: out.sensitive })
+            }
             _ => Err(std::mem::take(&mut self.used)),
         }
     }
@@ -214,6 +388,8 @@ impl<'a> Resolver<'a> {
             schema: self.schema,
             descriptors: &self.descriptors,
             providers: &self.providers,
+            variables: self.variables.iter().filter_map(|(n, d)| Some((n.clone(), d.variable.clone()?))).collect(),
+            locals: self.locals.iter().filter_map(|(n, d)| Some((n.clone(), d.value.clone()?))).collect(),
             stack_suppressions,
             rejected_stack_suppressions: rejected,
         };
@@ -335,7 +511,60 @@ impl<'a> Resolver<'a> {
                 }
                 Value::Call(function.to_string(), args.into_iter().map(|a| self.value(a, path, scope, spans)).collect())
             }
+            // A name bound to a variable, a local or a `for` element is a reference to it.
+            ValueExpr::Rust(syn::Expr::Path(p)) if p.path.get_ident().is_some_and(|i| matches!(scope.get(&i.to_string()), Some(Binding::Named { .. }))) => {
+                let ident = p.path.get_ident().expect("BUG: checked just above").clone();
+                let span = ident.span();
+                self.reference(ident, Vec::new(), span, scope)
+            }
             ValueExpr::Rust(expr) => Value::Hole(expr),
+            ValueExpr::Binary { op, left, right, rust } => {
+                let (l, r) = (self.value(*left, path, scope, spans), self.value(*right, path, scope, spans));
+                if !l.is_terraform() && !r.is_terraform() {
+                    return Value::Hole(rust);
+                }
+                self.check_operands(op, &[&l, &r], rust.span());
+                Value::Expr(Box::new(TfExpr::Binary(op, l, r)))
+            }
+            ValueExpr::Unary { op, operand, rust } => {
+                let o = self.value(*operand, path, scope, spans);
+                if !o.is_terraform() {
+                    return Value::Hole(rust);
+                }
+                Value::Expr(Box::new(TfExpr::Unary(op, o)))
+            }
+            ValueExpr::Conditional { condition, then, otherwise, rust } => {
+                let c = self.value(*condition, path, scope, spans);
+                let (t, o) = (self.value(*then, path, scope, spans), self.value(*otherwise, path, scope, spans));
+                if !c.is_terraform() && !t.is_terraform() && !o.is_terraform() {
+                    return Value::Hole(rust);
+                }
+                if let Value::Str(_) | Value::Int(_) | Value::Float(_) = c {
+                    self.diags.error(rust.span(), message("the condition of `if` is a bool", None, None));
+                }
+                Value::Expr(Box::new(TfExpr::Conditional(c, t, o)))
+            }
+            ValueExpr::For(f) => {
+                let ForExpr { key, value, collection, key_out, out, condition, .. } = *f;
+                let collection = self.value(collection, path, scope, spans);
+                // The names the expression binds, typed by the collection's elements.
+                let element = match &collection {
+                    Value::Named { view, .. } => self.type_of(view).map(|t| match t {
+                        TypeConstraint::List(e) | TypeConstraint::Set(e) | TypeConstraint::Map(e) => *e,
+                        _ => TypeConstraint::Any,
+                    }),
+                    _ => None,
+                };
+                let mut inner = scope.clone();
+                if let Some(k) = &key {
+                    inner.bind(k.to_string(), Binding::Named { root: Root::Bound(name_of(k).into()), ty: None });
+                }
+                inner.bind(value.to_string(), Binding::Named { root: Root::Bound(name_of(&value).into()), ty: element });
+                let key_out = key_out.map(|k| self.value(k, path, &inner, spans));
+                let out = self.value(out, path, &inner, spans);
+                let condition = condition.map(|c| self.value(c, path, &inner, spans));
+                Value::Expr(Box::new(TfExpr::For { key: key.as_ref().map(name_of), value: name_of(&value), collection, key_out, out, condition }))
+            }
             ValueExpr::Ref { binding, steps, span } => self.reference(binding, steps, span, scope),
             ValueExpr::Splat { binding, attr, span } => {
                 let found = scope.get(&binding.to_string());
@@ -370,7 +599,26 @@ impl<'a> Resolver<'a> {
     /// `handle.attr...`, `handles[i].attr...`, or a path through a root the
     /// macro has no binding for (left to rustc).
     fn reference(&mut self, root: Ident, steps: Vec<RefStep>, span: Span, scope: &Scope) -> Value {
-        let Some(binding) = scope.get(&root.to_string()) else {
+        let bound = scope.get(&root.to_string());
+        // `var.x` and `local.x`, unless the function binds `var` or `local` itself.
+        if bound.is_none() && (root == "var" || root == "local") {
+            return self.declared_value(&root, steps, span);
+        }
+        if let Some(Binding::Named { root: named, ty }) = bound {
+            let reference = Reference { root: named.clone(), path: AttrPath::root() };
+            // A `for` name's type is its collection's element type; a variable's or local's, the declared one.
+            let ty = ty.clone().or_else(|| self.type_of(&reference));
+            self.use_binding(&root);
+            return self.named(reference, ty, steps, span);
+        }
+        if let Some(each) = steps.iter().find_map(|s| match s {
+            RefStep::Each(span) => Some(*span),
+            _ => None,
+        }) {
+            self.diags.error(each, message("`[*]` reads every element of a variable's or local's list", Some("for resource handles pushed into a `Vec`, write `handles[*].attribute`"), None));
+            return Value::rejected();
+        }
+        let Some(binding) = bound.filter(|b| !matches!(b, Binding::Rust)) else {
             // Not a handle the macro can see: a Rust expression such as `self.config.region`.
             return Value::Unbound { root, steps, span };
         };
@@ -389,7 +637,7 @@ impl<'a> Resolver<'a> {
                 return Value::rejected();
             }
             Binding::Handle { mode, type_name, static_name, type_known } => Some((*mode, type_name, static_name, *type_known)),
-            Binding::OpaqueHandle => None,
+            Binding::OpaqueHandle | Binding::Named { .. } | Binding::Rust => None,
             Binding::Collection { .. } => {
                 self.diags.error(span, message(&format!("`{root}` is a collection of handles"), Some(&format!("use `{root}[*].attr` for all of them, or bind one handle")), None));
                 return Value::rejected();
@@ -404,6 +652,7 @@ impl<'a> Resolver<'a> {
                     RefStep::Index(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. })) => Step::Index(i.base10_parse().unwrap_or(0)),
                     RefStep::Index(_) => Step::Index(0),
                     RefStep::Key(k) => Step::Key(k.value()),
+                    RefStep::Each(_) => Step::Each,
                 })
                 .collect();
             let reference = Reference::new(address, path);
@@ -423,6 +672,171 @@ impl<'a> Resolver<'a> {
             return Value::rejected();
         };
         Value::Ref(Box::new(Ref { root, element, first: name_of(&first), rest: rest.collect(), view, span }))
+    }
+
+    /// `var.name...` or `local.name...`: the name must be declared (with
+    /// a suggestion when it is not).
+    fn declared_value(&mut self, root: &Ident, steps: Vec<RefStep>, span: Span) -> Value {
+        let is_var = root == "var";
+        let mut steps = steps.into_iter();
+        let Some(RefStep::Attr(name_ident)) = steps.next() else {
+            self.diags.error(span, message(&format!("`{root}` is followed by the name of a {}", if is_var { "variable" } else { "local" }), None, None));
+            return Value::rejected();
+        };
+        let name = name_of(&name_ident);
+        let table = if is_var { &self.variables } else { &self.locals };
+        if !table.contains_key(&name) {
+            let kind = if is_var { "variable" } else { "local" };
+            let help = match suggest(&name, table.keys().map(String::as_str)) {
+                Some(s) => format!("did you mean `{root}.{s}`?"),
+                None if table.is_empty() => format!("declare it with `{kind}!(...)` in this stack"),
+                None => format!("declared: {}", table.keys().map(|k| format!("`{root}.{k}`")).collect::<Vec<_>>().join(", ")),
+            };
+            let note = (!is_var).then_some("a local is read after its `local!`, as a Rust `let` is");
+            self.diags.error(name_ident.span(), message(&format!("`{root}.{name}`: this stack declares no {kind} `{name}`"), Some(&help), note));
+            return Value::rejected();
+        }
+        let reference = if is_var { Reference::variable(&name) } else { Reference::local(&name) };
+        let ty = self.type_of(&reference);
+        self.named(reference, ty, steps.collect(), span)
+    }
+
+    /// A reference from a named value, its path checked against the value's type.
+    fn named(&mut self, mut view: Reference, mut ty: Option<TypeConstraint>, steps: Vec<RefStep>, span: Span) -> Value {
+        for step in &steps {
+            let (core, at) = match step {
+                RefStep::Attr(a) => (Step::Attr(name_of(a)), a.span()),
+                RefStep::Index(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. })) => (Step::Index(i.base10_parse().unwrap_or(0)), i.span()),
+                RefStep::Index(e) => (Step::Index(0), syn::spanned::Spanned::span(e)),
+                RefStep::Key(k) => (Step::Key(k.value()), k.span()),
+                RefStep::Each(s) => (Step::Each, *s),
+            };
+            if let Some(t) = &ty {
+                match t.step(&core, &format!("`{view}`")) {
+                    Ok(next) => ty = Some(next.clone()),
+                    Err(problem) => {
+                        self.diags.error(at, message(&problem, None, None));
+                        return Value::rejected();
+                    }
+                }
+            }
+            view.path.push(core);
+        }
+        Value::Named { view, steps, span }
+    }
+
+    /// The type of a value, as far as the macro can tell: what a local's
+    /// references are checked against, and an output's type.
+    fn infer(&self, v: &CoreValue) -> TypeConstraint {
+        use tap_core::value::{Expr, OperandKind, UnaryOp};
+        match v {
+            CoreValue::Ref(r) => match &r.root {
+                Root::Resource(a) => {
+                    let ty = self.schema.block(a.mode, &a.type_name).and_then(|b| b.attribute_type(&r.path));
+                    ty.map_or(TypeConstraint::Any, TypeConstraint::from_cty)
+                }
+                _ => self.type_of(r).unwrap_or(TypeConstraint::Any),
+            },
+            CoreValue::Expr(e) => match &**e {
+                Expr::Binary { op, .. } if op.operand_kind() == OperandKind::Number => TypeConstraint::Number,
+                Expr::Binary { .. } | Expr::Unary { op: UnaryOp::Not, .. } => TypeConstraint::Bool,
+                Expr::Unary { .. } => TypeConstraint::Number,
+                Expr::Conditional { then, otherwise, .. } => match (self.infer(then), self.infer(otherwise)) {
+                    (a, b) if a == b => a,
+                    _ => TypeConstraint::Any,
+                },
+                Expr::For(f) if f.key_out.is_some() => TypeConstraint::Map(Box::new(self.infer(&f.out))),
+                Expr::For(f) => TypeConstraint::List(Box::new(self.infer(&f.out))),
+                _ => TypeConstraint::Any,
+            },
+            CoreValue::List(items) => TypeConstraint::Tuple(items.iter().map(|i| self.infer(i)).collect()),
+            CoreValue::Map(m) => TypeConstraint::Object(m.iter().map(|(k, v)| (k.clone(), tap_core::schema::ObjectField { ty: self.infer(v), optional: false, default: None })).collect()),
+            other => TypeConstraint::of_value(other),
+        }
+    }
+
+    /// The type of what a reference to a named value reads, when known.
+    fn type_of(&self, reference: &Reference) -> Option<TypeConstraint> {
+        let mut ty = match &reference.root {
+            Root::Variable(name) => self.variables.get(&**name)?.ty.clone()?,
+            Root::Local(name) => self.locals.get(&**name)?.ty.clone()?,
+            _ => return None,
+        };
+        for step in reference.path.steps() {
+            ty = ty.step(step, "").ok()?.clone();
+        }
+        Some(ty)
+    }
+
+    /// Literal operands of the kinds an operator takes: numbers for
+    /// arithmetic and comparisons, bools for `&&` and `||`.
+    fn check_operands(&mut self, op: tap_core::value::BinaryOp, operands: &[&Value], span: Span) {
+        use tap_core::value::OperandKind;
+        for operand in operands {
+            let wrong = match (op.operand_kind(), operand) {
+                (OperandKind::Number | OperandKind::Comparison, Value::Str(s)) => s.value().trim().parse::<f64>().is_err(),
+                (OperandKind::Number | OperandKind::Comparison, Value::Bool(_) | Value::List(_) | Value::Map(_)) => true,
+                (OperandKind::Bool, Value::Str(_) | Value::Int(_) | Value::Float(_) | Value::List(_) | Value::Map(_)) => true,
+                _ => false,
+            };
+            if wrong {
+                let kind = match op.operand_kind() {
+                    OperandKind::Bool => "bools",
+                    _ => "numbers",
+                };
+                self.diags.error(span, message(&format!("`{}` takes {kind}", op.symbol()), None, None));
+                return;
+            }
+        }
+    }
+
+    /// The first sensitive value a value reads: a sensitive variable, an
+    /// attribute the provider marks sensitive, or a local that reads one.
+    pub fn sensitive_source(&self, value: &CoreValue) -> Option<String> {
+        let mut found: Option<String> = None;
+        let mut pending = vec![value.clone()];
+        let mut seen = 0;
+        while let Some(v) = pending.pop() {
+            seen += 1;
+            if seen > 64 || found.is_some() {
+                break;
+            }
+            v.for_each_reference(&mut AttrPath::root(), &mut |_, r| match &r.root {
+                Root::Variable(n) if self.variables.get(&**n).and_then(|d| d.variable.as_ref()).is_some_and(|v| v.sensitive) => {
+                    found.get_or_insert_with(|| r.root.to_string());
+                }
+                Root::Local(n) => pending.extend(self.locals.get(&**n).and_then(|d| d.value.clone())),
+                Root::Resource(address) => {
+                    if self.schema.block(address.mode, &address.type_name).is_some_and(|b| b.is_sensitive(&r.path)) {
+                        found.get_or_insert_with(|| r.to_string());
+                    }
+                }
+                _ => {}
+            });
+        }
+        found
+    }
+
+    /// A variable's type where the schema expects a value of another
+    /// shape (a list where a string goes): Terraform's "Inappropriate value
+    /// for attribute", at build time.
+    fn check_named_kinds(&mut self, block: &Block, body: &Fields, spans: &SpanMap, fallback: Span) {
+        let mut problems = Vec::new();
+        for (name, value) in body {
+            value.walk(&mut AttrPath::root().name(name), &mut |path, v| {
+                let CoreValue::Ref(r) = v else { return };
+                if !matches!(r.root, Root::Variable(_) | Root::Local(_)) {
+                    return;
+                }
+                let (Some(ty), Some(expected)) = (self.type_of(r), block.attribute_type(path)) else { return };
+                if !ty.fits(expected) {
+                    problems.push((path.clone(), format!("`{path}` expects {}, but `{r}` is {ty}", expected.describe())));
+                }
+            });
+        }
+        for (path, problem) in problems {
+            self.diags.error(spans.find(&path, false, fallback), message(&problem, None, None));
+        }
     }
 
     /// The schema block of the invocation's type, or an error on the type
@@ -485,13 +899,14 @@ impl<'a> Resolver<'a> {
 
     fn check_reference(&mut self, type_name: &str, mode: Mode, reference: &Reference, span: Span) {
         let Some(block) = self.schema.block(mode, type_name) else { return };
+        let Some(address) = reference.target() else { return };
         if let Err(error) = check_reference_path(type_name, block, &reference.path) {
-            let name = &reference.target.name;
+            let name = &address.name;
             let what = match mode {
                 // A handle parameter: its address is the caller's.
                 _ if name.starts_with('<') => format!("parameter `{}` (a handle to `{type_name}`)", name.trim_matches(['<', '>'])),
-                Mode::Data => format!("data source `{}`", reference.target),
-                Mode::Managed => format!("`{}`", reference.target),
+                Mode::Data => format!("data source `{address}`"),
+                Mode::Managed => format!("`{address}`"),
             };
             self.diags.error(span, message(&format!("bad reference to {what}: {}", error.message), error.help.as_deref(), None));
         }

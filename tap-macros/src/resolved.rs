@@ -15,7 +15,7 @@ use syn::{Expr, Ident, LitStr};
 use tap_core::__private::unknown;
 use tap_core::path::{AttrPath, Step};
 use tap_core::reference::{Address, Reference};
-use tap_core::value::{add_block_instance, Fields, Value as CoreValue};
+use tap_core::value::{add_block_instance, BinaryOp, Expr as CoreExpr, Fields, For, UnaryOp, Value as CoreValue};
 
 use crate::model::{Metas, RefStep};
 
@@ -41,8 +41,35 @@ pub enum Value {
     /// `root.steps...` for a root the macro has no binding for: rustc's
     /// type checker decides what it is (`crate::typed_ref`).
     Unbound { root: Ident, steps: Vec<RefStep>, span: Span },
+    /// `var.x...`, `local.x...`, a `let` bound to either, or a name a
+    /// `for` expression binds: the reference as the view knows it (a
+    /// run-time index reads as `[0]`), and the steps as written.
+    Named { view: Reference, steps: Vec<RefStep>, span: Span },
+    /// A Terraform operator, conditional or `for` expression.
+    Expr(Box<TfExpr>),
     /// A Rust expression, known when the stack runs.
     Hole(Expr),
+}
+
+/// A Terraform expression over resolved values.
+pub enum TfExpr {
+    Binary(BinaryOp, Value, Value),
+    Unary(UnaryOp, Value),
+    Conditional(Value, Value, Value),
+    For { key: Option<String>, value: String, collection: Value, key_out: Option<Value>, out: Value, condition: Option<Value> },
+}
+
+impl Value {
+    /// Is it a Terraform value (a reference, a call, an expression), or
+    /// does it hold one? An operator over none is Rust's.
+    pub fn is_terraform(&self) -> bool {
+        match self {
+            Value::Ref(_) | Value::Splat { .. } | Value::Named { .. } | Value::Call(..) | Value::Expr(_) => true,
+            Value::List(items) | Value::Template(items) => items.iter().any(Value::is_terraform),
+            Value::Map(entries) => entries.iter().any(|(_, v)| v.is_terraform()),
+            _ => false,
+        }
+    }
 }
 
 /// `handle.attr[0]...`, or `handles[i].attr...` for one handle of a collection.
@@ -96,7 +123,34 @@ pub fn view(v: &Value) -> CoreValue {
         Value::Call(function, args) => CoreValue::call(function, args.iter().map(view).collect()),
         Value::Ref(r) => r.view.clone().map_or_else(unknown, CoreValue::Ref),
         Value::Splat { view: reference, .. } => CoreValue::List(vec![CoreValue::Ref(reference.clone())]),
+        Value::Named { view: reference, .. } => named_view(reference),
+        Value::Expr(e) => CoreValue::expr(match &**e {
+            TfExpr::Binary(op, l, r) => CoreExpr::Binary { op: *op, left: view(l), right: view(r) },
+            TfExpr::Unary(op, o) => CoreExpr::Unary { op: *op, operand: view(o) },
+            TfExpr::Conditional(c, t, o) => CoreExpr::Conditional { condition: view(c), then: view(t), otherwise: view(o) },
+            TfExpr::For { key, value, collection, key_out, out, condition } => CoreExpr::For(For {
+                key: key.clone(),
+                value: value.clone(),
+                collection: view(collection),
+                key_out: key_out.as_ref().map(view),
+                out: view(out),
+                condition: condition.as_ref().map(view),
+            }),
+        }),
         Value::Unbound { .. } | Value::Hole(_) => unknown(),
+    }
+}
+
+/// A reference with `[*]` in its path is a splat: what comes before it,
+/// read on every element.
+pub fn named_view(reference: &Reference) -> CoreValue {
+    match reference.path.steps().iter().position(|s| *s == Step::Each) {
+        None => CoreValue::Ref(reference.clone()),
+        Some(at) => {
+            let (before, after) = reference.path.steps().split_at(at);
+            let collection = Reference { root: reference.root.clone(), path: AttrPath::from(before.to_vec()) };
+            CoreValue::expr(CoreExpr::Splat { collection: CoreValue::Ref(collection), path: AttrPath::from(after[1..].to_vec()) })
+        }
     }
 }
 
@@ -145,10 +199,26 @@ pub struct ProviderConfig {
     pub view: Fields,
 }
 
+/// One `variable!` that passed phase 2.
+pub struct Variable {
+    pub name: String,
+    /// The type, rendered as Terraform writes it.
+    pub ty: Option<tap_core::schema::TypeConstraint>,
+    pub default: Option<Value>,
+    pub description: String,
+    pub sensitive: bool,
+    pub nullable: bool,
+    pub ephemeral: bool,
+    /// `(condition, error_message)`.
+    pub validations: Vec<(Value, String)>,
+}
+
 /// One `output!` that passed phase 2.
 pub struct Output {
     pub name: String,
     pub value: Value,
+    /// Inferred from the value.
+    pub ty: tap_core::schema::TypeConstraint,
     pub description: LitStr,
     pub sensitive: bool,
 }

@@ -19,6 +19,13 @@ pub enum Binding {
     OpaqueHandle,
     /// A `Vec` that handles of one type are pushed into: `subnets[*].id`.
     Collection { mode: Mode, type_name: String, static_name: String, type_known: bool },
+    /// A name for a value: `let days = variable!(...)` (`var.days`),
+    /// `let tags = local!(...)` (`local.tags`), or the name a `for`
+    /// expression binds; with its type, when it is known.
+    Named { root: tap_core::reference::Root, ty: Option<tap_core::schema::TypeConstraint> },
+    /// `var` or `local` bound by a Rust `let` (`let var = stack.declare::<Inputs>()`):
+    /// paths through it are Rust's, as through any value the macro cannot see.
+    Rust,
 }
 
 #[derive(Default, Clone)]

@@ -53,6 +53,8 @@ pub fn unknown_root(root: &Ident, steps: &[RefStep], span: Span) -> TokenStream 
             quote!(.index((&::tap::__private::probe::IndexProbe(&#i)).step()))
         }
         RefStep::Key(key) => quote!(.key(#key)),
+        // Resolution rejects a splat on a root it cannot see.
+        RefStep::Each(_) => quote!(),
     };
     // How step `k` goes one value further along the path, in Rust: through
     // a struct's field, a collection's element, or a handle's shape. The
@@ -66,6 +68,7 @@ pub fn unknown_root(root: &Ident, steps: &[RefStep], span: Span) -> TokenStream 
                 quote!(&(*#from)[#i])
             }
             RefStep::Key(key) => quote!(&(*#from)[#key]),
+            RefStep::Each(_) => quote!(#from),
         }
     };
 

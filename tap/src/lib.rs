@@ -133,7 +133,7 @@
 //! wherever the handle comes from. Code generic over `T: ResourceType`
 //! names attributes with `handle.attr("arn")`, checked at synthesis.
 
-pub use tap_macros::{component, data, output, provider, resource, stack};
+pub use tap_macros::{component, data, local, output, provider, resource, stack, variable, Variables};
 
 /// The model: stacks, component scopes, resources and their handles,
 /// providers, backends, outputs, and [`Graph`](graph::Graph), the index
@@ -141,7 +141,8 @@ pub use tap_macros::{component, data, output, provider, resource, stack};
 pub mod graph {
     pub use tap_core::graph::shape;
     pub use tap_core::graph::{
-        AnyType, Backend, Edge, Graph, Handle, Instance, InstanceId, Lifecycle, Origin, Output, Provider, ProviderFacts, Resource, ResourceType, Scope, ScopeCollision, Stack, Suppression, TypeFacts,
+        AnyType, Backend, Edge, Graph, Handle, Instance, InstanceId, Lifecycle, Local, Origin, Output, Provider, ProviderFacts, Resource, ResourceType, Scope, ScopeCollision, Stack, Suppression, TypeFacts,
+        Validation, Var, Variable, Variables,
     };
 }
 
@@ -172,7 +173,7 @@ pub mod policy {
 /// Reading values the way every rule does: block instances, references
 /// followed, JSON documents entered, default tags merged, one notion of set.
 pub mod navigate {
-    pub use tap_core::navigate::{get, is_set, reach, resolve, Reached};
+    pub use tap_core::navigate::{evaluate, get, guarantee, is_set, reach, resolve, Guarantee, Reached};
 }
 
 /// Provider schemas, the checks of a body against them, and the provider
@@ -180,7 +181,8 @@ pub mod navigate {
 pub mod schema {
     pub use tap_core::schema::{descriptor, functions};
     pub use tap_core::schema::{
-        provider_of, Attribute, Block, CtyType, Descriptor, Descriptors, Expected, IssueKind, IssueTarget, NestedAttributes, NestedBlock, NestingMode, ReferencePathError, SchemaIssue,
+        provider_of, Attribute, Block, CtyType, Descriptor, Descriptors, Expected, IssueKind, IssueTarget, NestedAttributes, NestedBlock, NestingMode, ObjectField, ReferencePathError, SchemaIssue,
+        TypeConstraint,
     };
 }
 
@@ -194,14 +196,16 @@ pub mod element {
     pub use tap_core::element::{Element, RenderContext};
 }
 
-/// The value model: literals, lists, maps, blocks, references, function calls, templates.
+/// The value model: literals, lists, maps, blocks, references, function
+/// calls, templates, and expressions (operators, conditionals, `for`, splats).
 pub mod value {
-    pub use tap_core::value::{to_terraform_json, Call, Fields, Value};
+    pub use tap_core::value::{to_terraform_json, BinaryOp, Call, Expr, Fields, For, OperandKind, UnaryOp, Value};
 }
 
-/// Addresses (`aws_vpc.main`, `data.aws_region.here`) and references to their attributes.
+/// Addresses (`aws_vpc.main`, `data.aws_region.here`) and references to
+/// their attributes, to variables (`var.x`) and to local values (`local.x`).
 pub mod reference {
-    pub use tap_core::reference::{Address, Mode, Reference};
+    pub use tap_core::reference::{Address, Mode, Reference, Root};
 }
 
 /// Attribute paths: `policy.Statement[0].Action`, with `[*]` for every element.
@@ -234,12 +238,12 @@ pub mod types {
 /// What stack and component authors need, in one import.
 pub mod prelude {
     pub use crate::types::*;
-    pub use crate::{component, data, output, provider, resource, stack};
+    pub use crate::{component, data, local, output, provider, resource, stack, variable, Variables};
     pub use tap_core::prelude::*;
 }
 
 #[doc(hidden)]
 pub mod __private {
     pub use tap_core::__private::*;
-    pub use tap_core::{graph, reference, value};
+    pub use tap_core::{graph, reference, schema, value};
 }

@@ -56,7 +56,9 @@ impl<'a> Graph<'a> {
         for (i, r) in stack.resources.iter().enumerate() {
             let edges = body_references(r);
             for (j, (_, reference)) in edges.iter().enumerate() {
-                referrers.entry(&*reference.target).or_default().push((i, j));
+                if let Some(target) = reference.target() {
+                    referrers.entry(&**target).or_default().push((i, j));
+                }
             }
             outgoing.push(edges);
         }
@@ -120,7 +122,7 @@ impl<'a> Graph<'a> {
 
     /// The resource a reference points at, if declared.
     pub fn resolve(&self, reference: &Reference) -> Option<&'a Resource> {
-        self.by_address.get(&*reference.target).copied()
+        self.by_address.get(&**reference.target()?).copied()
     }
 
     /// The resource declared at `address`, if any.

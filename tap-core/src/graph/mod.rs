@@ -9,6 +9,7 @@
 mod index;
 mod scope;
 pub mod shape;
+mod variable;
 
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
@@ -22,6 +23,7 @@ use crate::value::Value;
 
 pub use index::{Edge, Graph};
 pub use scope::{Instance, InstanceId, Scope, ScopeCollision};
+pub use variable::{Local, Validation, Var, Variable, Variables};
 
 /// A schema block embedded as JSON by generated code, parsed on first use,
 /// once per process.
@@ -549,6 +551,11 @@ pub struct Output {
     /// `sensitive = true`: Terraform hides the value in plan and apply
     /// output (it is still in the state); written only when true.
     pub sensitive: bool,
+    /// The value's type, as `output!` infers it at compile time (variables'
+    /// and locals' types, the provider's attribute types, literals and
+    /// operators); `None` when nobody inferred it. Not rendered: Terraform
+    /// outputs carry no type.
+    pub ty: Option<crate::schema::TypeConstraint>,
 }
 
 /// A whole Terraform configuration.
@@ -571,6 +578,11 @@ pub struct Stack {
     /// Outputs by name; a name declared twice keeps the later output, and
     /// validation reports it.
     pub outputs: BTreeMap<String, Output>,
+    /// Input variables by name (`var.<name>`); a name declared twice keeps
+    /// the later one, and validation reports it.
+    pub variables: BTreeMap<String, Variable>,
+    /// Local values by name (`local.<name>`); likewise.
+    pub locals: BTreeMap<String, Value>,
     /// Zips of Lambda code, written under `assets/` beside the configuration.
     pub assets: Vec<Asset>,
     /// Component instances, in the order they were opened ([`Stack::scope`]).
@@ -579,6 +591,9 @@ pub struct Stack {
     pub(crate) scope_collisions: Vec<ScopeCollision>,
     /// Output names declared more than once (kept for validation).
     pub(crate) duplicate_outputs: Vec<String>,
+    /// Variable and local names declared more than once, as `var.x` and
+    /// `local.x` (kept for validation).
+    pub(crate) duplicate_values: Vec<String>,
 }
 
 impl Stack {
@@ -591,11 +606,40 @@ impl Stack {
             backend: None,
             resources: Vec::new(),
             outputs: BTreeMap::new(),
+            variables: BTreeMap::new(),
+            locals: BTreeMap::new(),
             assets: Vec::new(),
             instances: Vec::new(),
             scope_collisions: Vec::new(),
             duplicate_outputs: Vec::new(),
+            duplicate_values: Vec::new(),
         }
+    }
+
+    /// Declares an input variable and returns the reference to it, of the
+    /// shape its type has (`Var<Number>`): `var.<name>` in the
+    /// configuration. A name used twice is reported by validation.
+    pub fn variable<K: 'static>(&mut self, name: &str, variable: Variable) -> Var<K> {
+        if self.variables.insert(name.to_owned(), variable).is_some() {
+            self.duplicate_values.push(format!("var.{name}"));
+        }
+        Var::named(name)
+    }
+
+    /// Declares the variables of a Rust type (`#[derive(Variables)]`) and
+    /// returns their references: `let var = stack.declare::<Inputs>();`
+    /// makes `var.retention` read `var.retention`.
+    pub fn declare<V: Variables>(&mut self) -> V::Handles {
+        V::declare(self)
+    }
+
+    /// Declares a local value and returns the reference to it:
+    /// `local.<name>`. A name used twice is reported by validation.
+    pub fn local<K: 'static>(&mut self, name: &str, value: impl Into<Value>) -> Local<K> {
+        if self.locals.insert(name.to_owned(), value.into()).is_some() {
+            self.duplicate_values.push(format!("local.{name}"));
+        }
+        Local::named(name)
     }
 
     /// Adds a provider configuration (a second one of the same provider
@@ -623,7 +667,7 @@ impl Stack {
     /// `stack.output("vpc_id", "the VPC's ID", vpc.attr("id"))`. A name
     /// used twice is reported by validation.
     pub fn output(&mut self, name: &str, description: &str, value: impl Into<Value>) -> &mut Self {
-        self.output_with(name, Output { value: value.into(), description: description.to_owned(), sensitive: false })
+        self.output_with(name, Output { value: value.into(), description: description.to_owned(), sensitive: false, ty: None })
     }
 
     /// Adds an output with every setting given ([`Output::sensitive`]

@@ -45,6 +45,11 @@ pub struct Attribute<K: 'static>(PhantomData<fn() -> K>);
 
 impl<K: 'static> Attribute<K> {
     const REF: &'static Self = &Attribute(PhantomData);
+
+    /// The one attribute of kind `K`, for what dereferences to one.
+    pub(crate) fn of() -> &'static Self {
+        Self::REF
+    }
 }
 
 impl<K: 'static> Clone for Attribute<K> {
@@ -133,8 +138,8 @@ impl<S: Shape> Deref for Attribute<Blocks<S>> {
 }
 
 /// Something a typed reference starts from: a resource's or data source's
-/// handle today; a variable, a module's outputs or another stack's handle
-/// tomorrow. The code `tap-macros` generates finds the first `Referent` on
+/// handle, a variable ([`Var`](super::Var)) or a local value; a module's
+/// outputs or another stack's handle tomorrow. The code `tap-macros` generates finds the first `Referent` on
 /// the path a user wrote (`network.vpc.id`: `network.vpc`) and makes the
 /// rest of the path the reference's attribute path.
 pub trait Referent {

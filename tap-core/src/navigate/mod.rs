@@ -22,6 +22,7 @@
 //! - a value is set unless it is missing, null or `""` ([`is_set`]); a
 //!   reference to a value Terraform computes counts as set.
 
+mod eval;
 mod text;
 
 use std::borrow::Cow;
@@ -29,10 +30,13 @@ use std::collections::BTreeMap;
 
 use crate::graph::{Graph, Resource};
 use crate::path::{AttrPath, Step};
-use crate::reference::Reference;
+use crate::graph::Variable;
+use crate::reference::{Reference, Root};
+use crate::value::Expr;
 use crate::schema::descriptor::DefaultTags;
 use crate::value::Value;
 
+pub use eval::{evaluate, Guarantee};
 pub(crate) use text::{known_text, text, Text};
 
 /// How many references [`resolve`] follows before giving up (cycles are a validation error).
@@ -138,19 +142,85 @@ pub fn get_in<'v>(body: &'v BTreeMap<String, Value>, path: &AttrPath) -> Option<
 /// configured on their target. `None` when a reference reads something
 /// only known at apply time: a computed attribute, an attribute the target
 /// does not set, an undeclared target.
+///
+/// A local value is followed to its expression; a variable to the one
+/// value its validations allow, if they allow one (otherwise it is known
+/// only at plan: see [`guarantee`]); a conditional whose condition is
+/// known to the branch it takes.
 pub fn resolve<'v>(value: &'v Value, graph: &'v Graph<'_>) -> Option<&'v Value> {
     let mut current = value;
     for _ in 0..MAX_HOPS {
-        let Value::Ref(r) = current else { return Some(current) };
-        current = follow(r, graph)?;
+        current = match current {
+            Value::Ref(r) => follow(r, graph)?,
+            Value::Expr(e) => match &**e {
+                Expr::Conditional { condition, then, otherwise } => match evaluate(condition, &|r| resolve_owned(r, graph))? {
+                    Value::Bool(true) => then,
+                    Value::Bool(false) => otherwise,
+                    _ => return None,
+                },
+                _ => return Some(current),
+            },
+            _ => return Some(current),
+        };
     }
     None
 }
 
+/// A reference's value, when it is known, for [`evaluate`].
+fn resolve_owned(reference: &Reference, graph: &Graph<'_>) -> Option<Value> {
+    let v = resolve(follow(reference, graph)?, graph)?;
+    (!matches!(v, Value::Unknown)).then(|| v.clone())
+}
+
 /// The value a reference reads on its target, as configured.
 fn follow<'v>(reference: &Reference, graph: &'v Graph<'_>) -> Option<&'v Value> {
-    let target = graph.resolve(reference)?;
-    get_in(&target.body, &reference.path)
+    match &reference.root {
+        Root::Resource(_) => get_in(&graph.resolve(reference)?.body, &reference.path),
+        Root::Local(name) => get_from(graph.stack.locals.get(&**name)?, &reference.path),
+        Root::Variable(name) => get_from(pinned(name, graph.stack.variables.get(&**name)?)?, &reference.path),
+        Root::Bound(_) => None,
+    }
+}
+
+/// [`get`], where an empty path is the value itself.
+fn get_from<'v>(value: &'v Value, path: &AttrPath) -> Option<&'v Value> {
+    if path.is_root() {
+        Some(value)
+    } else {
+        get(value, path)
+    }
+}
+
+/// The one value a variable's validations allow (`var.x == v`,
+/// `contains([v], var.x)`), as written in the validation.
+fn pinned<'v>(name: &str, variable: &'v Variable) -> Option<&'v Value> {
+    let allowed = Guarantee::of(name, variable);
+    let only = allowed.pinned()?;
+    let mut found = None;
+    for v in &variable.validations {
+        v.condition.walk(&mut AttrPath::root(), &mut |_, x| {
+            if found.is_none() && x == only {
+                found = Some(x);
+            }
+        });
+    }
+    found
+}
+
+/// The variable a value reads, directly or through local values, and
+/// what its declaration guarantees: what a rule uses when the value
+/// itself is known only at plan.
+pub fn guarantee<'v>(value: &'v Value, graph: &'v Graph<'_>) -> Option<(&'v str, Guarantee)> {
+    let mut current = value;
+    for _ in 0..MAX_HOPS {
+        let Value::Ref(r) = current else { return None };
+        match &r.root {
+            Root::Variable(name) if r.path.is_root() => return Some((name, Guarantee::of(name, graph.stack.variables.get(&**name)?))),
+            Root::Local(name) if r.path.is_root() => current = graph.stack.locals.get(&**name)?,
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// Is the value set: `Some(false)` when it is missing, null or `""`,

@@ -369,7 +369,7 @@ fn check_nested_block(ctx: &mut Ctx, nested: &NestedBlock, value: &Value, path: 
 
 /// Values whose shape only Terraform or the running stack knows.
 fn is_deferred(v: &Value) -> bool {
-    matches!(v, Value::Unknown | Value::Ref(_) | Value::Call(_) | Value::Raw(_) | Value::Null)
+    matches!(v, Value::Unknown | Value::Ref(_) | Value::Call(_) | Value::Raw(_) | Value::Expr(_) | Value::Null)
 }
 
 fn block_expected(ctx: &mut Ctx, path: &AttrPath, found: &Value) {
@@ -514,7 +514,7 @@ fn check_accepted(ctx: &mut Ctx, path: &AttrPath, lit: Literal) {
 fn check_reference_kind(ctx: &mut Ctx, path: &AttrPath, r: &crate::reference::Reference) {
     let Some(attr_name) = path.last_name() else { return };
     let Some(expected) = ctx.descriptors.for_type(ctx.type_name).and_then(|d| d.expected_kind(ctx.type_name, attr_name)) else { return };
-    let target = &r.target.type_name;
+    let Some(target) = r.target().map(|t| &t.type_name) else { return };
     let Some(found) = ctx.descriptors.for_type(target).and_then(|d| d.held_kind(target, r.attribute().unwrap_or_default())) else { return };
     if expected.name != found.name {
         ctx.push(

@@ -8,6 +8,7 @@
 //! with the resource address). Nothing here renders Terraform.
 
 mod check;
+mod constraint;
 pub mod descriptor;
 pub mod functions;
 mod suggest;
@@ -17,6 +18,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 pub use check::{check_body, check_reference_path, Expected, IssueKind, IssueTarget, ReferencePathError, SchemaIssue};
+pub use constraint::{ObjectField, TypeConstraint};
 pub use descriptor::{provider_of, Descriptor, Descriptors};
 pub use suggest::suggest;
 
@@ -255,6 +257,47 @@ impl Block {
             .filter(|(_, a)| !a.is_read_only())
             .map(|(k, _)| k.as_str())
             .chain(self.block_types.keys().map(String::as_str))
+    }
+
+    /// Is what `path` reads (an attribute, or something inside one) marked
+    /// sensitive by the provider? Nested blocks are followed, list indexes
+    /// skipped.
+    pub fn is_sensitive(&self, path: &crate::path::AttrPath) -> bool {
+        use crate::path::Step;
+        let mut block = self;
+        for step in path.steps() {
+            match step {
+                Step::Attr(name) | Step::Key(name) => {
+                    if let Some(attr) = block.attributes.get(name) {
+                        return attr.sensitive;
+                    }
+                    match block.block_types.get(name) {
+                        Some(nested) => block = &nested.block,
+                        None => return false,
+                    }
+                }
+                Step::Index(_) | Step::Each => {}
+            }
+        }
+        false
+    }
+
+    /// The type of the attribute at a body path (`tags`, `vpc_config.subnet_ids`),
+    /// nested blocks followed and their instance indexes skipped; `None`
+    /// for a block, a nested attribute type or an unknown name.
+    pub fn attribute_type(&self, path: &crate::path::AttrPath) -> Option<&CtyType> {
+        use crate::path::Step;
+        let mut block = self;
+        let mut steps = path.steps().iter();
+        while let Some(step) = steps.next() {
+            let (Step::Attr(name) | Step::Key(name)) = step else { continue };
+            if let Some(attr) = block.attributes.get(name) {
+                // Inside the attribute's own type: what the rest of the path reaches.
+                return steps.as_slice().is_empty().then_some(attr.ty.as_ref()).flatten();
+            }
+            block = &block.block_types.get(name)?.block;
+        }
+        None
     }
 
     /// All names a reference may read (settable or computed).

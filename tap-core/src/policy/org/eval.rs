@@ -10,7 +10,7 @@
 
 use super::{Condition, DeclarativeRule, Literal, Op};
 use crate::graph::{Graph, Resource};
-use crate::navigate::{reach, resolve, text, Reached, Text};
+use crate::navigate::{reach, resolve, text, Guarantee, Reached, Text};
 use crate::path::AttrPath;
 use crate::policy::rules::support::{finding, Verdict};
 use crate::policy::Outcome;
@@ -134,6 +134,16 @@ fn decide(condition: &Condition, path: &AttrPath, reached: Reached<'_>, graph: &
         }
         Reached::Value(v) => v.into_owned(),
     };
+    // A variable: decided by what its declaration guarantees, or failing
+    // closed with a finding that names the variable to constrain.
+    if let Some((name, guarantee)) = crate::navigate::guarantee(&value, graph) {
+        if guarantee.pinned().is_none() {
+            if !guaranteed(op, &guarantee) {
+                verdict.unknown(unconstrained(path, name, &requirement(op)));
+            }
+            return;
+        }
+    }
     let text_of = |v: &Value| scalar(v, graph);
     match op {
         Op::Present => {}
@@ -205,12 +215,51 @@ fn decide(condition: &Condition, path: &AttrPath, reached: Reached<'_>, graph: &
                 Some(target) if target.address.mode == Mode::Managed && target.type_name() == t => {}
                 Some(target) => fail(verdict, path, format!("{at} refers to `{}`, not to an `{t}` of this stack", target.address)),
                 // Not declared in this view (a component's parameter at compile time).
-                None if r.target.mode == Mode::Managed && r.target.type_name == *t => verdict.unknown(later(path)),
-                None => fail(verdict, path, format!("{at} refers to `{}`, not to an `{t}` of this stack", r.target)),
+                None if r.target().is_some_and(|a| a.mode == Mode::Managed && a.type_name == *t) => verdict.unknown(later(path)),
+                None => fail(verdict, path, format!("{at} refers to `{}`, not to an `{t}` of this stack", r.root)),
             },
             _ => fail(verdict, path, format!("{at} is not a reference to an `{t}` of this stack")),
         },
     }
+}
+
+/// Does every value the variable's declaration allows satisfy `op`?
+fn guaranteed(op: &Op, g: &Guarantee) -> bool {
+    let literal = |v: &Value| match v {
+        Value::Str(s) => Some(s.clone()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Float(f) => Some(f.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    let all_text = |test: &dyn Fn(&str) -> bool| {
+        g.allowed.as_ref().and_then(|vs| vs.iter().map(literal).collect::<Option<Vec<_>>>()).is_some_and(|vs| vs.iter().all(|v| test(v)))
+    };
+    match op {
+        Op::InRange { min, max } => {
+            let low = min.is_none_or(|lo| g.min.is_some_and(|m| m >= lo) || g.all_numbers(|n| n >= lo) == Some(true));
+            let high = max.is_none_or(|hi| g.max.is_some_and(|m| m <= hi) || g.all_numbers(|n| n <= hi) == Some(true));
+            low && high
+        }
+        Op::OneOf(ls) => all_text(&|v| ls.iter().any(|l| l.to_string() == v)),
+        Op::NotOneOf(ls) => all_text(&|v| ls.iter().all(|l| l.to_string() != v)),
+        Op::Equals(l) => all_text(&|v| l.to_string() == v),
+        Op::NotEquals(l) => all_text(&|v| l.to_string() != v),
+        Op::Matches(re) => g.pattern.as_deref() == Some(re.as_str()) || all_text(&|v| re.is_match(v)),
+        Op::Present => g.non_null,
+        _ => false,
+    }
+}
+
+/// A value that comes from a variable whose declaration does not
+/// guarantee what the rule needs: the finding says which variable to
+/// constrain, and how.
+fn unconstrained(path: &AttrPath, variable: &str, requirement: &str) -> crate::policy::Finding {
+    let at = if path.is_root() { "the value".to_owned() } else { format!("`{path}`") };
+    let needs = if requirement.is_empty() { "be set".to_owned() } else { requirement.to_owned() };
+    finding(path).with_detail(format!(
+        "{at} comes from `var.{variable}`, whose declaration does not guarantee it will {needs}; add a `validation` to `var.{variable}` that does (a bound such as `var.{variable} >= n`, `contains([...], var.{variable})` or `can(regex(\"...\", var.{variable}))`)"
+    ))
 }
 
 /// An undecided place: what synthesis reports when it fails closed.

@@ -56,7 +56,7 @@ fn check(resource: &Resource, graph: &Graph) -> Outcome {
 fn classify(value: Option<&Value>, graph: &Graph) -> Option<Principal> {
     // The account of the stack's own credentials is an account principal.
     if let Some(Value::Ref(r)) = value {
-        if r.target.mode == Mode::Data && r.target.type_name == "aws_caller_identity" && r.attribute() == Some("account_id") {
+        if r.target().is_some_and(|a| a.mode == Mode::Data && a.type_name == "aws_caller_identity") && r.attribute() == Some("account_id") {
             return Some(Principal::Other);
         }
     }

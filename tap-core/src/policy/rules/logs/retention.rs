@@ -33,7 +33,14 @@ fn check(resource: &Resource, graph: &Graph) -> Outcome {
         None => None,
     };
     match days {
-        None => Outcome::Unknown(Finding::at("retention_in_days")),
+        // A variable: decided by what its declaration guarantees.
+        None => match crate::navigate::guarantee(value, graph) {
+            Some((_, g)) if g.min.is_some_and(|m| m > 0.0) || g.all_numbers(|n| n != 0.0) == Some(true) => Outcome::Compliant,
+            Some((name, _)) => Outcome::Unknown(Finding::at("retention_in_days").with_detail(format!(
+                "`retention_in_days` comes from `var.{name}`, whose declaration does not rule out `0` (never expire); add a `validation` such as `var.{name} >= 1`"
+            ))),
+            None => Outcome::Unknown(Finding::at("retention_in_days")),
+        },
         Some(0) => Outcome::NonCompliant(vec![Finding::at("retention_in_days").with_detail("`0` means events never expire")]),
         Some(_) => Outcome::Compliant,
     }
