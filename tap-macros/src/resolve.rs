@@ -821,18 +821,31 @@ impl<'a> Resolver<'a> {
     /// shape (a list where a string goes): Terraform's "Inappropriate value
     /// for attribute", at build time.
     fn check_named_kinds(&mut self, block: &Block, body: &Fields, spans: &SpanMap, fallback: Span) {
-        let mut problems = Vec::new();
+        // Only a reference that is the value itself (not an operand, an
+        // argument or a template part), through nested blocks and lists.
+        fn direct<'v>(value: &'v CoreValue, path: AttrPath, out: &mut Vec<(AttrPath, &'v Reference)>) {
+            match value {
+                CoreValue::Ref(r) => out.push((path, r)),
+                CoreValue::Block(fields) => fields.iter().for_each(|(k, v)| direct(v, path.name(k), out)),
+                CoreValue::List(items) if items.iter().all(|i| matches!(i, CoreValue::Block(_))) => {
+                    items.iter().enumerate().for_each(|(i, v)| direct(v, path.index(i), out))
+                }
+                _ => {}
+            }
+        }
+        let mut refs = Vec::new();
         for (name, value) in body {
-            value.walk(&mut AttrPath::root().name(name), &mut |path, v| {
-                let CoreValue::Ref(r) = v else { return };
-                if !matches!(r.root, Root::Variable(_) | Root::Local(_)) {
-                    return;
-                }
-                let (Some(ty), Some(expected)) = (self.type_of(r), block.attribute_type(path)) else { return };
-                if !ty.fits(expected) {
-                    problems.push((path.clone(), format!("`{path}` expects {}, but `{r}` is {ty}", expected.describe())));
-                }
-            });
+            direct(value, AttrPath::root().name(name), &mut refs);
+        }
+        let mut problems = Vec::new();
+        for (path, r) in refs {
+            if !matches!(r.root, Root::Variable(_) | Root::Local(_)) {
+                continue;
+            }
+            let (Some(ty), Some(expected)) = (self.type_of(r), block.attribute_type(&path)) else { continue };
+            if !ty.fits(expected) {
+                problems.push((path.clone(), format!("`{path}` expects {}, but `{r}` is {ty}", expected.describe())));
+            }
         }
         for (path, problem) in problems {
             self.diags.error(spans.find(&path, false, fallback), message(&problem, None, None));
