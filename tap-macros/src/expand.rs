@@ -224,7 +224,7 @@ pub fn local(name: &str, value: &Value, stack_ident: &Ident) -> Expr {
 
 /// The shape kind of a type constraint, for `Var<K>`: objects and tuples
 /// are `Dynamic` (the macro checks paths into them itself).
-fn kind_tokens(ty: &tap_core::schema::TypeConstraint) -> TokenStream {
+pub fn kind_tokens(ty: &tap_core::schema::TypeConstraint) -> TokenStream {
     use tap_core::schema::TypeConstraint as T;
     let shape = quote!(::tap::__private::graph::shape);
     match ty {
@@ -326,7 +326,14 @@ fn value_tokens(v: &Value) -> TokenStream {
             }
         }
         Value::Unbound { root, steps, span } => crate::typed_ref::unknown_root(root, steps, *span),
-        Value::Named { view, steps, span } => named_tokens(&view.root, steps, *span),
+        Value::Named { view, steps, binding: None, span } => named_tokens(&view.root, steps, *span),
+        Value::Named { view, steps, binding: Some(binding), span } => {
+            let value = named_tokens(&view.root, steps, *span);
+            quote!({
+                let _ = &#binding;
+                #value
+            })
+        }
         Value::Expr(e) => {
             let expr = quote!(::tap::__private::value::Expr);
             let op_tokens = |op: &dyn std::fmt::Debug| {

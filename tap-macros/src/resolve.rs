@@ -133,7 +133,11 @@ impl<'a> Resolver<'a> {
         for entry in inv.body.entries {
             match entry {
                 Entry::Attr { key, value } => match name_of(&key).as_str() {
-                    "default" => out.default = Some(self.value(value, &AttrPath::root().name("default"), scope, &mut spans)),
+                    "default" => {
+                        let at = AttrPath::root().name("default");
+                        spans.record(&at, Some(key.span()), value.span());
+                        out.default = Some(self.value(value, &at, scope, &mut spans));
+                    }
                     "description" => match value {
                         ValueExpr::Str(s) => description = Some(s.value()),
                         other => self.diags.error(other.span(), message("`description` takes a string literal", None, None)),
@@ -181,7 +185,8 @@ impl<'a> Resolver<'a> {
         if let Some(default) = core.default.as_ref().filter(|d| !d.contains_unknown()) {
             if let Some(problem) = tap_core::validate::default_problem(&name, &core, default) {
                 let span = spans.find(&AttrPath::root().name("default"), false, inv.name.span());
-                self.diags.error(span, message(&format!("variable `{name}`: {problem}"), Some("change the default, or the validation"), None));
+                let help = if problem.contains("validation") { "change the default, or the validation" } else { "change the default, or the type" };
+                self.diags.error(span, message(&format!("variable `{name}`: {problem}"), Some(help), None));
             }
         }
         if let Some(declared) = self.variables.get_mut(&name) {
@@ -519,11 +524,12 @@ impl<'a> Resolver<'a> {
             }
             ValueExpr::Rust(expr) => Value::Hole(expr),
             ValueExpr::Binary { op, left, right, rust } => {
+                let at = [left.span(), right.span()];
                 let (l, r) = (self.value(*left, path, scope, spans), self.value(*right, path, scope, spans));
                 if !l.is_terraform() && !r.is_terraform() {
                     return Value::Hole(rust);
                 }
-                self.check_operands(op, &[&l, &r], rust.span());
+                self.check_operands(op, &[(&l, at[0]), (&r, at[1])]);
                 Value::Expr(Box::new(TfExpr::Binary(op, l, r)))
             }
             ValueExpr::Unary { op, operand, rust } => {
@@ -609,7 +615,8 @@ impl<'a> Resolver<'a> {
             // A `for` name's type is its collection's element type; a variable's or local's, the declared one.
             let ty = ty.clone().or_else(|| self.type_of(&reference));
             self.use_binding(&root);
-            return self.named(reference, ty, steps, span);
+            let binding = (!matches!(named, Root::Bound(_))).then(|| root.clone());
+            return self.named(reference, ty, binding, steps, span);
         }
         if let Some(each) = steps.iter().find_map(|s| match s {
             RefStep::Each(span) => Some(*span),
@@ -698,11 +705,11 @@ impl<'a> Resolver<'a> {
         }
         let reference = if is_var { Reference::variable(&name) } else { Reference::local(&name) };
         let ty = self.type_of(&reference);
-        self.named(reference, ty, steps.collect(), span)
+        self.named(reference, ty, None, steps.collect(), span)
     }
 
     /// A reference from a named value, its path checked against the value's type.
-    fn named(&mut self, mut view: Reference, mut ty: Option<TypeConstraint>, steps: Vec<RefStep>, span: Span) -> Value {
+    fn named(&mut self, mut view: Reference, mut ty: Option<TypeConstraint>, binding: Option<Ident>, steps: Vec<RefStep>, span: Span) -> Value {
         for step in &steps {
             let (core, at) = match step {
                 RefStep::Attr(a) => (Step::Attr(name_of(a)), a.span()),
@@ -722,7 +729,7 @@ impl<'a> Resolver<'a> {
             }
             view.path.push(core);
         }
-        Value::Named { view, steps, span }
+        Value::Named { view, steps, binding, span }
     }
 
     /// The type of a value, as far as the macro can tell: what a local's
@@ -770,9 +777,9 @@ impl<'a> Resolver<'a> {
 
     /// Literal operands of the kinds an operator takes: numbers for
     /// arithmetic and comparisons, bools for `&&` and `||`.
-    fn check_operands(&mut self, op: tap_core::value::BinaryOp, operands: &[&Value], span: Span) {
+    fn check_operands(&mut self, op: tap_core::value::BinaryOp, operands: &[(&Value, Span)]) {
         use tap_core::value::OperandKind;
-        for operand in operands {
+        for &(operand, span) in operands {
             let wrong = match (op.operand_kind(), operand) {
                 (OperandKind::Number | OperandKind::Comparison, Value::Str(s)) => s.value().trim().parse::<f64>().is_err(),
                 (OperandKind::Number | OperandKind::Comparison, Value::Bool(_) | Value::List(_) | Value::Map(_)) => true,
@@ -784,7 +791,7 @@ impl<'a> Resolver<'a> {
                     OperandKind::Bool => "bools",
                     _ => "numbers",
                 };
-                self.diags.error(span, message(&format!("`{}` takes {kind}", op.symbol()), None, None));
+                self.diags.error(span, message(&format!("`{}` takes {kind}, and this operand is {}", op.symbol(), resolved::view(operand).kind_name()), None, None));
                 return;
             }
         }

@@ -44,7 +44,9 @@ pub enum Value {
     /// `var.x...`, `local.x...`, a `let` bound to either, or a name a
     /// `for` expression binds: the reference as the view knows it (a
     /// run-time index reads as `[0]`), and the steps as written.
-    Named { view: Reference, steps: Vec<RefStep>, span: Span },
+    /// `binding` is the Rust `let` it was read through, if any: the
+    /// expansion uses it, so it is not reported unused.
+    Named { view: Reference, steps: Vec<RefStep>, binding: Option<Ident>, span: Span },
     /// A Terraform operator, conditional or `for` expression.
     Expr(Box<TfExpr>),
     /// A Rust expression, known when the stack runs.

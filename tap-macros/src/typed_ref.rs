@@ -24,7 +24,9 @@ use crate::parse;
 /// The value of `root.steps...` for a root the macro has no binding for.
 pub fn unknown_root(root: &Ident, steps: &[RefStep], span: Span) -> TokenStream {
     let expr = parse::reference_as_expr(root, steps).expect("BUG: reference tokens re-parse as an expression");
-    let as_rust_value = quote_spanned!(span=> ::tap::__private::value_of(#expr));
+    // A clone: the branch that finds a handle may run instead, and it only
+    // borrows the path (a struct of `Var`s stays usable after `var.x`).
+    let as_rust_value = quote_spanned!(span=> ::tap::__private::value_of(::core::clone::Clone::clone(&#expr)));
     let Some((last, before)) = steps.split_last() else { return as_rust_value };
 
     // Generated names are hygienic: the user's tokens cannot see them.

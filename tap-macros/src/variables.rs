@@ -36,11 +36,17 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     for field in &fields.named {
         let ident = field.ident.as_ref().expect("BUG: named fields have names");
         let settings = Settings::of(field)?;
-        let (ty_text, kind, optional) = match &settings.ty {
-            Some(text) => (text.value(), quote!(::tap::__private::graph::shape::Dynamic), false),
+        let (ty_text, optional) = match &settings.ty {
+            Some(text) => (text.value(), false),
             None => rust_type(&field.ty).ok_or_else(|| {
                 syn::Error::new(field.ty.span(), "tap cannot tell this field's Terraform type; give it as `#[variable(type = \"object({ name: string })\")]`")
             })?,
+        };
+        // The handle's kind is the one `variable!` gives the type; a type that
+        // does not parse is reported by `variable!` on the field.
+        let kind = match tap_core::schema::TypeConstraint::parse(&ty_text) {
+            Ok(ty) => crate::expand::kind_tokens(&ty),
+            Err(_) => quote!(::tap::__private::graph::shape::Dynamic),
         };
         let description = doc_comment(&field.attrs).ok_or_else(|| {
             syn::Error::new(ident.span(), format!("variable `{ident}` has no description\nhelp: document the field with a `///` comment: Terraform shows it when it asks for a value"))
@@ -140,13 +146,12 @@ fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// A Rust type's Terraform type, its shape kind, and whether it is an
-/// `Option` (nullable, `null` by default).
-fn rust_type(ty: &Type) -> Option<(String, TokenStream, bool)> {
-    let shape = quote!(::tap::__private::graph::shape);
+/// A Rust type's Terraform type, and whether it is an `Option` (nullable,
+/// `null` by default).
+fn rust_type(ty: &Type) -> Option<(String, bool)> {
     let Type::Path(p) = ty else {
         return match ty {
-            Type::Reference(r) if matches!(&*r.elem, Type::Path(p) if p.path.is_ident("str")) => Some(("string".into(), quote!(#shape::Str), false)),
+            Type::Reference(r) if matches!(&*r.elem, Type::Path(p) if p.path.is_ident("str")) => Some(("string".into(), false)),
             _ => None,
         };
     };
@@ -162,27 +167,15 @@ fn rust_type(ty: &Type) -> Option<(String, TokenStream, bool)> {
             .collect(),
         _ => Vec::new(),
     };
-    let inner = |t: &Type| rust_type(t).filter(|(_, _, optional)| !optional);
+    let inner = |t: &Type| rust_type(t).filter(|(_, optional)| !optional).map(|(text, _)| text);
     Some(match (last.ident.to_string().as_str(), args.as_slice()) {
-        ("u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" | "f32" | "f64", []) => ("number".into(), quote!(#shape::Number), false),
-        ("String", []) => ("string".into(), quote!(#shape::Str), false),
-        ("bool", []) => ("bool".into(), quote!(#shape::Bool), false),
-        ("Vec", [t]) => {
-            let (text, kind, _) = inner(t)?;
-            (format!("list({text})"), quote!(#shape::List<#kind>), false)
-        }
-        ("BTreeSet" | "HashSet", [t]) => {
-            let (text, kind, _) = inner(t)?;
-            (format!("set({text})"), quote!(#shape::Set<#kind>), false)
-        }
-        ("BTreeMap" | "HashMap", [k, t]) if matches!(k, Type::Path(p) if p.path.is_ident("String")) => {
-            let (text, kind, _) = inner(t)?;
-            (format!("map({text})"), quote!(#shape::Map<#kind>), false)
-        }
-        ("Option", [t]) => {
-            let (text, kind, _) = inner(t)?;
-            (text, kind, true)
-        }
+        ("u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" | "f32" | "f64", []) => ("number".into(), false),
+        ("String", []) => ("string".into(), false),
+        ("bool", []) => ("bool".into(), false),
+        ("Vec", [t]) => (format!("list({})", inner(t)?), false),
+        ("BTreeSet" | "HashSet", [t]) => (format!("set({})", inner(t)?), false),
+        ("BTreeMap" | "HashMap", [k, t]) if matches!(k, Type::Path(p) if p.path.is_ident("String")) => (format!("map({})", inner(t)?), false),
+        ("Option", [t]) => (inner(t)?, true),
         _ => return None,
     })
 }
