@@ -493,6 +493,10 @@ fn check_variable(graph: &Graph, name: &str, variable: &crate::graph::Variable, 
 /// its type, or a validation that evaluates to false on it. The message
 /// never shows a sensitive default.
 pub fn default_problem(name: &str, variable: &crate::graph::Variable, default: &Value) -> Option<String> {
+    // The default is written into the configuration as it is: a secret there is a secret in plain text.
+    if variable.sensitive && !matches!(default, Value::Null) {
+        return Some("a sensitive variable's default is written into the configuration in plain text; leave it out (or `null`) and give the value at plan: `-var`, a `-var-file` kept out of the repository, or `TF_VAR_<name>` from a secret store".into());
+    }
     if let Some(ty) = &variable.ty {
         if let Err(problem) = ty.check_value(default, "the default") {
             return Some(if variable.sensitive { format!("the default does not fit the type `{ty}`") } else { problem });

@@ -185,7 +185,13 @@ impl<'a> Resolver<'a> {
         if let Some(default) = core.default.as_ref().filter(|d| !d.contains_unknown()) {
             if let Some(problem) = tap_core::validate::default_problem(&name, &core, default) {
                 let span = spans.find(&AttrPath::root().name("default"), false, inv.name.span());
-                let help = if problem.contains("validation") { "change the default, or the validation" } else { "change the default, or the type" };
+                let help = if core.sensitive {
+                    "remove the default"
+                } else if problem.contains("validation") {
+                    "change the default, or the validation"
+                } else {
+                    "change the default, or the type"
+                };
                 self.diags.error(span, message(&format!("variable `{name}`: {problem}"), Some(help), None));
             }
         }

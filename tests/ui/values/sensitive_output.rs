@@ -1,5 +1,6 @@
 //! An output that reads a sensitive value, directly or through a local,
-//! must be marked sensitive (Terraform refuses it at plan otherwise).
+//! must be marked sensitive (Terraform refuses it at plan otherwise); a
+//! sensitive variable's literal default would be the secret in plain text.
 use tap::prelude::*;
 
 struct Db;
@@ -12,6 +13,7 @@ impl Db {
         output!(password { value: var.db_password, description: "leaks the password" });
         output!(url { value: local.connection, description: "leaks it through a local" });
         output!(hidden { value: local.connection, description: "marked sensitive", sensitive: true });
+        variable!(api_token: string { description: "a token with its value in the code", sensitive: true, default: "tok-123" });
     }
 }
 
