@@ -19,7 +19,8 @@ The stacks:
   * every crate under `examples/`, found on its own; its binary is run as
     `cargo run -p <crate> -- OUT_DIR` (a new example needs no change here,
     unless it takes other arguments: then one line in `ARGUMENTS`);
-  * the production stack, once per configuration in `CONFIGURED`;
+  * the production stack, once per configuration, and the tests' stack
+    binaries, one line each in `CONFIGURED`;
   * the tests' pinned stacks, `tests/golden/*` (byte-identical to what the
     golden tests synthesize; this is how the benchmark stack is covered
     without building the benchmarks).
@@ -54,15 +55,20 @@ EXIT_SKIPPED = 77
 # (`{out}` is replaced by the output directory).
 ARGUMENTS: dict[str, list[str]] = {}
 
-# Crates synthesized in more than one configuration: (label, crate, arguments).
-# The options match tests/golden/tap-stack-options.
-CONFIGURED: list[tuple[str, str, list[str]]] = [
-    ("tap-stack (default)", "tap-stack", ["--out-dir", "{out}"]),
+# Other stack binaries, one line each: (label, crate, binary or None, arguments).
+# The tap-stack options match tests/golden/tap-stack-options.
+CONFIGURED: list[tuple[str, str, str | None, list[str]]] = [
+    ("tap-stack (default)", "tap-stack", None, ["--out-dir", "{out}"]),
     (
         "tap-stack (every option)",
         "tap-stack",
+        None,
         ["--out-dir", "{out}", "--azs", "3", "--single-nat", "--alarm-email", "oncall@example.com", "--demo-open-api", "--throwaway"],
     ),
+    # The tests' stack binaries: an override of each kind, and the stack
+    # that fails the policy on purpose (written in report-only mode).
+    ("tests: override-stack", "tap-tests", "override-stack", ["{out}"]),
+    ("tests: insecure-stack", "tap-tests", "insecure-stack", ["--report-only", "{out}"]),
 ]
 
 TERRAFORM_TIMEOUT = 600
@@ -73,13 +79,15 @@ class Stack:
     label: str
     crate: str | None  # None: a directory that is already synthesized
     arguments: list[str] = field(default_factory=list)
+    binary: str | None = None  # for a crate with several binaries
     directory: Path | None = None  # for an already synthesized stack
     schemas: list[Path] = field(default_factory=list)
 
 
 def crate_name(manifest: Path) -> str:
+    """The package name of a Cargo.toml; empty for a workspace-only manifest."""
     with manifest.open("rb") as fh:
-        return tomllib.load(fh)["package"]["name"]
+        return tomllib.load(fh).get("package", {}).get("name", "")
 
 
 def crate_schemas(crate_dir: Path) -> list[Path]:
@@ -97,8 +105,9 @@ def stacks() -> list[Stack]:
     for manifest in sorted(ROOT.glob("examples/*/Cargo.toml")):
         name = crate_name(manifest)
         found.append(Stack(name, name, ARGUMENTS.get(name, ["{out}"]), schemas=crate_schemas(manifest.parent)))
-    for label, crate, arguments in CONFIGURED:
-        found.append(Stack(label, crate, arguments, schemas=crate_schemas(ROOT / crate)))
+    for label, crate, binary, arguments in CONFIGURED:
+        crate_dir = next((m.parent for m in ROOT.glob("*/Cargo.toml") if crate_name(m) == crate), ROOT)
+        found.append(Stack(label, crate, arguments, binary=binary, schemas=crate_schemas(crate_dir)))
     for golden in sorted(p for p in (ROOT / "tests/golden").iterdir() if p.is_dir()):
         found.append(Stack(f"golden/{golden.name}", None, directory=golden))
     return found
@@ -110,7 +119,7 @@ def synthesize(stack: Stack, out: Path) -> tuple[list[Path], str]:
         return [stack.directory], ""
     arguments = [a.replace("{out}", str(out)) for a in stack.arguments]
     run = subprocess.run(
-        ["cargo", "run", "--quiet", "--locked", "-p", stack.crate, "--", *arguments],
+        ["cargo", "run", "--quiet", "--locked", "-p", stack.crate, *(["--bin", stack.binary] if stack.binary else []), "--", *arguments],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -114,12 +114,15 @@ impl OverrideEntry {
 /// Every override of the stack: the providers' first, then the resources'.
 fn override_entries(stack: &Stack) -> Vec<OverrideEntry> {
     let mut entries = Vec::new();
+    // A provider's schema comes from `provider!` or from its resources, as in validation.
+    let provider_facts = stack.provider_facts();
     for p in &stack.providers {
         let site = match &p.alias {
             Some(alias) => format!("provider.{}.{alias}", p.name),
             None => format!("provider.{}", p.name),
         };
-        entries.extend(p.overrides.iter().map(|o| OverrideEntry::new(site.clone(), p.schema_block(), o)));
+        let block = provider_facts.get(p.name.as_str()).map(|f| f.config_block());
+        entries.extend(p.overrides.iter().map(|o| OverrideEntry::new(site.clone(), block, o)));
     }
     for r in &stack.resources {
         entries.extend(r.overrides.iter().map(|o| OverrideEntry::new(r.address.to_string(), r.schema_block(), o)));

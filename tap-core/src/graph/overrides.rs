@@ -127,7 +127,11 @@ pub fn apply(body: &mut Fields, block: Option<&Block>, path: &AttrPath, change: 
     if rest.is_empty() {
         match change {
             Change::Set(v) => {
-                body.insert(first.clone(), v.clone());
+                let v = match block.and_then(|b| b.block_types.get(first)) {
+                    Some(nested) => as_block(v.clone(), &nested.block),
+                    None => v.clone(),
+                };
+                body.insert(first.clone(), v);
             }
             Change::Remove => {
                 body.remove(first);
@@ -138,6 +142,28 @@ pub fn apply(body: &mut Fields, block: Option<&Block>, path: &AttrPath, change: 
     let nested = block.and_then(|b| b.block_types.get(first)).map(|n| &n.block);
     let entry = body.entry(first.clone()).or_insert_with(|| new_container(block.is_some_and(|b| b.attributes.contains_key(first)), &rest[0]));
     apply_in(entry, nested, rest, change, first)
+}
+
+/// A value set where the schema has a nested block, in the block's form:
+/// a map written for it (`{ name: "sk", type: "S" }`) is an instance, and
+/// so is each map of a list; the same for the blocks nested inside.
+fn as_block(value: Value, block: &Block) -> Value {
+    match value {
+        Value::Map(fields) | Value::Block(fields) => Value::Block(
+            fields
+                .into_iter()
+                .map(|(k, v)| {
+                    let v = match block.block_types.get(&k) {
+                        Some(nested) => as_block(v, &nested.block),
+                        None => v,
+                    };
+                    (k, v)
+                })
+                .collect(),
+        ),
+        Value::List(items) => Value::List(items.into_iter().map(|v| as_block(v, block)).collect()),
+        other => other,
+    }
 }
 
 /// A missing container on the way to a deeper path: a map inside an
@@ -152,6 +178,12 @@ fn new_container(in_attribute: bool, next: &Step) -> Value {
 
 fn apply_in(value: &mut Value, block: Option<&Block>, steps: &[Step], change: &Change, at: &str) -> Result<(), String> {
     let (step, rest) = steps.split_first().expect("BUG: apply_in is given at least one step");
+    // A block written once, indexed to add or replace an instance: the
+    // list of its instances, as if written again (`add_block_instance`).
+    if matches!((&*value, step), (Value::Block(_), Step::Index(i)) if *i > 0 || rest.is_empty()) {
+        let first = std::mem::replace(value, Value::Null);
+        *value = Value::List(vec![first]);
+    }
     match (value, step) {
         (Value::Block(fields), Step::Attr(_)) => {
             let path = AttrPath::from(steps.to_vec());
@@ -181,7 +213,7 @@ fn apply_in(value: &mut Value, block: Option<&Block>, steps: &[Step], change: &C
             };
             if rest.is_empty() {
                 match change {
-                    Change::Set(v) => *item = v.clone(),
+                    Change::Set(v) => *item = block.map_or_else(|| v.clone(), |b| as_block(v.clone(), b)),
                     Change::Remove => {
                         items.remove(i);
                     }
@@ -214,11 +246,28 @@ pub fn apply_to_json(body: &mut Map<String, J>, o: &Override) {
     }
     match &o.change {
         Change::Set(v) => {
-            here.insert((*last).to_owned(), to_terraform_json(v));
+            let rendered = if STATIC.contains(&o.path.names_only().as_str()) { static_json(v) } else { to_terraform_json(v) };
+            here.insert((*last).to_owned(), rendered);
         }
         Change::Remove => {
             here.remove(*last);
         }
+    }
+}
+
+/// Meta-arguments whose values Terraform reads as bare references, not
+/// as expressions: in JSON, `"aws_kms_key.data.id"`, never `"${...}"`.
+const STATIC: &[&str] = &["depends_on", "provider", "lifecycle.ignore_changes", "lifecycle.replace_triggered_by"];
+
+/// A meta-argument's value as Terraform's JSON syntax takes it where only
+/// references are allowed: a reference, a raw expression or a name as
+/// bare text.
+fn static_json(value: &Value) -> J {
+    match value {
+        Value::List(items) => J::Array(items.iter().map(static_json).collect()),
+        Value::Ref(r) => J::String(r.to_string()),
+        Value::Raw(text) | Value::Str(text) => J::String(text.clone()),
+        other => to_terraform_json(other),
     }
 }
 
@@ -308,4 +357,127 @@ pub fn meta_value_issue(o: &Override) -> Option<String> {
         _ => return None,
     };
     (!expected.1).then(|| format!("`{}` takes {}, not {}", o.written, expected.0, value.kind_name()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::reference::{Address, Reference};
+
+    fn schema() -> Block {
+        Block::from_json(
+            r#"{
+                "attributes": { "name": { "type": "string", "optional": true }, "tags": { "type": ["map", "string"], "optional": true } },
+                "block_types": { "rule": { "nesting_mode": "list", "block": {
+                    "attributes": { "id": { "type": "string", "optional": true } },
+                    "block_types": { "filter": { "nesting_mode": "list", "max_items": 1, "block": { "attributes": { "prefix": { "type": "string", "optional": true } } } } }
+                } } }
+            }"#,
+        )
+        .unwrap()
+    }
+
+    fn set(body: &mut Fields, path: &str, value: Value) -> Result<(), String> {
+        apply(body, Some(&schema()), &parse_path(path)?, &Change::Set(value))
+    }
+
+    fn override_of(path: &str, value: Value) -> Override {
+        Override { written: path.to_owned(), path: parse_path(path).unwrap(), change: Change::Set(value), unchecked: false, problem: None }
+    }
+
+    #[test]
+    fn dotted_indices_bracketed_indices_and_keys_are_one_path() {
+        assert_eq!(parse_path("rule.0.id"), parse_path("rule[0].id"));
+        assert_eq!(parse_path("rule.0.id").unwrap().to_string(), "rule[0].id");
+        assert_eq!(parse_path("tags[\"a.b\"]").unwrap(), AttrPath::root().name("tags").name("a.b"));
+        assert!(parse_path("rule[*].id").unwrap_err().contains("one place"));
+        assert!(parse_path("").is_err());
+    }
+
+    #[test]
+    fn a_path_creates_what_is_missing_in_the_form_the_schema_gives() {
+        let mut body = Fields::new();
+        set(&mut body, "rule.0.filter.0.prefix", Value::from("logs/")).unwrap();
+        set(&mut body, "tags.Team", Value::from("storage")).unwrap();
+        let filter = Value::Block(Fields::from([("prefix".to_owned(), Value::from("logs/"))]));
+        let rule = Value::Block(Fields::from([("filter".to_owned(), Value::List(vec![filter]))]));
+        assert_eq!(body["rule"], Value::List(vec![rule]));
+        assert_eq!(body["tags"], Value::map([("Team", Value::from("storage"))]));
+    }
+
+    #[test]
+    fn a_block_written_once_is_instance_zero_and_the_next_index_adds_one() {
+        let mut body = Fields::new();
+        add_rule(&mut body, "a");
+        set(&mut body, "rule.0.id", Value::from("a2")).unwrap();
+        set(&mut body, "rule.1", Value::map([("id", Value::from("b"))])).unwrap();
+        let ids: Vec<_> = crate::value::block_instances(&body["rule"]).iter().map(|r| r.as_object().unwrap()["id"].clone()).collect();
+        assert_eq!(ids, [Value::from("a2"), Value::from("b")]);
+        assert!(matches!(crate::value::block_instances(&body["rule"])[1], Value::Block(_)), "a map set where a block goes is a block");
+        let error = set(&mut body, "rule.5.id", Value::from("x")).unwrap_err();
+        assert!(error.contains("has 2 element(s), so there is no index 5"), "{error}");
+        let error = set(&mut body, "name.x", Value::from("x"));
+        assert_eq!(error, Ok(()), "an absent argument is created as a container");
+        body.insert("name".into(), Value::from("n"));
+        assert!(set(&mut body, "name.x", Value::from("x")).unwrap_err().contains("is a string"));
+        apply(&mut body, Some(&schema()), &parse_path("rule.0").unwrap(), &Change::Remove).unwrap();
+        assert_eq!(crate::value::block_instances(&body["rule"]).len(), 1);
+        apply(&mut body, Some(&schema()), &parse_path("name").unwrap(), &Change::Remove).unwrap();
+        assert!(!body.contains_key("name"));
+    }
+
+    fn add_rule(body: &mut Fields, id: &str) {
+        crate::value::add_block_instance(body, "rule", Fields::from([("id".to_owned(), Value::from(id))]));
+    }
+
+    #[test]
+    fn coverage_follows_the_schema_and_suggests_near_names() {
+        let block = schema();
+        assert!(coverage(Some(&block), &override_of("rule.0.filter.0.prefix", Value::Null)).is_checked());
+        assert!(coverage(Some(&block), &override_of("tags.anything", Value::Null)).is_checked(), "inside an attribute's value");
+        assert_eq!(
+            coverage(Some(&block), &override_of("rule.0.filtr.prefix", Value::Null)),
+            Coverage::Unknown { at: parse_path("rule.0.filtr").unwrap(), suggestion: Some("filter".into()) }
+        );
+        assert_eq!(coverage(Some(&block), &override_of("quantum", Value::Null)), Coverage::Unknown { at: parse_path("quantum").unwrap(), suggestion: None });
+        assert_eq!(coverage(None, &override_of("name", Value::Null)), Coverage::NoSchema);
+        assert!(coverage(None, &override_of("lifecycle.prevent_destroy", Value::Null)).is_checked(), "meta-arguments need no schema");
+        assert!(matches!(coverage(None, &override_of("lifecycle.prevent_destroi", Value::Null)), Coverage::Unknown { suggestion: Some(_), .. }));
+    }
+
+    #[test]
+    fn meta_arguments_are_checked_by_kind_and_render_as_terraform_reads_them() {
+        assert_eq!(meta_value_issue(&override_of("count", Value::from("two"))).unwrap(), "`count` takes a whole number, not a string");
+        assert_eq!(meta_value_issue(&override_of("count", Value::raw("var.n"))), None, "an expression is Terraform's to judge");
+        assert_eq!(meta_value_issue(&override_of("lifecycle.ignore_changes", Value::from("all"))), None);
+        let reference = Value::Ref(Reference::new(Arc::new(Address::resource("aws_kms_key", "k")), AttrPath::root().name("arn")));
+        let mut body = Map::new();
+        apply_to_json(&mut body, &override_of("lifecycle.replace_triggered_by", Value::list([reference.clone(), Value::raw("aws_s3_bucket.b")])));
+        apply_to_json(&mut body, &override_of("lifecycle.create_before_destroy", Value::from(true)));
+        apply_to_json(&mut body, &override_of("count", Value::raw("var.n")));
+        assert_eq!(
+            J::Object(body.clone()),
+            json!({ "lifecycle": { "replace_triggered_by": ["aws_kms_key.k.arn", "aws_s3_bucket.b"], "create_before_destroy": true }, "count": "${var.n}" })
+        );
+        let remove = Override { change: Change::Remove, ..override_of("lifecycle.create_before_destroy", Value::Null) };
+        apply_to_json(&mut body, &remove);
+        assert_eq!(body["lifecycle"], json!({ "replace_triggered_by": ["aws_kms_key.k.arn", "aws_s3_bucket.b"] }));
+    }
+
+    #[test]
+    fn recording_keeps_what_could_not_be_applied() {
+        let (mut list, mut body) = (Vec::new(), Fields::new());
+        body.insert("name".into(), Value::from("n"));
+        record(&mut list, &mut body, Some(&schema()), "name.first", Change::Set(Value::from(1)), false);
+        record(&mut list, &mut body, Some(&schema()), "lifecycle[0].prevent_destroy", Change::Set(Value::from(true)), false);
+        record(&mut list, &mut body, Some(&schema()), "rule..id", Change::Set(Value::from(1)), false);
+        record(&mut list, &mut body, Some(&schema()), "name", Change::Set(Value::from("m")), false);
+        let problems: Vec<bool> = list.iter().map(|o| o.problem.is_some()).collect();
+        assert_eq!(problems, [true, true, true, false]);
+        assert_eq!(body["name"], Value::from("m"));
+    }
 }
