@@ -230,7 +230,7 @@ fn apply_in(value: &mut Value, block: Option<&Block>, steps: &[Step], change: &C
 }
 
 /// Merges a meta-argument override into a rendered body (Terraform JSON).
-/// Its path is names only ([`record`] refuses an index there).
+/// Its path is names only (an index there is refused when recorded).
 pub fn apply_to_json(body: &mut Map<String, J>, o: &Override) {
     let names: Vec<&str> = o.path.steps().iter().filter_map(|s| if let Step::Attr(n) = s { Some(n.as_str()) } else { None }).collect();
     let Some((last, parents)) = names.split_last() else { return };
