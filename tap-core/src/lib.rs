@@ -11,7 +11,7 @@
 //! | 1. values | [`path`], [`reference`](mod@reference), [`value`] | attribute paths, addresses, references, the value model and its rendering |
 //! | 2. schema | [`schema`] | the provider schema and the checks of bodies against it |
 //! | 3. assets | [`asset`] | reproducible zips for Lambda code |
-//! | 4. model | [`graph`] | the stack, resources, handles, providers, suppressions, and [`graph::Graph`], the stack's index |
+//! | 4. model | [`graph`] | the stack, resources, handles, providers, suppressions, [overrides](graph::overrides) (the escape hatch), and [`graph::Graph`], the stack's index |
 //! | 5. navigate, rule | [`navigate`], [`rule`] | the one navigator over values (block instances, references, JSON documents, default tags, what "set" means); the interface every policy rule implements, of which the model knows nothing |
 //! | 6. validate, render | [`validate`], [`element`] | whole-stack validation before synthesis; each element's own Terraform JSON fragment |
 //! | 7. policy | [`policy`] | security rules, packs, organisation policy files, a stack's policy, suppression checks, the report |

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::asset::AssetError;
 use crate::graph::overrides::{coverage, meta_value_issue, Coverage};
-use crate::graph::{Graph, Origin, Override, Stack};
+use crate::graph::{Change, Graph, Origin, Override, Stack};
 use crate::path::AttrPath;
 use crate::reference::{is_valid_identifier, Address, Reference};
 use crate::schema::{check_body, check_reference_path, provider_of, IssueKind, ReferencePathError, SchemaIssue};
@@ -284,6 +284,12 @@ pub fn validate_in(graph: &Graph) -> Vec<ValidationError> {
         }
         for (path, reference) in graph.references_of(i) {
             check_reference(graph, &site, path, reference, &mut errors);
+        }
+        // Meta-argument overrides are not in the body: their references are checked here.
+        for o in r.overrides.iter().filter(|o| o.is_meta()) {
+            if let Change::Set(value) = &o.change {
+                value.for_each_reference(&mut o.path.clone(), &mut |path, reference| check_reference(graph, &site, path, reference, &mut errors));
+            }
         }
         for (name, value) in &r.body {
             check_resolved(&site, name, value, &mut errors);

@@ -6,7 +6,7 @@ use tap::prelude::*;
 
 /// One of each kind: a meta-argument, a deep path into a nested block, an
 /// argument the embedded schema does not have, a removal, a raw
-/// expression, and a provider argument.
+/// expression, a data source argument and a provider argument.
 pub struct Overridden;
 
 #[stack(name = "overridden")]
@@ -28,6 +28,9 @@ impl Overridden {
             attribute { name: "id", type: "S" }
             server_side_encryption { enabled: true, kms_key_arn: key.arn }
             point_in_time_recovery { enabled: false }
+        });
+        let _zones = data!(aws_availability_zones.available {
+            #[override_("state", "available")]
         });
         stack.override_at(&key, "lifecycle.prevent_destroy", true);
         stack.override_at(&key, "tags.Team", Value::raw("upper(\"storage\")"));

@@ -32,6 +32,7 @@ fn overrides_render_in_place_and_the_summary_lists_every_one() {
     assert_eq!(key["lifecycle"], serde_json::json!({ "prevent_destroy": true }));
     assert_eq!(key["tags"], serde_json::json!({ "Team": "${upper(\"storage\")}" }));
     assert_eq!(json["provider"]["aws"][0]["max_retries"], 5);
+    assert_eq!(json["data"]["aws_availability_zones"]["available"], serde_json::json!({ "state": "available" }));
 
     // The header lists each one, checked or not, in declaration order.
     let listed: Vec<String> = json["//"]["tap"]["overrides"]
@@ -53,10 +54,11 @@ fn overrides_render_in_place_and_the_summary_lists_every_one() {
             "aws_dynamodb_table.items set brand_new_argument false",
             "aws_dynamodb_table.items remove table_class true",
             "aws_dynamodb_table.items remove brand_new_argument false",
+            "data.aws_availability_zones.available set state true",
         ]
     );
     let summary = policy_summary(&out, std::path::Path::new("out"));
-    assert!(summary.contains("overrides: 10 (2 unchecked)\n"), "{summary}");
+    assert!(summary.contains("overrides: 11 (2 unchecked)\n"), "{summary}");
     assert!(summary.contains("  override aws_dynamodb_table.items: set brand_new_argument (UNCHECKED: the schema has no `brand_new_argument`)\n"), "{summary}");
     assert!(summary.contains("  override aws_kms_key.data: set lifecycle.prevent_destroy (checked: a meta-argument tap knows)\n"), "{summary}");
 }
@@ -180,6 +182,13 @@ fn a_handle_of_another_stack_is_reported() {
         other => panic!("expected a validation error, got {other:?}"),
     };
     assert!(errors.iter().any(|e| matches!(e, ValidationError::StrayOverride { .. })), "{errors:?}");
+}
+
+#[test]
+fn a_meta_argument_override_may_only_refer_to_declared_resources() {
+    let elsewhere = Stack::new("other").add(tap::graph::Resource::new(tap::reference::Address::resource("aws_s3_bucket", "elsewhere")));
+    let errors = errors_of("lifecycle.replace_triggered_by", Some(Value::list([elsewhere.attr("id")])), false);
+    assert_eq!(errors, ["`aws_kms_key.data.lifecycle.replace_triggered_by[0]` refers to `aws_s3_bucket.elsewhere`, which is not declared in this stack"]);
 }
 
 #[test]
