@@ -251,7 +251,7 @@ def main() -> int:
                 label = stack.label if stack.crate is None else f"{stack.label} (stacks/{directory.name})"
                 state, used, detail = validator.validate(directory, stack.schemas)
                 if state == "SKIPPED":
-                    print(f"[SKIPPED] {label}: SKIPPED: not validated: {detail}")
+                    print(f"SKIPPED: {label}: not validated: {detail}")
                 elif state == "ok":
                     print(f"[ok] {label}: {used}: {detail}")
                 else:
