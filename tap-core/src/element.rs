@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value as J};
 
-use crate::graph::{Backend, Graph, Output, Provider, ProviderFacts, Resource, Variable};
+use crate::graph::{overrides, Backend, Graph, Output, Provider, ProviderFacts, Resource, Variable};
 use crate::reference::{Address, Mode};
 use crate::schema::{provider_of, Block};
 use crate::value::{block_instances, to_terraform_json, Fields, Value};
@@ -137,6 +137,10 @@ impl Element for Resource {
         }
         if let Some(alias) = &self.provider_alias {
             body.insert("provider".into(), J::String(format!("{}.{alias}", provider_of(self.type_name()))));
+        }
+        // Meta-argument overrides are merged last (the others are in the body already).
+        for o in self.overrides.iter().filter(|o| o.is_meta() && o.problem.is_none()) {
+            overrides::apply_to_json(&mut body, o);
         }
         if let Some(comment) = cx.comments.get(&*self.address) {
             body.insert("//".into(), comment.clone());

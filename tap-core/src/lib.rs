@@ -11,7 +11,7 @@
 //! | 1. values | [`path`], [`reference`](mod@reference), [`value`] | attribute paths, addresses, references (to resources, variables, locals), the value model (expressions included) and its rendering |
 //! | 2. schema | [`schema`] | the provider schema, Terraform's functions and type constraints, and the checks of bodies against them |
 //! | 3. assets | [`asset`] | reproducible zips for Lambda code |
-//! | 4. model | [`graph`] | the stack, resources, handles, variables and locals, providers, suppressions, and [`graph::Graph`], the stack's index |
+//! | 4. model | [`graph`] | the stack, resources, handles, variables and locals, providers, suppressions, [overrides](graph::overrides) (the escape hatch), and [`graph::Graph`], the stack's index |
 //! | 5. navigate, rule | [`navigate`], [`rule`] | the one navigator over values (block instances, references, locals, JSON documents, default tags, what "set" means, what a variable's declaration guarantees); the interface every policy rule implements, of which the model knows nothing |
 //! | 6. validate, render | [`validate`], [`element`] | whole-stack validation before synthesis; each element's own Terraform JSON fragment |
 //! | 7. policy | [`policy`] | security rules, packs, organisation policy files, a stack's policy, suppression checks, the report |

@@ -42,7 +42,8 @@ use serde_json::{json, Map, Value as J};
 
 use crate::definition::AsDefined;
 use crate::element::{merge, Element, Named, RenderContext};
-use crate::graph::{Graph, Output, Stack, Variable};
+use crate::graph::overrides::{coverage, Coverage};
+use crate::graph::{Graph, Output, Override, Stack, Variable};
 use crate::path::AttrPath;
 use crate::schema::functions::function;
 use crate::value::Value;
@@ -66,6 +67,67 @@ pub struct Synthesized {
     /// The policy report, also among the files as [`REPORT_JSON`] and
     /// [`REPORT_SARIF`].
     pub report: Report,
+    /// Every override the stack sets, in declaration order: also in the
+    /// configuration's `"//"` header, and a line each in [`policy_summary`].
+    pub overrides: Vec<OverrideEntry>,
+}
+
+/// One override of a synthesized stack, as its summaries list it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OverrideEntry {
+    /// The resource's address or the provider configuration
+    /// (`provider.aws`, `provider.aws.east`).
+    pub site: String,
+    /// The path as written.
+    pub path: String,
+    /// `set` or `remove`.
+    pub change: &'static str,
+    /// Did the schema check the value (or, for a meta-argument, tap's own
+    /// table of meta-arguments)?
+    pub checked: bool,
+    /// What was checked, or why nothing was.
+    pub note: String,
+}
+
+impl OverrideEntry {
+    fn new(site: String, block: Option<&crate::schema::Block>, o: &Override) -> Self {
+        let (checked, note) = match coverage(block, o) {
+            Coverage::Checked if o.is_meta() => (true, "a meta-argument tap knows".to_owned()),
+            Coverage::Checked => (true, "against the provider schema".to_owned()),
+            Coverage::Unknown { at, .. } => (false, format!("the schema has no `{}`", at.names_only())),
+            Coverage::NoSchema => (false, "no schema for it".to_owned()),
+        };
+        OverrideEntry { site, path: o.written.clone(), change: o.verb(), checked, note }
+    }
+
+    /// `aws_s3_bucket.logs: set lifecycle.prevent_destroy (checked: a meta-argument tap knows)`.
+    pub fn line(&self) -> String {
+        let state = if self.checked { "checked" } else { "UNCHECKED" };
+        format!("{}: {} {} ({state}: {})", self.site, self.change, self.path, self.note)
+    }
+
+    fn to_json(&self) -> J {
+        json!({ "at": self.site, "path": self.path, "change": self.change, "checked": self.checked, "note": self.note })
+    }
+}
+
+/// Every override of the stack: the providers' first, then the resources'.
+fn override_entries(stack: &Stack) -> Vec<OverrideEntry> {
+    let mut entries = Vec::new();
+    // A provider's schema comes from `provider!` or from its resources, as in validation.
+    let provider_facts = stack.provider_facts();
+    for p in &stack.providers {
+        let site = match &p.alias {
+            Some(alias) => format!("provider.{}.{alias}", p.name),
+            None => format!("provider.{}", p.name),
+        };
+        let block = provider_facts.get(p.name.as_str()).map(|f| f.config_block());
+        entries.extend(p.overrides.iter().map(|o| OverrideEntry::new(site.clone(), block, o)));
+    }
+    for r in &stack.resources {
+        entries.extend(r.overrides.iter().map(|o| OverrideEntry::new(r.address.to_string(), r.schema_block(), o)));
+    }
+    entries
 }
 
 impl Synthesized {
@@ -226,7 +288,7 @@ fn render(graph: &Graph, policy: &StackPolicy, report: Report) -> Synthesized {
         let bytes = asset.bytes.as_ref().expect("BUG: validation passed with a failed asset");
         files.insert(asset.handle().relative_path(), bytes.clone());
     }
-    Synthesized { stack_name: stack.name.clone(), files, report }
+    Synthesized { stack_name: stack.name.clone(), files, report, overrides: override_entries(stack) }
 }
 
 fn pretty(value: &J) -> Vec<u8> {
@@ -258,6 +320,12 @@ fn main_document(graph: &Graph, policy: &StackPolicy, report: &Report) -> J {
     let failures: Vec<J> = report.failures().map(|row| json!({ "rule": row.rule_id, "address": row.address.to_string(), "attribute": row.path.to_string() })).collect();
     if !failures.is_empty() {
         tap["report_only_failures"] = J::Array(failures);
+    }
+    // Whoever reads the configuration sees where it departs from what tap
+    // models, and whether the schema checked it.
+    let overrides: Vec<J> = override_entries(stack).iter().map(OverrideEntry::to_json).collect();
+    if !overrides.is_empty() {
+        tap["overrides"] = J::Array(overrides);
     }
     doc.insert("//".into(), json!({ "tap": tap }));
 
@@ -374,10 +442,24 @@ pub fn policy_summary(synthesized: &Synthesized, dir: &Path) -> String {
     for e in &report.suppression_errors {
         out.push_str(&format!("  error: {}\n", e.message()));
     }
+    if !synthesized.overrides.is_empty() {
+        out.push_str(&override_summary(&synthesized.overrides));
+    }
     if synthesized.policy_fails() {
         out.push_str("REPORT-ONLY: these failures did not block synthesis; the configuration was written, but do not apply it before they are fixed\n");
     }
     out.push_str(&format!("reports: {}, {}\n", dir.join(REPORT_JSON).display(), dir.join(REPORT_SARIF).display()));
+    out
+}
+
+/// The overrides, a line each, under a count that says how many the
+/// schema could not check: for every summary a stack binary prints.
+pub fn override_summary(overrides: &[OverrideEntry]) -> String {
+    let unchecked = overrides.iter().filter(|o| !o.checked).count();
+    let mut out = format!("overrides: {} ({unchecked} unchecked)\n", overrides.len());
+    for o in overrides {
+        out.push_str(&format!("  override {}\n", o.line()));
+    }
     out
 }
 

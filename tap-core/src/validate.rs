@@ -12,11 +12,12 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::asset::AssetError;
-use crate::graph::{Graph, Origin, Stack};
+use crate::graph::overrides::{coverage, meta_value_issue, Coverage};
+use crate::graph::{Change, Graph, Origin, Override, Stack};
 use crate::path::AttrPath;
 use crate::navigate::evaluate;
 use crate::reference::{is_valid_identifier, Address, Reference, Root};
-use crate::schema::{check_body, check_reference_path, provider_of, suggest, ReferencePathError, SchemaIssue};
+use crate::schema::{check_body, check_reference_path, provider_of, suggest, IssueKind, ReferencePathError, SchemaIssue};
 use crate::value::Value;
 
 /// Where a value that validation complains about stands.
@@ -191,6 +192,26 @@ pub enum ValidationError {
         /// Why its bytes could not be built.
         error: AssetError,
     },
+    /// An override that cannot stand: its path does not parse or leads
+    /// nowhere, it names something close to a known name (a likely typo),
+    /// or it gives a meta-argument a value of the wrong kind.
+    Override {
+        /// The resource or provider configuration overridden.
+        at: Site,
+        /// The override's path, as written.
+        path: String,
+        /// What is wrong.
+        message: String,
+        /// How to fix it, when there is something to say.
+        help: Option<String>,
+    },
+    /// An override given a handle of no resource in this stack.
+    StrayOverride {
+        /// The handle's address.
+        address: Arc<Address>,
+        /// The override's path, as written.
+        path: String,
+    },
     /// A value known only to the compile-time checker reached a running
     /// stack: an internal bug, reported instead of rendered.
     UnresolvedValue {
@@ -262,6 +283,13 @@ impl fmt::Display for ValidationError {
                 write!(f, "dependency cycle: {}\n  help: remove one reference or `depends_on` in the cycle", names.join(" -> "))
             }
             ValidationError::Asset { name, error } => write!(f, "asset `{name}`: {error}"),
+            ValidationError::Override { at, path, message, help: h } => {
+                write!(f, "override `{path}` of `{at}`: {message}")?;
+                help(f, h)
+            }
+            ValidationError::StrayOverride { address, path } => {
+                write!(f, "override `{path}` is given a handle of `{address}`, which this stack does not declare\n  help: override a resource through the handle its stack returned")
+            }
             ValidationError::UnresolvedValue { at, path } => {
                 write!(f, "BUG: `{at}.{path}` holds a compile-time placeholder at synthesis")
             }
@@ -293,16 +321,25 @@ pub fn validate_in(graph: &Graph) -> Vec<ValidationError> {
     let descriptors = graph.descriptors();
     for (i, r) in stack.resources.iter().enumerate() {
         let site = Site::Resource(r.address.clone());
+        let unknown = check_overrides(&site, r.schema_block(), &r.overrides, &mut errors);
         match r.facts {
             Some(facts) => {
                 for issue in check_body(descriptors, &r.address.type_name, facts.block(), &r.body) {
-                    errors.push(ValidationError::Schema { at: site.clone(), issue });
+                    if !set_by_unchecked_override(&issue, &unknown) {
+                        errors.push(ValidationError::Schema { at: site.clone(), issue });
+                    }
                 }
             }
             None => errors.push(ValidationError::MissingSchema { address: r.address.clone() }),
         }
         for (path, reference) in graph.references_of(i) {
             check_reference(graph, &site, path, reference, &mut errors);
+        }
+        // Meta-argument overrides are not in the body: their references are checked here.
+        for o in r.overrides.iter().filter(|o| o.is_meta()) {
+            if let Change::Set(value) = &o.change {
+                value.for_each_reference(&mut o.path.clone(), &mut |path, reference| check_reference(graph, &site, path, reference, &mut errors));
+            }
         }
         for (name, value) in &r.body {
             check_resolved(&site, name, value, &mut errors);
@@ -329,9 +366,13 @@ pub fn validate_in(graph: &Graph) -> Vec<ValidationError> {
     }
     for (p, config) in graph.providers() {
         let site = Site::Provider { name: p.name.clone(), alias: p.alias.clone() };
-        if let Some(facts) = provider_facts.get(p.name.as_str()) {
+        let facts = provider_facts.get(p.name.as_str());
+        let unknown = check_overrides(&site, facts.map(|f| f.config_block()), &p.overrides, &mut errors);
+        if let Some(facts) = facts {
             for issue in check_body(descriptors, &format!("provider.{}", p.name), facts.config_block(), config) {
-                errors.push(ValidationError::Schema { at: site.clone(), issue });
+                if !set_by_unchecked_override(&issue, &unknown) {
+                    errors.push(ValidationError::Schema { at: site.clone(), issue });
+                }
             }
         }
         for (name, value) in config {
@@ -346,8 +387,46 @@ pub fn validate_in(graph: &Graph) -> Vec<ValidationError> {
             errors.push(ValidationError::InvalidIdentifier { what: "asset", name: asset.name.clone() });
         }
     }
+    for (address, path) in &stack.stray_overrides {
+        errors.push(ValidationError::StrayOverride { address: address.clone(), path: path.clone() });
+    }
     errors.extend(find_cycles(graph));
     errors
+}
+
+/// The errors of a body's overrides; returns where their paths leave the
+/// schema, so that the schema check does not also call those names unknown.
+/// A name the schema lacks is accepted unchecked (an argument newer than
+/// the embedded schema) unless it is close to a known one: then it is most
+/// likely a typo, and only `override_unchecked` takes it as meant.
+fn check_overrides(site: &Site, block: Option<&crate::schema::Block>, list: &[Override], errors: &mut Vec<ValidationError>) -> Vec<AttrPath> {
+    let mut unknown = Vec::new();
+    for o in list {
+        let error = |message: String, help: Option<String>| ValidationError::Override { at: site.clone(), path: o.written.clone(), message, help };
+        if let Some(problem) = &o.problem {
+            errors.push(error(problem.clone(), None));
+            continue;
+        }
+        if let Coverage::Unknown { at, suggestion } = coverage(block, o) {
+            if let (Some(s), false) = (&suggestion, o.unchecked) {
+                let name = at.last_name().unwrap_or_default();
+                errors.push(error(
+                    format!("the schema has no `{name}` here; did you mean `{s}`?"),
+                    Some(format!("if `{name}` is newer than the schema tap embeds, use `override_unchecked`, which takes it as meant")),
+                ));
+            }
+            unknown.push(at);
+        }
+        if let Some(message) = meta_value_issue(o) {
+            errors.push(error(message, None));
+        }
+    }
+    unknown
+}
+
+/// Is `issue` an unknown name that an override put there knowingly?
+fn set_by_unchecked_override(issue: &SchemaIssue, unknown: &[AttrPath]) -> bool {
+    issue.kind == IssueKind::UnknownName && unknown.iter().any(|at| at.names_only() == issue.path.names_only())
 }
 
 /// Where a resource came from, for a duplicate: inside a component, the

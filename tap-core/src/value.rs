@@ -50,9 +50,11 @@ pub enum Value {
     /// An operator, a conditional, a `for` expression or a splat over
     /// other values: `var.on ? 1 : 0`, `a + b`, `[for s in xs : s.id]`.
     Expr(Box<Expr>),
-    /// A Terraform expression that is not a reference, such as `path.module`.
-    /// Only [`Value::path_module`] creates one.
-    Raw(&'static str),
+    /// A Terraform expression written as text, rendered as is inside
+    /// `${...}`: `path.module`, or what [`Value::raw`] is given where tap
+    /// has no model of the expression yet. Unchecked: the schema check
+    /// treats it as a value known at run time.
+    Raw(String),
     /// A value that is only known when the stack runs. Only the compile-time
     /// checker makes one (for Rust expressions): it cannot be built outside
     /// this crate, and validation rejects it before anything is rendered.
@@ -217,7 +219,15 @@ pub struct Call {
 impl Value {
     /// `path.module`: the directory of the synthesized configuration.
     pub fn path_module() -> Value {
-        Value::Raw("path.module")
+        Value::raw("path.module")
+    }
+
+    /// Any Terraform expression, as HCL text without the `${ }`:
+    /// `Value::raw("[aws_s3_bucket.logs.id]")`. The escape hatch for what
+    /// the value model cannot express yet; tap does not parse it, so
+    /// neither references nor functions inside it are checked.
+    pub fn raw(expression: impl Into<String>) -> Value {
+        Value::Raw(expression.into())
     }
 
     /// A call of a Terraform built-in function.

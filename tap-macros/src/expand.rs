@@ -120,6 +120,20 @@ impl<'a> Renderer<'a> {
             };
             metas.push(quote!(__tap_resource.suppressions.push(#suppression);));
         }
+        for o in &r.overrides {
+            let path = &o.path;
+            metas.push(match &o.value {
+                Some(v) if o.unchecked => {
+                    let v = value_tokens(v);
+                    quote!(__tap_resource.override_unchecked(#path, #v);)
+                }
+                Some(v) => {
+                    let v = value_tokens(v);
+                    quote!(__tap_resource.override_at(#path, #v);)
+                }
+                None => quote!(__tap_resource.remove_at(#path);),
+            });
+        }
         let line = quote_spanned!(r.span=> ::core::line!());
         let mutability = if metas.is_empty() { quote!() } else { quote!(mut) };
         // A type with a marker in `tap::types` gets a handle of its type.

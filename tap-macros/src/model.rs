@@ -96,6 +96,19 @@ pub struct Metas {
     pub provider: Option<Ident>,
     /// `#[suppress(...)]`, in the order written.
     pub suppress: Vec<Suppress>,
+    /// `#[override_("path", value)]`, `#[override_unchecked(...)]` and
+    /// `#[override_remove("path")]`, in the order written (`resolve`
+    /// takes them: their values are resolved like the body's).
+    pub overrides: Vec<OverrideMeta>,
+}
+
+/// One override as written: the escape hatch of `tap_core::graph::overrides`.
+pub struct OverrideMeta {
+    pub path: LitStr,
+    /// `None` for `#[override_remove]`.
+    pub value: Option<ValueExpr>,
+    /// `#[override_unchecked]`: a name close to a known one is meant.
+    pub unchecked: bool,
 }
 
 /// `#[lifecycle(prevent_destroy, create_before_destroy, ignore_changes = [a])]`.

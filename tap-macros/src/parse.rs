@@ -124,11 +124,24 @@ fn parse_meta(attr: &syn::Attribute, metas: &mut Metas) -> syn::Result<()> {
             let span = attr.path().span();
             metas.suppress.push(attr.parse_args_with(|input: ParseStream| parse_suppress_args(input, span))?);
         }
+        "override_" | "override_unchecked" => {
+            let unchecked = name == "override_unchecked";
+            metas.overrides.push(attr.parse_args_with(|input: ParseStream| {
+                let path: LitStr = input.parse().map_err(|e| syn::Error::new(e.span(), format!("expected the path as a string, as in `#[{name}(\"lifecycle.prevent_destroy\", true)]`")))?;
+                input.parse::<Token![,]>().map_err(|e| syn::Error::new(e.span(), "expected `,` and the value after the path"))?;
+                let value = parse_value(input)?;
+                Ok(OverrideMeta { path, value: Some(value), unchecked })
+            })?);
+        }
+        "override_remove" => {
+            let path: LitStr = attr.parse_args().map_err(|e| syn::Error::new(e.span(), "expected the path as a string, as in `#[override_remove(\"description\")]`"))?;
+            metas.overrides.push(OverrideMeta { path, value: None, unchecked: false });
+        }
         _ => {
             return Err(syn::Error::new(
                 attr.path().span(),
                 format!(
-                    "unknown meta-argument `#[{name}]`\nhelp: accepted: `#[depends_on(a, b)]`, `#[lifecycle(prevent_destroy)]`, `#[provider(alias)]`, `#[suppress(\"TAP-XXX-000\", reason = \"...\")]`"
+                    "unknown meta-argument `#[{name}]`\nhelp: accepted: `#[depends_on(a, b)]`, `#[lifecycle(prevent_destroy)]`, `#[provider(alias)]`, `#[suppress(\"TAP-XXX-000\", reason = \"...\")]`, `#[override_(\"path\", value)]`, `#[override_unchecked(\"path\", value)]`, `#[override_remove(\"path\")]`"
                 ),
             ))
         }

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::Ident;
+use tap_core::graph::overrides::{self, Change, Coverage, Override};
 use tap_core::graph::Suppression;
 use tap_core::path::{AttrPath, Step};
 use tap_core::policy::{RuleSet, SuppressionSite};
@@ -241,12 +242,13 @@ impl<'a> Resolver<'a> {
         let Invocation { index, body, span, .. } = inv;
         let mut spans = SpanMap::default();
         let resolved_body = self.body(body.entries, &AttrPath::root(), scope, &mut spans);
-        let view = body_view(&resolved_body);
+        let mut view = body_view(&resolved_body);
+        let mut metas = body.metas;
+        let overrides = self.overrides(std::mem::take(&mut metas.overrides), &type_name, block, &mut view, scope, &mut spans);
         if let Some(block) = block {
             self.schema_issues(&type_name, block, &view, &spans, name_span);
             self.check_named_kinds(block, &view, &spans, name_span);
         }
-        let metas = body.metas;
         self.meta_arguments(&metas, &address, block, scope);
         // A second declaration is still checked and generated: the two
         // errors below are the whole story.
@@ -265,7 +267,7 @@ impl<'a> Resolver<'a> {
             self.any_rejected = true;
             return Err(std::mem::take(&mut self.used));
         }
-        self.resources.push(Resource { address, base_name, index, body: resolved_body, metas, view, spans, name_span, span });
+        self.resources.push(Resource { address, base_name, index, body: resolved_body, metas, overrides, view, spans, name_span, span });
         Ok(self.resources.last().expect("BUG: a resource was just pushed"))
     }
 
@@ -309,6 +311,66 @@ impl<'a> Resolver<'a> {
         for s in &metas.suppress {
             policy_phase::check_suppression(self.diags, self.rules, s, SuppressionSite::Resource(Arc::new(address.clone())));
         }
+    }
+
+    /// `#[override_...]`: each path parsed and each value resolved, then
+    /// applied to the view where the schema knows the path, so that the
+    /// schema check and the policy phase see the body after its overrides,
+    /// as synthesis does. A path the schema does not know is accepted (an
+    /// argument newer than the schema), unless its name is close to a
+    /// known one: `#[override_("tagz.Name", "x")]` is most likely a typo,
+    /// and only `#[override_unchecked]` takes it as meant.
+    fn overrides(&mut self, written: Vec<OverrideMeta>, type_name: &str, block: Option<&Block>, view: &mut Fields, scope: &Scope, spans: &mut SpanMap) -> Vec<resolved::Override> {
+        let mut out = Vec::new();
+        for meta in written {
+            let text = meta.path.value();
+            let span = meta.path.span();
+            let path = match overrides::parse_path(&text) {
+                Ok(path) => path,
+                Err(e) => {
+                    self.diags.error(span, message(&format!("override path `{text}`: {e}"), Some("write a path such as `lifecycle.prevent_destroy`, `rule.0.status` or `rule[0].status`"), None));
+                    continue;
+                }
+            };
+            let value = meta.value.map(|v| {
+                spans.record(&path, Some(span), v.span());
+                self.value(v, &path, scope, spans)
+            });
+            let change = value.as_ref().map_or(Change::Remove, |v| Change::Set(resolved::view(v)));
+            let o = Override { written: text.clone(), path, change, unchecked: meta.unchecked, problem: None };
+            match overrides::coverage(block, &o) {
+                Coverage::Unknown { at, suggestion: Some(s) } if !o.unchecked => {
+                    let name = at.last_name().unwrap_or_default();
+                    self.diags.error(
+                        span,
+                        message(
+                            &format!("override `{text}`: `{type_name}` has no argument or block `{}`", at.names_only()),
+                            Some(&format!("did you mean `{s}`? if `{name}` is newer than the schema tap embeds, write `#[override_unchecked(...)]`, which takes it as meant")),
+                            None,
+                        ),
+                    );
+                }
+                // Accepted as written; synthesis lists it as unchecked.
+                Coverage::Unknown { .. } | Coverage::NoSchema => {}
+                Coverage::Checked if o.is_meta() => {
+                    let issue = if o.path.steps().iter().any(|s| !matches!(s, Step::Attr(_))) {
+                        Some(format!("`{text}` overrides a meta-argument, whose path takes names only (`lifecycle.prevent_destroy`)"))
+                    } else {
+                        overrides::meta_value_issue(&o)
+                    };
+                    if let Some(issue) = issue {
+                        self.diags.error(span, message(&format!("override {issue}"), None, None));
+                    }
+                }
+                Coverage::Checked => {
+                    if let Err(e) = overrides::apply(view, block, &o.path, &o.change) {
+                        self.diags.error(span, message(&format!("override `{text}`: {e}"), None, None));
+                    }
+                }
+            }
+            out.push(resolved::Override { path: meta.path, value, unchecked: meta.unchecked });
+        }
+        out
     }
 
     /// A suppression on the stack or on a component instance, checked.

@@ -182,14 +182,24 @@ pub struct Resource {
     /// Checked: `depends_on` names handles, `ignore_changes` the type's
     /// attributes, every suppression was accepted.
     pub metas: Metas,
-    /// The compile-time view of `body`, which the schema checks ran on
-    /// and the policy phase runs on.
+    /// `#[override_...]`, resolved, in the order written.
+    pub overrides: Vec<Override>,
+    /// The compile-time view of `body` after its overrides, which the
+    /// schema checks ran on and the policy phase runs on.
     pub view: Fields,
     pub spans: SpanMap,
     /// The `aws_vpc.main` tokens: where findings on the whole resource go.
     pub name_span: Span,
     /// The whole invocation: its line is the resource's origin.
     pub span: Span,
+}
+
+/// One override that passed phase 2: its path parsed, its value resolved.
+pub struct Override {
+    pub path: LitStr,
+    /// `None`: remove what is at the path.
+    pub value: Option<Value>,
+    pub unchecked: bool,
 }
 
 /// One `provider!` that passed phase 2.
@@ -237,10 +247,12 @@ pub struct SpanMap {
 
 impl SpanMap {
     pub fn record(&mut self, path: &AttrPath, key: Option<Span>, value: Span) {
+        // As written, so that an override's `block[0].x` is found as `block.x`.
+        let path = self.as_written(path);
         if let Some(k) = key {
             self.keys.insert(path.clone(), k);
         }
-        self.values.insert(path.clone(), value);
+        self.values.insert(path, value);
     }
 
     /// `path` is the first instance of a block, recorded as written.

@@ -135,6 +135,10 @@ pub fn summary(config: &Config, dir: &Path, stack: &DefinedStack, synthesized: &
     for problem in &report.suppression_errors {
         let _ = writeln!(out, "  rejected suppression: {}", problem.message());
     }
+    // Where the configuration departs from what tap models: a line each.
+    if !synthesized.overrides.is_empty() {
+        out.push_str(&tap::synth::override_summary(&synthesized.overrides));
+    }
     let _ = writeln!(out, "reports: {}, {}", dir.join(REPORT_JSON).display(), dir.join(REPORT_SARIF).display());
     if synthesized.policy_fails() {
         let _ = writeln!(

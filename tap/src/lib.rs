@@ -139,10 +139,10 @@ pub use tap_macros::{component, data, local, output, provider, resource, stack, 
 /// providers, backends, outputs, and [`Graph`](graph::Graph), the index
 /// rules read a stack through.
 pub mod graph {
-    pub use tap_core::graph::shape;
+    pub use tap_core::graph::{overrides, shape};
     pub use tap_core::graph::{
-        AnyType, Backend, Edge, Graph, Handle, Instance, InstanceId, Lifecycle, Local, Origin, Output, Provider, ProviderFacts, Resource, ResourceType, Scope, ScopeCollision, Stack, Suppression, TypeFacts,
-        Validation, Var, Variable, Variables,
+        AnyType, Backend, Change, Edge, Graph, Handle, Instance, InstanceId, Lifecycle, Local, Origin, Output, Override, Provider, ProviderFacts, Resource, ResourceType, Scope, ScopeCollision, Stack, Suppression,
+        TypeFacts, Validation, Var, Variable, Variables,
     };
 }
 
@@ -156,7 +156,7 @@ pub mod definition {
 /// in memory or written atomically to a directory.
 pub mod synth {
     pub use tap_core::synth::{
-        policy_summary, synthesize, synthesize_allowing_findings, synthesize_to, synthesize_to_with, synthesize_with, write, SynthError, SynthOptions, Synthesized, REPORT_JSON, REPORT_SARIF,
+        override_summary, policy_summary, synthesize, synthesize_allowing_findings, synthesize_to, synthesize_to_with, synthesize_with, write, OverrideEntry, SynthError, SynthOptions, Synthesized, REPORT_JSON, REPORT_SARIF,
     };
 }
 

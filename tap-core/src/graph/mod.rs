@@ -7,6 +7,7 @@
 //! layers above.
 
 mod index;
+pub mod overrides;
 mod scope;
 pub mod shape;
 mod variable;
@@ -22,6 +23,7 @@ use crate::schema::{Block, Descriptor};
 use crate::value::Value;
 
 pub use index::{Edge, Graph};
+pub use overrides::{Change, Override};
 pub use scope::{Instance, InstanceId, Scope, ScopeCollision};
 pub use variable::{Local, Validation, Var, Variable, Variables};
 
@@ -215,6 +217,10 @@ pub struct Resource {
     pub origin: Origin,
     /// The component instance it was declared in, if any.
     pub instance: Option<InstanceId>,
+    /// Its overrides, in the order set ([`Resource::override_at`]): those of
+    /// arguments and blocks are already in [`Resource::body`]; those of
+    /// meta-arguments are merged when it renders.
+    pub overrides: Vec<Override>,
 }
 
 /// An explicit, reasoned exception to a rule, on a resource or on the
@@ -268,7 +274,42 @@ impl Resource {
             suppressions: Vec::new(),
             origin: Origin::default(),
             instance: None,
+            overrides: Vec::new(),
         }
+    }
+
+    /// The escape hatch: sets the argument, nested block or meta-argument
+    /// at `path` (`lifecycle.replace_triggered_by`, `rule.0.status`,
+    /// `rule[0].status`) where tap has no other way to write it, replacing
+    /// what the body had there. The schema still checks the value wherever
+    /// it knows the path, the policy sees it, and the synthesis summary
+    /// lists it. A malformed path is reported by validation.
+    pub fn override_at(&mut self, path: &str, value: impl Into<Value>) -> &mut Self {
+        self.record_override(path, Change::Set(value.into()), false)
+    }
+
+    /// [`Resource::override_at`] for a name the schema does not know but
+    /// that is close to one it does: taken as meant (an argument newer
+    /// than the embedded provider schema), not refused as a likely typo.
+    pub fn override_unchecked(&mut self, path: &str, value: impl Into<Value>) -> &mut Self {
+        self.record_override(path, Change::Set(value.into()), true)
+    }
+
+    /// Removes the argument, block or meta-argument at `path` (CDKTF's
+    /// `addOverride(path, undefined)`); listed in the summary like any override.
+    pub fn remove_at(&mut self, path: &str) -> &mut Self {
+        self.record_override(path, Change::Remove, false)
+    }
+
+    fn record_override(&mut self, path: &str, change: Change, unchecked: bool) -> &mut Self {
+        let block = self.facts.map(TypeFacts::block);
+        overrides::record(&mut self.overrides, &mut self.body, block, path, change, unchecked);
+        self
+    }
+
+    /// The schema block of its type, when `resource!` declared it.
+    pub fn schema_block(&self) -> Option<&Block> {
+        self.facts.map(TypeFacts::block)
     }
 
     /// Sets one argument (or, with a [`Value::Block`], a nested block),
@@ -433,6 +474,9 @@ pub struct Provider {
     pub extra: BTreeMap<String, Value>,
     /// The schema facts, when `provider!` declared it.
     pub(crate) facts: Option<&'static ProviderFacts>,
+    /// Its overrides, in the order set ([`Provider::override_at`]), applied
+    /// last to its [`config`](Provider::config).
+    pub overrides: Vec<Override>,
 }
 
 impl Provider {
@@ -447,7 +491,41 @@ impl Provider {
             default_tags: BTreeMap::new(),
             extra: BTreeMap::new(),
             facts: None,
+            overrides: Vec::new(),
         }
+    }
+
+    /// The escape hatch for a provider configuration: sets the argument or
+    /// block at `path`, after everything else (`region` and the default
+    /// tags included). Checked, listed and reported as
+    /// [`Resource::override_at`] is.
+    pub fn override_at(self, path: &str, value: impl Into<Value>) -> Self {
+        self.with_override(path, Change::Set(value.into()), false)
+    }
+
+    /// [`Provider::override_at`] taking a name close to a known one as meant
+    /// ([`Resource::override_unchecked`]).
+    pub fn override_unchecked(self, path: &str, value: impl Into<Value>) -> Self {
+        self.with_override(path, Change::Set(value.into()), true)
+    }
+
+    /// Removes the argument or block at `path` from the configuration.
+    pub fn remove_at(self, path: &str) -> Self {
+        self.with_override(path, Change::Remove, false)
+    }
+
+    fn with_override(mut self, path: &str, change: Change, unchecked: bool) -> Self {
+        // Applied to a copy of the configuration so that a path that cannot
+        // be applied is known now; `config` applies it for real.
+        let mut config = self.config();
+        let block = self.facts.map(ProviderFacts::config_block);
+        overrides::record(&mut self.overrides, &mut config, block, path, change, unchecked);
+        self
+    }
+
+    /// The schema of its configuration block, when `provider!` declared it.
+    pub fn schema_block(&self) -> Option<&Block> {
+        self.facts.map(ProviderFacts::config_block)
     }
 
     /// Sets one configuration argument (or, with a [`Value::Block`], a block).
@@ -475,6 +553,11 @@ impl Provider {
             let tags = self.default_tags.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str())));
             let block_value = Value::Block([(attribute.to_owned(), Value::Map(tags.collect()))].into());
             body.insert(block.into(), Value::List(vec![block_value]));
+        }
+        let block = self.facts.map(ProviderFacts::config_block);
+        for o in self.overrides.iter().filter(|o| o.problem.is_none()) {
+            // Checked when it was recorded; validation reports the rest.
+            let _ = overrides::apply(&mut body, block, &o.path, &o.change);
         }
         body
     }
@@ -594,6 +677,8 @@ pub struct Stack {
     /// Variable and local names declared more than once, as `var.x` and
     /// `local.x` (kept for validation).
     pub(crate) duplicate_values: Vec<String>,
+    /// Overrides given a handle of no resource in this stack (kept for validation).
+    pub(crate) stray_overrides: Vec<(Arc<Address>, String)>,
 }
 
 impl Stack {
@@ -613,6 +698,7 @@ impl Stack {
             scope_collisions: Vec::new(),
             duplicate_outputs: Vec::new(),
             duplicate_values: Vec::new(),
+            stray_overrides: Vec::new(),
         }
     }
 
@@ -640,6 +726,33 @@ impl Stack {
             self.duplicate_values.push(format!("local.{name}"));
         }
         Local::named(name)
+    }
+
+    /// [`Resource::override_at`] on the resource `handle` points at:
+    /// `stack.override_at(&bucket, "lifecycle.replace_triggered_by", Value::raw("[aws_kms_key.data.id]"))`.
+    pub fn override_at<T>(&mut self, handle: &Handle<T>, path: &str, value: impl Into<Value>) -> &mut Self {
+        self.on_resource(handle, path, |r| r.override_at(path, value))
+    }
+
+    /// [`Resource::override_unchecked`] on the resource `handle` points at.
+    pub fn override_unchecked<T>(&mut self, handle: &Handle<T>, path: &str, value: impl Into<Value>) -> &mut Self {
+        self.on_resource(handle, path, |r| r.override_unchecked(path, value))
+    }
+
+    /// [`Resource::remove_at`] on the resource `handle` points at.
+    pub fn remove_at<T>(&mut self, handle: &Handle<T>, path: &str) -> &mut Self {
+        self.on_resource(handle, path, |r| r.remove_at(path))
+    }
+
+    fn on_resource<T>(&mut self, handle: &Handle<T>, path: &str, f: impl FnOnce(&mut Resource) -> &mut Resource) -> &mut Self {
+        // The last one of that address: a duplicate is validation's to report.
+        match self.resources.iter_mut().rev().find(|r| r.address == handle.address) {
+            Some(r) => {
+                f(r);
+            }
+            None => self.stray_overrides.push((handle.address.clone(), path.to_owned())),
+        }
+        self
     }
 
     /// Adds a provider configuration (a second one of the same provider
