@@ -44,6 +44,7 @@ use crate::definition::AsDefined;
 use crate::element::{merge, Element, Named, RenderContext};
 use crate::graph::{Graph, Output, Stack};
 use crate::path::AttrPath;
+use crate::schema::backends::versions_needed;
 use crate::schema::functions::function;
 use crate::value::Value;
 use crate::policy::{PolicyError, Report, RowState, StackPolicy, UnknownPack};
@@ -380,7 +381,8 @@ pub fn policy_summary(synthesized: &Synthesized, dir: &Path) -> String {
 
 /// `terraform.required_version`: the stack's own floor (`>= 1.0.0` unless
 /// it sets another), raised to the newest Terraform version a feature the
-/// stack uses needs: a function such as `strcontains` (1.5). A floor that
+/// stack uses needs: a function such as `strcontains` (1.5), a backend
+/// argument such as `s3`'s `use_lockfile` (1.11), the `cloud` block (1.1). A floor that
 /// is not of the form `>= X.Y.Z` is the author's, and is kept as written.
 fn required_version(stack: &Stack) -> String {
     let mut needed = (1, 0);
@@ -397,6 +399,10 @@ fn required_version(stack: &Stack) -> String {
     stack.resources.iter().flat_map(|r| r.body.values()).for_each(&mut note);
     stack.providers.iter().flat_map(|p| p.extra.values()).for_each(&mut note);
     stack.outputs.values().for_each(|o| note(&o.value));
+    // A backend argument (`use_lockfile`) or the `cloud` block needs its own version.
+    if let Some(b) = &stack.backend {
+        needed = versions_needed(&b.kind, &b.arguments).filter_map(parse_version).fold(needed, Ord::max);
+    }
     match stack.required_version.strip_prefix(">= ").and_then(parse_version) {
         Some(floor) if floor < needed => format!(">= {}.{}.0", needed.0, needed.1),
         _ => stack.required_version.clone(),
