@@ -275,6 +275,7 @@ fn tap_macro(mac: &syn::Macro) -> Option<&'static str> {
         "data" => Some("data"),
         "output" => Some("output"),
         "provider" => Some("provider"),
+        "backend" => Some("backend"),
         _ => None,
     }
 }
@@ -358,6 +359,9 @@ impl<'a> Expander<'a> {
         }
         if which == "provider" {
             return Some((self.expand_provider(mac.tokens.clone(), &stack_ident), None));
+        }
+        if which == "backend" {
+            return Some((self.expand_backend(mac.tokens.clone(), &stack_ident), None));
         }
         let mode = if which == "data" { Mode::Data } else { Mode::Managed };
         let inv = match parse::invocation(mode, mac.tokens.clone()) {
@@ -461,6 +465,22 @@ impl<'a> Expander<'a> {
         match self.resolver.provider(inv, &self.scope) {
             Some(config) => self.renderer.provider(config, stack_ident),
             None => expand::provider_placeholder(stack_ident),
+        }
+    }
+
+    /// `backend!(s3 { bucket: "state", key: "k" })`: checked against the
+    /// backend's argument table, then set as the stack's backend.
+    fn expand_backend(&mut self, tokens: TokenStream, stack_ident: &Ident) -> Expr {
+        let checked = match parse::backend(tokens) {
+            Ok(inv) => self.resolver.backend(inv, &self.scope),
+            Err(e) => {
+                self.resolver.diags.push(e);
+                Err(Vec::new())
+            }
+        };
+        match checked {
+            Ok(config) => expand::backend(&config, stack_ident),
+            Err(used) => expand::backend_placeholder(&used, stack_ident),
         }
     }
 

@@ -87,6 +87,14 @@ pub fn provider(input: TokenStream) -> TokenStream {
     outside_stack("provider", input)
 }
 
+/// `backend!(s3 { bucket: "state", key: "orders.tfstate", use_lockfile: true })`:
+/// sets where Terraform keeps the state (any backend, or `cloud` for HCP
+/// Terraform), checked against the backend's argument table.
+#[proc_macro]
+pub fn backend(input: TokenStream) -> TokenStream {
+    outside_stack("backend", input)
+}
+
 /// `output!(vpc_id { value: vpc.id, description: "..." })`: declares an output.
 #[proc_macro]
 pub fn output(input: TokenStream) -> TokenStream {

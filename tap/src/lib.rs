@@ -133,7 +133,7 @@
 //! wherever the handle comes from. Code generic over `T: ResourceType`
 //! names attributes with `handle.attr("arn")`, checked at synthesis.
 
-pub use tap_macros::{component, data, output, provider, resource, stack};
+pub use tap_macros::{backend, component, data, output, provider, resource, stack};
 
 /// The model: stacks, component scopes, resources and their handles,
 /// providers, backends, outputs, and [`Graph`](graph::Graph), the index
@@ -178,7 +178,7 @@ pub mod navigate {
 /// Provider schemas, the checks of a body against them, and the provider
 /// descriptors (accepted values, reference kinds, default tags).
 pub mod schema {
-    pub use tap_core::schema::{descriptor, functions};
+    pub use tap_core::schema::{backends, descriptor, functions};
     pub use tap_core::schema::{
         provider_of, Attribute, Block, CtyType, Descriptor, Descriptors, Expected, IssueKind, IssueTarget, NestedAttributes, NestedBlock, NestingMode, ReferencePathError, SchemaIssue,
     };
@@ -234,7 +234,7 @@ pub mod types {
 /// What stack and component authors need, in one import.
 pub mod prelude {
     pub use crate::types::*;
-    pub use crate::{component, data, output, provider, resource, stack};
+    pub use crate::{backend, component, data, output, provider, resource, stack};
     pub use tap_core::prelude::*;
 }
 
