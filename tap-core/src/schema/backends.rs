@@ -176,7 +176,9 @@ pub fn check_backend(name: &str, arguments: &Fields) -> Vec<SchemaIssue> {
 /// The deprecated arguments a backend sets, in path order.
 pub fn deprecations(name: &str, arguments: &Fields) -> Vec<Deprecation> {
     let Some(table) = backend_table(name) else { return Vec::new() };
-    let mut found: Vec<Deprecation> = deprecated_paths(&table.block)
+    let mut paths = deprecated_paths(&table.block);
+    paths.sort();
+    paths
         .into_iter()
         .filter(|p| is_set(arguments, p))
         .map(|p| Deprecation {
@@ -184,9 +186,7 @@ pub fn deprecations(name: &str, arguments: &Fields) -> Vec<Deprecation> {
             message: format!("`{}`: `{p}` is deprecated", backend_label(name)),
             help: table.deprecated.get(&p).cloned(),
         })
-        .collect();
-    found.sort_by(|a, b| a.path.to_string().cmp(&b.path.to_string()));
-    found
+        .collect()
 }
 
 /// The Terraform versions (`"1.11"`) a backend's arguments need: the
