@@ -3,7 +3,7 @@
 the argument tables of Terraform's state backends and of the `cloud` block.
 
 Usage:
-    python3 extract.py TERRAFORM_GIT_DIR [--check]
+    python3 tools/tap-backends.py TERRAFORM_GIT_DIR [--check]
 
 TERRAFORM_GIT_DIR is a clone (bare or not) of github.com/hashicorp/terraform
 holding the release tags. The tables are read from the `configschema.Block`
@@ -11,7 +11,7 @@ literal of each backend's Go source at the tag in TAG below; the version an
 argument appeared in is the first minor release (v1.0.0 ... TAG) whose source
 names it. What Go source cannot say (deprecation replacements, conflicting
 arguments, versions that differ from the schema's history) comes from
-overlay.json beside this script, kept by hand. The output is sorted and
+tap-core/backends/overlay.json, kept by hand. The output is sorted and
 pretty-printed, so a regeneration shows as a readable diff.
 """
 
@@ -38,7 +38,7 @@ SOURCES = {
     "http": ("internal/backend/remote-state/http/backend.go", "func New()"),
 }
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tap-core", "backends")
 
 
 def git_show(git_dir, tag, path):
@@ -68,8 +68,8 @@ def literal_at(toks, i):
                 value, i = literal_at(toks, i)
                 expr.append(value)
                 continue
-            depth += toks[i] in "([" and 1 or 0
-            depth -= toks[i] in ")]" and 1 or 0
+            depth += toks[i] in ("(", "[")
+            depth -= toks[i] in (")", "]")
             expr.append(toks[i])
             i += 1
         items.append((key, expr))
@@ -170,7 +170,7 @@ def first_seen(git_dir, path, names):
 
 
 def build(git_dir):
-    overlay = json.load(open(os.path.join(HERE, "overlay.json")))
+    overlay = json.load(open(os.path.join(DATA, "overlay.json")))
     commit = subprocess.run(["git", "--git-dir", git_dir, "rev-parse", TAG + "^{commit}"], capture_output=True, text=True).stdout.strip()
     backends = {}
     for name, (path, start) in sorted(SOURCES.items()):
@@ -190,7 +190,7 @@ def build(git_dir):
                 entry[key] = extra[key]
         backends[name] = entry
     return {
-        "origin": {"repository": REPO, "tag": TAG, "commit": commit, "license": LICENSE, "generated_by": "tap-core/backends/extract.py"},
+        "origin": {"repository": REPO, "tag": TAG, "commit": commit, "license": LICENSE, "generated_by": "tools/tap-backends.py"},
         "backends": backends,
     }
 
@@ -199,11 +199,11 @@ def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     out = json.dumps(build(sys.argv[1]), indent=2, sort_keys=True) + "\n"
-    target = os.path.join(HERE, "backends.json")
+    target = os.path.join(DATA, "backends.json")
     if "--check" in sys.argv:
         current = open(target).read() if os.path.exists(target) else ""
         if current != out:
-            sys.exit("backends.json is out of date: run extract.py without --check")
+            sys.exit("backends.json is out of date: run tools/tap-backends.py without --check")
         print("backends.json is current")
     else:
         open(target, "w").write(out)
