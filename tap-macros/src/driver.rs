@@ -2,7 +2,7 @@
 //!
 //! Phase: orchestration. Walks the item in source order, keeps the symbol
 //! table (`crate::scope`), and for each `resource!`/`data!`/`output!`/
-//! `provider!` parses it (`parse`), resolves it (`resolve`) and replaces
+//! `provider!`/`backend!` parses it (`parse`), resolves it (`resolve`) and replaces
 //! it with what `expand` renders from the resolved item; then runs the
 //! policy phase on the whole item. It neither checks an invocation nor
 //! generates code for one itself: an invocation with errors becomes a

@@ -1,6 +1,7 @@
-//! tap-macros: `#[stack]` and the `resource!`, `data!` and `output!` forms
-//! inside it, checked at compile time against the provider schema and
-//! tap's security rules.
+//! tap-macros: `#[stack]` and the `resource!`, `data!`, `output!`,
+//! `provider!` and `backend!` forms inside it, checked at compile time
+//! against the provider schemas, the backends' argument tables and tap's
+//! security rules.
 //!
 //! This crate holds entry points only; parsing, checking and code
 //! generation live in their modules, and the checks themselves in
