@@ -382,8 +382,9 @@ pub fn policy_summary(synthesized: &Synthesized, dir: &Path) -> String {
 /// `terraform.required_version`: the stack's own floor (`>= 1.0.0` unless
 /// it sets another), raised to the newest Terraform version a feature the
 /// stack uses needs: a function such as `strcontains` (1.5), a backend
-/// argument such as `s3`'s `use_lockfile` (1.11), the `cloud` block (1.1). A floor that
-/// is not of the form `>= X.Y.Z` is the author's, and is kept as written.
+/// argument such as `s3`'s `use_lockfile` (1.11), the `cloud` block (1.1).
+/// A floor that is not of the form `>= X.Y.Z` is the author's, and is kept
+/// as written.
 fn required_version(stack: &Stack) -> String {
     let mut needed = (1, 0);
     let mut note = |v: &Value| {

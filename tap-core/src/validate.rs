@@ -1,8 +1,8 @@
 //! Validation before synthesis: duplicate names, invalid identifiers,
 //! references to undeclared resources or to attributes their schema does
-//! not have, schema checks of values only known at run time (the
-//! backend's against its argument table too), dependency
-//! cycles, and asset errors.
+//! not have, schema checks of values only known at run time (and of the
+//! backend against its argument table), dependency cycles, and asset
+//! errors.
 //!
 //! Layer: validate. Every problem is an error value naming both ends;
 //! nothing here panics or stops at the first problem. Linear in the size
@@ -133,7 +133,7 @@ pub enum ValidationError {
     /// A resource body, provider configuration or backend does not fit
     /// its schema; catches what the compile-time checker could not see.
     Schema {
-        /// The resource or provider configuration checked.
+        /// The resource, provider configuration or backend checked.
         at: Site,
         /// The problem, with its path inside the body.
         issue: SchemaIssue,
