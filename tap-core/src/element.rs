@@ -1,8 +1,9 @@
-//! Terraform elements: provider, backend, resource, data source and
-//! output each render their own fragment of the configuration, as CDKTF's
-//! `toTerraform()` does; synthesis only merges the fragments. Elements to
-//! come (variable, local, module, moved, import) implement the same trait,
-//! and another output format is another method beside it.
+//! Terraform elements: provider, backend (or `cloud` block), resource,
+//! data source and output each render their own fragment of the
+//! configuration, as CDKTF's `toTerraform()` does; synthesis only merges
+//! the fragments. Elements to come (variable, local, module, moved,
+//! import) implement the same trait, and another output format is another
+//! method beside it.
 //!
 //! Layer: render, above the model. It reads a validated stack through its
 //! [`Graph`] and decides nothing: no checks, no policy (the policy's
@@ -14,6 +15,7 @@ use serde_json::{json, Map, Value as J};
 
 use crate::graph::{overrides, Backend, Graph, Output, Provider, ProviderFacts, Resource, Variable};
 use crate::reference::{Address, Mode};
+use crate::schema::backends::{backend_table, CLOUD};
 use crate::schema::{provider_of, Block};
 use crate::value::{block_instances, to_terraform_json, Fields, Value};
 
@@ -96,19 +98,16 @@ impl Element for Provider {
 }
 
 impl Element for Backend {
-    /// `{"terraform": {"backend": {"s3": {...}}}}`.
+    /// `{"terraform": {"backend": {"s3": {...}}}}`; the `cloud` block is
+    /// not a backend to Terraform: `{"terraform": {"cloud": {...}}}`.
     fn to_terraform(&self, _cx: &RenderContext) -> J {
-        let backend = match self {
-            Backend::S3 { bucket, key, region, encrypt, dynamodb_table } => {
-                let mut s3 = json!({ "bucket": bucket, "key": key, "region": region, "encrypt": encrypt });
-                if let Some(table) = dynamodb_table {
-                    s3["dynamodb_table"] = J::String(table.clone());
-                }
-                json!({ "s3": s3 })
-            }
-            Backend::Local { path } => json!({ "local": { "path": path } }),
-        };
-        json!({ "terraform": { "backend": backend } })
+        let table = backend_table(&self.kind).map(|t| &t.block);
+        let body = J::Object(render_body(table, &self.arguments));
+        if self.kind == CLOUD {
+            json!({ "terraform": { "cloud": body } })
+        } else {
+            json!({ "terraform": { "backend": { self.kind.clone(): body } } })
+        }
     }
 }
 
@@ -251,7 +250,11 @@ mod tests {
         let cx = RenderContext::new(&graph);
         assert_eq!(stack.providers[0].to_terraform(&cx), json!({ "provider": { "random": [{ "alias": "two" }] } }));
         assert_eq!(stack.resources[0].to_terraform(&cx), json!({ "data": { "aws_region": { "here": {} } } }));
-        assert_eq!(Backend::Local { path: "t.tfstate".into() }.to_terraform(&cx), json!({ "terraform": { "backend": { "local": { "path": "t.tfstate" } } } }));
+        assert_eq!(Backend::local("t.tfstate").to_terraform(&cx), json!({ "terraform": { "backend": { "local": { "path": "t.tfstate" } } } }));
+        assert_eq!(
+            Backend::cloud("acme", "prod").to_terraform(&cx),
+            json!({ "terraform": { "cloud": { "organization": "acme", "workspaces": { "name": "prod" } } } })
+        );
         let output = Output { value: Value::from("v"), description: "d".into(), sensitive: true, ty: None };
         assert_eq!(Named { name: "o", element: &output }.to_terraform(&cx), json!({ "output": { "o": { "value": "v", "description": "d", "sensitive": true } } }));
     }

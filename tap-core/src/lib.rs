@@ -97,6 +97,11 @@ pub mod __private {
         provider
     }
 
+    /// What `backend!` becomes: the backend, with its arguments as written.
+    pub fn configured_backend(kind: &'static str, arguments: Vec<(&'static str, Value)>) -> crate::graph::Backend {
+        crate::graph::Backend { kind: kind.to_owned(), arguments: fields(arguments) }
+    }
+
     /// What each `resource!` and `data!` becomes: one non-generic call, so
     /// the code generated per invocation stays small and compile time grows
     /// linearly with the number of resources.

@@ -45,6 +45,7 @@ use crate::element::{merge, Element, Named, RenderContext};
 use crate::graph::overrides::{coverage, Coverage};
 use crate::graph::{Graph, Output, Override, Stack, Variable};
 use crate::path::AttrPath;
+use crate::schema::backends::versions_needed;
 use crate::schema::functions::function;
 use crate::value::Value;
 use crate::policy::{PolicyError, Report, RowState, StackPolicy, UnknownPack};
@@ -468,8 +469,9 @@ pub fn override_summary(overrides: &[OverrideEntry]) -> String {
 /// stack uses needs: a function such as `strcontains` (1.5), a variable
 /// that is not nullable (1.1), `optional()` object attributes (1.3), a
 /// validation that reads another variable (1.9), an ephemeral variable
-/// (1.10). A floor that is not of the form `>= X.Y.Z` is the author's,
-/// and is kept as written.
+/// (1.10), a backend argument such as `s3`'s `use_lockfile` (1.11), the
+/// `cloud` block (1.1). A floor that is not of the form `>= X.Y.Z` is the
+/// author's, and is kept as written.
 fn required_version(stack: &Stack) -> String {
     let mut needed = (1, 0);
     for (name, v) in &stack.variables {
@@ -490,6 +492,10 @@ fn required_version(stack: &Stack) -> String {
     stack.outputs.values().for_each(|o| note(&o.value));
     stack.locals.values().for_each(&mut note);
     stack.variables.values().flat_map(|v| v.default.iter().chain(v.validations.iter().map(|r| &r.condition))).for_each(&mut note);
+    // A backend argument (`use_lockfile`) or the `cloud` block needs its own version.
+    if let Some(b) = &stack.backend {
+        needed = versions_needed(&b.kind, &b.arguments).filter_map(parse_version).fold(needed, Ord::max);
+    }
     match stack.required_version.strip_prefix(">= ").and_then(parse_version) {
         Some(floor) if floor < needed => format!(">= {}.{}.0", needed.0, needed.1),
         _ => stack.required_version.clone(),

@@ -1,7 +1,8 @@
 //! Validation before synthesis: duplicate names, invalid identifiers,
 //! references to undeclared resources or to attributes their schema does
-//! not have, schema checks of values only known at run time, dependency
-//! cycles, and asset errors.
+//! not have, schema checks of values only known at run time (and of the
+//! backend against its argument table), dependency cycles, and asset
+//! errors.
 //!
 //! Layer: validate. Every problem is an error value naming both ends;
 //! nothing here panics or stops at the first problem. Linear in the size
@@ -17,6 +18,7 @@ use crate::graph::{Change, Graph, Origin, Override, Stack};
 use crate::path::AttrPath;
 use crate::navigate::evaluate;
 use crate::reference::{is_valid_identifier, Address, Reference, Root};
+use crate::schema::backends::{check_backend, CLOUD};
 use crate::schema::{check_body, check_reference_path, provider_of, suggest, IssueKind, ReferencePathError, SchemaIssue};
 use crate::value::Value;
 
@@ -40,6 +42,9 @@ pub enum Site {
         /// The configuration's alias, `None` for the default one.
         alias: Option<String>,
     },
+    /// The backend (or `cloud` block), by its name; shown as
+    /// `terraform.backend.<name>` or `terraform.cloud`.
+    Backend(String),
 }
 
 impl fmt::Display for Site {
@@ -51,6 +56,8 @@ impl fmt::Display for Site {
             Site::Local(name) => write!(f, "local.{name}"),
             Site::Provider { name, alias: None } => write!(f, "provider.{name}"),
             Site::Provider { name, alias: Some(alias) } => write!(f, "provider.{name}.{alias}"),
+            Site::Backend(name) if name == CLOUD => write!(f, "terraform.{CLOUD}"),
+            Site::Backend(name) => write!(f, "terraform.backend.{name}"),
         }
     }
 }
@@ -163,10 +170,10 @@ pub enum ValidationError {
         /// What the target's schema lacks, with a suggestion.
         error: ReferencePathError,
     },
-    /// A resource body or provider configuration does not fit its schema;
-    /// catches what the compile-time checker could not see.
+    /// A resource body, provider configuration or backend does not fit
+    /// its schema; catches what the compile-time checker could not see.
     Schema {
-        /// The resource or provider configuration checked.
+        /// The resource, provider configuration or backend checked.
         at: Site,
         /// The problem, with its path inside the body.
         issue: SchemaIssue,
@@ -378,6 +385,10 @@ pub fn validate_in(graph: &Graph) -> Vec<ValidationError> {
         for (name, value) in config {
             check_value(graph, site.clone(), name, value, &mut errors);
         }
+    }
+    if let Some(backend) = &stack.backend {
+        let site = Site::Backend(backend.kind.clone());
+        errors.extend(check_backend(&backend.kind, &backend.arguments).into_iter().map(|issue| ValidationError::Schema { at: site.clone(), issue }));
     }
     for asset in &stack.assets {
         if let Err(error) = &asset.bytes {

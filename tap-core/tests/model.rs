@@ -161,7 +161,7 @@ fn depends_on_counts_as_an_edge_and_must_be_declared() {
 fn sample(order_reversed: bool) -> Stack {
     let mut s = Stack::new("sample");
     s.provider(Provider::aws("us-west-2").default_tag("b", "2").default_tag("a", "1"));
-    s.backend(Backend::S3 { bucket: "state".into(), key: "k".into(), region: "us-west-2".into(), encrypt: true, dynamodb_table: Some("locks".into()) });
+    s.backend(Backend::s3_dynamodb("state", "k", "us-west-2", "locks"));
     let mut resources = vec![vpc("main"), subnet("one", reference("aws_vpc", "main", "id")), subnet("two", reference("aws_vpc", "main", "id"))];
     if order_reversed {
         resources.reverse();

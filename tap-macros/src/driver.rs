@@ -2,7 +2,7 @@
 //!
 //! Phase: orchestration. Walks the item in source order, keeps the symbol
 //! table (`crate::scope`), and for each `resource!`/`data!`/`output!`/
-//! `provider!` parses it (`parse`), resolves it (`resolve`) and replaces
+//! `provider!`/`backend!` parses it (`parse`), resolves it (`resolve`) and replaces
 //! it with what `expand` renders from the resolved item; then runs the
 //! policy phase on the whole item. It neither checks an invocation nor
 //! generates code for one itself: an invocation with errors becomes a
@@ -302,6 +302,7 @@ fn tap_macro(mac: &syn::Macro) -> Option<&'static str> {
         "provider" => Some("provider"),
         "variable" => Some("variable"),
         "local" => Some("local"),
+        "backend" => Some("backend"),
         _ => None,
     }
 }
@@ -403,6 +404,9 @@ impl<'a> Expander<'a> {
                 return Some((expand::placeholder(&[], &stack_ident), None));
             }
             return Some(self.expand_value(which, mac.tokens.clone(), &stack_ident));
+        }
+        if which == "backend" {
+            return Some((self.expand_backend(mac.tokens.clone(), &stack_ident), None));
         }
         let mode = if which == "data" { Mode::Data } else { Mode::Managed };
         let inv = match parse::invocation(mode, mac.tokens.clone()) {
@@ -541,6 +545,22 @@ impl<'a> Expander<'a> {
                 }
                 None => (expand::placeholder(&[], stack_ident), None),
             }
+        }
+    }
+
+    /// `backend!(s3 { bucket: "state", key: "k" })`: checked against the
+    /// backend's argument table, then set as the stack's backend.
+    fn expand_backend(&mut self, tokens: TokenStream, stack_ident: &Ident) -> Expr {
+        let checked = match parse::backend(tokens) {
+            Ok(inv) => self.resolver.backend(inv, &self.scope),
+            Err(e) => {
+                self.resolver.diags.push(e);
+                Err(Vec::new())
+            }
+        };
+        match checked {
+            Ok(config) => expand::backend(&config, stack_ident),
+            Err(used) => expand::backend_placeholder(&used, stack_ident),
         }
     }
 

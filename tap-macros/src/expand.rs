@@ -19,7 +19,7 @@ use tap_core::reference::Mode;
 
 use crate::model::{name_of, RefStep};
 use crate::policy::LoadedPolicy;
-use crate::resolved::{Body, Node, Output, ProviderConfig, Ref, Resource, Value, TfExpr};
+use crate::resolved::{BackendConfig, Body, Node, Output, ProviderConfig, Ref, Resource, TfExpr, Value};
 use crate::schema::{self, Schemas};
 
 /// One type's entry in the facts module.
@@ -176,6 +176,27 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// `backend!(s3 { ... })`: the stack's backend, with a rustc `deprecated`
+/// warning on each deprecated argument (stable Rust gives a proc macro no
+/// other way to warn; `#[allow(deprecated)]` silences it like any other).
+pub fn backend(b: &BackendConfig, stack_ident: &Ident) -> Expr {
+    let name = &b.name;
+    let body = body_tokens(&b.body);
+    let warnings = b.deprecations.iter().map(|(span, note)| {
+        let used = quote_spanned!(*span=> deprecated_backend_argument);
+        quote! {
+            #[deprecated(note = #note)]
+            #[allow(non_upper_case_globals)]
+            const deprecated_backend_argument: () = ();
+            let () = #used;
+        }
+    });
+    syn::parse_quote!({
+        #({ #warnings })*
+        #stack_ident.backend(::tap::__private::configured_backend(#name, #body));
+    })
+}
+
 /// `output!(name { ... })`.
 pub fn output(out: &Output, stack_ident: &Ident) -> Expr {
     let (name, description, sensitive) = (&out.name, &out.description, out.sensitive);
@@ -277,6 +298,14 @@ pub fn placeholder(used: &[Ident], stack_ident: &Ident) -> Expr {
 pub fn provider_placeholder(stack_ident: &Ident) -> Expr {
     syn::parse_quote!({
         let _ = &#stack_ident;
+    })
+}
+
+/// What a `backend!` with errors becomes: it still uses the stack and
+/// the bindings its arguments named.
+pub fn backend_placeholder(used: &[Ident], stack_ident: &Ident) -> Expr {
+    syn::parse_quote!({
+        let _ = (&#stack_ident, #(&#used),*);
     })
 }
 

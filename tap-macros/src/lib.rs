@@ -1,6 +1,7 @@
-//! tap-macros: `#[stack]` and the `resource!`, `data!` and `output!` forms
-//! inside it, checked at compile time against the provider schema and
-//! tap's security rules.
+//! tap-macros: `#[stack]` and the `resource!`, `data!`, `output!`,
+//! `provider!` and `backend!` forms inside it, checked at compile time
+//! against the provider schemas, the backends' argument tables and tap's
+//! security rules.
 //!
 //! This crate holds entry points only; parsing, checking and code
 //! generation live in their modules, and the checks themselves in
@@ -111,6 +112,14 @@ pub fn local(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Variables, attributes(variable))]
 pub fn derive_variables(input: TokenStream) -> TokenStream {
     variables::derive(input.into()).into()
+}
+
+/// `backend!(s3 { bucket: "state", key: "orders.tfstate", use_lockfile: true })`:
+/// sets where Terraform keeps the state (any backend, or `cloud` for HCP
+/// Terraform), checked against the backend's argument table.
+#[proc_macro]
+pub fn backend(input: TokenStream) -> TokenStream {
+    outside_stack("backend", input)
 }
 
 /// `output!(vpc_id { value: vpc.id, description: "..." })`: declares an output.

@@ -235,6 +235,14 @@ pub struct LocalInvocation {
     pub value: ValueExpr,
 }
 
+/// `backend!(s3 { bucket: "...", key: "...", use_lockfile: true })`, or
+/// `backend!(cloud { ... })` for the `cloud` block.
+pub struct BackendInvocation {
+    /// The backend's name: `s3`.
+    pub name: Ident,
+    pub body: Body,
+}
+
 /// `output!(name { value: ..., description: "...", sensitive: false })`.
 pub struct OutputInvocation {
     pub name: Ident,

@@ -587,6 +587,27 @@ pub fn local(tokens: TokenStream) -> syn::Result<LocalInvocation> {
     )
 }
 
+/// Parses the inside of `backend!(...)`: `name { ... }`.
+pub fn backend(tokens: TokenStream) -> syn::Result<BackendInvocation> {
+    syn::parse::Parser::parse2(
+        |input: ParseStream| {
+            let name = Ident::parse_any(input)?;
+            if !input.peek(syn::token::Brace) {
+                // On the name: at the end of the input, syn's own span would be the whole `#[stack]`.
+                return Err(syn::Error::new(name.span(), format!("expected the arguments `{{ ... }}` after the backend name, as in `backend!({name} {{ ... }})`")));
+            }
+            let content;
+            braced!(content in input);
+            let body = parse_body(&content)?;
+            if !input.is_empty() {
+                return Err(input.error("unexpected tokens after the backend's arguments"));
+            }
+            Ok(BackendInvocation { name, body })
+        },
+        tokens,
+    )
+}
+
 /// Parses the inside of `output!(...)`.
 pub fn output(tokens: TokenStream) -> syn::Result<OutputInvocation> {
     syn::parse::Parser::parse2(

@@ -20,7 +20,7 @@ use tap_core::graph::Suppression;
 use tap_core::path::{AttrPath, Step};
 use tap_core::policy::{RuleSet, SuppressionSite};
 use tap_core::reference::{Address, Mode, Reference};
-use tap_core::schema::{check_body, Descriptors, check_reference_path, provider_of, suggest, Block, IssueTarget};
+use tap_core::schema::{backends, check_body, Descriptors, check_reference_path, provider_of, suggest, Block, IssueTarget};
 use tap_core::graph::{Validation, Variable as CoreVariable};
 use tap_core::reference::Root;
 use tap_core::schema::TypeConstraint;
@@ -32,7 +32,7 @@ const VARIABLE_SETTINGS: &[&str] = &["default", "description", "sensitive", "nul
 use crate::diag::{message, Diagnostics};
 use crate::model::*;
 use crate::policy_phase::{self, check_policy, PolicyInput};
-use crate::resolved::{self, body_view, Node, Output, ProviderConfig, Ref, Resource, SpanMap, TfExpr, Value};
+use crate::resolved::{self, body_view, BackendConfig, Node, Output, ProviderConfig, Ref, Resource, SpanMap, TfExpr, Value};
 use crate::schema::{Schemas, HOW_TO_ADD};
 use crate::scope::{Binding, Scope};
 
@@ -410,6 +410,39 @@ impl<'a> Resolver<'a> {
         }
         self.providers.push(ProviderConfig { name, alias: inv.alias.as_ref().map(name_of), body, view });
         self.providers.last()
+    }
+
+    /// Phase 2 for `backend!`: the backend has an argument table, and the
+    /// arguments fit it (`tap_core::schema::backends`, which synthesis
+    /// runs too). A deprecated argument is kept, to become a warning. On
+    /// errors, the bindings its placeholder must use.
+    pub fn backend(&mut self, inv: BackendInvocation, scope: &Scope) -> Result<BackendConfig, Vec<Ident>> {
+        self.used.clear();
+        let before = self.diags.count();
+        let name = name_of(&inv.name);
+        if let Some(span) = inv.body.first_meta {
+            self.diags.error(span, message("a backend takes no meta-arguments", None, None));
+        }
+        let mut spans = SpanMap::default();
+        let body = self.body(inv.body.entries, &AttrPath::root(), scope, &mut spans);
+        let view = body_view(&body);
+        let name_span = inv.name.span();
+        for issue in backends::check_backend(&name, &view) {
+            let span = match issue.target {
+                IssueTarget::Container if issue.path.is_root() => name_span,
+                IssueTarget::Container | IssueTarget::Key => spans.find(&issue.path, true, name_span),
+                IssueTarget::Value => spans.find(&issue.path, false, name_span),
+            };
+            self.diags.error(span, message(&issue.message, issue.help.as_deref(), None));
+        }
+        if self.diags.count() > before {
+            return Err(std::mem::take(&mut self.used));
+        }
+        let deprecations = backends::deprecations(&name, &view)
+            .into_iter()
+            .map(|d| (spans.find(&d.path, true, name_span), d.help.map_or(d.message.clone(), |h| format!("{}: {h}", d.message))))
+            .collect();
+        Ok(BackendConfig { name, body, deprecations })
     }
 
     /// Phase 2 for `output!`: one of its name, a value and a description,

@@ -225,6 +225,15 @@ pub struct Variable {
     pub validations: Vec<(Value, String)>,
 }
 
+/// One `backend!` that passed phase 2.
+pub struct BackendConfig {
+    /// The backend's name: `s3`, or `cloud`.
+    pub name: String,
+    pub body: Body,
+    /// Each deprecated argument set: where, and the warning's text.
+    pub deprecations: Vec<(Span, String)>,
+}
+
 /// One `output!` that passed phase 2.
 pub struct Output {
     pub name: String,

@@ -60,9 +60,16 @@ pub struct Cli {
     #[arg(long = "state-key", env = "TAP_STATE_KEY", hide_env_values = true, value_name = "KEY")]
     pub state_key: Option<String>,
 
-    /// DynamoDB table that locks the state while Terraform runs.
+    /// DynamoDB table that locks the state while Terraform runs (unless --state-lockfile).
     #[arg(long = "lock-table", env = "TAP_LOCK_TABLE", hide_env_values = true, value_name = "TABLE", default_value = "tap-terraform-locks")]
     pub lock_table: String,
+
+    /// Lock the state with a lock file beside it in the bucket (the S3 backend's `use_lockfile`)
+    /// instead of the DynamoDB table: the configuration then requires Terraform 1.11 or later.
+    /// Also on when TAP_STATE_LOCKFILE is `1` or `true` (`0`, `false` or empty: off; anything
+    /// else is an error).
+    #[arg(long = "state-lockfile")]
+    pub state_lockfile: bool,
 
     /// Region of the state bucket and lock table [default: the --region].
     #[arg(long = "state-region", env = "TAP_STATE_REGION", hide_env_values = true, value_name = "REGION")]
@@ -108,6 +115,8 @@ pub struct StateConfig {
     pub bucket: String,
     pub key: String,
     pub lock_table: String,
+    /// Lock with `use_lockfile` (Terraform 1.11) instead of `lock_table`.
+    pub lockfile: bool,
     pub region: String,
 }
 
@@ -147,6 +156,7 @@ impl Default for Config {
                 bucket: "tap-terraform-state".into(),
                 key: "tap/dev/terraform.tfstate".into(),
                 lock_table: "tap-terraform-locks".into(),
+                lockfile: false,
                 region: "us-west-2".into(),
             },
             alarm_email: None,
@@ -213,6 +223,7 @@ impl Cli {
             None => format!("tap/{environment}/terraform.tfstate"),
         };
         let lock_table = check_lock_table(&self.lock_table).map_err(|p| err("--lock-table", "TAP_LOCK_TABLE", &self.lock_table, p))?;
+        let lockfile = state_lockfile_from_env()? || self.state_lockfile;
         let state_region = match &self.state_region {
             Some(r) => check_region(r).map_err(|p| err("--state-region", "TAP_STATE_REGION", r, p))?,
             None => region.clone(),
@@ -229,7 +240,7 @@ impl Cli {
             zones,
             vpc_cidr,
             nat: if self.single_nat { NatLayout::Single } else { NatLayout::PerZone },
-            state: StateConfig { bucket, key, lock_table, region: state_region },
+            state: StateConfig { bucket, key, lock_table, lockfile, region: state_region },
             alarm_email,
             owner,
             cost_center,
@@ -238,6 +249,20 @@ impl Cli {
         };
         Ok((config, self.out_dir))
     }
+}
+
+/// The environment variable that turns `--state-lockfile` on.
+pub const STATE_LOCKFILE_ENV: &str = "TAP_STATE_LOCKFILE";
+
+/// [`STATE_LOCKFILE_ENV`], read strictly like `TAP_REPORT_ONLY`: a value
+/// that is neither on nor off is an error even with the flag, since a
+/// typo would otherwise change how the state is locked.
+fn state_lockfile_from_env() -> Result<bool, ConfigError> {
+    env::env_flag(STATE_LOCKFILE_ENV).map(|on| on.unwrap_or(false)).map_err(lockfile_env_error)
+}
+
+fn lockfile_env_error(e: EnvError) -> ConfigError {
+    ConfigError { flag: "--state-lockfile", env: STATE_LOCKFILE_ENV, value: e.value, problem: format!("neither on nor off; accepted: {}", EnvError::ACCEPTED) }
 }
 
 /// The longest environment name: the longest AWS name built from it
@@ -480,6 +505,19 @@ mod tests {
         let (config, out) = cli.into_config().unwrap();
         assert_eq!(config, Config::default());
         assert_eq!(out, PathBuf::from("cdktf.out"));
+    }
+
+    #[test]
+    fn a_bad_state_lockfile_value_names_the_flag_and_what_is_accepted() {
+        let e = lockfile_env_error(env::parse_flag(STATE_LOCKFILE_ENV, "yes").unwrap_err()).to_string();
+        assert_eq!(e, "error: invalid --state-lockfile (or TAP_STATE_LOCKFILE) \"yes\": neither on nor off; accepted: `1` or `true` (on), `0`, `false` or empty (off)");
+    }
+
+    #[test]
+    fn the_state_lockfile_flag_switches_the_locking() {
+        let (config, _) = Cli::try_parse_from(["tap-stack", "--state-lockfile"]).unwrap().into_config().unwrap();
+        assert!(config.state.lockfile);
+        assert_eq!(config.state, StateConfig { lockfile: true, ..Config::default().state });
     }
 
     #[test]

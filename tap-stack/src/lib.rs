@@ -82,11 +82,12 @@ pub fn summary(config: &Config, dir: &Path, stack: &DefinedStack, synthesized: &
         config.vpc_cidr,
         if config.throwaway { ", THROWAWAY (deletion protection off)" } else { "" }
     );
-    let _ = writeln!(
-        out,
-        "state: s3://{}/{} in {}, locked by DynamoDB table {}",
-        config.state.bucket, config.state.key, config.state.region, config.state.lock_table
-    );
+    let lock = if config.state.lockfile {
+        "a lock file beside it (use_lockfile, Terraform >= 1.11)".to_owned()
+    } else {
+        format!("DynamoDB table {}", config.state.lock_table)
+    };
+    let _ = writeln!(out, "state: s3://{}/{} in {}, locked by {lock}", config.state.bucket, config.state.key, config.state.region);
     let _ = writeln!(out, "alarms: {}", config.alarm_email.as_deref().map_or("topic only (no --alarm-email)".to_owned(), |e| format!("topic, e-mailed to {e}")));
 
     let mut by_type: BTreeMap<&str, usize> = BTreeMap::new();
@@ -197,5 +198,9 @@ mod tests {
         let text = summary(&Config::default(), Path::new("out"), &stack, &synthesized);
         assert!(!text.contains("REPORT-ONLY"), "{text}");
         assert!(text.contains("next: cd out && terraform init && terraform apply"), "{text}");
+        assert!(text.contains("state: s3://tap-terraform-state/tap/dev/terraform.tfstate in us-west-2, locked by DynamoDB table tap-terraform-locks\n"), "{text}");
+        let lockfile = Config { state: StateConfig { lockfile: true, ..Config::default().state }, ..Config::default() };
+        let text = summary(&lockfile, Path::new("out"), &stack, &synthesized);
+        assert!(text.contains("locked by a lock file beside it (use_lockfile, Terraform >= 1.11)\n"), "{text}");
     }
 }

@@ -187,14 +187,14 @@ impl ItemsStack {
                 .default_tag("owner", &cfg.owner)
                 .default_tag("cost-center", &cfg.cost_center),
         );
-        // State in S3, encrypted, locked with DynamoDB (the locking that
-        // Terraform 1.0 supports). tap-stack/bootstrap creates both.
-        stack.backend(Backend::S3 {
-            bucket: cfg.state.bucket.clone(),
-            key: cfg.state.key.clone(),
-            region: cfg.state.region.clone(),
-            encrypt: true,
-            dynamodb_table: Some(cfg.state.lock_table.clone()),
+        // State in S3, encrypted, locked with DynamoDB (Terraform 1.0's only
+        // locking; tap-stack/bootstrap creates both), or with `use_lockfile`
+        // under --state-lockfile, which makes it require Terraform 1.11.
+        let state = &cfg.state;
+        stack.backend(if state.lockfile {
+            Backend::s3(&state.bucket, &state.key, &state.region)
+        } else {
+            Backend::s3_dynamodb(&state.bucket, &state.key, &state.region, &state.lock_table)
         });
         let caller = data!(aws_caller_identity.current {});
         let partition = data!(aws_partition.current {});

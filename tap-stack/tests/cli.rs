@@ -95,6 +95,8 @@ const BAD: &[BadCase] = &[
     (&[], &[("TAP_COST_CENTER", "cc-42")], "--cost-center"),
     (&[], &[("TAP_REPORT_ONLY", "yes")], "TAP_REPORT_ONLY"),
     (&["--report-only"], &[("TAP_REPORT_ONLY", "maybe")], "TAP_REPORT_ONLY"),
+    (&[], &[("TAP_STATE_LOCKFILE", "yes")], "--state-lockfile"),
+    (&["--state-lockfile"], &[("TAP_STATE_LOCKFILE", "on")], "TAP_STATE_LOCKFILE"),
 ];
 
 #[test]
@@ -158,6 +160,7 @@ fn help_explains_every_flag_and_its_environment_variable() {
         ("--demo-open-api", "TAP_DEMO_OPEN_API"),
         ("--throwaway", "TAP_THROWAWAY"),
         ("--report-only", "TAP_REPORT_ONLY"),
+        ("--state-lockfile", "TAP_STATE_LOCKFILE"),
     ] {
         assert!(help.contains(flag), "--help does not mention {flag}");
         assert!(help.contains(env), "--help does not mention {env}");
@@ -189,6 +192,29 @@ fn flags_and_environment_variables_configure_the_stack() {
     assert_eq!(resources(&doc, "aws_dynamodb_table")[0]["deletion_protection_enabled"], false);
     let stdout = text(&out.stdout);
     assert!(stdout.contains("ONE NAT gateway") && stdout.contains("THROWAWAY"), "{stdout}");
+}
+
+#[test]
+fn state_lockfile_locks_with_use_lockfile_and_requires_terraform_1_11() {
+    for (args, env) in [(&["--state-lockfile"][..], &[][..]), (&[], &[("TAP_STATE_LOCKFILE", "true")])] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = run(tmp.path(), args, env);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let stack = tmp.path().join("cdktf.out/stacks/tap-items-dev");
+        let doc = read_json(&stack.join("cdk.tf.json"));
+        let s3 = &doc["terraform"]["backend"]["s3"];
+        assert_eq!(s3["use_lockfile"], true, "{s3}");
+        assert!(s3.get("dynamodb_table").is_none(), "{s3}");
+        assert_eq!(read_json(&stack.join("versions.tf.json"))["terraform"]["required_version"], ">= 1.11.0");
+        assert!(text(&out.stdout).contains("locked by a lock file beside it"), "{}", text(&out.stdout));
+    }
+    // Off, as by default: DynamoDB locking and Terraform 1.0.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(tmp.path(), &[], &[("TAP_STATE_LOCKFILE", "0")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stack = tmp.path().join("cdktf.out/stacks/tap-items-dev");
+    assert_eq!(read_json(&stack.join("cdk.tf.json"))["terraform"]["backend"]["s3"]["dynamodb_table"], "tap-terraform-locks");
+    assert_eq!(read_json(&stack.join("versions.tf.json"))["terraform"]["required_version"], ">= 1.0.0");
 }
 
 #[test]

@@ -133,7 +133,7 @@
 //! wherever the handle comes from. Code generic over `T: ResourceType`
 //! names attributes with `handle.attr("arn")`, checked at synthesis.
 
-pub use tap_macros::{component, data, local, output, provider, resource, stack, variable, Variables};
+pub use tap_macros::{backend, component, data, local, output, provider, resource, stack, variable, Variables};
 
 /// The model: stacks, component scopes, resources and their handles,
 /// providers, backends, outputs, and [`Graph`](graph::Graph), the index
@@ -179,7 +179,7 @@ pub mod navigate {
 /// Provider schemas, the checks of a body against them, and the provider
 /// descriptors (accepted values, reference kinds, default tags).
 pub mod schema {
-    pub use tap_core::schema::{descriptor, functions};
+    pub use tap_core::schema::{backends, descriptor, functions};
     pub use tap_core::schema::{
         provider_of, Attribute, Block, CtyType, Descriptor, Descriptors, Expected, IssueKind, IssueTarget, NestedAttributes, NestedBlock, NestingMode, ObjectField, ReferencePathError, SchemaIssue,
         TypeConstraint,
@@ -238,7 +238,7 @@ pub mod types {
 /// What stack and component authors need, in one import.
 pub mod prelude {
     pub use crate::types::*;
-    pub use crate::{component, data, local, output, provider, resource, stack, variable, Variables};
+    pub use crate::{backend, component, data, local, output, provider, resource, stack, variable, Variables};
     pub use tap_core::prelude::*;
 }
 

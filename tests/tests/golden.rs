@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use stack_support::read_tree;
 use tap::prelude::StackDefinition;
-use tap_stack::{Config, NatLayout};
+use tap_stack::{Config, NatLayout, StateConfig};
 
 fn golden_dir(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("golden").join(name)
@@ -61,6 +61,13 @@ fn the_production_stack_with_every_option_synthesizes_its_golden_bytes() {
     };
     let (_, synthesized) = tap_stack::synthesize(&config).unwrap_or_else(|e| panic!("{e}"));
     check_golden("tap-stack-options", &synthesized.files);
+}
+
+#[test]
+fn the_production_stack_with_lockfile_locking_synthesizes_its_golden_bytes() {
+    let config = Config { state: StateConfig { lockfile: true, ..Config::default().state }, ..Config::default() };
+    let (_, synthesized) = tap_stack::synthesize(&config).unwrap_or_else(|e| panic!("{e}"));
+    check_golden("tap-stack-lockfile", &synthesized.files);
 }
 
 #[test]

@@ -17,7 +17,7 @@ pub struct HelloStack {
 impl HelloStack {
     fn define(&self, stack: &mut Stack) {
         stack.provider(Provider::aws(&self.region).default_tag("application", "hello"));
-        stack.backend(Backend::Local { path: "terraform.tfstate".into() });
+        stack.backend(Backend::local("terraform.tfstate"));
 
         let azs = data!(aws_availability_zones.available { state: "available" });
         let vpc = resource!(aws_vpc.main {

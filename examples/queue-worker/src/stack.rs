@@ -116,7 +116,7 @@ impl QueueWorker {
 impl QueueWorker {
     fn define(&self, stack: &mut Stack) {
         stack.provider(Provider::aws(&self.region).default_tag("application", "queue-worker").default_tag("environment", &self.environment));
-        stack.backend(Backend::Local { path: "terraform.tfstate".into() });
+        stack.backend(Backend::local("terraform.tfstate"));
         let caller = data!(aws_caller_identity.current {});
         let partition = data!(aws_partition.current {});
         let aws = Account::new(&self.region, &caller, &partition);

@@ -20,7 +20,7 @@ use crate::asset::Asset;
 use crate::path::AttrPath;
 use crate::reference::{Address, Mode, Reference};
 use crate::schema::{Block, Descriptor};
-use crate::value::Value;
+use crate::value::{Fields, Value};
 
 pub use index::{Edge, Graph};
 pub use overrides::{Change, Override};
@@ -597,30 +597,60 @@ impl Provider {
     }
 }
 
-/// Where Terraform keeps state.
+/// Where Terraform keeps state: a backend (`s3`, `local`, `gcs`,
+/// `azurerm`, `consul`, `pg`, `http`, `remote`) or the `cloud` block of
+/// HCP Terraform, with its arguments as written. Any backend of Terraform
+/// is one value of this type; its arguments are checked against the
+/// backend's table ([`crate::schema::backends`]) by `backend!` at compile
+/// time and by validation at synthesis, never here.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Backend {
-    /// `backend "s3"`: state in an S3 bucket, for a team and a pipeline.
-    S3 {
-        /// The bucket that holds the state.
-        bucket: String,
-        /// The state object's key in the bucket: `orders/terraform.tfstate`.
-        key: String,
-        /// The bucket's region.
-        region: String,
-        /// `encrypt`: server-side encryption of the state object, which
-        /// holds the resources' secrets in plain text.
-        encrypt: bool,
-        /// `dynamodb_table`: the table that locks the state during a run;
-        /// `None` for no locking.
-        dynamodb_table: Option<String>,
-    },
+pub struct Backend {
+    /// The backend's name (`s3`), or `cloud` for the `cloud` block.
+    pub kind: String,
+    /// Its arguments by name; a nested block or object (`s3`'s
+    /// `assume_role`, `cloud`'s `workspaces`) is a [`Value::Block`].
+    pub arguments: Fields,
+}
+
+impl Backend {
+    /// A backend of `kind` with no arguments yet: `Backend::new("gcs")`.
+    pub fn new(kind: &str) -> Self {
+        Backend { kind: kind.to_owned(), arguments: Fields::new() }
+    }
+
+    /// The same backend with one more argument (replacing one of the same
+    /// name): `.with("prefix", "orders")`.
+    pub fn with(mut self, name: &str, value: impl Into<Value>) -> Self {
+        self.arguments.insert(name.to_owned(), value.into());
+        self
+    }
+
+    /// `backend "s3"`, encrypted, locked with a lock file beside the state
+    /// object (`use_lockfile`, which needs Terraform 1.11): the state of a
+    /// team and a pipeline.
+    pub fn s3(bucket: &str, key: &str, region: &str) -> Self {
+        Backend::new("s3").with("bucket", bucket).with("key", key).with("region", region).with("encrypt", true).with("use_lockfile", true)
+    }
+
+    /// `backend "s3"`, encrypted, locked with a DynamoDB table (deprecated
+    /// by Terraform 1.11, the only locking before it).
+    pub fn s3_dynamodb(bucket: &str, key: &str, region: &str, table: &str) -> Self {
+        Backend::new("s3").with("bucket", bucket).with("key", key).with("region", region).with("encrypt", true).with("dynamodb_table", table)
+    }
+
     /// `backend "local"`: state in a file beside the configuration, for
     /// experiments and tests.
-    Local {
-        /// The state file's path: `terraform.tfstate`.
-        path: String,
-    },
+    pub fn local(path: &str) -> Self {
+        Backend::new("local").with("path", path)
+    }
+
+    /// The `cloud` block of HCP Terraform: the organization and one
+    /// workspace by name (Terraform 1.1).
+    pub fn cloud(organization: &str, workspace: &str) -> Self {
+        let mut workspaces = Fields::new();
+        workspaces.insert("name".into(), Value::from(workspace));
+        Backend::new(crate::schema::backends::CLOUD).with("organization", organization).with("workspaces", Value::Block(workspaces))
+    }
 }
 
 /// `output "name" { ... }`.

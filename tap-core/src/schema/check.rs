@@ -43,6 +43,9 @@ pub enum IssueKind {
     /// A reference reads an identifier of another kind than the argument
     /// expects, per the descriptors (a KMS key ARN where a VPC id is wanted).
     WrongReferenceKind,
+    /// Two arguments are set that Terraform rejects together (`cloud`'s
+    /// `workspaces` with both `name` and `tags`).
+    Conflict,
 }
 
 /// What kind of value an argument or block expects, for a wrong-kind issue.

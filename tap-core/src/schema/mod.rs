@@ -7,6 +7,7 @@
 //! path back to a span) and by validation at synthesis (which reports it
 //! with the resource address). Nothing here renders Terraform.
 
+pub mod backends;
 mod check;
 mod constraint;
 pub mod descriptor;
