@@ -677,7 +677,7 @@ pub struct Stack {
     /// The stack's name: its directory (`stacks/<name>/`), and the name the
     /// configuration's `"//"` header and the policy reports give it.
     pub name: String,
-    /// `terraform.required_version`; tap emits only Terraform 1.0 features.
+    /// `terraform.required_version`: the floor (`>= 1.0.0` unless set); synthesis raises it to what the stack's features need.
     pub required_version: String,
     /// Provider configurations, written in this order; their
     /// `required_providers` entries win over those the resources imply.
