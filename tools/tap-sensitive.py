@@ -19,7 +19,8 @@ source tree. A path is attributed to a Terraform type through
     in the comment before the function that builds the schema (or, when a
     file has one annotation, the whole file);
   * the framework's `Metadata` method (`resp.TypeName =
-    req.ProviderTypeName + "_password"`, or `= "tls"` for the provider
+    req.ProviderTypeName + "_password"`, `response.TypeName =
+    "aws_cognito_user_pool_client"`, or `= "tls"` for the provider
     itself), whose request type says resource, data source, provider or
     ephemeral resource (ephemeral resources are skipped: they have no
     arguments in a configuration body);
@@ -157,7 +158,7 @@ ANNOTATION = re.compile(r"@(SDKResource|FrameworkResource|SDKDataSource|Framewor
 METADATA = re.compile(
     r"func\s*\(\s*\w+\s+\*?(\w+)\s*\)\s*Metadata\s*\([^)]*?\b(resource|datasource|provider|ephemeral)\.MetadataRequest"
 )
-TYPENAME = re.compile(r'resp\.TypeName\s*=\s*(?:req\.ProviderTypeName\s*\+\s*)?"([a-z0-9_]+)"')
+TYPENAME = re.compile(r'(?:resp|response)\.TypeName\s*=\s*(?:\w+\.ProviderTypeName\s*\+\s*)?"([a-z0-9_]+)"')
 
 
 def marks(path, text, consts):
@@ -458,7 +459,7 @@ def render(doc):
 
 def command_line(args):
     parts = ["tools/tap-sensitive.py", args.cmd]
-    for name in ("repo", "ref", "schema", "origin", "date", "reason", "out"):
+    for name in ("repo", "ref", "schema", "origin", "date", "reason", "note", "out"):
         value = getattr(args, name, None)
         if value is not None:
             shown = "DIR" if name == "repo" else value
@@ -485,6 +486,8 @@ def cmd_extract(args):
         "status": "extracted",
         "command": command_line(args),
     }
+    if args.note:
+        doc["origin"]["note"] = args.note
     write(args.out, doc)
     c = doc["counts"]
     print("%s: %d sensitive, %d write-only; %d found, %d dropped" % (args.out, c["sensitive"], c["write_only"], doc["coverage"]["found"], doc["coverage"]["dropped"]))
@@ -534,6 +537,7 @@ def parser():
     e.add_argument("--schema", required=True, help="the embedded schema of the same version (.json or .json.gz)")
     e.add_argument("--origin", required=True, help="owner/name of the source repository, e.g. hashicorp/terraform-provider-random")
     e.add_argument("--date", help="the date to record (default: the commit's date)")
+    e.add_argument("--note", help="what a reader should know of the source read (a fork, a commit other than the tag)")
     e.add_argument("--out", required=True)
     u = sub.add_parser("unreachable", help="record that a provider's source could not be read (no entries)")
     u.add_argument("--schema", required=True)
