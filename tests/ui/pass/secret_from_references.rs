@@ -1,7 +1,7 @@
 //! The passing case of TAP-SEC-001: sensitive arguments set from what
 //! Terraform generates (`tls_private_key`, `random_password`), directly or
-//! in a template, never from a literal; the stack compiles and synthesizes
-//! with no finding.
+//! in a template, or left to the service (`manage_master_user_password`),
+//! never from a literal; the stack compiles and synthesizes with no finding.
 
 use tap::graph::Graph;
 use tap::policy::{evaluate_rules, Outcome};
@@ -24,6 +24,14 @@ impl Secrets {
         let _request = resource!(tls_cert_request.api { private_key_pem: concat!(key.private_key_pem, "\n") });
         let db = resource!(random_password.db { length: 32, special: false });
         let _stored = resource!(aws_ssm_parameter.db { name: "/db/password", type: "SecureString", value: db.result });
+        // No password at all: RDS keeps it in Secrets Manager.
+        let _db = resource!(aws_db_instance.db {
+            instance_class: "db.t4g.micro",
+            engine: "postgres",
+            username: "app",
+            manage_master_user_password: true,
+            allocated_storage: 20,
+        });
     }
 }
 
@@ -34,5 +42,5 @@ fn main() {
     let graph = Graph::new(&stack);
     let evaluations = evaluate_rules(&stack, &stack.policy, &graph).expect("the default packs exist");
     let passed = evaluations.iter().filter(|e| e.rule.id() == "TAP-SEC-001" && e.outcome == Outcome::Compliant).count();
-    assert_eq!(passed, 2, "both certificates' keys pass TAP-SEC-001");
+    assert_eq!(passed, 4, "the certificates, the parameter and the database pass TAP-SEC-001");
 }

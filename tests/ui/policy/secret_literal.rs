@@ -1,6 +1,6 @@
-//! TAP-SEC-001: a literal in a sensitive argument, a plain string and a
-//! template of literal parts (the embedded tls provider marks both keys
-//! sensitive).
+//! TAP-SEC-001: a literal in a sensitive argument. The database's fix names
+//! its write-only `password_wo` first, then its managed secret; the
+//! certificate request's (a template of literal parts) has neither.
 use tap::prelude::*;
 
 struct S;
@@ -8,10 +8,12 @@ struct S;
 #[stack]
 impl S {
     fn define(&self, stack: &mut Stack) {
-        let _ca = resource!(tls_self_signed_cert.ca {
-            private_key_pem: "-----BEGIN PRIVATE KEY-----hunter2",
-            validity_period_hours: 12,
-            allowed_uses: ["cert_signing"],
+        let _db = resource!(aws_db_instance.db {
+            instance_class: "db.t4g.micro",
+            engine: "postgres",
+            username: "app",
+            password: "hunter2hunter2",
+            allocated_storage: 20,
         });
         let _request = resource!(tls_cert_request.api {
             private_key_pem: concat!("-----BEGIN PRIVATE KEY-----", "hunter3"),
