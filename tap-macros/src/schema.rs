@@ -588,6 +588,36 @@ mod tests {
     }
 
     #[test]
+    fn embedded_blocks_and_facts_carry_taps_sensitivity_data() {
+        use tap_core::path::AttrPath;
+        use tap_core::schema::is_sensitive;
+        let schemas = load_for(&fixture_crate("no-config")).unwrap();
+        let db = schemas.block(Mode::Managed, "aws_db_instance").unwrap();
+        assert!(db.attributes["password"].is_sensitive() && !db.attributes["username"].is_sensitive());
+        let broker = schemas.block(Mode::Managed, "aws_mq_broker").unwrap();
+        assert!(is_sensitive(Some(broker), Mode::Managed, "aws_mq_broker", &AttrPath::parse("user[0].password").unwrap()));
+        // The facts the expansion embeds say the same, so synthesis sees what the macros saw.
+        let facts = Block::from_json(&schemas.provider("aws").unwrap().block_json(Mode::Managed, "aws_db_instance")).unwrap();
+        assert!(facts.attributes["password"].sensitive);
+        let tls = schemas.provider("tls").unwrap();
+        assert!(tls.config_block().unwrap().block_types["proxy"].block.attributes["password"].sensitive, "the provider configuration too");
+    }
+
+    #[test]
+    fn a_crates_own_schema_brings_its_own_flags() {
+        let dir = std::env::temp_dir().join(format!("tap-schema-flags-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("tap.toml"), "[[schema]]\npath = \"pet.json\"\n").unwrap();
+        let attrs = r#"{"secret":{"type":"string","optional":true,"sensitive":true},"token_wo":{"type":"string","optional":true,"write_only":true},"name":{"type":"string","optional":true}}"#;
+        let doc = format!(r#"{{"format_version":"1.0","provider_schemas":{{"registry.terraform.io/example/pet":{{"resource_schemas":{{"pet_dog":{{"block":{{"attributes":{attrs}}}}}}}}}}}}}"#);
+        std::fs::write(dir.join("pet.json"), doc).unwrap();
+        let schemas = load_for(&dir).unwrap();
+        let dog = schemas.block(Mode::Managed, "pet_dog").unwrap();
+        assert!(dog.attributes["secret"].is_sensitive() && dog.attributes["token_wo"].is_sensitive() && !dog.attributes["name"].is_sensitive());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn pessimistic_constraints() {
         assert_eq!(pessimistic("6.25.0"), "~> 6.25");
         assert_eq!(pessimistic("7"), ">= 7");
