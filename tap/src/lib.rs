@@ -175,12 +175,13 @@ pub mod navigate {
     pub use tap_core::navigate::{get, is_set, reach, resolve, Reached};
 }
 
-/// Provider schemas, the checks of a body against them, and the provider
-/// descriptors (accepted values, reference kinds, default tags).
+/// Provider schemas, the checks of a body against them, the provider
+/// descriptors (accepted values, reference kinds, default tags), and which
+/// arguments are sensitive.
 pub mod schema {
-    pub use tap_core::schema::{descriptor, functions};
+    pub use tap_core::schema::{descriptor, functions, sensitive};
     pub use tap_core::schema::{
-        provider_of, Attribute, Block, CtyType, Descriptor, Descriptors, Expected, IssueKind, IssueTarget, NestedAttributes, NestedBlock, NestingMode, ReferencePathError, SchemaIssue,
+        is_sensitive, provider_of, Attribute, Block, CtyType, Descriptor, Descriptors, Expected, IssueKind, IssueTarget, NestedAttributes, NestedBlock, NestingMode, ReferencePathError, SchemaIssue, REDACTED,
     };
 }
 
