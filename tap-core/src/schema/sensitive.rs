@@ -255,11 +255,8 @@ mod tests {
 
     #[test]
     fn json_marks_agree_with_block_marks() {
-        let mut json: serde_json::Value = serde_json::from_str(&{
-            let b = r#"{"attributes":{"password":{"type":"string","optional":true}},"block_types":{"user":{"nesting_mode":"list","block":{"attributes":{"secret":{"type":"string","optional":true}}}}}}"#;
-            b.to_owned()
-        })
-        .unwrap();
+        let text = r#"{"attributes":{"password":{"type":"string","optional":true}},"block_types":{"user":{"nesting_mode":"list","block":{"attributes":{"secret":{"type":"string","optional":true}}}}}}"#;
+        let mut json: serde_json::Value = serde_json::from_str(text).unwrap();
         mark_json(&mut json, &marks());
         let b = Block::from_json(&json.to_string()).unwrap();
         assert!(b.attributes["password"].sensitive && b.block_types["user"].block.attributes["secret"].sensitive);

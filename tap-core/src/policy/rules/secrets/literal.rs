@@ -201,14 +201,12 @@ mod tests {
 
     /// A user's schema with the flags, a nested block and the counterparts.
     fn db_block() -> Block {
-        let mut b = Block::from_json(
+        Block::from_json(
             r#"{"attributes":{"password":{"type":"string","optional":true,"sensitive":true},"password_wo":{"type":"string","optional":true,"sensitive":true,"write_only":true},
                 "password_wo_version":{"type":"number","optional":true},"manage_master_user_password":{"type":"bool","optional":true}},
               "block_types":{"user":{"nesting_mode":"list","block":{"attributes":{"password":{"type":"string","optional":true,"sensitive":true},"name":{"type":"string","optional":true}}}}}}"#,
         )
-        .unwrap();
-        b.deprecated = false;
-        b
+        .unwrap()
     }
 
     #[test]
