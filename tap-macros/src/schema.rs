@@ -38,6 +38,7 @@ use std::time::SystemTime;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use tap_core::reference::Mode;
+use tap_core::schema::sensitive::{self, Marks, ProviderMarks};
 use tap_core::schema::{provider_of, Block, Descriptor, Descriptors};
 
 /// The providers shipped in this crate, as `(file name, gzipped document)`.
@@ -77,6 +78,9 @@ pub struct ProviderSchema {
     /// The descriptor its crate supplied in `tap.toml`, with its text (which
     /// the expansion embeds); `None` leaves the embedded one, if any.
     pub descriptor: Option<(Descriptor, String)>,
+    /// For an embedded provider, tap's data on its sensitive and write-only
+    /// arguments (its schema lacks the flags); a user's file has its own.
+    marks: Option<&'static ProviderMarks>,
     text: Arc<str>,
     config: Option<TypeEntry>,
     resources: BTreeMap<String, TypeEntry>,
@@ -102,35 +106,44 @@ impl ProviderSchema {
 
     /// A type's block; `Err` when the schema file's entry for it is malformed.
     pub fn block(&self, mode: Mode, type_name: &str) -> Option<Result<&Block, &str>> {
-        self.entries(mode).get(type_name).map(|e| self.parse(e))
+        self.entries(mode).get(type_name).map(|e| self.parse(e, self.type_marks(mode, type_name)))
     }
 
     /// The provider's configuration block (empty when the document has none).
     pub fn config_block(&self) -> Result<&Block, &str> {
         static EMPTY: LazyLock<Block> = LazyLock::new(Block::default);
         match &self.config {
-            Some(entry) => self.parse(entry),
+            Some(entry) => self.parse(entry, self.marks.map(|m| &m.provider_config)),
             None => Ok(&EMPTY),
         }
     }
 
     /// A type's block as compact JSON with sorted keys, for the facts the expansion embeds.
     pub fn block_json(&self, mode: Mode, type_name: &str) -> String {
-        Self::compact_block(&self.text, self.entries(mode).get(type_name))
+        Self::compact_block(&self.text, self.entries(mode).get(type_name), self.type_marks(mode, type_name))
     }
 
     /// The configuration block as compact JSON with sorted keys.
     pub fn config_json(&self) -> String {
-        Self::compact_block(&self.text, self.config.as_ref())
+        Self::compact_block(&self.text, self.config.as_ref(), self.marks.map(|m| &m.provider_config))
     }
 
-    fn compact_block(text: &str, entry: Option<&TypeEntry>) -> String {
+    /// tap's sensitivity data for one of an embedded provider's types.
+    fn type_marks(&self, mode: Mode, type_name: &str) -> Option<&'static Marks> {
+        self.marks.and(sensitive::embedded_marks(&self.local_name, mode, type_name))
+    }
+
+    fn compact_block(text: &str, entry: Option<&TypeEntry>, marks: Option<&Marks>) -> String {
         let Some(entry) = entry else { return "{}".to_owned() };
-        let value: serde_json::Value = serde_json::from_str(&text[entry.raw.clone()]).expect("BUG: an indexed entry is JSON");
-        value.get("block").map_or_else(|| "{}".to_owned(), ToString::to_string)
+        let mut value: serde_json::Value = serde_json::from_str(&text[entry.raw.clone()]).expect("BUG: an indexed entry is JSON");
+        let Some(block) = value.get_mut("block") else { return "{}".to_owned() };
+        if let Some(marks) = marks {
+            sensitive::mark_json(block, marks);
+        }
+        block.to_string()
     }
 
-    fn parse<'a>(&'a self, entry: &'a TypeEntry) -> Result<&'a Block, &'a str> {
+    fn parse<'a>(&'a self, entry: &'a TypeEntry, marks: Option<&Marks>) -> Result<&'a Block, &'a str> {
         entry
             .parsed
             .get_or_init(|| {
@@ -139,7 +152,11 @@ impl ProviderSchema {
                     #[serde(default)]
                     block: Block,
                 }
-                serde_json::from_str::<Entry>(&self.text[entry.raw.clone()]).map(|e| e.block).map_err(|e| e.to_string())
+                let mut block = serde_json::from_str::<Entry>(&self.text[entry.raw.clone()]).map(|e| e.block).map_err(|e| e.to_string())?;
+                if let Some(marks) = marks {
+                    block.mark(marks);
+                }
+                Ok(block)
             })
             .as_ref()
             .map_err(String::as_str)
@@ -261,6 +278,7 @@ fn index(text: String, origin: &str, versions: &BTreeMap<String, String>) -> Res
             version,
             origin: origin.to_owned(),
             descriptor: None,
+            marks: None,
             text: text.clone(),
             config: p.provider.map(|raw| TypeEntry { raw: range(raw), parsed: OnceLock::new() }),
             resources: entries(&p.resource_schemas),
@@ -294,7 +312,10 @@ static EMBEDDED_PROVIDERS: LazyLock<Vec<Arc<ProviderSchema>>> = LazyLock::new(||
     for (name, bytes) in EMBEDDED {
         let text = gunzip(bytes).unwrap_or_else(|e| panic!("BUG: embedded schema `{name}`: {e}"));
         let origin = format!("the embedded schema `{}`", name.trim_end_matches(".json.gz"));
-        let providers = index(text, &origin, &BTreeMap::new()).unwrap_or_else(|e| panic!("BUG: embedded schema `{name}`: {e}"));
+        let mut providers = index(text, &origin, &BTreeMap::new()).unwrap_or_else(|e| panic!("BUG: embedded schema `{name}`: {e}"));
+        for p in &mut providers {
+            p.marks = sensitive::embedded(&p.local_name);
+        }
         out.extend(providers.into_iter().map(Arc::new));
     }
     out
@@ -564,6 +585,36 @@ mod tests {
         assert!(err.starts_with("descriptor `schema/pet.descriptor.json` (tap.toml) is not valid: `accepted[0]` (`size`) must give exactly one"), "{err}");
         let err = load_for(&fixture_crate("wrong-descriptor")).err().unwrap();
         assert!(err.contains("field `local_name` is `cat`, but its schema file `schema/pet.json` defines `pet`"), "{err}");
+    }
+
+    #[test]
+    fn embedded_blocks_and_facts_carry_taps_sensitivity_data() {
+        use tap_core::path::AttrPath;
+        use tap_core::schema::is_sensitive;
+        let schemas = load_for(&fixture_crate("no-config")).unwrap();
+        let db = schemas.block(Mode::Managed, "aws_db_instance").unwrap();
+        assert!(db.attributes["password"].is_sensitive() && !db.attributes["username"].is_sensitive());
+        let broker = schemas.block(Mode::Managed, "aws_mq_broker").unwrap();
+        assert!(is_sensitive(Some(broker), Mode::Managed, "aws_mq_broker", &AttrPath::parse("user[0].password").unwrap()));
+        // The facts the expansion embeds say the same, so synthesis sees what the macros saw.
+        let facts = Block::from_json(&schemas.provider("aws").unwrap().block_json(Mode::Managed, "aws_db_instance")).unwrap();
+        assert!(facts.attributes["password"].sensitive);
+        let tls = schemas.provider("tls").unwrap();
+        assert!(tls.config_block().unwrap().block_types["proxy"].block.attributes["password"].sensitive, "the provider configuration too");
+    }
+
+    #[test]
+    fn a_crates_own_schema_brings_its_own_flags() {
+        let dir = std::env::temp_dir().join(format!("tap-schema-flags-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("tap.toml"), "[[schema]]\npath = \"pet.json\"\n").unwrap();
+        let attrs = r#"{"secret":{"type":"string","optional":true,"sensitive":true},"token_wo":{"type":"string","optional":true,"write_only":true},"name":{"type":"string","optional":true}}"#;
+        let doc = format!(r#"{{"format_version":"1.0","provider_schemas":{{"registry.terraform.io/example/pet":{{"resource_schemas":{{"pet_dog":{{"block":{{"attributes":{attrs}}}}}}}}}}}}}"#);
+        std::fs::write(dir.join("pet.json"), doc).unwrap();
+        let schemas = load_for(&dir).unwrap();
+        let dog = schemas.block(Mode::Managed, "pet_dog").unwrap();
+        assert!(dog.attributes["secret"].is_sensitive() && dog.attributes["token_wo"].is_sensitive() && !dog.attributes["name"].is_sensitive());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

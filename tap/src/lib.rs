@@ -176,13 +176,14 @@ pub mod navigate {
     pub use tap_core::navigate::{evaluate, get, guarantee, is_set, reach, resolve, Guarantee, Reached};
 }
 
-/// Provider schemas, the checks of a body against them, and the provider
-/// descriptors (accepted values, reference kinds, default tags).
+/// Provider schemas, the checks of a body against them, the provider
+/// descriptors (accepted values, reference kinds, default tags), and which
+/// arguments are sensitive.
 pub mod schema {
-    pub use tap_core::schema::{backends, descriptor, functions};
+    pub use tap_core::schema::{backends, descriptor, functions, sensitive};
     pub use tap_core::schema::{
-        provider_of, Attribute, Block, CtyType, Descriptor, Descriptors, Expected, IssueKind, IssueTarget, NestedAttributes, NestedBlock, NestingMode, ObjectField, ReferencePathError, SchemaIssue,
-        TypeConstraint,
+        is_sensitive, provider_of, Attribute, Block, CtyType, Descriptor, Descriptors, Expected, IssueKind, IssueTarget, NestedAttributes, NestedBlock, NestingMode, ObjectField, ReferencePathError,
+        SchemaIssue, TypeConstraint, REDACTED,
     };
 }
 

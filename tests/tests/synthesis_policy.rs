@@ -147,3 +147,40 @@ fn an_unknown_pack_fails_synthesis_instead_of_switching_rules_off() {
     assert!(matches!(&err, SynthError::UnknownPack(p) if p.name == "securty"), "{err:?}");
     assert!(err.to_string().contains("unknown pack `securty`") && err.to_string().contains("accepted packs: `security`, `serverless`"), "{err}");
 }
+
+/// A key read from configuration: a literal once the stack runs.
+struct KeyFromConfig {
+    key_pem: String,
+}
+
+#[stack(name = "key_from_config")]
+impl KeyFromConfig {
+    fn define(&self, stack: &mut Stack) {
+        let _ca = resource!(tls_self_signed_cert.ca {
+            private_key_pem: self.key_pem.clone(),
+            validity_period_hours: 12,
+            allowed_uses: ["cert_signing"],
+        });
+    }
+}
+
+#[test]
+fn a_run_time_secret_is_a_literal_at_synthesis_and_is_never_shown() {
+    let secret = "-----BEGIN PRIVATE KEY-----hunter2";
+    let stack = KeyFromConfig { key_pem: secret.into() }.build();
+    let text = failure_text(synthesize(&stack).unwrap_err());
+    assert!(text.contains("[TAP-SEC-001] tls_self_signed_cert.ca.private_key_pem"), "{text}");
+    assert!(!text.contains("hunter2"), "the error shows the secret: {text}");
+
+    // Report-only: the configuration is written (with the secret, as asked), the reports and the summary are not.
+    let dir = std::env::temp_dir().join(format!("tap-secret-{}", std::process::id()));
+    let options = tap::synth::SynthOptions::default().report_only(true);
+    let (written, out) = tap::synth::synthesize_to_with(&stack, &dir, &options).unwrap_or_else(|e| panic!("{e}"));
+    let summary = tap::synth::policy_summary(&out, &written);
+    assert!(summary.contains("TAP-SEC-001") && !summary.contains("hunter2"), "{summary}");
+    for report in [tap::synth::REPORT_JSON, tap::synth::REPORT_SARIF] {
+        let body = std::fs::read_to_string(written.join(report)).unwrap();
+        assert!(body.contains("TAP-SEC-001") && !body.contains("hunter2"), "{report} shows the secret");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

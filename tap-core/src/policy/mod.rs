@@ -40,7 +40,8 @@ pub struct Rule {
     pub level: Level,
     /// The packs that select it (`security`, `serverless`).
     pub packs: &'static [&'static str],
-    /// The resource types it looks at.
+    /// The resource types it looks at: names, or patterns in which `*`
+    /// stands for any run of characters (`*` for every type).
     pub resource_types: &'static [&'static str],
     /// One sentence about the resource, lowercase, no final period.
     pub message: &'static str,
@@ -55,7 +56,7 @@ pub struct Rule {
 impl Rule {
     /// Does the rule look at resources of this type?
     pub fn applies_to(&self, type_name: &str) -> bool {
-        self.resource_types.contains(&type_name)
+        self.resource_types.iter().any(|pattern| type_matches(pattern, type_name))
     }
 }
 

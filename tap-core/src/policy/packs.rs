@@ -74,7 +74,7 @@ mod tests {
     #[test]
     fn packs_select_the_rules_that_name_them() {
         let security: Vec<&str> = pack("security").unwrap().rules().map(|(r, _)| r.id).collect();
-        assert_eq!(security.len(), 21);
+        assert_eq!(security.len(), 22);
         let serverless: Vec<&str> = pack("serverless").unwrap().rules().map(|(r, _)| r.id).collect();
         assert!(serverless.contains(&"TAP-LMB-001") && !serverless.contains(&"TAP-S3-001"), "{serverless:?}");
     }

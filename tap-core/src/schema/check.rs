@@ -98,11 +98,12 @@ impl Expected {
     }
 
     /// How to write what was meant, when the mistake is a common one.
-    fn help(&self, name: &str, found: &Value) -> Option<String> {
+    /// `shown` writes a value as the message may show it (see [`REDACTED`]).
+    fn help(&self, name: &str, found: &Value, shown: &dyn Fn(String) -> String) -> Option<String> {
         match (self, found) {
-            (Expected::Bool, Value::Str(s)) if s == "true" || s == "false" => Some(format!("write `{s}` without quotes")),
-            (Expected::Number, Value::Str(s)) if s.parse::<f64>().is_ok() => Some(format!("write `{s}` without quotes")),
-            (Expected::String, Value::Int(i)) => Some(format!("write `\"{i}\"`")),
+            (Expected::Bool, Value::Str(s)) if s == "true" || s == "false" => Some(format!("write {} without quotes", shown(s.clone()))),
+            (Expected::Number, Value::Str(s)) if s.parse::<f64>().is_ok() => Some(format!("write {} without quotes", shown(s.clone()))),
+            (Expected::String, Value::Int(i)) => Some(format!("write {}", shown(format!("\"{i}\"")))),
             (Expected::Map(_) | Expected::MapOfObjects | Expected::MapOfBlocks, Value::Block(_)) => {
                 Some(format!("write `{name}: {{ ... }}` (a map), not `{name} {{ ... }}`"))
             }
@@ -149,13 +150,27 @@ pub struct SchemaIssue {
     pub help: Option<String>,
 }
 
+/// What messages show instead of a sensitive value.
+pub const REDACTED: &str = "(sensitive value)";
+
 struct Ctx<'a> {
     type_name: &'a str,
+    /// The type's block, to tell which values are sensitive.
+    root: &'a Block,
     descriptors: &'a Descriptors<'a>,
     issues: Vec<SchemaIssue>,
 }
 
 impl Ctx<'_> {
+    /// A value as a message may show it: sensitive ones never appear.
+    fn shown(&self, path: &AttrPath, value: String) -> String {
+        if self.root.attribute_at(path).is_some_and(|a| a.is_sensitive()) {
+            REDACTED.to_owned()
+        } else {
+            format!("`{value}`")
+        }
+    }
+
     fn push(&mut self, path: AttrPath, target: IssueTarget, kind: IssueKind, message: String, help: Option<String>) {
         self.issues.push(SchemaIssue { path, target, kind, message, help });
     }
@@ -176,7 +191,7 @@ impl Ctx<'_> {
 /// reference kinds that `descriptors` give for the type's provider (and,
 /// for a reference, its target's).
 pub fn check_body(descriptors: &Descriptors, type_name: &str, block: &Block, body: &BTreeMap<String, Value>) -> Vec<SchemaIssue> {
-    let mut ctx = Ctx { type_name, descriptors, issues: Vec::new() };
+    let mut ctx = Ctx { type_name, root: block, descriptors, issues: Vec::new() };
     check_block(&mut ctx, block, body, &AttrPath::root());
     ctx.issues
 }
@@ -381,7 +396,7 @@ fn block_expected(ctx: &mut Ctx, path: &AttrPath, found: &Value) {
 
 fn wrong_kind(ctx: &mut Ctx, path: &AttrPath, expected: Expected, found: &Value) {
     let name = path.last_name().unwrap_or_default().to_owned();
-    let help = expected.help(&name, found);
+    let help = expected.help(&name, found, &|v| ctx.shown(path, v));
     let message = match expected {
         Expected::Block => format!("`{name}` of `{}` is a nested block, found {}", ctx.type_name, found.kind_name()),
         _ => format!("`{name}` of `{}` expects {}, found {}", ctx.type_name, expected.describe(), found.kind_name()),
@@ -470,12 +485,13 @@ fn check_accepted(ctx: &mut Ctx, path: &AttrPath, lit: Literal) {
                     path.clone(),
                     IssueTarget::Value,
                     IssueKind::InvalidValue,
-                    format!("`{s}` for `{name}` of `{}` is {deprecated_reason}", ctx.type_name),
+                    format!("{} for `{name}` of `{}` is {deprecated_reason}", ctx.shown(path, s.to_owned()), ctx.type_name),
                     Some(format!("use one of {}", list_names(names()))),
                 );
                 return;
             }
-            let help = match suggest(s, names()) {
+            let sensitive = ctx.shown(path, String::new()) == REDACTED;
+            let help = match suggest(s, names()).filter(|_| !sensitive) {
                 Some(close) => format!("did you mean `{close}`? accepted values: {}", list_names(names())),
                 None => format!("accepted values: {}", list_names(names())),
             };
@@ -483,7 +499,7 @@ fn check_accepted(ctx: &mut Ctx, path: &AttrPath, lit: Literal) {
                 path.clone(),
                 IssueTarget::Value,
                 IssueKind::InvalidValue,
-                format!("`{s}` is not an accepted value for `{name}` of `{}`", ctx.type_name),
+                format!("{} is not an accepted value for `{name}` of `{}`", ctx.shown(path, s.to_owned()), ctx.type_name),
                 Some(help),
             );
         }
@@ -494,7 +510,7 @@ fn check_accepted(ctx: &mut Ctx, path: &AttrPath, lit: Literal) {
                     path.clone(),
                     IssueTarget::Value,
                     IssueKind::InvalidValue,
-                    format!("`{i}` is not an accepted value for `{name}` of `{}`", ctx.type_name),
+                    format!("{} is not an accepted value for `{name}` of `{}`", ctx.shown(path, i.to_string()), ctx.type_name),
                     Some(format!("accepted values: {}", list.join(", "))),
                 );
             }
@@ -505,7 +521,7 @@ fn check_accepted(ctx: &mut Ctx, path: &AttrPath, lit: Literal) {
                     path.clone(),
                     IssueTarget::Value,
                     IssueKind::InvalidValue,
-                    format!("`{i}` is out of range for `{name}` of `{}`", ctx.type_name),
+                    format!("{} is out of range for `{name}` of `{}`", ctx.shown(path, i.to_string()), ctx.type_name),
                     Some(format!("accepted values: {lo} to {hi}")),
                 );
             }

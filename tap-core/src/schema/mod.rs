@@ -12,15 +12,17 @@ mod check;
 mod constraint;
 pub mod descriptor;
 pub mod functions;
+pub mod sensitive;
 mod suggest;
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-pub use check::{check_body, check_reference_path, Expected, IssueKind, IssueTarget, ReferencePathError, SchemaIssue};
+pub use check::{check_body, check_reference_path, Expected, IssueKind, IssueTarget, ReferencePathError, SchemaIssue, REDACTED};
 pub use constraint::{ObjectField, TypeConstraint};
 pub use descriptor::{provider_of, Descriptor, Descriptors};
+pub use sensitive::is_sensitive;
 pub use suggest::suggest;
 
 /// A block: its attributes and nested block types.
@@ -63,10 +65,15 @@ pub struct Attribute {
     /// [`is_read_only`](Attribute::is_read_only).
     #[serde(default)]
     pub computed: bool,
-    /// Terraform redacts the value in plan output. Read from the schema; no
-    /// check acts on it yet.
+    /// Terraform redacts the value in plan output. From the schema file, or
+    /// for an embedded provider from tap's own data ([`sensitive`]); ask
+    /// [`Attribute::is_sensitive`] rather than reading it.
     #[serde(default)]
     pub sensitive: bool,
+    /// Terraform 1.11's write-only argument: sent to the provider, never
+    /// stored in the plan or the state. Sourced like `sensitive`.
+    #[serde(default)]
+    pub write_only: bool,
     /// The provider marks the attribute deprecated. Read from the schema;
     /// no check acts on it yet.
     #[serde(default)]

@@ -15,6 +15,7 @@ use crate::path::AttrPath;
 use crate::policy::rules::support::{finding, Verdict};
 use crate::policy::Outcome;
 use crate::reference::Mode;
+use crate::schema::{is_sensitive, REDACTED};
 use crate::value::Value;
 
 pub(super) fn check(rule: &DeclarativeRule, resource: &Resource, graph: &Graph) -> Outcome {
@@ -30,9 +31,14 @@ pub(super) fn check(rule: &DeclarativeRule, resource: &Resource, graph: &Graph) 
         }
     }
     let mut verdict = Verdict::default();
+    let block = graph.block_of(resource);
     for condition in &rule.conditions {
         for (path, reached) in reach(resource, graph, &condition.attribute) {
-            decide(condition, &path, reached, graph, &mut verdict);
+            let mut decided = Verdict::default();
+            decide(condition, &path, reached, graph, &mut decided);
+            // A finding's detail quotes the value: never a sensitive one.
+            let secret = is_sensitive(block, resource.address.mode, resource.type_name(), &path);
+            verdict.merge(decided, secret.then(|| format!("`{path}` is {REDACTED}, which the policy does not accept")));
         }
     }
     verdict.finish()
@@ -421,6 +427,15 @@ type = "aws_kms_key"
         let alias = resource("aws_kms_alias", "a");
         let Outcome::NonCompliant(f) = eval(rule, &stack_of(vec![table(reference("aws_kms_alias", "a", "arn")), alias])) else { panic!() };
         assert!(f[0].detail.as_deref().unwrap().contains("refers to `aws_kms_alias.a`"));
+    }
+
+    #[test]
+    fn a_sensitive_value_never_appears_in_a_finding() {
+        let rule = "[[rule]]\nid = \"ORG-X-001\"\nresources = [\"tls_self_signed_cert\"]\nmessage = \"m\"\nfix = \"f\"\n[[rule.require]]\nattribute = \"private_key_pem\"\nop = \"matches\"\npattern = \"^-----BEGIN EC\"\n";
+        let cert = resource("tls_self_signed_cert", "c").set("private_key_pem", "-----BEGIN RSA hunter2");
+        let Outcome::NonCompliant(f) = eval(rule, &stack_of(vec![cert])) else { panic!("the pattern does not match") };
+        let detail = f[0].detail.as_deref().unwrap();
+        assert!(!detail.contains("hunter2") && detail.contains("(sensitive value)"), "{detail}");
     }
 
     #[test]

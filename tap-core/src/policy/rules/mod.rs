@@ -11,6 +11,7 @@ pub mod lambda;
 pub mod logs;
 pub mod messaging;
 pub mod s3;
+pub mod secrets;
 pub(crate) mod support;
 
 #[cfg(test)]
@@ -39,6 +40,7 @@ pub static ALL: &[&Rule] = &[
     &logs::kms::RULE,
     &s3::encryption::RULE,
     &s3::public_access_block::RULE,
+    &secrets::literal::RULE,
     &messaging::sns_encryption::RULE,
     &messaging::sqs_encryption::RULE,
 ];

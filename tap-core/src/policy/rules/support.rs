@@ -61,6 +61,22 @@ impl Verdict {
         }
     }
 
+    /// Takes over `other`'s findings, each with its detail replaced by
+    /// `detail` when given (a sensitive value's finding).
+    pub(crate) fn merge(&mut self, other: Verdict, detail: Option<String>) {
+        let redact = |mut f: Finding| {
+            if let (Some(d), Some(_)) = (&detail, &f.detail) {
+                f.detail = Some(d.clone());
+            }
+            f
+        };
+        self.findings.extend(other.findings.into_iter().map(redact));
+        // An undecided place's detail says when it is known, not what it is.
+        if let Some(f) = other.unknown {
+            self.unknown(f);
+        }
+    }
+
     /// Non-compliant if anything failed, else unknown if anything was undecided, else compliant.
     pub(crate) fn finish(self) -> Outcome {
         if !self.findings.is_empty() {

@@ -1,0 +1,3 @@
+//! Rules on secrets, whatever the provider.
+
+pub mod literal;
