@@ -45,7 +45,7 @@ use crate::element::{merge, Element, Named, RenderContext};
 use crate::graph::{Graph, Output, Stack, Variable};
 use crate::path::AttrPath;
 use crate::schema::functions::function;
-use crate::value::Value;
+use crate::value::{Call, Value};
 use crate::policy::{PolicyError, Report, RowState, StackPolicy, UnknownPack};
 use crate::reference::Address;
 use crate::validate::{validate_in, ValidationError};
@@ -274,6 +274,12 @@ fn main_document(graph: &Graph, policy: &StackPolicy, report: &Report) -> J {
     for p in &stack.providers {
         required.insert(p.name.clone(), requirement(&p.source, &p.version));
     }
+    // A provider function's provider, when nothing above listed it.
+    each_value(stack, |v| {
+        if let Value::Call(Call { provider: Some(p), .. }) = v {
+            required.entry(p.local_name.clone()).or_insert_with(|| requirement(&p.source, &p.version));
+        }
+    });
     doc.insert("terraform".into(), json!({ "required_providers": required }));
 
     let providers = stack.providers.iter().map(|p| p as &dyn Element);
@@ -386,32 +392,37 @@ pub fn policy_summary(synthesized: &Synthesized, dir: &Path) -> String {
 /// stack uses needs: a function such as `strcontains` (1.5), a variable
 /// that is not nullable (1.1), `optional()` object attributes (1.3), a
 /// validation that reads another variable (1.9), an ephemeral variable
-/// (1.10). A floor that is not of the form `>= X.Y.Z` is the author's,
-/// and is kept as written.
+/// (1.10), a provider-defined function (1.8). A floor that is not of the
+/// form `>= X.Y.Z` is the author's, and is kept as written.
 fn required_version(stack: &Stack) -> String {
     let mut needed = (1, 0);
     for (name, v) in &stack.variables {
         needed = needed.max(variable_needs(name, v));
     }
-    let mut note = |v: &Value| {
-        v.walk(&mut AttrPath::root(), &mut |_, inner| {
-            if let Some(since) = match inner {
-                Value::Call(call) => function(&call.function).and_then(|f| parse_version(f.since)),
-                _ => None,
-            } {
-                needed = needed.max(since);
-            }
-        })
-    };
+    each_value(stack, |v| {
+        let since = match v {
+            Value::Call(Call { provider: Some(_), .. }) => Some((1, 8)),
+            Value::Call(call) => function(&call.function).and_then(|f| parse_version(f.since)),
+            _ => None,
+        };
+        needed = needed.max(since.unwrap_or_default());
+    });
+    match stack.required_version.strip_prefix(">= ").and_then(parse_version) {
+        Some(floor) if floor < needed => format!(">= {}.{}.0", needed.0, needed.1),
+        _ => stack.required_version.clone(),
+    }
+}
+
+/// Every value the stack writes, and every value inside each: resource
+/// bodies, provider arguments, outputs, locals, variable defaults and
+/// validation conditions.
+fn each_value(stack: &Stack, mut visit: impl FnMut(&Value)) {
+    let mut note = |v: &Value| v.walk(&mut AttrPath::root(), &mut |_, inner| visit(inner));
     stack.resources.iter().flat_map(|r| r.body.values()).for_each(&mut note);
     stack.providers.iter().flat_map(|p| p.extra.values()).for_each(&mut note);
     stack.outputs.values().for_each(|o| note(&o.value));
     stack.locals.values().for_each(&mut note);
     stack.variables.values().flat_map(|v| v.default.iter().chain(v.validations.iter().map(|r| &r.condition))).for_each(&mut note);
-    match stack.required_version.strip_prefix(">= ").and_then(parse_version) {
-        Some(floor) if floor < needed => format!(">= {}.{}.0", needed.0, needed.1),
-        _ => stack.required_version.clone(),
-    }
 }
 
 /// The Terraform version a variable's declaration needs.
