@@ -38,6 +38,7 @@ use std::time::SystemTime;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use tap_core::reference::Mode;
+use tap_core::schema::functions::{parse_provider_functions, shipped_provider_functions, Function};
 use tap_core::schema::{provider_of, Block, Descriptor, Descriptors};
 
 /// The providers shipped in this crate, as `(file name, gzipped document)`.
@@ -77,6 +78,11 @@ pub struct ProviderSchema {
     /// The descriptor its crate supplied in `tap.toml`, with its text (which
     /// the expansion embeds); `None` leaves the embedded one, if any.
     pub descriptor: Option<(Descriptor, String)>,
+    /// Its provider-defined functions by short name (`arn_parse`): the
+    /// document's `functions`, or for an embedded provider the ones tap
+    /// ships; `None` when the document lists none (Terraform omits the key
+    /// when there are none, and before 1.8 always).
+    pub functions: Option<BTreeMap<String, Function>>,
     text: Arc<str>,
     config: Option<TypeEntry>,
     resources: BTreeMap<String, TypeEntry>,
@@ -216,6 +222,8 @@ struct ProviderIndex<'a> {
     resource_schemas: BTreeMap<String, &'a RawValue>,
     #[serde(borrow, default)]
     data_source_schemas: BTreeMap<String, &'a RawValue>,
+    #[serde(default)]
+    functions: Option<serde_json::Value>,
 }
 
 /// What the shipped data records of its origin.
@@ -255,7 +263,9 @@ fn index(text: String, origin: &str, versions: &BTreeMap<String, String>) -> Res
             Some(v) => v.clone(),
             None => recorded.map(pessimistic).unwrap_or_default(),
         };
+        let functions = p.functions.as_ref().map(|f| parse_provider_functions(&local_name, f)).transpose()?;
         out.push(ProviderSchema {
+            functions,
             local_name,
             source,
             version,
@@ -294,7 +304,11 @@ static EMBEDDED_PROVIDERS: LazyLock<Vec<Arc<ProviderSchema>>> = LazyLock::new(||
     for (name, bytes) in EMBEDDED {
         let text = gunzip(bytes).unwrap_or_else(|e| panic!("BUG: embedded schema `{name}`: {e}"));
         let origin = format!("the embedded schema `{}`", name.trim_end_matches(".json.gz"));
-        let providers = index(text, &origin, &BTreeMap::new()).unwrap_or_else(|e| panic!("BUG: embedded schema `{name}`: {e}"));
+        let mut providers = index(text, &origin, &BTreeMap::new()).unwrap_or_else(|e| panic!("BUG: embedded schema `{name}`: {e}"));
+        for p in &mut providers {
+            // The embedded documents have no `functions`; tap ships them.
+            p.functions = p.functions.take().or_else(|| shipped_provider_functions(&p.local_name).cloned());
+        }
         out.extend(providers.into_iter().map(Arc::new));
     }
     out
@@ -564,6 +578,27 @@ mod tests {
         assert!(err.starts_with("descriptor `schema/pet.descriptor.json` (tap.toml) is not valid: `accepted[0]` (`size`) must give exactly one"), "{err}");
         let err = load_for(&fixture_crate("wrong-descriptor")).err().unwrap();
         assert!(err.contains("field `local_name` is `cat`, but its schema file `schema/pet.json` defines `pet`"), "{err}");
+    }
+
+    #[test]
+    fn provider_functions_come_from_the_document_or_the_shipped_data() {
+        let doc = r#"{"format_version":"1.0","provider_schemas":{"registry.terraform.io/acme/pet":{
+            "functions":{"name_of":{"parameters":[{"name":"id","type":"number"}],"return_type":"string"}}},
+            "registry.terraform.io/acme/bare":{}}}"#;
+        let providers = index(doc.to_owned(), "test", &BTreeMap::new()).unwrap();
+        let pet = providers.iter().find(|p| p.local_name == "pet").unwrap();
+        let name_of = &pet.functions.as_ref().unwrap()["name_of"];
+        assert_eq!((&*name_of.name, name_of.min_args, name_of.max_args), ("provider::pet::name_of", 1, Some(1)));
+        // No `functions` key: the document does not say, and nothing is checked.
+        assert!(providers.iter().find(|p| p.local_name == "bare").unwrap().functions.is_none());
+        let bad = doc.replace(r#""number""#, r#""numbr""#);
+        let error = index(bad, "test", &BTreeMap::new()).err().unwrap();
+        assert!(error.contains("function `name_of` of provider `pet`"), "{error}");
+        // The embedded documents have none; tap ships them.
+        let schemas = load_for(&fixture_crate("no-config")).unwrap();
+        let aws = schemas.provider("aws").unwrap().functions.as_ref().unwrap();
+        assert!(aws.contains_key("arn_parse") && aws.contains_key("trim_iam_role_path"));
+        assert_eq!(schemas.provider("random").unwrap().functions.as_ref().map(BTreeMap::len), Some(0));
     }
 
     #[test]
