@@ -408,7 +408,7 @@ impl<'a> Resolver<'a> {
     /// its provider's requirement (when tap has the provider's schema), and
     /// the check against the functions that schema lists. A schema without
     /// `functions` lists none to check against, and the call passes.
-    fn provider_function(&self, provider: &Ident, function: &str, args: &[Option<Literal>]) -> (String, Option<CallProvider>, Result<(), Vec<CallProblem>>) {
+    fn provider_function(&self, provider: &Ident, function: &str, args: &[Option<Literal>]) -> (String, Option<Box<CallProvider>>, Result<(), Vec<CallProblem>>) {
         let local_name = provider.to_string();
         let name = format!("provider::{local_name}::{function}");
         let Some(schema) = self.schema.provider(&local_name) else {
@@ -416,7 +416,7 @@ impl<'a> Resolver<'a> {
             let problem = CallProblem::UnknownProvider { provider: local_name, suggestion, known: self.schema.provider_list() };
             return (name, None, Err(vec![problem]));
         };
-        let requirement = CallProvider { local_name: local_name.clone(), source: schema.source.clone(), version: schema.version.clone() };
+        let requirement = Box::new(CallProvider { local_name: local_name.clone(), source: schema.source.clone(), version: schema.version.clone() });
         let checked = match &schema.functions {
             Some(listed) => functions::check_provider_call(&local_name, listed, function, args).map(drop),
             None => Ok(()),
