@@ -401,7 +401,8 @@ fn required_version(stack: &Stack) -> String {
     }
     each_value(stack, |v| {
         let since = match v {
-            Value::Call(Call { provider: Some(_), .. }) => Some((1, 8)),
+            // Also a provider function built in code without its provider.
+            Value::Call(call) if call.provider.is_some() || call.function.starts_with("provider::") => Some((1, 8)),
             Value::Call(call) => function(&call.function).and_then(|f| parse_version(f.since)),
             _ => None,
         };

@@ -314,12 +314,23 @@ impl Literal {
 /// What is wrong with a call, for a message naming the function.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CallProblem {
-    /// No function has this name; the closest one, if any is close.
+    /// No built-in function has this name; the closest one, if any is close.
     Unknown {
-        /// The name as written: `cidrsubnett`, `provider::aws::arn_parze`.
+        /// The name as written: `cidrsubnett`.
         name: String,
-        /// The function it most resembles, as Terraform names it.
+        /// The function it most resembles.
         suggestion: Option<String>,
+    },
+    /// The provider has no function of this name.
+    UnknownProviderFunction {
+        /// The provider's local name: `aws`.
+        provider: String,
+        /// The function's name as written: `arn_parze`.
+        function: String,
+        /// The function it most resembles.
+        suggestion: Option<String>,
+        /// The functions it has, for the help when none is close.
+        known: Vec<String>,
     },
     /// `tf::provider::NAME::...` names no provider tap has a schema for.
     UnknownProvider {
@@ -354,10 +365,7 @@ impl CallProblem {
     /// The first line of the message.
     pub fn message(&self) -> String {
         match self {
-            CallProblem::Unknown { name, .. } if name.starts_with("provider::") => {
-                let (provider, function) = split_provider_name(name);
-                format!("the `{provider}` provider has no function `{function}`")
-            }
+            CallProblem::UnknownProviderFunction { provider, function, .. } => format!("the `{provider}` provider has no function `{function}`"),
             CallProblem::Unknown { name, .. } => format!("`{name}` is not a Terraform function"),
             CallProblem::UnknownProvider { provider, .. } => format!("`{provider}` is not a provider tap has a schema for"),
             CallProblem::Arity { function, found } => {
@@ -373,9 +381,11 @@ impl CallProblem {
     pub fn help(&self) -> String {
         match self {
             CallProblem::Unknown { suggestion: Some(s), .. } => format!("did you mean `tf::{s}`?"),
-            CallProblem::Unknown { name, suggestion: None } if name.starts_with("provider::") => {
-                let (provider, _) = split_provider_name(name);
-                format!("the functions of `{provider}` are those its schema lists under `functions`")
+            CallProblem::UnknownProviderFunction { provider, suggestion: Some(s), .. } => format!("did you mean `tf::provider::{provider}::{s}`?"),
+            CallProblem::UnknownProviderFunction { provider, known, .. } if known.is_empty() => format!("its schema lists no function of `{provider}`"),
+            CallProblem::UnknownProviderFunction { provider, known, .. } => {
+                let known: Vec<String> = known.iter().map(|f| format!("`{f}`")).collect();
+                format!("the functions of `{provider}`: {}", known.join(", "))
             }
             CallProblem::Unknown { suggestion: None, .. } => {
                 "the built-in functions of Terraform 1.x are listed at developer.hashicorp.com/terraform/language/functions".to_owned()
@@ -429,8 +439,9 @@ pub fn check_call(name: &str, args: &[Option<Literal>]) -> Result<&'static Funct
 /// of that provider (keyed by the function's short name, `arn_parse`).
 pub fn check_provider_call<'f>(provider: &str, functions: &'f BTreeMap<String, Function>, name: &str, args: &[Option<Literal>]) -> Result<&'f Function, Vec<CallProblem>> {
     let Some(function) = functions.get(name) else {
-        let suggestion = suggest(name, functions.keys().map(String::as_str)).map(|s| format!("provider::{provider}::{s}"));
-        return Err(vec![CallProblem::Unknown { name: format!("provider::{provider}::{name}"), suggestion }]);
+        let suggestion = suggest(name, functions.keys().map(String::as_str)).map(str::to_owned);
+        let known = functions.keys().cloned().collect();
+        return Err(vec![CallProblem::UnknownProviderFunction { provider: provider.to_owned(), function: name.to_owned(), suggestion, known }]);
     };
     check_arguments(function, args).map(|()| function)
 }
@@ -668,6 +679,10 @@ mod tests {
         let typo = one(check_provider_call("aws", aws, "arn_parze", &[None]).unwrap_err());
         assert_eq!(typo.message(), "the `aws` provider has no function `arn_parze`");
         assert_eq!(typo.help(), "did you mean `tf::provider::aws::arn_parse`?");
+        let far = one(check_provider_call("aws", aws, "region_of", &[None]).unwrap_err());
+        assert_eq!(far.help(), "the functions of `aws`: `arn_build`, `arn_parse`, `trim_iam_role_path`");
+        let none = one(check_provider_call("random", shipped_provider_functions("random").unwrap(), "uuid", &[]).unwrap_err());
+        assert_eq!((none.message(), none.help()), ("the `random` provider has no function `uuid`".to_owned(), "its schema lists no function of `random`".to_owned()));
         let short = one(check_provider_call("aws", aws, "arn_build", &[None, None]).unwrap_err());
         assert_eq!(short.message(), "`provider::aws::arn_build` takes 5 arguments, and this call passes 2");
         assert_eq!(short.help(), "see the `aws` provider's documentation of `arn_build`");
