@@ -47,7 +47,7 @@ use crate::graph::{Graph, Output, Override, Stack, Variable};
 use crate::path::AttrPath;
 use crate::schema::backends::versions_needed;
 use crate::schema::functions::function;
-use crate::value::Value;
+use crate::value::{Call, Value};
 use crate::policy::{PolicyError, Report, RowState, StackPolicy, UnknownPack};
 use crate::reference::Address;
 use crate::validate::{validate_in, ValidationError};
@@ -343,6 +343,12 @@ fn main_document(graph: &Graph, policy: &StackPolicy, report: &Report) -> J {
     for p in &stack.providers {
         required.insert(p.name.clone(), requirement(&p.source, &p.version));
     }
+    // A provider function's provider, when nothing above listed it.
+    each_value(stack, |v| {
+        if let Value::Call(Call { provider: Some(p), .. }) = v {
+            required.entry(p.local_name.clone()).or_insert_with(|| requirement(&p.source, &p.version));
+        }
+    });
     doc.insert("terraform".into(), json!({ "required_providers": required }));
 
     let providers = stack.providers.iter().map(|p| p as &dyn Element);
@@ -469,29 +475,23 @@ pub fn override_summary(overrides: &[OverrideEntry]) -> String {
 /// stack uses needs: a function such as `strcontains` (1.5), a variable
 /// that is not nullable (1.1), `optional()` object attributes (1.3), a
 /// validation that reads another variable (1.9), an ephemeral variable
-/// (1.10), a backend argument such as `s3`'s `use_lockfile` (1.11), the
-/// `cloud` block (1.1). A floor that is not of the form `>= X.Y.Z` is the
-/// author's, and is kept as written.
+/// (1.10), a provider-defined function (1.8), a backend argument such as
+/// `s3`'s `use_lockfile` (1.11), the `cloud` block (1.1). A floor that is
+/// not of the form `>= X.Y.Z` is the author's, and is kept as written.
 fn required_version(stack: &Stack) -> String {
     let mut needed = (1, 0);
     for (name, v) in &stack.variables {
         needed = needed.max(variable_needs(name, v));
     }
-    let mut note = |v: &Value| {
-        v.walk(&mut AttrPath::root(), &mut |_, inner| {
-            if let Some(since) = match inner {
-                Value::Call(call) => function(&call.function).and_then(|f| parse_version(f.since)),
-                _ => None,
-            } {
-                needed = needed.max(since);
-            }
-        })
-    };
-    stack.resources.iter().flat_map(|r| r.body.values()).for_each(&mut note);
-    stack.providers.iter().flat_map(|p| p.extra.values()).for_each(&mut note);
-    stack.outputs.values().for_each(|o| note(&o.value));
-    stack.locals.values().for_each(&mut note);
-    stack.variables.values().flat_map(|v| v.default.iter().chain(v.validations.iter().map(|r| &r.condition))).for_each(&mut note);
+    each_value(stack, |v| {
+        let since = match v {
+            // Also a provider function built in code without its provider.
+            Value::Call(call) if call.provider.is_some() || call.function.starts_with("provider::") => Some((1, 8)),
+            Value::Call(call) => function(&call.function).and_then(|f| parse_version(f.since)),
+            _ => None,
+        };
+        needed = needed.max(since.unwrap_or_default());
+    });
     // A backend argument (`use_lockfile`) or the `cloud` block needs its own version.
     if let Some(b) = &stack.backend {
         needed = versions_needed(&b.kind, &b.arguments).filter_map(parse_version).fold(needed, Ord::max);
@@ -500,6 +500,18 @@ fn required_version(stack: &Stack) -> String {
         Some(floor) if floor < needed => format!(">= {}.{}.0", needed.0, needed.1),
         _ => stack.required_version.clone(),
     }
+}
+
+/// Every value the stack writes, and every value inside each: resource
+/// bodies, provider arguments, outputs, locals, variable defaults and
+/// validation conditions.
+fn each_value(stack: &Stack, mut visit: impl FnMut(&Value)) {
+    let mut note = |v: &Value| v.walk(&mut AttrPath::root(), &mut |_, inner| visit(inner));
+    stack.resources.iter().flat_map(|r| r.body.values()).for_each(&mut note);
+    stack.providers.iter().flat_map(|p| p.extra.values()).for_each(&mut note);
+    stack.outputs.values().for_each(|o| note(&o.value));
+    stack.locals.values().for_each(&mut note);
+    stack.variables.values().flat_map(|v| v.default.iter().chain(v.validations.iter().map(|r| &r.condition))).for_each(&mut note);
 }
 
 /// The Terraform version a variable's declaration needs.

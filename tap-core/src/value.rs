@@ -210,10 +210,27 @@ pub enum UnaryOp {
 /// A Terraform function call.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Call {
-    /// The built-in function's name (`jsonencode`), rendered as written.
+    /// The function's name as Terraform writes it, rendered as written:
+    /// `jsonencode`, or `provider::aws::arn_parse` for a provider's.
     pub function: String,
     /// The arguments in order; each may hold references.
     pub args: Vec<Value>,
+    /// For a provider-defined function, its provider's requirement: a
+    /// stack that calls `provider::aws::arn_parse` needs `aws` in
+    /// `required_providers` even when no resource of `aws` puts it there.
+    pub provider: Option<CallProvider>,
+}
+
+/// The provider of a provider-defined function, as `required_providers`
+/// writes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallProvider {
+    /// Its local name: `aws`.
+    pub local_name: String,
+    /// Its source address: `hashicorp/aws`.
+    pub source: String,
+    /// Its version constraint; empty when the schema gives none.
+    pub version: String,
 }
 
 impl Value {
@@ -232,7 +249,15 @@ impl Value {
 
     /// A call of a Terraform built-in function.
     pub fn call(function: &str, args: Vec<Value>) -> Value {
-        Value::Call(Call { function: function.to_owned(), args })
+        Value::Call(Call { function: function.to_owned(), args, provider: None })
+    }
+
+    /// A call of a provider-defined function (Terraform 1.8):
+    /// `provider_call(aws, "arn_parse", args)` renders
+    /// `provider::aws::arn_parse(...)`.
+    pub fn provider_call(provider: CallProvider, function: &str, args: Vec<Value>) -> Value {
+        let function = format!("provider::{}::{function}", provider.local_name);
+        Value::Call(Call { function, args, provider: Some(provider) })
     }
 
     /// `jsonencode(value)`: keeps references inside JSON documents such as IAM policies typed.

@@ -315,3 +315,27 @@ fn required_version_follows_the_functions_used() {
     assert_eq!(versions(strcontains.clone(), Some(">= 1.7.0")), ">= 1.7.0");
     assert_eq!(versions(strcontains, Some("~> 1.4")), "~> 1.4");
 }
+
+/// A provider-defined function renders as Terraform calls it, needs
+/// Terraform 1.8, and puts its provider in `required_providers` even when
+/// no resource of that provider does.
+#[test]
+fn a_provider_function_needs_terraform_1_8_and_its_provider() {
+    use tap_core::value::CallProvider;
+    let aws = CallProvider { local_name: "aws".into(), source: "hashicorp/aws".into(), version: "~> 6.25".into() };
+    let mut stack = Stack::new("functions");
+    let role = Value::provider_call(aws, "trim_iam_role_path", vec![Value::from("arn:aws:iam::123456789012:role/path/r")]);
+    stack.output("role", "the role's ARN without its path", role);
+    let out = synthesize(&stack).unwrap_or_else(|e| panic!("{e}"));
+    let versions: serde_json::Value = serde_json::from_slice(&out.files["versions.tf.json"]).unwrap();
+    assert_eq!(versions["terraform"]["required_version"], ">= 1.8.0");
+    let doc: serde_json::Value = serde_json::from_slice(&out.files["cdk.tf.json"]).unwrap();
+    assert_eq!(doc["terraform"]["required_providers"]["aws"], serde_json::json!({ "source": "hashicorp/aws", "version": "~> 6.25" }));
+    assert_eq!(doc["output"]["role"]["value"], "${provider::aws::trim_iam_role_path(\"arn:aws:iam::123456789012:role/path/r\")}");
+    // Built by name alone, without its provider, it still needs 1.8.
+    let mut stack = Stack::new("by_name");
+    stack.output("parts", "a timestamp's parts", Value::call("provider::time::rfc3339_parse", vec![Value::from("2024-01-01T00:00:00Z")]));
+    let out = synthesize(&stack).unwrap_or_else(|e| panic!("{e}"));
+    let versions: serde_json::Value = serde_json::from_slice(&out.files["versions.tf.json"]).unwrap();
+    assert_eq!(versions["terraform"]["required_version"], ">= 1.8.0");
+}

@@ -355,9 +355,23 @@ fn value_tokens(v: &Value) -> TokenStream {
             let parts = parts.iter().map(value_tokens);
             quote!(#value::Template(::std::vec![#(#parts),*]))
         }
-        Value::Call(name, args) => {
+        Value::Call(name, args, None) => {
             let args = args.iter().map(value_tokens);
             quote!(#value::call(#name, ::std::vec![#(#args),*]))
+        }
+        Value::Call(name, args, Some(p)) => {
+            let args = args.iter().map(value_tokens);
+            let (local_name, source, version) = (&p.local_name, &p.source, &p.version);
+            let short = name.rsplit("::").next().expect("BUG: a split has a first part");
+            quote!(#value::provider_call(
+                ::tap::__private::value::CallProvider {
+                    local_name: ::std::string::String::from(#local_name),
+                    source: ::std::string::String::from(#source),
+                    version: ::std::string::String::from(#version),
+                },
+                #short,
+                ::std::vec![#(#args),*],
+            ))
         }
         Value::Splat { root, attr, span, .. } => quote_spanned!(*span=> ::tap::__private::splat(#root.iter(), #attr)),
         Value::Ref(r) => {

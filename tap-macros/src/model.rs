@@ -163,8 +163,9 @@ pub enum ValueExpr {
     Ref { binding: Ident, steps: Vec<RefStep>, span: Span },
     /// `bindings[*].attr`: one reference per handle in a collection.
     Splat { binding: Ident, attr: Ident, span: Span },
-    /// `tf::jsonencode(...)`: a Terraform function call.
-    Call { function: Ident, args: Vec<ValueExpr>, span: Span },
+    /// `tf::jsonencode(...)`: a Terraform function call; with a provider,
+    /// `tf::provider::aws::arn_parse(...)`: one of that provider's functions.
+    Call { provider: Option<Ident>, function: Ident, args: Vec<ValueExpr>, span: Span },
     /// `concat!(...)`: a string template of literal parts and expressions.
     Concat(Vec<ValueExpr>, Span),
     /// `a + b`, `a >= b`, `a && b`, ...: a Terraform operator when an

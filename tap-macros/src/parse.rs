@@ -404,13 +404,21 @@ fn parse_form(input: ParseStream) -> syn::Result<Option<ValueExpr>> {
     }
     if ident == "tf" && fork.peek(Token![::]) {
         fork.parse::<Token![::]>()?;
-        let function: Ident = fork.parse()?;
+        let mut function: Ident = fork.parse()?;
+        // `tf::provider::aws::arn_parse(...)`: a provider-defined function.
+        let mut provider = None;
+        if function == "provider" && fork.peek(Token![::]) {
+            fork.parse::<Token![::]>()?;
+            provider = Some(fork.parse::<Ident>()?);
+            fork.parse::<Token![::]>()?;
+            function = fork.parse()?;
+        }
         let content;
         parenthesized!(content in fork);
         let args = parse_comma_separated(&content)?;
         let span = ident.span().join(function.span()).unwrap_or(function.span());
         syn::parse::discouraged::Speculative::advance_to(input, &fork);
-        return Ok(Some(ValueExpr::Call { function, args, span }));
+        return Ok(Some(ValueExpr::Call { provider, function, args, span }));
     }
     Ok(None)
 }
@@ -762,7 +770,9 @@ mod tests {
         assert!(matches!(value_of(quote!(azs.names[i])), ValueExpr::Ref { steps, .. } if steps.len() == 2));
         assert!(matches!(value_of(quote!(subnets[*].id)), ValueExpr::Splat { .. }));
         assert!(matches!(value_of(quote!(nats[k].id)), ValueExpr::Ref { steps, .. } if matches!(steps[0], RefStep::Index(_))));
-        assert!(matches!(value_of(quote!(tf::jsonencode({ a: 1 }))), ValueExpr::Call { args, .. } if args.len() == 1));
+        assert!(matches!(value_of(quote!(tf::jsonencode({ a: 1 }))), ValueExpr::Call { provider: None, args, .. } if args.len() == 1));
+        let provider_call = value_of(quote!(tf::provider::aws::arn_parse(role.arn)));
+        assert!(matches!(&provider_call, ValueExpr::Call { provider: Some(p), function, args, .. } if p == "aws" && function == "arn_parse" && args.len() == 1));
         assert!(matches!(value_of(quote!(concat!("a", b.arn, "/*"))), ValueExpr::Concat(parts, _) if parts.len() == 3));
     }
 

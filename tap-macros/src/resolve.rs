@@ -24,7 +24,8 @@ use tap_core::schema::{backends, check_body, Descriptors, check_reference_path, 
 use tap_core::graph::{Validation, Variable as CoreVariable};
 use tap_core::reference::Root;
 use tap_core::schema::TypeConstraint;
-use tap_core::value::{Fields, Value as CoreValue};
+use tap_core::schema::functions::{self, CallProblem, Literal};
+use tap_core::value::{CallProvider, Fields, Value as CoreValue};
 
 /// What a `variable!` may set.
 const VARIABLE_SETTINGS: &[&str] = &["default", "description", "sensitive", "nullable", "ephemeral", "validation"];
@@ -509,6 +510,26 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// `tf::provider::NAME::function(...)`: its name as Terraform writes it,
+    /// its provider's requirement (when tap has the provider's schema), and
+    /// the check against the functions that schema lists. A schema without
+    /// `functions` lists none to check against, and the call passes.
+    fn provider_function(&self, provider: &Ident, function: &str, args: &[Option<Literal>]) -> (String, Option<Box<CallProvider>>, Result<(), Vec<CallProblem>>) {
+        let local_name = provider.to_string();
+        let name = format!("provider::{local_name}::{function}");
+        let Some(schema) = self.schema.provider(&local_name) else {
+            let suggestion = suggest(&local_name, self.schema.providers().map(|p| p.local_name.as_str())).map(str::to_owned);
+            let problem = CallProblem::UnknownProvider { provider: local_name, suggestion, known: self.schema.provider_list() };
+            return (name, None, Err(vec![problem]));
+        };
+        let requirement = Box::new(CallProvider { local_name: local_name.clone(), source: schema.source.clone(), version: schema.version.clone() });
+        let checked = match &schema.functions {
+            Some(listed) => functions::check_provider_call(&local_name, listed, function, args).map(drop),
+            None => Ok(()),
+        };
+        (name, Some(requirement), checked)
+    }
+
     /// A body as written, each value resolved, with the span of every key
     /// and value. The paths are those of the view, where a repeated block
     /// is a list of its instances.
@@ -610,12 +631,24 @@ impl<'a> Resolver<'a> {
                 Value::Map(out)
             }
             ValueExpr::Concat(parts, _) => Value::Template(parts.into_iter().map(|p| self.value(p, path, scope, spans)).collect()),
-            ValueExpr::Call { function, args, .. } => {
-                // `tf::cidrsubnett(...)` or an argument short fails at `terraform plan`; here it is the function's token.
-                if let Err(problem) = tap_core::schema::functions::check_call(&function.to_string(), args.len()) {
-                    self.diags.error(function.span(), message(&problem.message(), Some(&problem.help()), None));
+            ValueExpr::Call { provider, function, args, .. } => {
+                // `tf::cidrsubnett(...)`, an argument short or `"eight"` where
+                // a number goes fails at `terraform plan`; here each is an
+                // error on its token.
+                let literals: Vec<Option<Literal>> = args.iter().map(literal_of).collect();
+                let (name, call_provider, checked) = match &provider {
+                    None => (function.to_string(), None, functions::check_call(&function.to_string(), &literals).map(drop)),
+                    Some(p) => self.provider_function(p, &function.to_string(), &literals),
+                };
+                for problem in checked.err().into_iter().flatten() {
+                    let span = match &problem {
+                        CallProblem::Argument { position, .. } => args[position - 1].span(),
+                        CallProblem::UnknownProvider { .. } => provider.as_ref().map_or(function.span(), Ident::span),
+                        _ => function.span(),
+                    };
+                    self.diags.error(span, message(&problem.message(), Some(&problem.help()), None));
                 }
-                Value::Call(function.to_string(), args.into_iter().map(|a| self.value(a, path, scope, spans)).collect())
+                Value::Call(name, args.into_iter().map(|a| self.value(a, path, scope, spans)).collect(), call_provider)
             }
             // A name bound to a variable, a local or a `for` element is a reference to it.
             ValueExpr::Rust(syn::Expr::Path(p)) if p.path.get_ident().is_some_and(|i| matches!(scope.get(&i.to_string()), Some(Binding::Named { .. }))) => {
@@ -1032,4 +1065,17 @@ impl<'a> Resolver<'a> {
             self.diags.error(span, message(&format!("bad reference to {what}: {}", error.message), error.help.as_deref(), None));
         }
     }
+}
+
+/// What the function check sees of an argument: its kind when it is a
+/// literal, `None` for anything known only when Terraform runs.
+fn literal_of(arg: &ValueExpr) -> Option<Literal> {
+    Some(match arg {
+        ValueExpr::Str(s) => Literal::Str(s.value()),
+        ValueExpr::Int(..) | ValueExpr::Float(..) => Literal::Number,
+        ValueExpr::Bool(_) => Literal::Bool,
+        ValueExpr::List(..) => Literal::List,
+        ValueExpr::Map(..) => Literal::Map,
+        _ => return None,
+    })
 }

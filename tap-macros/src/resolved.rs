@@ -31,8 +31,10 @@ pub enum Value {
     Map(Vec<(String, Value)>),
     /// `concat!(...)`.
     Template(Vec<Value>),
-    /// `tf::name(...)`.
-    Call(String, Vec<Value>),
+    /// `tf::name(...)`: the function as Terraform names it, its arguments,
+    /// and for a provider's function (`provider::aws::arn_parse`) the
+    /// provider (boxed: rarely there, and large).
+    Call(String, Vec<Value>, Option<Box<tap_core::value::CallProvider>>),
     /// A reference through a binding the macro knows (boxed: it is the
     /// largest variant).
     Ref(Box<Ref>),
@@ -122,7 +124,9 @@ pub fn view(v: &Value) -> CoreValue {
         Value::List(items) => CoreValue::List(items.iter().map(view).collect()),
         Value::Map(entries) => CoreValue::Map(entries.iter().map(|(k, v)| (k.clone(), view(v))).collect()),
         Value::Template(parts) => CoreValue::Template(parts.iter().map(view).collect()),
-        Value::Call(function, args) => CoreValue::call(function, args.iter().map(view).collect()),
+        Value::Call(function, args, provider) => {
+            CoreValue::Call(tap_core::value::Call { function: function.clone(), args: args.iter().map(view).collect(), provider: provider.as_deref().cloned() })
+        }
         Value::Ref(r) => r.view.clone().map_or_else(unknown, CoreValue::Ref),
         Value::Splat { view: reference, .. } => CoreValue::List(vec![CoreValue::Ref(reference.clone())]),
         Value::Named { view: reference, .. } => named_view(reference),

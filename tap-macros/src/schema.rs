@@ -39,6 +39,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use tap_core::reference::Mode;
 use tap_core::schema::sensitive::{self, Marks, ProviderMarks};
+use tap_core::schema::functions::{parse_provider_functions, shipped_provider_functions, Function};
 use tap_core::schema::{provider_of, Block, Descriptor, Descriptors};
 
 /// The providers shipped in this crate, as `(file name, gzipped document)`.
@@ -81,6 +82,11 @@ pub struct ProviderSchema {
     /// For an embedded provider, tap's data on its sensitive and write-only
     /// arguments (its schema lacks the flags); a user's file has its own.
     marks: Option<&'static ProviderMarks>,
+    /// Its provider-defined functions by short name (`arn_parse`): the
+    /// document's `functions`, or for an embedded provider the ones tap
+    /// ships; `None` when the document lists none (Terraform omits the key
+    /// when there are none, and before 1.8 always).
+    pub functions: Option<BTreeMap<String, Function>>,
     text: Arc<str>,
     config: Option<TypeEntry>,
     resources: BTreeMap<String, TypeEntry>,
@@ -233,6 +239,8 @@ struct ProviderIndex<'a> {
     resource_schemas: BTreeMap<String, &'a RawValue>,
     #[serde(borrow, default)]
     data_source_schemas: BTreeMap<String, &'a RawValue>,
+    #[serde(default)]
+    functions: Option<serde_json::Value>,
 }
 
 /// What the shipped data records of its origin.
@@ -272,7 +280,9 @@ fn index(text: String, origin: &str, versions: &BTreeMap<String, String>) -> Res
             Some(v) => v.clone(),
             None => recorded.map(pessimistic).unwrap_or_default(),
         };
+        let functions = p.functions.as_ref().map(|f| parse_provider_functions(&local_name, f)).transpose()?;
         out.push(ProviderSchema {
+            functions,
             local_name,
             source,
             version,
@@ -315,6 +325,8 @@ static EMBEDDED_PROVIDERS: LazyLock<Vec<Arc<ProviderSchema>>> = LazyLock::new(||
         let mut providers = index(text, &origin, &BTreeMap::new()).unwrap_or_else(|e| panic!("BUG: embedded schema `{name}`: {e}"));
         for p in &mut providers {
             p.marks = sensitive::embedded(&p.local_name);
+            // The embedded documents have no `functions`; tap ships them.
+            p.functions = p.functions.take().or_else(|| shipped_provider_functions(&p.local_name).cloned());
         }
         out.extend(providers.into_iter().map(Arc::new));
     }
@@ -615,6 +627,27 @@ mod tests {
         let dog = schemas.block(Mode::Managed, "pet_dog").unwrap();
         assert!(dog.attributes["secret"].is_sensitive() && dog.attributes["token_wo"].is_sensitive() && !dog.attributes["name"].is_sensitive());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn provider_functions_come_from_the_document_or_the_shipped_data() {
+        let doc = r#"{"format_version":"1.0","provider_schemas":{"registry.terraform.io/acme/pet":{
+            "functions":{"name_of":{"parameters":[{"name":"id","type":"number"}],"return_type":"string"}}},
+            "registry.terraform.io/acme/bare":{}}}"#;
+        let providers = index(doc.to_owned(), "test", &BTreeMap::new()).unwrap();
+        let pet = providers.iter().find(|p| p.local_name == "pet").unwrap();
+        let name_of = &pet.functions.as_ref().unwrap()["name_of"];
+        assert_eq!((&*name_of.name, name_of.min_args, name_of.max_args), ("provider::pet::name_of", 1, Some(1)));
+        // No `functions` key: the document does not say, and nothing is checked.
+        assert!(providers.iter().find(|p| p.local_name == "bare").unwrap().functions.is_none());
+        let bad = doc.replace(r#""number""#, r#""numbr""#);
+        let error = index(bad, "test", &BTreeMap::new()).err().unwrap();
+        assert!(error.contains("function `name_of` of provider `pet`"), "{error}");
+        // The embedded documents have none; tap ships them.
+        let schemas = load_for(&fixture_crate("no-config")).unwrap();
+        let aws = schemas.provider("aws").unwrap().functions.as_ref().unwrap();
+        assert!(aws.contains_key("arn_parse") && aws.contains_key("trim_iam_role_path"));
+        assert_eq!(schemas.provider("random").unwrap().functions.as_ref().map(BTreeMap::len), Some(0));
     }
 
     #[test]

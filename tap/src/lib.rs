@@ -200,7 +200,7 @@ pub mod element {
 /// The value model: literals, lists, maps, blocks, references, function
 /// calls, templates, and expressions (operators, conditionals, `for`, splats).
 pub mod value {
-    pub use tap_core::value::{to_terraform_json, BinaryOp, Call, Expr, Fields, For, OperandKind, UnaryOp, Value};
+    pub use tap_core::value::{to_terraform_json, BinaryOp, Call, CallProvider, Expr, Fields, For, OperandKind, UnaryOp, Value};
 }
 
 /// Addresses (`aws_vpc.main`, `data.aws_region.here`) and references to
