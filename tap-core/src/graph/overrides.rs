@@ -344,7 +344,7 @@ fn meta_coverage(steps: &[Step]) -> Coverage {
 pub fn meta_value_issue(o: &Override) -> Option<String> {
     let Change::Set(value) = &o.change else { return None };
     // An expression's kind is known only when Terraform evaluates it.
-    if matches!(value, Value::Raw(_) | Value::Ref(_) | Value::Call(_)) {
+    if matches!(value, Value::Raw(_) | Value::Expr(_) | Value::Ref(_) | Value::Call(_)) {
         return None;
     }
     let names = o.path.names_only();
@@ -453,6 +453,9 @@ mod tests {
     fn meta_arguments_are_checked_by_kind_and_render_as_terraform_reads_them() {
         assert_eq!(meta_value_issue(&override_of("count", Value::from("two"))).unwrap(), "`count` takes a whole number, not a string");
         assert_eq!(meta_value_issue(&override_of("count", Value::raw("var.n"))), None, "an expression is Terraform's to judge");
+        let conditional = Value::conditional(Value::raw("var.on"), 1, 0);
+        assert_eq!(meta_value_issue(&override_of("count", conditional)), None, "so is a modelled one");
+        assert!(meta_value_issue(&override_of("lifecycle.prevent_destroy", Value::conditional(true, "yes", "no"))).is_none());
         assert_eq!(meta_value_issue(&override_of("lifecycle.ignore_changes", Value::from("all"))), None);
         let reference = Value::Ref(Reference::new(Arc::new(Address::resource("aws_kms_key", "k")), AttrPath::root().name("arn")));
         let mut body = Map::new();
