@@ -410,7 +410,8 @@ fn value_tokens(v: &Value) -> TokenStream {
                     let (c, t, o) = (value_tokens(c), value_tokens(t), value_tokens(o));
                     quote!(#value::conditional(#c, #t, #o))
                 }
-                TfExpr::For { key, value: name, collection, key_out, out, condition } => {
+                TfExpr::For(f) => {
+                    let crate::resolved::ForParts { key, value: name, collection, key_out, out, condition } = &**f;
                     let opt_str = |s: &Option<String>| match s {
                         Some(s) => quote!(::core::option::Option::Some(::std::string::String::from(#s))),
                         None => quote!(::core::option::Option::None),

@@ -703,7 +703,7 @@ impl<'a> Resolver<'a> {
                 let key_out = key_out.map(|k| self.value(k, path, &inner, spans));
                 let out = self.value(out, path, &inner, spans);
                 let condition = condition.map(|c| self.value(c, path, &inner, spans));
-                Value::Expr(Box::new(TfExpr::For { key: key.as_ref().map(name_of), value: name_of(&value), collection, key_out, out, condition }))
+                Value::Expr(Box::new(TfExpr::For(Box::new(resolved::ForParts { key: key.as_ref().map(name_of), value: name_of(&value), collection, key_out, out, condition }))))
             }
             ValueExpr::Ref { binding, steps, span } => self.reference(binding, steps, span, scope),
             ValueExpr::Splat { binding, attr, span } => {
@@ -947,10 +947,8 @@ impl<'a> Resolver<'a> {
                     found.get_or_insert_with(|| r.root.to_string());
                 }
                 Root::Local(n) => pending.extend(self.locals.get(&**n).and_then(|d| d.value.clone())),
-                Root::Resource(address) => {
-                    if self.schema.block(address.mode, &address.type_name).is_some_and(|b| b.is_sensitive(&r.path)) {
-                        found.get_or_insert_with(|| r.to_string());
-                    }
+                Root::Resource(address) if self.schema.block(address.mode, &address.type_name).is_some_and(|b| b.is_sensitive(&r.path)) => {
+                    found.get_or_insert_with(|| r.to_string());
                 }
                 _ => {}
             });

@@ -60,7 +60,17 @@ pub enum TfExpr {
     Binary(BinaryOp, Value, Value),
     Unary(UnaryOp, Value),
     Conditional(Value, Value, Value),
-    For { key: Option<String>, value: String, collection: Value, key_out: Option<Value>, out: Value, condition: Option<Value> },
+    For(Box<ForParts>),
+}
+
+/// The parts of a `for` expression (boxed: the largest variant).
+pub struct ForParts {
+    pub key: Option<String>,
+    pub value: String,
+    pub collection: Value,
+    pub key_out: Option<Value>,
+    pub out: Value,
+    pub condition: Option<Value>,
 }
 
 impl Value {
@@ -134,13 +144,13 @@ pub fn view(v: &Value) -> CoreValue {
             TfExpr::Binary(op, l, r) => CoreExpr::Binary { op: *op, left: view(l), right: view(r) },
             TfExpr::Unary(op, o) => CoreExpr::Unary { op: *op, operand: view(o) },
             TfExpr::Conditional(c, t, o) => CoreExpr::Conditional { condition: view(c), then: view(t), otherwise: view(o) },
-            TfExpr::For { key, value, collection, key_out, out, condition } => CoreExpr::For(For {
-                key: key.clone(),
-                value: value.clone(),
-                collection: view(collection),
-                key_out: key_out.as_ref().map(view),
-                out: view(out),
-                condition: condition.as_ref().map(view),
+            TfExpr::For(f) => CoreExpr::For(For {
+                key: f.key.clone(),
+                value: f.value.clone(),
+                collection: view(&f.collection),
+                key_out: f.key_out.as_ref().map(view),
+                out: view(&f.out),
+                condition: f.condition.as_ref().map(view),
             }),
         }),
         Value::Unbound { .. } | Value::Hole(_) => unknown(),

@@ -174,7 +174,7 @@ fn rust_type(ty: &Type) -> Option<(String, bool)> {
         ("bool", []) => ("bool".into(), false),
         ("Vec", [t]) => (format!("list({})", inner(t)?), false),
         ("BTreeSet" | "HashSet", [t]) => (format!("set({})", inner(t)?), false),
-        ("BTreeMap" | "HashMap", [k, t]) if matches!(k, Type::Path(p) if p.path.is_ident("String")) => (format!("map({})", inner(t)?), false),
+        ("BTreeMap" | "HashMap", [Type::Path(k), t]) if k.path.is_ident("String") => (format!("map({})", inner(t)?), false),
         ("Option", [t]) => (inner(t)?, true),
         _ => return None,
     })

@@ -187,26 +187,24 @@ impl Guarantee {
     fn learn(&mut self, name: &str, condition: &Value) {
         let is_var = |v: &Value| matches!(v, Value::Ref(r) if r.path.is_root() && matches!(&r.root, Root::Variable(n) if &**n == name));
         match condition {
-            Value::Expr(e) => match &**e {
-                Expr::Binary { op, left, right } => {
-                    // Normalize to `var.x op literal`.
-                    let (op, literal) = if is_var(left) {
-                        (*op, right)
-                    } else if is_var(right) {
-                        (flip(*op), left)
-                    } else {
-                        return;
-                    };
-                    match (op, number(literal)) {
-                        (BinaryOp::Ge | BinaryOp::Gt, Some(n)) => self.min = Some(self.min.map_or(n, |m| m.max(n))),
-                        (BinaryOp::Le | BinaryOp::Lt, Some(n)) => self.max = Some(self.max.map_or(n, |m| m.min(n))),
-                        (BinaryOp::Eq, _) if !matches!(literal, Value::Null) => self.allowed = Some(vec![literal.clone()]),
-                        (BinaryOp::Ne, _) if matches!(literal, Value::Null) => self.non_null = true,
-                        _ => {}
-                    }
+            Value::Expr(e) => {
+                let Expr::Binary { op, left, right } = &**e else { return };
+                // Normalize to `var.x op literal`.
+                let (op, literal) = if is_var(left) {
+                    (*op, right)
+                } else if is_var(right) {
+                    (flip(*op), left)
+                } else {
+                    return;
+                };
+                match (op, number(literal)) {
+                    (BinaryOp::Ge | BinaryOp::Gt, Some(n)) => self.min = Some(self.min.map_or(n, |m| m.max(n))),
+                    (BinaryOp::Le | BinaryOp::Lt, Some(n)) => self.max = Some(self.max.map_or(n, |m| m.min(n))),
+                    (BinaryOp::Eq, _) if !matches!(literal, Value::Null) => self.allowed = Some(vec![literal.clone()]),
+                    (BinaryOp::Ne, _) if matches!(literal, Value::Null) => self.non_null = true,
+                    _ => {}
                 }
-                _ => {}
-            },
+            }
             Value::Call(call) => match (call.function.as_str(), call.args.as_slice()) {
                 ("contains", [Value::List(items), x]) if is_var(x) && items.iter().all(|i| evaluate(i, &|_| None).is_some()) => {
                     self.allowed = Some(items.clone());

@@ -18,6 +18,7 @@ use crate::policy::rules::support::Verdict;
 use crate::policy::{Finding, Level, Outcome, Rule};
 use crate::schema::sensitive::{managed_secret_argument, write_only_counterpart};
 use crate::schema::{is_sensitive, Block};
+use crate::reference::Root;
 use crate::value::Value;
 
 /// TAP-SEC-001: no literal value in a sensitive argument.
@@ -38,7 +39,7 @@ fn check(resource: &Resource, graph: &Graph) -> Outcome {
     let mut path = AttrPath::root();
     for (name, value) in &resource.body {
         path.push(Step::Attr(name.clone()));
-        visit(resource, block, &mut path, value, &mut verdict);
+        visit(resource, graph, block, &mut path, value, &mut verdict);
         path.pop();
     }
     let outcome = verdict.finish();
@@ -62,9 +63,9 @@ fn any_sensitive(block: &Block) -> bool {
         || block.block_types.values().any(|b| any_sensitive(&b.block))
 }
 
-fn visit(resource: &Resource, block: Option<&Block>, path: &mut AttrPath, value: &Value, verdict: &mut Verdict) {
+fn visit(resource: &Resource, graph: &Graph, block: Option<&Block>, path: &mut AttrPath, value: &Value, verdict: &mut Verdict) {
     if is_sensitive(block, resource.address.mode, resource.type_name(), path) {
-        match judge(value) {
+        match judge(value, graph, 0) {
             Judged::FromElsewhere => {}
             Judged::Unknown => verdict.unknown(Finding { path: path.clone(), detail: None }),
             Judged::Literal => verdict.fail(Finding { path: path.clone(), detail: Some(advice(block, path)) }),
@@ -75,14 +76,14 @@ fn visit(resource: &Resource, block: Option<&Block>, path: &mut AttrPath, value:
         Value::List(items) => {
             for (i, item) in items.iter().enumerate() {
                 path.push(Step::Index(i));
-                visit(resource, block, path, item, verdict);
+                visit(resource, graph, block, path, item, verdict);
                 path.pop();
             }
         }
         Value::Map(m) | Value::Block(m) => {
             for (k, v) in m {
                 path.push(Step::Attr(k.clone()));
-                visit(resource, block, path, v, verdict);
+                visit(resource, graph, block, path, v, verdict);
                 path.pop();
             }
         }
@@ -99,9 +100,16 @@ enum Judged {
     Literal,
 }
 
-fn judge(value: &Value) -> Judged {
+fn judge(value: &Value, graph: &Graph, depth: usize) -> Judged {
     let (mut elsewhere, mut unknown, mut literal) = (false, false, false);
     value.walk(&mut AttrPath::root(), &mut |_, v| match v {
+        // A local value is its expression: a literal behind `local.x` is still a literal.
+        // (A local that reads itself is validation's to report: stop following.)
+        Value::Ref(r) if matches!(r.root, Root::Local(_)) && depth < 16 => match crate::navigate::resolve(v, graph).map(|inner| judge(inner, graph, depth + 1)) {
+            Some(Judged::Literal) => literal = true,
+            Some(Judged::Unknown) => unknown = true,
+            _ => elsewhere = true,
+        },
         Value::Ref(_) | Value::Raw(_) => elsewhere = true,
         Value::Unknown => unknown = true,
         Value::Str(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_) => literal = true,
