@@ -626,7 +626,7 @@ pub fn sensitive_source(graph: &Graph, value: &Value) -> Option<String> {
                 Root::Local(name) => pending.extend(graph.stack.locals.get(&**name)),
                 Root::Resource(address) => {
                     let block = graph.get(address).and_then(|t| t.facts).map(|f| f.block());
-                    if block.is_some_and(|b| b.is_sensitive(&r.path)) {
+                    if block.is_some() && crate::schema::is_sensitive(block, address.mode, &address.type_name, &r.path) {
                         found = Some(r.to_string());
                     }
                 }

@@ -947,7 +947,7 @@ impl<'a> Resolver<'a> {
                     found.get_or_insert_with(|| r.root.to_string());
                 }
                 Root::Local(n) => pending.extend(self.locals.get(&**n).and_then(|d| d.value.clone())),
-                Root::Resource(address) if self.schema.block(address.mode, &address.type_name).is_some_and(|b| b.is_sensitive(&r.path)) => {
+                Root::Resource(address) if tap_core::schema::is_sensitive(self.schema.block(address.mode, &address.type_name), address.mode, &address.type_name, &r.path) => {
                     found.get_or_insert_with(|| r.to_string());
                 }
                 _ => {}
@@ -980,6 +980,14 @@ impl<'a> Resolver<'a> {
         for (path, r) in refs {
             if !matches!(r.root, Root::Variable(_) | Root::Local(_)) {
                 continue;
+            }
+            // Terraform stores no ephemeral value: one may go only where nothing keeps it.
+            if let Root::Variable(name) = &r.root {
+                let ephemeral = self.variables.get(&**name).and_then(|d| d.variable.as_ref()).is_some_and(|v| v.ephemeral);
+                if ephemeral && !tap_core::schema::sensitive::is_write_only(block, &path) {
+                    problems.push((path.clone(), format!("`{path}` is stored in the state, and `var.{name}` is ephemeral: Terraform refuses it (\"Ephemeral value not allowed\"); give it to a write-only argument (`..._wo`), or make the variable sensitive instead")));
+                    continue;
+                }
             }
             let (Some(ty), Some(expected)) = (self.type_of(r), block.attribute_type(&path)) else { continue };
             if !ty.fits(expected) {

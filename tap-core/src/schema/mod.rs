@@ -267,29 +267,6 @@ impl Block {
             .chain(self.block_types.keys().map(String::as_str))
     }
 
-    /// Is what `path` reads (an attribute, or something inside one) marked
-    /// sensitive by the provider? Nested blocks are followed, list indexes
-    /// skipped.
-    pub fn is_sensitive(&self, path: &crate::path::AttrPath) -> bool {
-        use crate::path::Step;
-        let mut block = self;
-        for step in path.steps() {
-            match step {
-                Step::Attr(name) | Step::Key(name) => {
-                    if let Some(attr) = block.attributes.get(name) {
-                        return attr.sensitive;
-                    }
-                    match block.block_types.get(name) {
-                        Some(nested) => block = &nested.block,
-                        None => return false,
-                    }
-                }
-                Step::Index(_) | Step::Each => {}
-            }
-        }
-        false
-    }
-
     /// The type of the attribute at a body path (`tags`, `vpc_config.subnet_ids`),
     /// nested blocks followed and their instance indexes skipped; `None`
     /// for a block, a nested attribute type or an unknown name.
