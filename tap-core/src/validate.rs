@@ -125,6 +125,19 @@ pub enum ValidationError {
         /// The address that is not declared.
         target: Arc<Address>,
     },
+    /// A Terraform function call built at run time that Terraform would
+    /// refuse: an unknown function, the wrong number of arguments, a
+    /// literal argument of the wrong kind.
+    Function {
+        /// The resource, output, provider, variable or local holding the call.
+        at: Site,
+        /// Where in it the call stands.
+        path: AttrPath,
+        /// What is wrong, one line.
+        message: String,
+        /// How to fix it.
+        help: String,
+    },
     /// A reference reads a variable or local value the stack does not declare.
     UndeclaredValue {
         /// The resource, output, provider, variable or local holding the reference.
@@ -263,6 +276,7 @@ impl fmt::Display for ValidationError {
                 write!(f, "`{from}.{path}` refers to `{}`, a {what} this stack does not declare", reference.root)?;
                 help(f, &suggestion.as_ref().map(|s| format!("did you mean `{s}`?")))
             }
+            ValidationError::Function { at, path, message, help } => write!(f, "`{at}.{path}`: {message}\n  help: {help}"),
             ValidationError::DuplicateValue { name } => write!(f, "`{name}` is declared twice\n  help: give each a different name"),
             ValidationError::Variable { name, problem } => write!(f, "variable `{name}`: {problem}"),
             ValidationError::SensitiveOutput { name, source } => write!(
@@ -510,11 +524,32 @@ fn check_value(graph: &Graph, site: Site, name: &str, value: &Value, errors: &mu
 }
 
 /// A value known only to the compile-time checker must never be rendered.
+/// Also checks every function call built at run time as the macros check
+/// a written one: the name, the number of arguments and the literal kinds.
 fn check_resolved(site: &Site, name: &str, value: &Value, errors: &mut Vec<ValidationError>) {
-    value.walk(&mut AttrPath::root().name(name), &mut |path, v| {
-        if matches!(v, Value::Unknown) {
-            errors.push(ValidationError::UnresolvedValue { at: site.clone(), path: path.clone() });
+    use crate::schema::functions::{check_call, check_provider_call, shipped_provider_functions, Literal};
+    let literal = |v: &Value| match v {
+        Value::Str(s) => Some(Literal::Str(s.clone())),
+        Value::Int(_) | Value::Float(_) => Some(Literal::Number),
+        Value::Bool(_) => Some(Literal::Bool),
+        Value::List(_) => Some(Literal::List),
+        Value::Map(_) => Some(Literal::Map),
+        _ => None,
+    };
+    value.walk(&mut AttrPath::root().name(name), &mut |path, v| match v {
+        Value::Unknown => errors.push(ValidationError::UnresolvedValue { at: site.clone(), path: path.clone() }),
+        Value::Call(call) => {
+            let args: Vec<Option<Literal>> = call.args.iter().map(literal).collect();
+            let checked = match call.function.strip_prefix("provider::").and_then(|rest| rest.split_once("::")) {
+                // A provider's functions are known for the embedded providers; a crate's own schema's only to the macros.
+                Some((provider, function)) => shipped_provider_functions(provider).map_or(Ok(()), |fns| check_provider_call(provider, fns, function, &args).map(|_| ())),
+                None => check_call(&call.function, &args).map(|_| ()),
+            };
+            for problem in checked.err().into_iter().flatten() {
+                errors.push(ValidationError::Function { at: site.clone(), path: path.clone(), message: problem.message(), help: problem.help() });
+            }
         }
+        _ => {}
     });
 }
 

@@ -147,3 +147,17 @@ fn a_rust_type_declares_the_variables_and_the_rules_see_them() {
     assert_eq!(c["resource"]["aws_cloudwatch_log_group"]["app"]["retention_in_days"], "${var.retention}");
     assert_eq!(c["output"]["admins"]["value"], "${var.admin_cidrs}");
 }
+
+#[test]
+fn a_function_call_built_at_run_time_is_checked_at_synthesis() {
+    let mut stack = built_in_code();
+    stack.output("typo", "a misspelled function", Value::call("cidrsubnett", vec!["10.0.0.0/16".into(), 8.into(), 1.into()]));
+    stack.output("short", "an argument missing", Value::call("cidrsubnet", vec!["10.0.0.0/16".into(), 8.into()]));
+    stack.output("kind", "a literal of the wrong kind", Value::call("cidrsubnet", vec!["10.0.0.0/16".into(), "eight".into(), 1.into()]));
+    stack.output("fine", "a correct call", Value::call("cidrsubnet", vec!["10.0.0.0/16".into(), "8".into(), 1.into()]));
+    let errors: Vec<String> = validate(&stack).iter().map(ToString::to_string).collect();
+    assert!(errors.iter().any(|e| e.starts_with("`output.typo.value`: `cidrsubnett` is not a Terraform function") && e.contains("tf::cidrsubnet")), "{errors:#?}");
+    assert!(errors.iter().any(|e| e.starts_with("`output.short.value`: `cidrsubnet` takes 3 arguments")), "{errors:#?}");
+    assert!(errors.iter().any(|e| e.starts_with("`output.kind.value`") && e.contains("`newbits`")), "{errors:#?}");
+    assert!(!errors.iter().any(|e| e.contains("output.fine")), "{errors:#?}");
+}
