@@ -528,18 +528,10 @@ fn check_value(graph: &Graph, site: Site, name: &str, value: &Value, errors: &mu
 /// a written one: the name, the number of arguments and the literal kinds.
 fn check_resolved(site: &Site, name: &str, value: &Value, errors: &mut Vec<ValidationError>) {
     use crate::schema::functions::{check_call, check_provider_call, shipped_provider_functions, Literal};
-    let literal = |v: &Value| match v {
-        Value::Str(s) => Some(Literal::Str(s.clone())),
-        Value::Int(_) | Value::Float(_) => Some(Literal::Number),
-        Value::Bool(_) => Some(Literal::Bool),
-        Value::List(_) => Some(Literal::List),
-        Value::Map(_) => Some(Literal::Map),
-        _ => None,
-    };
     value.walk(&mut AttrPath::root().name(name), &mut |path, v| match v {
         Value::Unknown => errors.push(ValidationError::UnresolvedValue { at: site.clone(), path: path.clone() }),
         Value::Call(call) => {
-            let args: Vec<Option<Literal>> = call.args.iter().map(literal).collect();
+            let args: Vec<Option<Literal>> = call.args.iter().map(Literal::of).collect();
             let checked = match call.function.strip_prefix("provider::").and_then(|rest| rest.split_once("::")) {
                 // A provider's functions are known for the embedded providers; a crate's own schema's only to the macros.
                 Some((provider, function)) => shipped_provider_functions(provider).map_or(Ok(()), |fns| check_provider_call(provider, fns, function, &args).map(|_| ())),
@@ -644,9 +636,29 @@ pub fn default_problem(name: &str, variable: &crate::graph::Variable, default: &
 /// sensitive variable, an attribute the provider marks sensitive, or a
 /// local value that reads one.
 pub fn sensitive_source(graph: &Graph, value: &Value) -> Option<String> {
+    let stack = graph.stack;
+    first_sensitive(
+        value,
+        |name| stack.variables.get(name).is_some_and(|v| v.sensitive),
+        |name| stack.locals.get(name),
+        |address| graph.get(address).and_then(|t| t.facts).map(|f| f.block()),
+    )
+}
+
+/// [`sensitive_source`] for whoever holds the declarations some other
+/// way (the macros, at compile time): whether a variable is sensitive, a
+/// local's value and a resource type's block, by name. A resource whose
+/// block is unknown reads nothing sensitive; locals are followed up to a
+/// bound, so a local that reads itself ends the search.
+pub fn first_sensitive<'v>(
+    value: &'v Value,
+    variable_is_sensitive: impl Fn(&str) -> bool,
+    local: impl Fn(&str) -> Option<&'v Value>,
+    block: impl Fn(&Address) -> Option<&'v crate::schema::Block>,
+) -> Option<String> {
     let mut found = None;
-    let mut seen = 0;
     let mut pending = vec![value];
+    let mut seen = 0;
     while let Some(v) = pending.pop() {
         seen += 1;
         if seen > 256 || found.is_some() {
@@ -657,10 +669,10 @@ pub fn sensitive_source(graph: &Graph, value: &Value) -> Option<String> {
                 return;
             }
             match &r.root {
-                Root::Variable(name) if graph.stack.variables.get(&**name).is_some_and(|v| v.sensitive) => found = Some(r.root.to_string()),
-                Root::Local(name) => pending.extend(graph.stack.locals.get(&**name)),
+                Root::Variable(name) if variable_is_sensitive(name) => found = Some(r.root.to_string()),
+                Root::Local(name) => pending.extend(local(name)),
                 Root::Resource(address) => {
-                    let block = graph.get(address).and_then(|t| t.facts).map(|f| f.block());
+                    let block = block(address);
                     if block.is_some() && crate::schema::is_sensitive(block, address.mode, &address.type_name, &r.path) {
                         found = Some(r.to_string());
                     }

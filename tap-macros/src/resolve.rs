@@ -635,20 +635,23 @@ impl<'a> Resolver<'a> {
                 // `tf::cidrsubnett(...)`, an argument short or `"eight"` where
                 // a number goes fails at `terraform plan`; here each is an
                 // error on its token.
-                let literals: Vec<Option<Literal>> = args.iter().map(literal_of).collect();
+                let at: Vec<Span> = args.iter().map(ValueExpr::span).collect();
+                let args: Vec<Value> = args.into_iter().map(|a| self.value(a, path, scope, spans)).collect();
+                // Checked on the compile-time view, as synthesis checks a call built at run time.
+                let literals: Vec<Option<Literal>> = args.iter().map(|a| Literal::of(&resolved::view(a))).collect();
                 let (name, call_provider, checked) = match &provider {
                     None => (function.to_string(), None, functions::check_call(&function.to_string(), &literals).map(drop)),
                     Some(p) => self.provider_function(p, &function.to_string(), &literals),
                 };
                 for problem in checked.err().into_iter().flatten() {
                     let span = match &problem {
-                        CallProblem::Argument { position, .. } => args[position - 1].span(),
+                        CallProblem::Argument { position, .. } => at[position - 1],
                         CallProblem::UnknownProvider { .. } => provider.as_ref().map_or(function.span(), Ident::span),
                         _ => function.span(),
                     };
                     self.diags.error(span, message(&problem.message(), Some(&problem.help()), None));
                 }
-                Value::Call(name, args.into_iter().map(|a| self.value(a, path, scope, spans)).collect(), call_provider)
+                Value::Call(name, args, call_provider)
             }
             // A name bound to a variable, a local or a `for` element is a reference to it.
             ValueExpr::Rust(syn::Expr::Path(p)) if p.path.get_ident().is_some_and(|i| matches!(scope.get(&i.to_string()), Some(Binding::Named { .. }))) => {
@@ -931,29 +934,15 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// The first sensitive value a value reads: a sensitive variable, an
-    /// attribute the provider marks sensitive, or a local that reads one.
+    /// The first sensitive value a value reads, as synthesis finds it
+    /// (`tap_core::validate::first_sensitive`), from the item's declarations.
     pub fn sensitive_source(&self, value: &CoreValue) -> Option<String> {
-        let mut found: Option<String> = None;
-        let mut pending = vec![value.clone()];
-        let mut seen = 0;
-        while let Some(v) = pending.pop() {
-            seen += 1;
-            if seen > 64 || found.is_some() {
-                break;
-            }
-            v.for_each_reference(&mut AttrPath::root(), &mut |_, r| match &r.root {
-                Root::Variable(n) if self.variables.get(&**n).and_then(|d| d.variable.as_ref()).is_some_and(|v| v.sensitive) => {
-                    found.get_or_insert_with(|| r.root.to_string());
-                }
-                Root::Local(n) => pending.extend(self.locals.get(&**n).and_then(|d| d.value.clone())),
-                Root::Resource(address) if tap_core::schema::is_sensitive(self.schema.block(address.mode, &address.type_name), address.mode, &address.type_name, &r.path) => {
-                    found.get_or_insert_with(|| r.to_string());
-                }
-                _ => {}
-            });
-        }
-        found
+        tap_core::validate::first_sensitive(
+            value,
+            |name| self.variables.get(name).and_then(|d| d.variable.as_ref()).is_some_and(|v| v.sensitive),
+            |name| self.locals.get(name).and_then(|d| d.value.as_ref()),
+            |address| self.schema.block(address.mode, &address.type_name),
+        )
     }
 
     /// A variable's type where the schema expects a value of another
@@ -1073,15 +1062,3 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// What the function check sees of an argument: its kind when it is a
-/// literal, `None` for anything known only when Terraform runs.
-fn literal_of(arg: &ValueExpr) -> Option<Literal> {
-    Some(match arg {
-        ValueExpr::Str(s) => Literal::Str(s.value()),
-        ValueExpr::Int(..) | ValueExpr::Float(..) => Literal::Number,
-        ValueExpr::Bool(_) => Literal::Bool,
-        ValueExpr::List(..) => Literal::List,
-        ValueExpr::Map(..) => Literal::Map,
-        _ => return None,
-    })
-}

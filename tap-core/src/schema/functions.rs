@@ -300,6 +300,20 @@ pub enum Literal {
 }
 
 impl Literal {
+    /// What the check sees of an argument: its kind when it is a literal,
+    /// `None` for anything known only when Terraform runs.
+    pub fn of(value: &crate::value::Value) -> Option<Literal> {
+        use crate::value::Value;
+        Some(match value {
+            Value::Str(s) => Literal::Str(s.clone()),
+            Value::Int(_) | Value::Float(_) => Literal::Number,
+            Value::Bool(_) => Literal::Bool,
+            Value::List(_) => Literal::List,
+            Value::Map(_) => Literal::Map,
+            _ => return None,
+        })
+    }
+
     fn describe(&self) -> &'static str {
         match self {
             Literal::Str(_) => "a string",

@@ -213,16 +213,20 @@ pub fn is_write_only(block: &Block, path: &AttrPath) -> bool {
 /// read from a source older than write-only arguments (see its origin), so
 /// the convention, read off the 6.25.0 schema itself, marks them.
 fn write_only_by_name(block: &Block, path: &AttrPath) -> bool {
+    let (Some(last), Some(container)) = (path.last_name(), containing_block(block, path)) else { return false };
+    last.ends_with("_wo") && container.attributes.contains_key(last) && container.attributes.contains_key(&format!("{last}_version"))
+}
+
+/// The block whose attribute `path` names (the type's own for a top-level
+/// argument), through nested blocks; instance indexes are skipped.
+pub fn containing_block<'b>(block: &'b Block, path: &AttrPath) -> Option<&'b Block> {
     let names: Vec<&str> = path.steps().iter().filter_map(|s| if let Step::Attr(n) = s { Some(n.as_str()) } else { None }).collect();
-    let Some((last, parents)) = names.split_last() else { return false };
+    let (_, parents) = names.split_last()?;
     let mut current = block;
     for name in parents {
-        match current.block_types.get(*name) {
-            Some(nested) => current = &nested.block,
-            None => return false,
-        }
+        current = &current.block_types.get(*name)?.block;
     }
-    last.ends_with("_wo") && current.attributes.contains_key(*last) && current.attributes.contains_key(&format!("{last}_version"))
+    Some(current)
 }
 
 /// The write-only counterpart of argument `name` in `block`, if the type

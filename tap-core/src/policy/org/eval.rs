@@ -10,9 +10,9 @@
 
 use super::{Condition, DeclarativeRule, Literal, Op};
 use crate::graph::{Graph, Resource};
-use crate::navigate::{reach, resolve, text, Guarantee, Reached, Text};
+use crate::navigate::{known_text, reach, resolve, text, Guarantee, Reached, Text};
 use crate::path::AttrPath;
-use crate::policy::rules::support::{finding, Verdict};
+use crate::policy::rules::support::{finding, unconstrained, Verdict};
 use crate::policy::Outcome;
 use crate::reference::Mode;
 use crate::schema::{is_sensitive, REDACTED};
@@ -144,8 +144,9 @@ fn decide(condition: &Condition, path: &AttrPath, reached: Reached<'_>, graph: &
     // closed with a finding that names the variable to constrain.
     if let Some((name, guarantee)) = crate::navigate::guarantee(&value, graph) {
         if guarantee.pinned().is_none() {
-            if !guaranteed(op, &guarantee) {
-                verdict.unknown(unconstrained(path, name, &requirement(op)));
+            if !guaranteed(op, &guarantee, graph) {
+                let needs = requirement(op);
+                verdict.unknown(unconstrained(path, name, if needs.is_empty() { "be set" } else { &needs }));
             }
             return;
         }
@@ -230,16 +231,9 @@ fn decide(condition: &Condition, path: &AttrPath, reached: Reached<'_>, graph: &
 }
 
 /// Does every value the variable's declaration allows satisfy `op`?
-fn guaranteed(op: &Op, g: &Guarantee) -> bool {
-    let literal = |v: &Value| match v {
-        Value::Str(s) => Some(s.clone()),
-        Value::Int(i) => Some(i.to_string()),
-        Value::Float(f) => Some(f.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    };
+fn guaranteed(op: &Op, g: &Guarantee, graph: &Graph) -> bool {
     let all_text = |test: &dyn Fn(&str) -> bool| {
-        g.allowed.as_ref().and_then(|vs| vs.iter().map(literal).collect::<Option<Vec<_>>>()).is_some_and(|vs| vs.iter().all(|v| test(v)))
+        g.allowed.as_ref().and_then(|vs| vs.iter().map(|v| known_text(Some(v), graph)).collect::<Option<Vec<_>>>()).is_some_and(|vs| vs.iter().all(|v| test(v)))
     };
     match op {
         Op::InRange { min, max } => {
@@ -255,17 +249,6 @@ fn guaranteed(op: &Op, g: &Guarantee) -> bool {
         Op::Present => g.non_null,
         _ => false,
     }
-}
-
-/// A value that comes from a variable whose declaration does not
-/// guarantee what the rule needs: the finding says which variable to
-/// constrain, and how.
-fn unconstrained(path: &AttrPath, variable: &str, requirement: &str) -> crate::policy::Finding {
-    let at = if path.is_root() { "the value".to_owned() } else { format!("`{path}`") };
-    let needs = if requirement.is_empty() { "be set".to_owned() } else { requirement.to_owned() };
-    finding(path).with_detail(format!(
-        "{at} comes from `var.{variable}`, whose declaration does not guarantee it will {needs}; add a `validation` to `var.{variable}` that does (a bound such as `var.{variable} >= n`, `contains([...], var.{variable})` or `can(regex(\"...\", var.{variable}))`)"
-    ))
 }
 
 /// An undecided place: what synthesis reports when it fails closed.

@@ -27,6 +27,17 @@ pub(crate) fn finding(path: &AttrPath) -> Finding {
     Finding { path: path.clone(), detail: None }
 }
 
+/// A value that comes from a variable whose declaration does not
+/// guarantee what the rule needs (`needs`: "be at least 365"): the
+/// finding says which variable to constrain, and how. Every rule that
+/// decides a variable by its guarantee fails closed with this.
+pub(crate) fn unconstrained(path: &AttrPath, variable: &str, needs: &str) -> Finding {
+    let at = if path.is_root() { "the value".to_owned() } else { format!("`{path}`") };
+    finding(path).with_detail(format!(
+        "{at} comes from `var.{variable}`, whose declaration does not guarantee it will {needs}; add a `validation` to `var.{variable}` that does (a bound such as `var.{variable} >= n`, `contains([...], var.{variable})` or `can(regex(\"...\", var.{variable}))`)"
+    ))
+}
+
 /// An undecided result becomes `Outcome::Unknown`.
 pub(crate) fn outcome(result: Decided<Outcome>) -> Outcome {
     result.unwrap_or_else(Outcome::Unknown)

@@ -6,7 +6,8 @@
 //! Rejected: `resource!(aws_cloudwatch_log_group.api { name: "/aws/lambda/api" })`.
 
 use crate::graph::{Graph, Resource};
-use crate::policy::rules::support::resolve;
+use crate::path::AttrPath;
+use crate::policy::rules::support::{resolve, unconstrained};
 use crate::policy::{Finding, Level, Outcome, Rule};
 use crate::value::Value;
 
@@ -36,9 +37,7 @@ fn check(resource: &Resource, graph: &Graph) -> Outcome {
         // A variable: decided by what its declaration guarantees.
         None => match crate::navigate::guarantee(value, graph) {
             Some((_, g)) if g.min.is_some_and(|m| m > 0.0) || g.all_numbers(|n| n != 0.0) == Some(true) => Outcome::Compliant,
-            Some((name, _)) => Outcome::Unknown(Finding::at("retention_in_days").with_detail(format!(
-                "`retention_in_days` comes from `var.{name}`, whose declaration does not rule out `0` (never expire); add a `validation` such as `var.{name} >= 1`"
-            ))),
+            Some((name, _)) => Outcome::Unknown(unconstrained(&AttrPath::root().name("retention_in_days"), name, "be other than `0` (never expire)")),
             None => Outcome::Unknown(Finding::at("retention_in_days")),
         },
         Some(0) => Outcome::NonCompliant(vec![Finding::at("retention_in_days").with_detail("`0` means events never expire")]),

@@ -16,7 +16,7 @@ use crate::graph::{Graph, Resource};
 use crate::path::{AttrPath, Step};
 use crate::policy::rules::support::Verdict;
 use crate::policy::{Finding, Level, Outcome, Rule};
-use crate::schema::sensitive::{managed_secret_argument, write_only_counterpart};
+use crate::schema::sensitive::{containing_block, managed_secret_argument, write_only_counterpart};
 use crate::schema::{is_sensitive, Block};
 use crate::reference::Root;
 use crate::value::Value;
@@ -147,17 +147,6 @@ fn advice(block: Option<&Block>, path: &AttrPath) -> String {
         ways.push("a reference to a `random_password`'s `result`, or an ephemeral or sensitive variable".to_owned());
     }
     format!("`{}` would be written in plain text; use {}", path.names_only(), ways.join(", or "))
-}
-
-/// The block whose attribute `path` names (the type's own for a top-level argument).
-fn containing_block<'b>(block: &'b Block, path: &AttrPath) -> Option<&'b Block> {
-    let names: Vec<&str> = path.steps().iter().filter_map(|s| if let Step::Attr(n) = s { Some(n.as_str()) } else { None }).collect();
-    let (_, parents) = names.split_last()?;
-    let mut current = block;
-    for name in parents {
-        current = &current.block_types.get(*name)?.block;
-    }
-    Some(current)
 }
 
 #[cfg(test)]
