@@ -115,6 +115,9 @@ impl Element for Resource {
     /// `{"resource": {"aws_vpc": {"main": {...}}}}`, or under `"data"` for a data source.
     fn to_terraform(&self, cx: &RenderContext) -> J {
         let mut body = render_body(self.facts.map(|f| f.block()), &self.body);
+        if let Some(repetition) = &self.repetition {
+            body.insert(repetition.meta_argument().into(), to_terraform_json(repetition.value()));
+        }
         if !self.depends_on.is_empty() {
             let mut deps: Vec<String> = self.depends_on.iter().map(|d| d.to_string()).collect();
             deps.sort();

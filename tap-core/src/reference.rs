@@ -92,8 +92,10 @@ pub enum Root {
     Variable(Arc<str>),
     /// A local value: `local.<name>`.
     Local(Arc<str>),
-    /// A name bound by the `for` expression around the reference
-    /// (`s` in `[for s in var.subnets : s.id]`); valid only inside it.
+    /// A name bound by the construct around the reference, valid only
+    /// inside it: `s` in `[for s in var.subnets : s.id]`; `count` in a
+    /// resource with `count` (`count.index`); `each` in one with
+    /// `for_each` (`each.key`, `each.value`); a `dynamic` block's iterator.
     Bound(Arc<str>),
 }
 
@@ -108,6 +110,31 @@ impl fmt::Display for Root {
     }
 }
 
+/// The name `count` binds in a resource with `count`.
+pub const COUNT: &str = "count";
+/// The name `for_each` binds in a resource with `for_each`.
+pub const EACH: &str = "each";
+
+/// Which instance of a resource with `count` or `for_each`: Terraform's
+/// instance key, `[0]` or `["a"]`. A reference selects one with the first
+/// step of its path (`aws_subnet.private[0].id`), a state address with this.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum InstanceKey {
+    /// `[0]`: an instance of a resource with `count`.
+    Index(u64),
+    /// `["a"]`: an instance of a resource with `for_each`.
+    Key(String),
+}
+
+impl fmt::Display for InstanceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InstanceKey::Index(i) => write!(f, "[{i}]"),
+            InstanceKey::Key(k) => write!(f, "[{}]", serde_json::Value::String(k.clone())),
+        }
+    }
+}
+
 /// A reference: a root and what is read inside it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reference {
@@ -115,7 +142,9 @@ pub struct Reference {
     pub root: Root,
     /// What is read inside the root, from its top-level attribute down
     /// (`names[1]`); checked against the target's schema, the variable's
-    /// type or the local's value.
+    /// type or the local's value. On a resource with `count` or
+    /// `for_each`, the first step selects the instance: `[0]`, `["a"]`,
+    /// or `[*]` for all of them.
     pub path: AttrPath,
 }
 
@@ -138,6 +167,21 @@ impl Reference {
     /// A name a `for` expression binds.
     pub fn bound(name: &str) -> Self {
         Reference { root: Root::Bound(name.into()), path: AttrPath::root() }
+    }
+
+    /// `count.index`: the instance's index in a resource with `count`.
+    pub fn count_index() -> Self {
+        Reference::bound(COUNT).attr("index")
+    }
+
+    /// `each.key`: the instance's key in a resource with `for_each`.
+    pub fn each_key() -> Self {
+        Reference::bound(EACH).attr("key")
+    }
+
+    /// `each.value`: the instance's element in a resource with `for_each`.
+    pub fn each_value() -> Self {
+        Reference::bound(EACH).attr("value")
     }
 
     /// The resource or data source read, when the root is one.

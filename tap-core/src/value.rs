@@ -96,6 +96,17 @@ pub enum Expr {
     /// `[for v in collection : out if condition]`, or with `key_out`,
     /// `{for k, v in collection : key_out => out if condition}`.
     For(For),
+    /// `collection[key].path`: one element chosen by a value known only
+    /// when Terraform runs (`aws_subnet.private[count.index].id`,
+    /// `var.zones[count.index]`); a known index is a path step instead.
+    Index {
+        /// A list, map or object; or a resource with `count` or `for_each`.
+        collection: Value,
+        /// The index or key.
+        key: Value,
+        /// What is read on the element; may be empty.
+        path: AttrPath,
+    },
     /// `collection[*].path`: the path read on every element.
     Splat {
         /// A list (or a single value, which Terraform wraps in one).
@@ -563,6 +574,7 @@ impl Expr {
             Expr::Binary { left, right, .. } => (Some(left), Some(right), None, None),
             Expr::Unary { operand, .. } => (Some(operand), None, None, None),
             Expr::For(f) => (Some(&f.collection), f.key_out.as_ref(), Some(&f.out), f.condition.as_ref()),
+            Expr::Index { collection, key, .. } => (Some(collection), Some(key), None, None),
             Expr::Splat { collection, .. } => (Some(collection), None, None, None),
         };
         [a, b, c, d].into_iter().flatten()
@@ -572,7 +584,7 @@ impl Expr {
 /// An operand inside an operator: parenthesized when it is itself an
 /// operator or conditional, so precedence never depends on the reader.
 fn write_operand(out: &mut String, value: &Value) {
-    if matches!(value, Value::Expr(e) if !matches!(**e, Expr::Splat { .. } | Expr::For(_))) {
+    if matches!(value, Value::Expr(e) if !matches!(**e, Expr::Splat { .. } | Expr::Index { .. } | Expr::For(_))) {
         out.push('(');
         write_hcl_expression(out, value);
         out.push(')');
@@ -618,6 +630,13 @@ fn write_expr(out: &mut String, expr: &Expr) {
                 write_hcl_expression(out, c);
             }
             out.push(if f.key_out.is_some() { '}' } else { ']' });
+        }
+        Expr::Index { collection, key, path } => {
+            write_operand(out, collection);
+            out.push('[');
+            write_hcl_expression(out, key);
+            out.push(']');
+            let _ = path.write_steps(out, true);
         }
         Expr::Splat { collection, path } => {
             write_operand(out, collection);

@@ -188,6 +188,45 @@ pub struct Lifecycle {
     pub ignore_changes: Vec<String>,
 }
 
+/// How many instances of a resource Terraform makes: the `count` or
+/// `for_each` meta-argument. Each instance has Terraform's own address,
+/// `type.name[0]` or `type.name["key"]`, and reads its own index or key
+/// through [`Reference::count_index`], [`Reference::each_key`] and
+/// [`Reference::each_value`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Repetition {
+    /// `count = n`: instances `[0]` to `[n - 1]`. Known at plan.
+    Count(Value),
+    /// `for_each = collection`: one instance per key of a map, or per
+    /// string of a set. Its keys must be known at plan.
+    ForEach(Value),
+}
+
+impl Repetition {
+    /// The value iterated: the count, or the `for_each` collection.
+    pub fn value(&self) -> &Value {
+        match self {
+            Repetition::Count(v) | Repetition::ForEach(v) => v,
+        }
+    }
+
+    /// Its Terraform name: `count` or `for_each`.
+    pub fn meta_argument(&self) -> &'static str {
+        match self {
+            Repetition::Count(_) => "count",
+            Repetition::ForEach(_) => "for_each",
+        }
+    }
+
+    /// The name it binds for the body: `count` or `each`.
+    pub fn binds(&self) -> &'static str {
+        match self {
+            Repetition::Count(_) => crate::reference::COUNT,
+            Repetition::ForEach(_) => crate::reference::EACH,
+        }
+    }
+}
+
 /// A resource or data source as declared.
 #[derive(Clone, Debug)]
 pub struct Resource {
@@ -199,6 +238,8 @@ pub struct Resource {
     /// more than once holds the list of its instances. Null arguments are
     /// left out of the Terraform JSON.
     pub body: BTreeMap<String, Value>,
+    /// `count` or `for_each`: `None` for a single instance.
+    pub repetition: Option<Repetition>,
     /// `depends_on`: dependencies Terraform cannot see in the body's
     /// references; written sorted and without repeats.
     pub depends_on: Vec<Arc<Address>>,
@@ -268,6 +309,7 @@ impl Resource {
             address: Arc::new(address),
             facts: None,
             body: BTreeMap::new(),
+            repetition: None,
             depends_on: Vec::new(),
             lifecycle: None,
             provider_alias: None,
@@ -317,6 +359,12 @@ impl Resource {
     /// code rather than by `resource!`.
     pub fn set(mut self, name: &str, value: impl Into<Value>) -> Self {
         self.body.insert(name.to_owned(), value.into());
+        self
+    }
+
+    /// The same resource, with `count = n` or `for_each = collection`.
+    pub fn repeated(mut self, repetition: Repetition) -> Self {
+        self.repetition = Some(repetition);
         self
     }
 
