@@ -192,9 +192,29 @@ impl Reference {
         }
     }
 
-    /// The top-level attribute the reference reads (`id` in `aws_vpc.main.id`).
+    /// The top-level attribute the reference reads (`id` in
+    /// `aws_vpc.main.id`, and in `aws_subnet.private[0].id`).
     pub fn attribute(&self) -> Option<&str> {
-        self.path.first_name()
+        match self.attribute_steps().first() {
+            Some(Step::Attr(name)) => Some(name),
+            _ => None,
+        }
+    }
+
+    /// The instance a reference to a resource with `count` or `for_each`
+    /// selects: its path's first step, `[0]`, `["a"]` or `[*]`.
+    pub fn instance_step(&self) -> Option<&Step> {
+        match (&self.root, self.path.steps().first()) {
+            (Root::Resource(_), Some(step @ (Step::Index(_) | Step::Key(_) | Step::Each))) => Some(step),
+            _ => None,
+        }
+    }
+
+    /// What is read inside the resource (or the instance), after any
+    /// instance step: the path the target's schema is checked against.
+    pub fn attribute_steps(&self) -> &[Step] {
+        let skip = usize::from(self.instance_step().is_some());
+        &self.path.steps()[skip..]
     }
 
     /// Appends a list index: `data.aws_availability_zones.available.names[1]`.
@@ -247,6 +267,15 @@ mod tests {
         assert_eq!(r.to_string(), "aws_instance.web.tags[\"Name\"]");
         assert_eq!(Reference::variable("subnets").index(0).attr("cidr").to_string(), "var.subnets[0].cidr");
         assert_eq!(Reference::local("tags").key("Name").to_string(), "local.tags[\"Name\"]");
+        let subnets = Arc::new(Address::resource("aws_subnet", "private"));
+        let one = Reference::new(subnets.clone(), vec![Step::Key("a".into()), Step::Attr("id".into())]);
+        assert_eq!(one.to_string(), "aws_subnet.private[\"a\"].id");
+        assert_eq!((one.attribute(), one.instance_step()), (Some("id"), Some(&Step::Key("a".into()))));
+        let all = Reference::new(subnets, vec![Step::Each, Step::Attr("id".into())]);
+        assert_eq!(all.to_string(), "aws_subnet.private[*].id");
+        assert_eq!(Reference::each_value().attr("cidr").to_string(), "each.value.cidr");
+        assert_eq!(Reference::count_index().to_string(), "count.index");
+        assert_eq!(Reference::variable("zones").index(0).instance_step(), None, "only a resource has instances");
     }
 
     #[test]

@@ -107,6 +107,10 @@ pub enum Expr {
         /// What is read on the element; may be empty.
         path: AttrPath,
     },
+    /// A `dynamic` block: one instance of the nested block per element of
+    /// `for_each`. It stands where the block would (under the block's
+    /// name in a body), and renders as Terraform's `dynamic "name"`.
+    Dynamic(Box<Dynamic>),
     /// `collection[*].path`: the path read on every element.
     Splat {
         /// A list (or a single value, which Terraform wraps in one).
@@ -114,6 +118,19 @@ pub enum Expr {
         /// What is read on each element; may be empty (`xs[*]`).
         path: AttrPath,
     },
+}
+
+/// A `dynamic` block's parts: what it iterates, the name of its iterator
+/// (a [`Root::Bound`](crate::reference::Root::Bound) name with `key` and
+/// `value`, valid inside `content`), and the body of each instance.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dynamic {
+    /// A map, set or list: one block per element.
+    pub for_each: Value,
+    /// The iterator's name: `rule` reads `rule.key` and `rule.value`.
+    pub iterator: String,
+    /// Each instance's body, a [`Value::Block`]: the `content` block.
+    pub content: Value,
 }
 
 /// A `for` expression: the names it binds are [`Root::Bound`](crate::reference::Root::Bound)
@@ -576,6 +593,7 @@ impl Expr {
             Expr::For(f) => (Some(&f.collection), f.key_out.as_ref(), Some(&f.out), f.condition.as_ref()),
             Expr::Index { collection, key, .. } => (Some(collection), Some(key), None, None),
             Expr::Splat { collection, .. } => (Some(collection), None, None, None),
+            Expr::Dynamic(d) => (Some(&d.for_each), Some(&d.content), None, None),
         };
         [a, b, c, d].into_iter().flatten()
     }
@@ -638,6 +656,8 @@ fn write_expr(out: &mut String, expr: &Expr) {
             out.push(']');
             let _ = path.write_steps(out, true);
         }
+        // Validation keeps a `dynamic` block where its nested block goes, which renders it.
+        Expr::Dynamic(_) => panic!("BUG: a `dynamic` block stands only where a nested block goes"),
         Expr::Splat { collection, path } => {
             write_operand(out, collection);
             out.push_str("[*]");

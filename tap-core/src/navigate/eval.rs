@@ -135,6 +135,9 @@ fn function(name: &str, args: &[Value]) -> Option<Value> {
         ("alltrue", [Value::List(items)]) => Value::Bool(items.iter().map(Value::as_bool).collect::<Option<Vec<_>>>()?.into_iter().all(|b| b)),
         ("anytrue", [Value::List(items)]) => Value::Bool(items.iter().map(Value::as_bool).collect::<Option<Vec<_>>>()?.into_iter().any(|b| b)),
         ("tostring", [_]) => Value::Str(text(0)?),
+        // A set of strings stays the call: `for_each` reads its members from it.
+        ("toset", [Value::List(_)]) => Value::call("toset", args.to_vec()),
+        ("tomap", [Value::Map(m)]) => Value::Map(m.clone()),
         ("tonumber", [x]) => Value::Float(number(x)?),
         _ => return None,
     })

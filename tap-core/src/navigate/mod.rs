@@ -23,6 +23,7 @@
 //!   reference to a value Terraform computes counts as set.
 
 mod eval;
+mod instances;
 mod text;
 
 use std::borrow::Cow;
@@ -37,6 +38,7 @@ use crate::schema::descriptor::DefaultTags;
 use crate::value::Value;
 
 pub use eval::{evaluate, Guarantee};
+pub use instances::{bind, collection_entries, dynamic_blocks, instance, instances, varies, Instances};
 pub(crate) use text::{known_text, text, Text};
 
 /// How many references [`resolve`] follows before giving up (cycles are a validation error).
@@ -158,6 +160,8 @@ pub fn resolve<'v>(value: &'v Value, graph: &'v Graph<'_>) -> Option<&'v Value> 
                     Value::Bool(false) => otherwise,
                     _ => return None,
                 },
+                // An element chosen when Terraform runs: unknown until then.
+                Expr::Index { .. } | Expr::Dynamic(_) => return None,
                 _ => return Some(current),
             },
             _ => return Some(current),
@@ -167,7 +171,7 @@ pub fn resolve<'v>(value: &'v Value, graph: &'v Graph<'_>) -> Option<&'v Value> 
 }
 
 /// A reference's value, when it is known, for [`evaluate`].
-fn resolve_owned(reference: &Reference, graph: &Graph<'_>) -> Option<Value> {
+pub(crate) fn resolve_owned(reference: &Reference, graph: &Graph<'_>) -> Option<Value> {
     let v = resolve(follow(reference, graph)?, graph)?;
     (!matches!(v, Value::Unknown)).then(|| v.clone())
 }
@@ -175,7 +179,10 @@ fn resolve_owned(reference: &Reference, graph: &Graph<'_>) -> Option<Value> {
 /// The value a reference reads on its target, as configured.
 fn follow<'v>(reference: &Reference, graph: &'v Graph<'_>) -> Option<&'v Value> {
     match &reference.root {
-        Root::Resource(_) => get_in(&graph.resolve(reference)?.body, &reference.path),
+        // One instance reads the body as written: what differs between
+        // instances (`each.value`) stays unknown there. `[*]` reads them all.
+        Root::Resource(_) if reference.instance_step() == Some(&Step::Each) => None,
+        Root::Resource(_) => get_in(&graph.resolve(reference)?.body, &AttrPath::from(reference.attribute_steps().to_vec())),
         Root::Local(name) => get_from(graph.stack.locals.get(&**name)?, &reference.path),
         Root::Variable(name) => get_from(pinned(name, graph.stack.variables.get(&**name)?)?, &reference.path),
         Root::Bound(_) => None,
@@ -306,6 +313,15 @@ fn enter<'v>(value: Cow<'v, Value>, graph: &'v Graph<'_>, by_name: bool) -> Reac
                 None => return Reached::Unknown,
             },
             Cow::Borrowed(Value::Call(c)) if c.function == "jsonencode" && c.args.len() == 1 => Cow::Borrowed(&c.args[0]),
+            // A `dynamic` block is its blocks, when its collection is known.
+            current @ Cow::Borrowed(Value::Expr(_)) | current @ Cow::Owned(Value::Expr(_)) if matches!(&*current, Value::Expr(e) if matches!(**e, Expr::Dynamic(_))) => {
+                let Value::Expr(e) = &*current else { unreachable!("BUG: matched just above") };
+                let Expr::Dynamic(d) = &**e else { unreachable!("BUG: matched just above") };
+                match dynamic_blocks(d, graph) {
+                    Some(blocks) => Cow::Owned(Value::List(blocks)),
+                    None => return Reached::Unknown,
+                }
+            }
             Cow::Owned(Value::Call(mut c)) if c.function == "jsonencode" && c.args.len() == 1 => Cow::Owned(c.args.remove(0)),
             current => {
                 return match &*current {

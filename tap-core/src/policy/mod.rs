@@ -20,7 +20,10 @@ mod stack_policy;
 mod suppression;
 
 use crate::graph::{Graph, Resource, Stack};
-use crate::reference::Mode;
+use crate::navigate::{self, Instances};
+use crate::path::AttrPath;
+use crate::reference::{InstanceKey, Mode, Root};
+use crate::value::Value;
 
 pub use crate::rule::{type_matches, Finding, Level, Outcome, PolicyRule};
 pub use org::{OrgPolicy, PolicyFileError};
@@ -109,6 +112,10 @@ pub struct Evaluation<'a> {
     pub level: Level,
     /// The managed resource the rule looked at.
     pub resource: &'a Resource,
+    /// The instance it looked at, for a resource with `count` or
+    /// `for_each` whose instances the stack knows; `None` for the resource
+    /// as written (a single one, or one whose instances are known only at plan).
+    pub key: Option<InstanceKey>,
     /// The resource's position in `stack.resources`.
     pub index: usize,
     /// What the rule found, before any suppression is applied.
@@ -128,14 +135,53 @@ pub fn evaluate<'a>(stack: &'a Stack, graph: &Graph<'_>, rules: &RuleSet) -> Vec
         if resource.address.mode != Mode::Managed {
             continue;
         }
-        for (rule, level) in rules.selected() {
-            if rule.applies_to(resource.type_name()) {
+        let applicable: Vec<_> = rules.selected().iter().filter(|(rule, _)| rule.applies_to(resource.type_name())).collect();
+        if applicable.is_empty() {
+            continue;
+        }
+        // Each instance the stack knows is checked with its own values;
+        // otherwise the resource as written, where what differs between
+        // instances is unknown, so rules fail closed on it.
+        let (read, iterated) = match navigate::instances(resource, graph) {
+            Instances::Known(found) => (found.into_iter().map(|(key, bound)| (Some(key), navigate::instance(resource, Some(&bound), graph))).collect(), None),
+            Instances::Unknown(iterated) => (vec![(None, navigate::instance(resource, None, graph))], Some(iterated)),
+            Instances::Single if navigate::varies(resource) => (vec![(None, navigate::instance(resource, None, graph))], None),
+            Instances::Single => (Vec::new(), None),
+        };
+        for (rule, level) in applicable {
+            if read.is_empty() && resource.repetition.is_none() {
                 let outcome = rule.check(resource, graph);
-                out.push(Evaluation { rule: rule.clone(), level: *level, resource, index, outcome });
+                out.push(Evaluation { rule: rule.clone(), level: *level, resource, key: None, index, outcome });
+                continue;
+            }
+            for (key, instance) in &read {
+                let mut outcome = rule.check(instance, graph);
+                if let (Outcome::Unknown(finding), Some(iterated)) = (&mut outcome, iterated) {
+                    name_the_iterated_value(finding, resource, iterated);
+                }
+                out.push(Evaluation { rule: rule.clone(), level: *level, resource, key: key.clone(), index, outcome });
             }
         }
     }
     out
+}
+
+/// An undecided finding on a value that differs between instances known
+/// only at plan says so, and names what is iterated.
+fn name_the_iterated_value(finding: &mut Finding, resource: &Resource, iterated: &Value) {
+    let Some(repetition) = &resource.repetition else { return };
+    let Some(value) = navigate::get_in(&resource.body, &finding.path) else { return };
+    let bound = repetition.binds();
+    let mut reads_instance = false;
+    value.for_each_reference(&mut AttrPath::root(), &mut |_, r| reads_instance |= matches!(&r.root, Root::Bound(n) if &**n == bound));
+    if reads_instance && finding.detail.is_none() {
+        finding.detail = Some(format!(
+            "it differs between instances, and `{}` iterates over `{}` (`{}`), known only at plan; give the collection in the stack (a literal, a local) or pin it with a variable's validation so each instance is checked",
+            resource.address,
+            crate::value::to_terraform_json(iterated).as_str().map_or_else(|| "a collection".to_owned(), |s| s.trim_start_matches("${").trim_end_matches('}').to_owned()),
+            repetition.meta_argument(),
+        ));
+    }
 }
 
 /// The built-in rules the named packs select, each at the strictest level

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::{check_suppression, evaluate, unmatched, Level, Outcome, PolicyError, RuleSet, StackPolicy, SuppressionError, SuppressionSite};
 use crate::graph::{Graph, Origin, Stack, Suppression};
 use crate::path::AttrPath;
-use crate::reference::Address;
+use crate::reference::{Address, InstanceKey};
 
 /// What became of one finding: it stands, it waits on a run-time value,
 /// or a suppression accepted it.
@@ -34,6 +34,9 @@ pub struct Row {
     pub rule_id: String,
     /// The resource the finding is on.
     pub address: Arc<Address>,
+    /// The instance of a resource with `count` or `for_each`, when the
+    /// rule checked each instance the stack knows.
+    pub key: Option<InstanceKey>,
     /// The attribute at fault; the root when the finding is about the
     /// resource as a whole (something missing).
     pub path: AttrPath,
@@ -64,7 +67,15 @@ impl Row {
 
     /// `aws_lambda_function.api`, or `aws_lambda_function.api.vpc_config[0]` for an attribute.
     pub fn location(&self) -> String {
-        location(&self.address, &self.path)
+        location(&self.resource(), &self.path)
+    }
+
+    /// The resource, or the instance, the finding is on: `aws_subnet.private["a"]`.
+    pub fn resource(&self) -> String {
+        match &self.key {
+            Some(key) => format!("{}{key}", self.address),
+            None => self.address.to_string(),
+        }
     }
 
     /// The finding as one line: `[ID] location: message (in instance ...)`;
@@ -285,6 +296,7 @@ impl Report {
                 report.rows.push(Row {
                     rule_id: rule_id.to_owned(),
                     address: resource.address.clone(),
+                    key: eval.key.clone(),
                     path: finding.path,
                     state,
                     level: eval.level,
@@ -296,7 +308,7 @@ impl Report {
                 });
             }
         }
-        report.rows.sort_by(|a, b| (&a.rule_id, &a.address, &a.path).cmp(&(&b.rule_id, &b.address, &b.path)));
+        report.rows.sort_by(|a, b| (&a.rule_id, &a.address, &a.key, &a.path).cmp(&(&b.rule_id, &b.address, &b.key, &b.path)));
         let reported: std::collections::BTreeSet<&str> = report.rows.iter().map(|r| r.rule_id.as_str()).collect();
         for eval in &evaluations {
             if reported.contains(eval.rule.id()) && !report.rules.contains_key(eval.rule.id()) {
@@ -352,7 +364,7 @@ impl Report {
                 RowState::Suppressed { reason } => ("suppressed", Some(reason.clone())),
             };
             let mut obj = serde_json::json!({
-                "address": row.address.to_string(),
+                "address": row.resource(),
                 "attribute": row.path.to_string(),
                 "state": state,
                 "level": row.level.as_str(),
@@ -415,7 +427,7 @@ impl Report {
 }
 
 /// `address` or `address.path`.
-fn location(address: &Address, path: &AttrPath) -> String {
+fn location(address: &impl std::fmt::Display, path: &AttrPath) -> String {
     if path.is_root() {
         address.to_string()
     } else {

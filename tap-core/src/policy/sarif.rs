@@ -154,13 +154,13 @@ fn result(row: &Row, rule_index: usize) -> J {
     if let Some(physical) = physical_location(&row.origin) {
         location.insert("physicalLocation".into(), physical);
     }
-    let mut logical = vec![json!({ "name": row.address.name, "fullyQualifiedName": row.address.to_string(), "kind": "resource" })];
+    let mut logical = vec![json!({ "name": row.address.name, "fullyQualifiedName": row.resource(), "kind": "resource" })];
     if !row.path.is_root() {
         logical.push(json!({ "name": row.path.to_string(), "fullyQualifiedName": row.location(), "kind": "property" }));
     }
     location.insert("logicalLocations".into(), J::Array(logical));
 
-    let mut properties = json!({ "address": row.address.to_string(), "attribute": row.path.to_string(), "state": state });
+    let mut properties = json!({ "address": row.resource(), "attribute": row.path.to_string(), "state": state });
     if let Some(instance) = &row.instance {
         properties["instance"] = J::String(instance.clone());
     }
@@ -174,7 +174,7 @@ fn result(row: &Row, rule_index: usize) -> J {
         "locations": [J::Object(location)],
         // Stable across edits that move the resource's line, unlike the
         // line hash code scanning computes when this is absent.
-        "fingerprints": { "tap/v1": format!("{rule_id}|{}|{}", row.address, row.path) },
+        "fingerprints": { "tap/v1": format!("{rule_id}|{}|{}", row.resource(), row.path) },
         "properties": properties,
     });
     // A resource of a component: the lines that created its instance, so a
@@ -257,6 +257,7 @@ mod tests {
         Row {
             rule_id: rule_id.to_owned(),
             address: Arc::new(Address::resource(if rule_id.starts_with("TAP-LOG") { "aws_cloudwatch_log_group" } else { "aws_lambda_function" }, name)),
+            key: None,
             path: if path.is_empty() { AttrPath::root() } else { AttrPath::parse(path).unwrap() },
             state,
             level: Level::Error,
