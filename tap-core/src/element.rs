@@ -17,7 +17,7 @@ use crate::graph::{overrides, Backend, Graph, Output, Provider, ProviderFacts, R
 use crate::reference::{Address, Mode};
 use crate::schema::backends::{backend_table, CLOUD};
 use crate::schema::{provider_of, Block};
-use crate::value::{block_instances, to_terraform_json, Fields, Value};
+use crate::value::{block_instances, to_terraform_json, Dynamic, Expr, Fields, Value};
 
 /// A block of the configuration that renders itself.
 pub trait Element {
@@ -207,8 +207,26 @@ impl Element for Named<'_, Value> {
 /// at every depth.
 fn render_body(block: Option<&Block>, fields: &Fields) -> Map<String, J> {
     let mut body = Map::new();
+    let mut dynamic = Map::new();
     for (name, value) in fields {
         if *value == Value::Null {
+            continue;
+        }
+        // `dynamic "name"` blocks go under `dynamic`, beside any literal ones.
+        let nested = block.and_then(|b| b.block_types.get(name)).map(|n| &n.block);
+        let (generated, literal) = split_dynamic(value);
+        if !generated.is_empty() {
+            let rendered = generated.iter().map(|d| {
+                let content = match &d.content {
+                    Value::Block(fields) => J::Object(render_body(nested, fields)),
+                    other => to_terraform_json(other),
+                };
+                json!({ "for_each": to_terraform_json(&d.for_each), "iterator": d.iterator, "content": content })
+            });
+            dynamic.insert(name.clone(), J::Array(rendered.collect()));
+            if let Some(literal) = literal {
+                body.extend(render_body(block, &[(name.clone(), literal)].into()));
+            }
             continue;
         }
         let rendered = match block.and_then(|b| b.block_types.get(name)) {
@@ -226,7 +244,35 @@ fn render_body(block: Option<&Block>, fields: &Fields) -> Map<String, J> {
         };
         body.insert(name.clone(), rendered);
     }
+    if !dynamic.is_empty() {
+        body.insert("dynamic".into(), J::Object(dynamic));
+    }
     body
+}
+
+/// The `dynamic` blocks in a body entry, and what is left of it: the
+/// literal instances written beside them, if any.
+fn split_dynamic(value: &Value) -> (Vec<&Dynamic>, Option<Value>) {
+    fn as_dynamic(v: &Value) -> Option<&Dynamic> {
+        match v {
+            Value::Expr(e) => match &**e {
+                Expr::Dynamic(d) => Some(d),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    match value {
+        Value::List(items) if items.iter().any(|i| as_dynamic(i).is_some()) => {
+            let generated = items.iter().filter_map(as_dynamic).collect();
+            let literal: Vec<Value> = items.iter().filter(|i| as_dynamic(i).is_none()).cloned().collect();
+            (generated, (!literal.is_empty()).then_some(Value::List(literal)))
+        }
+        other => match as_dynamic(other) {
+            Some(d) => (vec![d], None),
+            None => (Vec::new(), None),
+        },
+    }
 }
 
 #[cfg(test)]

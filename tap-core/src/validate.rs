@@ -14,11 +14,12 @@ use std::sync::Arc;
 
 use crate::asset::AssetError;
 use crate::graph::overrides::{coverage, meta_value_issue, Coverage};
-use crate::graph::{Change, Graph, Origin, Override, Stack};
+use crate::graph::{Change, Graph, Origin, Override, Repetition, Stack, TypeFacts};
 use crate::path::AttrPath;
 use crate::navigate::evaluate;
 use crate::reference::{is_valid_identifier, Address, Reference, Root};
 use crate::schema::backends::{check_backend, CLOUD};
+use crate::schema::iteration;
 use crate::schema::{check_body, check_reference_path, provider_of, suggest, IssueKind, ReferencePathError, SchemaIssue};
 use crate::value::Value;
 
@@ -114,6 +115,18 @@ pub enum ValidationError {
         what: &'static str,
         /// The name as written (for a resource, its whole address).
         name: String,
+    },
+    /// `count`, `for_each`, an instance or a `dynamic` block that
+    /// Terraform would refuse (`tap_core::schema::iteration` says why).
+    Iteration {
+        /// The resource.
+        at: Site,
+        /// Where in it.
+        path: AttrPath,
+        /// What is wrong.
+        problem: String,
+        /// How to fix it.
+        help: String,
     },
     /// A reference or `depends_on` entry names a resource the stack does
     /// not declare.
@@ -277,6 +290,7 @@ impl fmt::Display for ValidationError {
                 help(f, &suggestion.as_ref().map(|s| format!("did you mean `{s}`?")))
             }
             ValidationError::Function { at, path, message, help } => write!(f, "`{at}.{path}`: {message}\n  help: {help}"),
+            ValidationError::Iteration { at, path, problem, help } => write!(f, "`{at}.{path}`: {problem}\n  help: {help}"),
             ValidationError::DuplicateValue { name } => write!(f, "`{name}` is declared twice\n  help: give each a different name"),
             ValidationError::Variable { name, problem } => write!(f, "variable `{name}`: {problem}"),
             ValidationError::SensitiveOutput { name, source } => write!(
@@ -365,6 +379,7 @@ pub fn validate_in(graph: &Graph) -> Vec<ValidationError> {
         for (name, value) in &r.body {
             check_resolved(&site, name, value, &mut errors);
         }
+        check_iteration(graph, r, &site, &mut errors);
         for dep in &r.depends_on {
             if graph.get(dep).is_none() {
                 errors.push(ValidationError::UndeclaredReference { from: site.clone(), path: AttrPath::root().name("depends_on"), target: dep.clone() });
@@ -559,8 +574,13 @@ fn check_reference(graph: &Graph, from: &Site, path: &AttrPath, r: &Reference, e
                 errors.push(ValidationError::UndeclaredReference { from: from.clone(), path: path.clone(), target: address.clone() });
                 return;
             };
-            if let Some(facts) = target.facts {
-                if let Err(error) = check_reference_path(&address.type_name, facts.block(), &r.path) {
+            if let Some((problem, help)) = iteration::instance_problem(r, target.repetition.as_ref().map(Repetition::repeats)) {
+                errors.push(ValidationError::Iteration { at: from.clone(), path: path.clone(), problem, help });
+                return;
+            }
+            let read = AttrPath::from(r.attribute_steps().to_vec());
+            if let (Some(facts), false) = (target.facts, read.is_root()) {
+                if let Err(error) = check_reference_path(&address.type_name, facts.block(), &read) {
                     errors.push(ValidationError::UnknownReferencedAttribute { from: from.clone(), path: path.clone(), reference: r.clone(), error });
                 }
             }
@@ -584,6 +604,58 @@ fn check_reference(graph: &Graph, from: &Site, path: &AttrPath, r: &Reference, e
         },
         Root::Local(name) if !stack.locals.contains_key(&**name) => errors.push(undeclared(stack.locals.keys().map(String::as_str).collect(), name, "local")),
         Root::Local(_) | Root::Bound(_) => {}
+    }
+}
+
+/// `count`/`for_each` of the kind Terraform takes and known at plan,
+/// `each`/`count` only where the resource binds them, and `dynamic`
+/// blocks where the type has the nested block, their content checked
+/// against its schema.
+fn check_iteration(graph: &Graph, r: &crate::graph::Resource, site: &Site, errors: &mut Vec<ValidationError>) {
+    let stack = graph.stack;
+    let repeats = r.repetition.as_ref().map(Repetition::repeats);
+    let mut push = |path: AttrPath, (problem, help): iteration::Problem| errors.push(ValidationError::Iteration { at: site.clone(), path, problem, help });
+    if let Some(repetition) = &r.repetition {
+        let at = AttrPath::root().name(repetition.meta_argument());
+        let value = repetition.value();
+        let ty = match value {
+            Value::Ref(Reference { root: Root::Variable(name), path }) if path.is_root() => stack.variables.get(&**name).and_then(|d| d.ty.clone()),
+            Value::Ref(_) | Value::Expr(_) | Value::Call(_) | Value::Raw(_) | Value::Unknown => None,
+            literal => Some(crate::schema::TypeConstraint::of_value(literal)),
+        };
+        let type_problem = ty.as_ref().and_then(|ty| match repetition.repeats() {
+            iteration::Repeats::ForEach => iteration::for_each_type_problem(ty),
+            iteration::Repeats::Count => iteration::count_type_problem(ty),
+        });
+        if let Some(problem) = type_problem {
+            push(at.clone(), problem);
+        }
+        let block_of = |reference: &Reference| graph.resolve(reference).and_then(|t| t.facts).map(TypeFacts::block);
+        if let Some(source) = iteration::apply_time_source(value, repetition.repeats(), &block_of, &|name| stack.locals.get(name)) {
+            push(at, iteration::apply_time_problem(repetition.repeats(), &source));
+        }
+    }
+    for (name, value) in &r.body {
+        value.for_each_reference(&mut AttrPath::root().name(name), &mut |path, reference| {
+            if let Some(problem) = iteration::bound_problem(reference, repeats) {
+                push(path.clone(), problem);
+            }
+        });
+        value.walk(&mut AttrPath::root().name(name), &mut |path, v| {
+            let Value::Expr(e) = v else { return };
+            let crate::value::Expr::Dynamic(d) = &**e else { return };
+            let nested = r.schema_block().and_then(|b| b.nested_block(&AttrPath::parse(&path.names_only()).unwrap_or_default()));
+            match (r.schema_block(), nested, &d.content) {
+                (Some(_), None, _) => push(path.clone(), (format!("`{}` has no nested block `{}` to make with `dynamic`", r.type_name(), path.names_only()), "a `dynamic` block makes a nested block the type has; arguments take a `for` expression instead".to_owned())),
+                (Some(_), Some(block), Value::Block(content)) => {
+                    for issue in check_body(graph.descriptors(), r.type_name(), block, content) {
+                        let at: AttrPath = path.steps().iter().chain(issue.path.steps()).cloned().collect::<Vec<_>>().into();
+                        push(at, (issue.message, issue.help.unwrap_or_else(|| "write the block's arguments as its schema gives them".to_owned())));
+                    }
+                }
+                _ => {}
+            }
+        });
     }
 }
 

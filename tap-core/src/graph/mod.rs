@@ -19,6 +19,7 @@ use std::sync::{Arc, OnceLock};
 use crate::asset::Asset;
 use crate::path::AttrPath;
 use crate::reference::{Address, Mode, Reference};
+use crate::schema::iteration::Repeats;
 use crate::schema::{Block, Descriptor};
 use crate::value::{Fields, Value};
 
@@ -210,20 +211,22 @@ impl Repetition {
         }
     }
 
+    /// Which meta-argument it is.
+    pub fn repeats(&self) -> Repeats {
+        match self {
+            Repetition::Count(_) => Repeats::Count,
+            Repetition::ForEach(_) => Repeats::ForEach,
+        }
+    }
+
     /// Its Terraform name: `count` or `for_each`.
     pub fn meta_argument(&self) -> &'static str {
-        match self {
-            Repetition::Count(_) => "count",
-            Repetition::ForEach(_) => "for_each",
-        }
+        self.repeats().meta_argument()
     }
 
     /// The name it binds for the body: `count` or `each`.
     pub fn binds(&self) -> &'static str {
-        match self {
-            Repetition::Count(_) => crate::reference::COUNT,
-            Repetition::ForEach(_) => crate::reference::EACH,
-        }
+        self.repeats().binds()
     }
 }
 

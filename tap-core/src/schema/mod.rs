@@ -12,6 +12,7 @@ mod check;
 mod constraint;
 pub mod descriptor;
 pub mod functions;
+pub mod iteration;
 pub mod sensitive;
 mod suggest;
 
@@ -265,6 +266,18 @@ impl Block {
             .filter(|(_, a)| !a.is_read_only())
             .map(|(k, _)| k.as_str())
             .chain(self.block_types.keys().map(String::as_str))
+    }
+
+    /// The nested block at `path` (its names: `rule.filter`), if the
+    /// schema has one there.
+    pub fn nested_block(&self, path: &crate::path::AttrPath) -> Option<&Block> {
+        let mut block = self;
+        for step in path.steps() {
+            if let crate::path::Step::Attr(name) = step {
+                block = &block.block_types.get(name)?.block;
+            }
+        }
+        (!path.is_root()).then_some(block)
     }
 
     /// The type of the attribute at a body path (`tags`, `vpc_config.subnet_ids`),
