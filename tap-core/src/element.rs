@@ -240,6 +240,9 @@ fn render_body(block: Option<&Block>, fields: &Fields) -> Map<String, J> {
                     other => instance(other),
                 }
             }
+            // An argument holding a list or set of objects, written as a
+            // block once (`egress { ... }`), is a list of that one object.
+            None if matches!(value, Value::Block(_)) && block.and_then(|b| b.attributes.get(name)).is_some_and(holds_objects) => J::Array(vec![to_terraform_json(value)]),
             None => to_terraform_json(value),
         };
         body.insert(name.clone(), rendered);
@@ -248,6 +251,16 @@ fn render_body(block: Option<&Block>, fields: &Fields) -> Map<String, J> {
         body.insert("dynamic".into(), J::Object(dynamic));
     }
     body
+}
+
+/// Does the argument hold a list or set of objects?
+fn holds_objects(attribute: &crate::schema::Attribute) -> bool {
+    use crate::schema::{CtyType, NestingMode};
+    match (&attribute.nested_type, &attribute.ty) {
+        (Some(nested), _) => matches!(nested.nesting_mode, NestingMode::List | NestingMode::Set),
+        (None, Some(CtyType::List(element) | CtyType::Set(element))) => matches!(**element, CtyType::Object(_)),
+        _ => false,
+    }
 }
 
 /// The `dynamic` blocks in a body entry, and what is left of it: the

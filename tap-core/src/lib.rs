@@ -49,9 +49,9 @@ pub mod value;
 pub mod prelude {
     pub use crate::asset::{Asset, AssetHandle};
     pub use crate::definition::{DefinedStack, StackDefinition};
-    pub use crate::graph::{AnyType, Backend, Handle, Lifecycle, Local, Origin, Output, Provider, Resource, ResourceType, Scope, Stack, Suppression, Var, Variable, Variables};
+    pub use crate::graph::{AnyType, Backend, Handle, Lifecycle, Local, Origin, Output, Provider, Repetition, Resource, ResourceType, Scope, Stack, Suppression, Var, Variable, Variables};
     pub use crate::path::{AttrPath, Step};
-    pub use crate::reference::{Address, Mode, Reference};
+    pub use crate::reference::{Address, InstanceKey, Mode, Reference};
     pub use crate::policy::{PolicySource, StackPolicy};
     pub use crate::rule::{Finding, Level, Outcome, PolicyRule};
     pub use crate::value::Value;
@@ -69,7 +69,7 @@ pub mod __private {
     pub use crate::policy::PolicySource;
     use crate::reference::{Address, Mode};
     use crate::schema::Block;
-    use crate::value::{add_block_instance, Fields, Value};
+    use crate::value::{add_block, Fields, Value};
 
     /// The schema facts of one type, as a `static` in the expansion.
     pub const fn type_facts(type_name: &'static str, mode: Mode, block_json: &'static str, provider: &'static ProviderFacts) -> TypeFacts {
@@ -122,6 +122,58 @@ pub mod __private {
     /// A map from `(key, value)` pairs: `{ k: v }`.
     pub fn map_of(entries: Vec<(&'static str, Value)>) -> Value {
         Value::Map(entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    }
+
+    /// `for iterator in for_each { name { content } }`: a `dynamic` block.
+    pub fn dynamic_of(for_each: Value, iterator: &str, content: Value) -> Value {
+        Value::expr(crate::value::Expr::Dynamic(Box::new(crate::value::Dynamic { for_each, iterator: iterator.to_owned(), content })))
+    }
+
+    /// `collection[key].path`: an element chosen by a value Terraform
+    /// knows; `path` comes as a reference on a placeholder root.
+    pub fn element_of(collection: Value, key: Value, path: crate::reference::Reference) -> Value {
+        Value::expr(crate::value::Expr::Index { collection, key, path: path.path })
+    }
+
+    /// The instance key a Rust value names: a number is a `count` index,
+    /// a string a `for_each` key.
+    pub fn instance_key(key: impl IntoInstanceKey) -> crate::reference::InstanceKey {
+        key.into_instance_key()
+    }
+
+    /// A Rust value that names an instance: `subnets[i].id`.
+    pub trait IntoInstanceKey {
+        /// The key.
+        fn into_instance_key(self) -> crate::reference::InstanceKey;
+    }
+
+    macro_rules! index_keys {
+        ($($t:ty),*) => {$(
+            impl IntoInstanceKey for $t {
+                fn into_instance_key(self) -> crate::reference::InstanceKey {
+                    crate::reference::InstanceKey::Index(u64::try_from(self).unwrap_or_else(|_| panic!("instance index out of range: a `count` index is a non-negative integer")))
+                }
+            }
+        )*};
+    }
+    index_keys!(u8, u16, u32, u64, usize, i32, i64);
+
+    impl IntoInstanceKey for &str {
+        fn into_instance_key(self) -> crate::reference::InstanceKey {
+            crate::reference::InstanceKey::Key(self.to_owned())
+        }
+    }
+
+    impl IntoInstanceKey for String {
+        fn into_instance_key(self) -> crate::reference::InstanceKey {
+            crate::reference::InstanceKey::Key(self)
+        }
+    }
+
+    impl IntoInstanceKey for &String {
+        fn into_instance_key(self) -> crate::reference::InstanceKey {
+            crate::reference::InstanceKey::Key(self.clone())
+        }
     }
 
     /// Any Rust expression in a body.
@@ -264,7 +316,8 @@ pub mod __private {
         for (name, value) in entries {
             match value {
                 // A nested block (the macros reject an argument set twice).
-                Value::Block(instance) => add_block_instance(&mut out, name, instance),
+                Value::Block(_) => add_block(&mut out, name, value),
+                dynamic if dynamic.is_dynamic() => add_block(&mut out, name, dynamic),
                 other => {
                     out.insert(name.to_owned(), other);
                 }

@@ -607,10 +607,9 @@ fn check_reference(graph: &Graph, from: &Site, path: &AttrPath, r: &Reference, e
     }
 }
 
-/// `count`/`for_each` of the kind Terraform takes and known at plan,
-/// `each`/`count` only where the resource binds them, and `dynamic`
-/// blocks where the type has the nested block, their content checked
-/// against its schema.
+/// `count`/`for_each` of the kind Terraform takes and known at plan, and
+/// `each`/`count` only where the resource binds them. (The schema check
+/// reads a `dynamic` block's content as the nested block's body.)
 fn check_iteration(graph: &Graph, r: &crate::graph::Resource, site: &Site, errors: &mut Vec<ValidationError>) {
     let stack = graph.stack;
     let repeats = r.repetition.as_ref().map(Repetition::repeats);
@@ -639,21 +638,6 @@ fn check_iteration(graph: &Graph, r: &crate::graph::Resource, site: &Site, error
         value.for_each_reference(&mut AttrPath::root().name(name), &mut |path, reference| {
             if let Some(problem) = iteration::bound_problem(reference, repeats) {
                 push(path.clone(), problem);
-            }
-        });
-        value.walk(&mut AttrPath::root().name(name), &mut |path, v| {
-            let Value::Expr(e) = v else { return };
-            let crate::value::Expr::Dynamic(d) = &**e else { return };
-            let nested = r.schema_block().and_then(|b| b.nested_block(&AttrPath::parse(&path.names_only()).unwrap_or_default()));
-            match (r.schema_block(), nested, &d.content) {
-                (Some(_), None, _) => push(path.clone(), (format!("`{}` has no nested block `{}` to make with `dynamic`", r.type_name(), path.names_only()), "a `dynamic` block makes a nested block the type has; arguments take a `for` expression instead".to_owned())),
-                (Some(_), Some(block), Value::Block(content)) => {
-                    for issue in check_body(graph.descriptors(), r.type_name(), block, content) {
-                        let at: AttrPath = path.steps().iter().chain(issue.path.steps()).cloned().collect::<Vec<_>>().into();
-                        push(at, (issue.message, issue.help.unwrap_or_else(|| "write the block's arguments as its schema gives them".to_owned())));
-                    }
-                }
-                _ => {}
             }
         });
     }

@@ -426,15 +426,28 @@ impl Value {
 /// The compile-time view and the stack that runs build bodies through
 /// this one function, so both see the same shape.
 pub fn add_block_instance(fields: &mut Fields, name: &str, instance: Fields) {
+    add_block(fields, name, Value::Block(instance));
+}
+
+/// [`add_block_instance`] for a block's value: a [`Value::Block`], or a
+/// `dynamic` block ([`Expr::Dynamic`]) that stands for some.
+pub fn add_block(fields: &mut Fields, name: &str, instance: Value) {
     match fields.get_mut(name) {
         None => {
-            fields.insert(name.to_owned(), Value::Block(instance));
+            fields.insert(name.to_owned(), instance);
         }
-        Some(Value::List(items)) => items.push(Value::Block(instance)),
+        Some(Value::List(items)) => items.push(instance),
         Some(existing) => {
             let first = std::mem::replace(existing, Value::Null);
-            *existing = Value::List(vec![first, Value::Block(instance)]);
+            *existing = Value::List(vec![first, instance]);
         }
+    }
+}
+
+impl Value {
+    /// Is it a `dynamic` block?
+    pub fn is_dynamic(&self) -> bool {
+        matches!(self, Value::Expr(e) if matches!(**e, Expr::Dynamic(_)))
     }
 }
 

@@ -375,7 +375,7 @@ impl<'a> Expander<'a> {
         Some(if many {
             Binding::Collection { mode, type_name, static_name, type_known }
         } else {
-            Binding::Handle { mode, type_name, static_name, type_known }
+            Binding::Handle { mode, type_name, static_name, type_known, repeats: None }
         })
     }
 
@@ -417,7 +417,8 @@ impl<'a> Expander<'a> {
             }
         };
         let type_known = self.schema.has(mode, &inv.type_name());
-        let binding = Binding::Handle { mode, type_name: inv.type_name(), static_name: inv.static_name(), type_known };
+        let repeats = inv.body.metas.repetition.as_ref().map(|r| r.repeats);
+        let binding = Binding::Handle { mode, type_name: inv.type_name(), static_name: inv.static_name(), type_known, repeats };
         let expr = match self.resolver.resource(inv, &self.scope) {
             Ok(resource) => self.renderer.resource(resource, &stack_ident),
             Err(used) => expand::placeholder(&used, &stack_ident),

@@ -92,6 +92,14 @@ impl<'a> Renderer<'a> {
         };
         let body = body_tokens(&r.body);
         let mut metas = Vec::new();
+        if let Some(repetition) = &r.repetition {
+            let value = value_tokens(&repetition.value);
+            let variant = match repetition.repeats {
+                tap_core::schema::iteration::Repeats::Count => quote!(Count),
+                tap_core::schema::iteration::Repeats::ForEach => quote!(ForEach),
+            };
+            metas.push(quote!(__tap_resource.repetition = ::core::option::Option::Some(::tap::__private::graph::Repetition::#variant(#value));));
+        }
         let m = &r.metas;
         if !m.depends_on.is_empty() {
             let names = &m.depends_on;
@@ -320,6 +328,10 @@ fn body_tokens(body: &Body) -> TokenStream {
                 let inner = body_tokens(body);
                 quote!(::tap::__private::block_of(#inner))
             }
+            Node::Dynamic { iterator, collection, body } => {
+                let (collection, inner) = (value_tokens(collection), body_tokens(body));
+                quote!(::tap::__private::dynamic_of(#collection, #iterator, ::tap::__private::block_of(#inner)))
+            }
         };
         quote!((#key, #value))
     });
@@ -375,8 +387,11 @@ fn value_tokens(v: &Value) -> TokenStream {
         }
         Value::Splat { root, attr, span, .. } => quote_spanned!(*span=> ::tap::__private::splat(#root.iter(), #attr)),
         Value::Ref(r) => {
-            let Ref { root, element, first, rest, span, .. } = &**r;
+            let Ref { root, element, instance, first, rest, span, .. } = &**r;
             let rest = rest.iter().map(step_tokens);
+            if let Some(instance) = instance {
+                return instance_tokens(root, instance, first, rest, *span);
+            }
             match element {
                 Some(index) => quote_spanned!(*span=> #value::Ref(#root[#index].reference(#first) #(#rest)*)),
                 None => quote_spanned!(*span=> #value::Ref(#root.reference(#first) #(#rest)*)),
@@ -398,6 +413,11 @@ fn value_tokens(v: &Value) -> TokenStream {
                 variant
             };
             match &**e {
+                TfExpr::Index(collection, key, steps) => {
+                    let (collection, key) = (value_tokens(collection), value_tokens(key));
+                    let steps = steps.iter().map(step_tokens);
+                    quote!(::tap::__private::element_of(#collection, #key, ::tap::__private::reference::Reference::bound("_") #(#steps)*))
+                }
                 TfExpr::Binary(op, l, r) => {
                     let (op, l, r) = (op_tokens(op), value_tokens(l), value_tokens(r));
                     quote!(#value::expr(#expr::Binary { op: ::tap::__private::value::BinaryOp::#op, left: #l, right: #r }))
@@ -438,6 +458,29 @@ fn value_tokens(v: &Value) -> TokenStream {
         // Spanned on the user's expression, so a type that cannot become
         // a value is reported there and not on the attribute.
         Value::Hole(expr) => quote_spanned!(expr.span()=> ::tap::__private::value_of(#expr)),
+    }
+}
+
+/// A reference through the handle of a resource with `count` or `for_each`.
+fn instance_tokens(root: &Ident, instance: &crate::resolved::Instance, first: &str, rest: impl Iterator<Item = TokenStream>, span: Span) -> TokenStream {
+    use crate::resolved::Instance;
+    use tap_core::reference::InstanceKey;
+    use tap_core::schema::iteration::Repeats;
+    let value = quote!(::tap::__private::value::Value);
+    let key_type = quote!(::tap::__private::reference::InstanceKey);
+    let rest: Vec<TokenStream> = rest.collect();
+    let on_placeholder = quote!(::tap::__private::reference::Reference::bound("_").attr(#first) #(#rest)*);
+    match instance {
+        Instance::Known(InstanceKey::Index(i)) => quote_spanned!(span=> #value::Ref(#root.instance(#key_type::Index(#i)).attr(#first) #(#rest)*)),
+        Instance::Known(InstanceKey::Key(k)) => quote_spanned!(span=> #value::Ref(#root.instance(#key_type::Key(::std::string::String::from(#k))).attr(#first) #(#rest)*)),
+        Instance::Rust(e) => quote_spanned!(span=> #value::Ref(#root.instance(::tap::__private::instance_key(#e)).attr(#first) #(#rest)*)),
+        Instance::Terraform(key) => {
+            let key = value_tokens(key);
+            quote_spanned!(span=> ::tap::__private::element_of(#root.instances(), #key, #on_placeholder))
+        }
+        Instance::Whole => quote_spanned!(span=> #root.instances()),
+        Instance::All(Repeats::Count) => quote_spanned!(span=> ::tap::__private::splat_of(#root.instances(), #on_placeholder)),
+        Instance::All(Repeats::ForEach) => quote_spanned!(span=> ::tap::__private::splat_of(#value::call("values", ::std::vec![#root.instances()]), #on_placeholder)),
     }
 }
 

@@ -63,16 +63,19 @@ pub struct Body {
     pub first_meta: Option<Span>,
 }
 
-/// `key: value` or `key { ... }`.
+/// `key: value`, `key { ... }`, or `for rule in collection { key { ... } }`.
 pub enum Entry {
     Attr { key: Ident, value: ValueExpr },
     Block { key: Ident, body: Body, span: Span },
+    /// A `dynamic` block: one `key` block per element of `collection`,
+    /// whose body reads `iterator.key` and `iterator.value`.
+    Dynamic { iterator: Ident, collection: ValueExpr, key: Ident, body: Body, span: Span },
 }
 
 impl Entry {
     pub fn key(&self) -> &Ident {
         match self {
-            Entry::Attr { key, .. } | Entry::Block { key, .. } => key,
+            Entry::Attr { key, .. } | Entry::Block { key, .. } | Entry::Dynamic { key, .. } => key,
         }
     }
 
@@ -94,12 +97,22 @@ pub struct Metas {
     pub lifecycle: Option<Lifecycle>,
     /// `#[provider(alias)]`: the last one written counts.
     pub provider: Option<Ident>,
+    /// `#[count(n)]` or `#[for_each(collection)]` (`resolve` takes the
+    /// value: it is resolved like the body's).
+    pub repetition: Option<RepetitionMeta>,
     /// `#[suppress(...)]`, in the order written.
     pub suppress: Vec<Suppress>,
     /// `#[override_("path", value)]`, `#[override_unchecked(...)]` and
     /// `#[override_remove("path")]`, in the order written (`resolve`
     /// takes them: their values are resolved like the body's).
     pub overrides: Vec<OverrideMeta>,
+}
+
+/// `#[count(n)]` or `#[for_each(collection)]`, with the meta-argument's name.
+pub struct RepetitionMeta {
+    pub repeats: tap_core::schema::iteration::Repeats,
+    pub value: ValueExpr,
+    pub name: Ident,
 }
 
 /// One override as written: the escape hatch of `tap_core::graph::overrides`.

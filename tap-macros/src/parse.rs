@@ -60,6 +60,13 @@ fn parse_body(input: ParseStream) -> syn::Result<Body> {
             }
             continue;
         }
+        if input.peek(Token![for]) {
+            body.entries.push(parse_dynamic(input)?);
+            if input.peek(Token![,]) {
+                input.parse::<Token![,]>()?;
+            }
+            continue;
+        }
         let key = Ident::parse_any(input)?;
         if input.peek(Token![:]) && !input.peek(Token![::]) {
             input.parse::<Token![:]>()?;
@@ -86,6 +93,29 @@ fn parse_body(input: ParseStream) -> syn::Result<Body> {
     Ok(body)
 }
 
+/// `for rule in collection { block { ... } }`: a `dynamic` block.
+fn parse_dynamic(input: ParseStream) -> syn::Result<Entry> {
+    let for_token: Token![for] = input.parse()?;
+    let iterator: Ident = input.parse().map_err(|e| syn::Error::new(e.span(), "expected the iterator's name after `for`, as in `for rule in var.rules { ingress { ... } }`"))?;
+    input.parse::<Token![in]>().map_err(|e| syn::Error::new(e.span(), "expected `in` after the iterator's name"))?;
+    let collection = value_of_expr(&Expr::parse_without_eager_brace(input)?)?;
+    let content;
+    let brace = braced!(content in input);
+    let key = Ident::parse_any(&content)?;
+    let help = "a `dynamic` block is `for rule in collection { block_name { ... } }`: one nested block inside, which reads `rule.key` and `rule.value`";
+    if !content.peek(syn::token::Brace) {
+        return Err(syn::Error::new(key.span(), help));
+    }
+    let inner;
+    braced!(inner in content);
+    let body = parse_body(&inner)?;
+    if !content.is_empty() {
+        return Err(content.error(help));
+    }
+    let span = for_token.span.join(brace.span.join()).unwrap_or(for_token.span);
+    Ok(Entry::Dynamic { iterator, collection, key, body, span })
+}
+
 /// One `#[...]` meta-argument, into its field of `metas`.
 fn parse_meta(attr: &syn::Attribute, metas: &mut Metas) -> syn::Result<()> {
     let name = attr.path().get_ident().map(ToString::to_string).unwrap_or_default();
@@ -95,6 +125,16 @@ fn parse_meta(attr: &syn::Attribute, metas: &mut Metas) -> syn::Result<()> {
             metas.depends_on.extend(items);
         }
         "provider" => metas.provider = Some(attr.parse_args::<Ident>()?),
+        "count" | "for_each" => {
+            use tap_core::schema::iteration::Repeats;
+            let name = attr.path().get_ident().expect("BUG: matched by name").clone();
+            if let Some(first) = &metas.repetition {
+                return Err(syn::Error::new(name.span(), format!("a resource takes one of `count` and `for_each`, and this one has `{}` already", first.name)));
+            }
+            let repeats = if name == "count" { Repeats::Count } else { Repeats::ForEach };
+            let value = attr.parse_args_with(parse_value)?;
+            metas.repetition = Some(RepetitionMeta { repeats, value, name });
+        }
         "lifecycle" => {
             let mut prevent_destroy = false;
             let mut create_before_destroy = false;
@@ -268,6 +308,12 @@ fn lower(expr: Expr) -> syn::Result<ValueExpr> {
         _ => {}
     }
     Ok(ValueExpr::Rust(expr))
+}
+
+/// A Rust expression read as a value, as if written where a value goes:
+/// an index or a collection written inside other syntax.
+pub fn value_of_expr(expr: &Expr) -> syn::Result<ValueExpr> {
+    syn::parse::Parser::parse2(parse_value, quote::ToTokens::to_token_stream(expr))
 }
 
 /// The one expression a block holds: `{ x }`.
@@ -507,8 +553,10 @@ fn try_reference(input: ParseStream) -> syn::Result<Option<ValueExpr>> {
             break;
         }
     }
-    // `handle.attr...`, or `handles[i].attr...` (one handle of a collection).
-    let shape_ok = matches!((steps.first(), steps.get(1)), (Some(RefStep::Attr(_)), _) | (Some(RefStep::Index(_)), Some(RefStep::Attr(_))));
+    // `handle.attr...`, `handles[i].attr...` (one handle of a collection,
+    // or one instance of a resource with `count`), `handle["key"].attr...`
+    // (one instance of a resource with `for_each`).
+    let shape_ok = matches!((steps.first(), steps.get(1)), (Some(RefStep::Attr(_)), _) | (Some(RefStep::Index(_) | RefStep::Key(_)), Some(RefStep::Attr(_))));
     if !shape_ok || !at_value_end(&fork) {
         return Ok(None);
     }

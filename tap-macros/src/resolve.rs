@@ -27,6 +27,17 @@ use tap_core::schema::TypeConstraint;
 use tap_core::schema::functions::{self, CallProblem, Literal};
 use tap_core::value::{CallProvider, Fields, Value as CoreValue};
 
+/// A required field of an object type.
+fn field(ty: TypeConstraint) -> tap_core::schema::ObjectField {
+    tap_core::schema::ObjectField { ty, optional: false, default: None }
+}
+
+/// The one type all of `types` have, or `any`.
+fn same_type<'t>(mut types: impl Iterator<Item = &'t TypeConstraint>) -> TypeConstraint {
+    let Some(first) = types.next() else { return TypeConstraint::Any };
+    if types.all(|t| t == first) { first.clone() } else { TypeConstraint::Any }
+}
+
 /// What a `variable!` may set.
 const VARIABLE_SETTINGS: &[&str] = &["default", "description", "sensitive", "nullable", "ephemeral", "validation"];
 
@@ -242,9 +253,16 @@ impl<'a> Resolver<'a> {
         let block = self.type_block(&inv);
         let Invocation { index, body, span, .. } = inv;
         let mut spans = SpanMap::default();
-        let resolved_body = self.body(body.entries, &AttrPath::root(), scope, &mut spans);
-        let mut view = body_view(&resolved_body);
         let mut metas = body.metas;
+        let repetition = metas.repetition.take().map(|r| self.repetition(r, index.is_some(), scope, &mut spans));
+        // `count` and `each` are the body's own names in a repeated resource.
+        let mut body_scope = scope.clone();
+        if let Some((_, bound)) = &repetition {
+            body_scope.bind(bound.0.clone(), bound.1.clone());
+        }
+        let repetition = repetition.map(|(r, _)| r);
+        let resolved_body = self.body(body.entries, &AttrPath::root(), &body_scope, &mut spans);
+        let mut view = body_view(&resolved_body);
         let overrides = self.overrides(std::mem::take(&mut metas.overrides), &type_name, block, &mut view, scope, &mut spans);
         if let Some(block) = block {
             self.schema_issues(&type_name, block, &view, &spans, name_span);
@@ -268,7 +286,7 @@ impl<'a> Resolver<'a> {
             self.any_rejected = true;
             return Err(std::mem::take(&mut self.used));
         }
-        self.resources.push(Resource { address, base_name, index, body: resolved_body, metas, overrides, view, spans, name_span, span });
+        self.resources.push(Resource { address, repetition, base_name, index, body: resolved_body, metas, overrides, view, spans, name_span, span });
         Ok(self.resources.last().expect("BUG: a resource was just pushed"))
     }
 
@@ -546,7 +564,7 @@ impl<'a> Resolver<'a> {
                     match node {
                         Node::Attr(Value::List(items)) => list_items = Some(items.len()),
                         Node::Attr(_) => set = true,
-                        Node::Block(_) => instances += 1,
+                        Node::Block(_) | Node::Dynamic { .. } => instances += 1,
                     }
                 }
             }
@@ -579,6 +597,35 @@ impl<'a> Resolver<'a> {
                     spans.record(&instance_path, Some(k.span()), span);
                     let instance = self.body(inner.entries, &instance_path, scope, spans);
                     out.entries.push((key, Node::Block(instance)));
+                }
+                Entry::Dynamic { iterator, collection, key: k, body: inner, span } => {
+                    if set {
+                        self.diags.error(k.span(), message(&format!("`{key}` is set twice"), Some("remove one of them"), None));
+                        continue;
+                    }
+                    let instance_path = match list_items {
+                        Some(items) => here.index(items + instances),
+                        None if instances == 0 => {
+                            spans.single_block(here.clone());
+                            here
+                        }
+                        None => here.index(instances),
+                    };
+                    spans.record(&instance_path, Some(k.span()), span);
+                    let collection_span = collection.span();
+                    let collection = self.value(collection, &instance_path, scope, spans);
+                    // The iterator reads `key` and `value`, typed by the collection's elements.
+                    let (key_ty, element) = self.element_types(&collection);
+                    if let Some(ty) = self.collection_type(&collection) {
+                        if matches!(ty, TypeConstraint::String | TypeConstraint::Number | TypeConstraint::Bool) {
+                            self.diags.error(collection_span, message(&format!("a `dynamic` block iterates a list, set or map, and this is {ty}"), None, None));
+                        }
+                    }
+                    let mut inner_scope = scope.clone();
+                    let iterator_type = TypeConstraint::Object([("key".to_owned(), field(key_ty)), ("value".to_owned(), field(element))].into());
+                    inner_scope.bind(iterator.to_string(), Binding::Named { root: Root::Bound(name_of(&iterator).into()), ty: Some(iterator_type) });
+                    let content = self.body(inner.entries, &instance_path, &inner_scope, spans);
+                    out.entries.push((key, Node::Dynamic { iterator: name_of(&iterator), collection, body: content }));
                 }
             }
         }
@@ -653,6 +700,15 @@ impl<'a> Resolver<'a> {
                 }
                 Value::Call(name, args, call_provider)
             }
+            // The handle of a resource with `count` or `for_each`, alone: all its instances.
+            ValueExpr::Rust(syn::Expr::Path(p)) if p.path.get_ident().is_some_and(|i| matches!(scope.get(&i.to_string()), Some(Binding::Handle { repeats: Some(_), .. }))) => {
+                let root = p.path.get_ident().expect("BUG: checked just above").clone();
+                let Some(Binding::Handle { mode, type_name, static_name, .. }) = scope.get(&root.to_string()) else { unreachable!("BUG: checked just above") };
+                let view = Reference::new(Arc::new(Address::new(*mode, type_name, static_name.as_str())), AttrPath::root());
+                self.use_binding(&root);
+                let span = root.span();
+                Value::Ref(Box::new(Ref { root, element: None, instance: Some(resolved::Instance::Whole), first: String::new(), rest: Vec::new(), view: Some(view), span }))
+            }
             // A name bound to a variable, a local or a `for` element is a reference to it.
             ValueExpr::Rust(syn::Expr::Path(p)) if p.path.get_ident().is_some_and(|i| matches!(scope.get(&i.to_string()), Some(Binding::Named { .. }))) => {
                 let ident = p.path.get_ident().expect("BUG: checked just above").clone();
@@ -708,13 +764,46 @@ impl<'a> Resolver<'a> {
                 let condition = condition.map(|c| self.value(c, path, &inner, spans));
                 Value::Expr(Box::new(TfExpr::For(Box::new(resolved::ForParts { key: key.as_ref().map(name_of), value: name_of(&value), collection, key_out, out, condition }))))
             }
-            ValueExpr::Ref { binding, steps, span } => self.reference(binding, steps, span, scope),
+            ValueExpr::Ref { binding, mut steps, span } => {
+                // An index Terraform knows (`zones.names[count.index]`)
+                // splits the path: what comes before is the collection.
+                // On a repeated resource's handle, the first index names the instance.
+                let instance_first = matches!(scope.get(&binding.to_string()), Some(Binding::Handle { repeats: Some(_), .. }));
+                let Some((at, key)) = self.terraform_index(&steps, usize::from(instance_first), scope, spans) else {
+                    return self.reference(binding, steps, span, scope);
+                };
+                let after: Vec<RefStep> = steps.split_off(at).into_iter().skip(1).collect();
+                let collection = self.reference(binding, steps, span, scope);
+                if let Some(element) = self.collection_type(&collection).map(|_| self.element_types(&collection).1) {
+                    let mut ty = element;
+                    for step in &after {
+                        match ty.step(&resolved::static_step(step), "the element") {
+                            Ok(next) => ty = next.clone(),
+                            Err(problem) => {
+                                self.diags.error(span, message(&problem, None, None));
+                                return Value::rejected();
+                            }
+                        }
+                    }
+                }
+                Value::Expr(Box::new(TfExpr::Index(collection, key, after)))
+            }
             ValueExpr::Splat { binding, attr, span } => {
                 let found = scope.get(&binding.to_string());
                 if found.is_some() {
                     self.use_binding(&binding);
                 }
                 match found {
+                    Some(Binding::Handle { mode, type_name, static_name, type_known, repeats: Some(repeats) }) => {
+                        // `private[*].id`: every instance (of a `for_each` resource, through `values(...)`).
+                        let address = Arc::new(Address::new(*mode, type_name, static_name.as_str()));
+                        let view = Reference::new(address, vec![Step::Each, Step::Attr(name_of(&attr))]);
+                        if *type_known {
+                            self.check_reference(type_name, *mode, &view, attr.span());
+                        }
+                        let instance = Some(resolved::Instance::All(*repeats));
+                        Value::Ref(Box::new(Ref { root: binding, element: None, instance, first: name_of(&attr), rest: Vec::new(), view: Some(view), span }))
+                    }
                     Some(Binding::Collection { mode, type_name, static_name, type_known }) => {
                         let address = Arc::new(Address::new(*mode, type_name, static_name.as_str()));
                         let view = Reference::new(address, AttrPath::root().name(&name_of(&attr)));
@@ -747,6 +836,16 @@ impl<'a> Resolver<'a> {
         if bound.is_none() && (root == "var" || root == "local") {
             return self.declared_value(&root, steps, span);
         }
+        // `each.key` or `count.index` where the resource does not bind it.
+        if bound.is_none() && (root == "each" || root == "count") {
+            if let Some(RefStep::Attr(a)) = steps.first() {
+                let reference = Reference::bound(&root.to_string()).attr(&name_of(a));
+                if let Some((problem, help)) = tap_core::schema::iteration::bound_problem(&reference, None) {
+                    self.diags.error(span, message(&problem, Some(&help), None));
+                    return Value::rejected();
+                }
+            }
+        }
         if let Some(Binding::Named { root: named, ty }) = bound {
             let reference = Reference { root: named.clone(), path: AttrPath::root() };
             // A `for` name's type is its collection's element type; a variable's or local's, the declared one.
@@ -776,11 +875,20 @@ impl<'a> Resolver<'a> {
         let known = match binding {
             // `nats[i].id`: every element has the collection's type.
             Binding::Collection { mode, type_name, static_name, type_known } if element.is_some() => Some((*mode, type_name, static_name, *type_known)),
-            Binding::Handle { .. } | Binding::OpaqueHandle if element.is_some() => {
+            Binding::Handle { repeats: None, .. } | Binding::OpaqueHandle if element.is_some() => {
                 self.diags.error(span, message(&format!("`{root}` is one resource handle, not a collection"), Some(&format!("write `{root}.attribute`")), None));
                 return Value::rejected();
             }
-            Binding::Handle { mode, type_name, static_name, type_known } => Some((*mode, type_name, static_name, *type_known)),
+            Binding::Handle { mode, type_name, static_name, type_known, repeats: Some(repeats) } => {
+                let (mode, type_name, static_name, type_known, repeats) = (*mode, type_name.clone(), static_name.clone(), *type_known, *repeats);
+                if let Some(index) = element {
+                    let mut all = vec![RefStep::Index(index)];
+                    all.extend(steps);
+                    return self.instance_reference(root, (mode, &type_name, &static_name, type_known), repeats, all, span, scope);
+                }
+                return self.instance_reference(root, (mode, &type_name, &static_name, type_known), repeats, steps, span, scope);
+            }
+            Binding::Handle { mode, type_name, static_name, type_known, repeats: None } => Some((*mode, type_name, static_name, *type_known)),
             Binding::OpaqueHandle | Binding::Named { .. } | Binding::Rust => None,
             Binding::Collection { .. } => {
                 self.diags.error(span, message(&format!("`{root}` is a collection of handles"), Some(&format!("use `{root}[*].attr` for all of them, or bind one handle")), None));
@@ -815,7 +923,100 @@ impl<'a> Resolver<'a> {
             self.diags.error(span, message(&format!("`{root}` is one resource handle, not a collection"), Some(&format!("write `{root}.attribute`")), None));
             return Value::rejected();
         };
-        Value::Ref(Box::new(Ref { root, element, first: name_of(&first), rest: rest.collect(), view, span }))
+        Value::Ref(Box::new(Ref { root, element, instance: None, first: name_of(&first), rest: rest.collect(), view, span }))
+    }
+
+    /// The first index of `steps` (from `from` on) that is a Terraform
+    /// value, resolved: where a path stops being one reference.
+    fn terraform_index(&mut self, steps: &[RefStep], from: usize, scope: &Scope, spans: &mut SpanMap) -> Option<(usize, Value)> {
+        for (at, step) in steps.iter().enumerate().skip(from) {
+            let RefStep::Index(e) = step else { continue };
+            if matches!(e, syn::Expr::Lit(_)) {
+                continue;
+            }
+            let written = crate::parse::value_of_expr(e).ok()?;
+            if !matches!(written, ValueExpr::Ref { .. } | ValueExpr::Call { .. } | ValueExpr::Binary { .. } | ValueExpr::Conditional { .. }) {
+                continue;
+            }
+            let key = self.value(written, &AttrPath::root(), scope, spans);
+            if key.is_terraform() {
+                return Some((at, key));
+            }
+        }
+        None
+    }
+
+    /// A reference through the handle of a resource with `count` or
+    /// `for_each`: `private[0].id`, `private["a"].id`, `private[i].id` (a
+    /// Rust value), `private[count.index].id` (a Terraform value).
+    fn instance_reference(&mut self, root: Ident, target: (Mode, &str, &str, bool), repeats: tap_core::schema::iteration::Repeats, steps: Vec<RefStep>, span: Span, scope: &Scope) -> Value {
+        use tap_core::reference::InstanceKey;
+        use tap_core::schema::iteration;
+        let (mode, type_name, static_name, type_known) = target;
+        let address = Arc::new(Address::new(mode, type_name, static_name));
+        let mut steps = steps.into_iter();
+        let (instance, step) = match steps.next() {
+            Some(RefStep::Index(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. }))) => {
+                let n: u64 = i.base10_parse().unwrap_or(0);
+                (resolved::Instance::Known(InstanceKey::Index(n)), Step::Index(n as usize))
+            }
+            Some(RefStep::Key(k)) => (resolved::Instance::Known(InstanceKey::Key(k.value())), Step::Key(k.value())),
+            Some(RefStep::Index(e)) => {
+                let written = match crate::parse::value_of_expr(&e) {
+                    Ok(v) => v,
+                    Err(err) => {
+                        self.diags.push(err);
+                        return Value::rejected();
+                    }
+                };
+                let key = self.value(written, &AttrPath::root(), scope, &mut SpanMap::default());
+                let step = match repeats {
+                    iteration::Repeats::Count => Step::Index(0),
+                    iteration::Repeats::ForEach => Step::Key(String::new()),
+                };
+                if key.is_terraform() {
+                    (resolved::Instance::Terraform(key), step)
+                } else {
+                    (resolved::Instance::Rust(e), step)
+                }
+            }
+            first => {
+                // No instance named: the problem says how to name one.
+                let attr = match &first {
+                    Some(RefStep::Attr(a)) => vec![Step::Attr(name_of(a))],
+                    _ => vec![],
+                };
+                let whole = Reference::new(address, attr);
+                if let Some((problem, help)) = iteration::instance_problem(&whole, Some(repeats)) {
+                    self.diags.error(span, message(&problem, Some(&help), None));
+                }
+                return Value::rejected();
+            }
+        };
+        let rest: Vec<RefStep> = steps.collect();
+        let Some(RefStep::Attr(first)) = rest.first() else {
+            self.diags.error(span, message(&format!("`{root}[...]` is one instance: read one of its attributes"), Some(&format!("write `{root}[...].id`, or another attribute of `{type_name}`")), None));
+            return Value::rejected();
+        };
+        let first_name = name_of(first);
+        let mut path = vec![step];
+        path.extend(rest.iter().map(|s| match s {
+            RefStep::Attr(a) => Step::Attr(name_of(a)),
+            RefStep::Index(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. })) => Step::Index(i.base10_parse().unwrap_or(0)),
+            RefStep::Index(_) => Step::Index(0),
+            RefStep::Key(k) => Step::Key(k.value()),
+            RefStep::Each(_) => Step::Each,
+        }));
+        let reference = Reference::new(address, path);
+        if let Some((problem, help)) = iteration::instance_problem(&reference, Some(repeats)) {
+            self.diags.error(span, message(&problem, Some(&help), None));
+            return Value::rejected();
+        }
+        if type_known {
+            self.check_reference(type_name, mode, &reference, first.span());
+        }
+        let rest = rest.into_iter().skip(1).collect();
+        Value::Ref(Box::new(Ref { root, element: None, instance: Some(instance), first: first_name, rest, view: Some(reference), span }))
     }
 
     /// `var.name...` or `local.name...`: the name must be declared (with
@@ -867,6 +1068,31 @@ impl<'a> Resolver<'a> {
             view.path.push(core);
         }
         Value::Named { view, steps, binding, span }
+    }
+
+    /// The type of an iterated collection, when the macro can tell.
+    fn collection_type(&self, collection: &Value) -> Option<TypeConstraint> {
+        match collection {
+            Value::Named { view, .. } => self.type_of(view),
+            Value::Hole(_) | Value::Unbound { .. } => None,
+            other => Some(self.infer(&resolved::view(other))),
+        }
+    }
+
+    /// The types of the keys and elements of an iterated collection: a
+    /// list's keys are its indexes, a map's and a set's are strings.
+    fn element_types(&self, collection: &Value) -> (TypeConstraint, TypeConstraint) {
+        use TypeConstraint as T;
+        match self.collection_type(collection) {
+            Some(T::List(e)) => (T::Number, *e),
+            Some(T::Set(e)) => (*e.clone(), *e),
+            Some(T::Map(e)) => (T::String, *e),
+            Some(T::Tuple(items)) => (T::Number, same_type(items.iter())),
+            Some(T::Object(fields)) => (T::String, same_type(fields.values().map(|f| &f.ty))),
+            // `toset(...)`: the members are the keys.
+            _ if matches!(collection, Value::Call(f, ..) if f == "toset") => (T::String, T::String),
+            _ => (T::Any, T::Any),
+        }
     }
 
     /// The type of a value, as far as the macro can tell: what a local's
@@ -988,6 +1214,49 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// `#[count(n)]` or `#[for_each(collection)]`: its value resolved and
+    /// of the kind Terraform takes, known at plan; with the binding it
+    /// makes for the body (`count` or `each`, typed).
+    fn repetition(&mut self, meta: RepetitionMeta, rust_index: bool, scope: &Scope, spans: &mut SpanMap) -> (resolved::Repetition, (String, Binding)) {
+        use tap_core::schema::iteration::{self, Repeats};
+        let RepetitionMeta { repeats, value, name } = meta;
+        let at = AttrPath::root().name(repeats.meta_argument());
+        let value_span = value.span();
+        spans.record(&at, Some(name.span()), value_span);
+        if rust_index {
+            self.diags.error(
+                name.span(),
+                message(&format!("`#[{name}]` on a resource that a Rust index already repeats (`name[i]`)"), Some("use one: `#[count]`/`#[for_each]` gives Terraform's addresses (`name[0]`, `name[\"a\"]`) and iterates values Terraform knows; `name[i]` makes one resource per value the Rust program knows"), None),
+            );
+        }
+        let value = self.value(value, &at, scope, spans);
+        let ty = self.collection_type(&value);
+        let problem = ty.as_ref().and_then(|ty| match repeats {
+            Repeats::Count => iteration::count_type_problem(ty),
+            Repeats::ForEach => iteration::for_each_type_problem(ty),
+        });
+        if let Some((problem, help)) = problem {
+            self.diags.error(value_span, message(&problem, Some(&help), None));
+        }
+        let core = resolved::view(&value);
+        let schema = self.schema;
+        let block_of = |r: &Reference| r.target().and_then(|a| schema.block(a.mode, &a.type_name));
+        let locals = &self.locals;
+        if let Some(source) = iteration::apply_time_source(&core, repeats, &block_of, &|name| locals.get(name).and_then(|d| d.value.as_ref())) {
+            let (problem, help) = iteration::apply_time_problem(repeats, &source);
+            self.diags.error(value_span, message(&problem, Some(&help), Some("Terraform decides how many instances there are, and their addresses, before it creates anything")));
+        }
+        let ty = match repeats {
+            Repeats::Count => TypeConstraint::Object([("index".to_owned(), field(TypeConstraint::Number))].into()),
+            Repeats::ForEach => {
+                let (_, element) = self.element_types(&value);
+                TypeConstraint::Object([("key".to_owned(), field(TypeConstraint::String)), ("value".to_owned(), field(element))].into())
+            }
+        };
+        let bound = repeats.binds();
+        (resolved::Repetition { repeats, value }, (bound.to_owned(), Binding::Named { root: Root::Bound(bound.into()), ty: Some(ty) }))
+    }
+
     /// The schema block of the invocation's type, or an error on the type
     /// token saying why there is none.
     fn type_block(&mut self, inv: &Invocation) -> Option<&'a Block> {
@@ -1049,7 +1318,7 @@ impl<'a> Resolver<'a> {
     fn check_reference(&mut self, type_name: &str, mode: Mode, reference: &Reference, span: Span) {
         let Some(block) = self.schema.block(mode, type_name) else { return };
         let Some(address) = reference.target() else { return };
-        if let Err(error) = check_reference_path(type_name, block, &reference.path) {
+        if let Err(error) = check_reference_path(type_name, block, &AttrPath::from(reference.attribute_steps().to_vec())) {
             let name = &address.name;
             let what = match mode {
                 // A handle parameter: its address is the caller's.

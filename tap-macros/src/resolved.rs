@@ -15,7 +15,7 @@ use syn::{Expr, Ident, LitStr};
 use tap_core::__private::unknown;
 use tap_core::path::{AttrPath, Step};
 use tap_core::reference::{Address, Reference};
-use tap_core::value::{add_block_instance, BinaryOp, Expr as CoreExpr, Fields, For, UnaryOp, Value as CoreValue};
+use tap_core::value::{add_block, add_block_instance, BinaryOp, Expr as CoreExpr, Fields, For, UnaryOp, Value as CoreValue};
 
 use crate::model::{Metas, RefStep};
 
@@ -57,6 +57,9 @@ pub enum Value {
 
 /// A Terraform expression over resolved values.
 pub enum TfExpr {
+    /// `collection[key].steps`: an element chosen by a Terraform value
+    /// (`zones.names[count.index]`).
+    Index(Value, Value, Vec<RefStep>),
     Binary(BinaryOp, Value, Value),
     Unary(UnaryOp, Value),
     Conditional(Value, Value, Value),
@@ -91,6 +94,8 @@ pub struct Ref {
     pub root: Ident,
     /// `[i]` of `handles[i]`.
     pub element: Option<Expr>,
+    /// The instance read, on a handle of a resource with `count` or `for_each`.
+    pub instance: Option<Instance>,
     /// The attribute the reference starts with.
     pub first: String,
     /// The steps after it, evaluated when the stack runs.
@@ -99,6 +104,38 @@ pub struct Ref {
     /// whose type the macro cannot see.
     pub view: Option<Reference>,
     pub span: Span,
+}
+
+/// Which instance of a resource with `count` or `for_each` a reference reads.
+pub enum Instance {
+    /// `private[0]`, `private["a"]`.
+    Known(tap_core::reference::InstanceKey),
+    /// `private[i]`: a Rust value, known when the stack runs.
+    Rust(Expr),
+    /// `private[count.index]`: a value Terraform knows.
+    Terraform(Value),
+    /// `private[*]`: every instance.
+    All(tap_core::schema::iteration::Repeats),
+    /// `private`: the list (`count`) or map (`for_each`) of the instances,
+    /// for a `for` expression or another resource's `for_each`.
+    Whole,
+}
+
+/// `count = ...` or `for_each = ...`, resolved.
+pub struct Repetition {
+    pub repeats: tap_core::schema::iteration::Repeats,
+    pub value: Value,
+}
+
+impl Repetition {
+    /// The compile-time view.
+    pub fn view(&self) -> tap_core::graph::Repetition {
+        use tap_core::schema::iteration::Repeats;
+        match self.repeats {
+            Repeats::Count => tap_core::graph::Repetition::Count(view(&self.value)),
+            Repeats::ForEach => tap_core::graph::Repetition::ForEach(view(&self.value)),
+        }
+    }
 }
 
 impl Value {
@@ -120,6 +157,8 @@ pub struct Body {
 pub enum Node {
     Attr(Value),
     Block(Body),
+    /// `for iterator in collection { key { body } }`: a `dynamic` block.
+    Dynamic { iterator: String, collection: Value, body: Body },
 }
 
 /// The compile-time view of a value: holes and references the macro
@@ -137,10 +176,23 @@ pub fn view(v: &Value) -> CoreValue {
         Value::Call(function, args, provider) => {
             CoreValue::Call(tap_core::value::Call { function: function.clone(), args: args.iter().map(view).collect(), provider: provider.as_deref().cloned() })
         }
-        Value::Ref(r) => r.view.clone().map_or_else(unknown, CoreValue::Ref),
+        Value::Ref(r) => match (&r.instance, &r.view) {
+            (_, None) => unknown(),
+            (Some(Instance::Terraform(key)), Some(reference)) => {
+                let whole = Reference { root: reference.root.clone(), path: AttrPath::root() };
+                CoreValue::expr(CoreExpr::Index { collection: CoreValue::Ref(whole), key: view(key), path: AttrPath::from(reference.attribute_steps().to_vec()) })
+            }
+            (Some(Instance::All(tap_core::schema::iteration::Repeats::ForEach)), Some(reference)) => {
+                let whole = Reference { root: reference.root.clone(), path: AttrPath::root() };
+                let values = CoreValue::call("values", vec![CoreValue::Ref(whole)]);
+                CoreValue::expr(CoreExpr::Splat { collection: values, path: AttrPath::from(reference.attribute_steps().to_vec()) })
+            }
+            (_, Some(reference)) => CoreValue::Ref(reference.clone()),
+        },
         Value::Splat { view: reference, .. } => CoreValue::List(vec![CoreValue::Ref(reference.clone())]),
         Value::Named { view: reference, .. } => named_view(reference),
         Value::Expr(e) => CoreValue::expr(match &**e {
+            TfExpr::Index(collection, key, steps) => CoreExpr::Index { collection: view(collection), key: view(key), path: AttrPath::from(steps.iter().map(static_step).collect::<Vec<_>>()) },
             TfExpr::Binary(op, l, r) => CoreExpr::Binary { op: *op, left: view(l), right: view(r) },
             TfExpr::Unary(op, o) => CoreExpr::Unary { op: *op, operand: view(o) },
             TfExpr::Conditional(c, t, o) => CoreExpr::Conditional { condition: view(c), then: view(t), otherwise: view(o) },
@@ -157,6 +209,18 @@ pub fn view(v: &Value) -> CoreValue {
     }
 }
 
+/// A step as the compile-time view reads it: an index known only when
+/// the stack runs reads as `[0]`, enough to check the shape.
+pub fn static_step(step: &RefStep) -> Step {
+    match step {
+        RefStep::Attr(a) => Step::Attr(crate::model::name_of(a)),
+        RefStep::Index(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. })) => Step::Index(i.base10_parse().unwrap_or(0)),
+        RefStep::Index(_) => Step::Index(0),
+        RefStep::Key(k) => Step::Key(k.value()),
+        RefStep::Each(_) => Step::Each,
+    }
+}
+
 /// A reference with `[*]` in its path is a splat: what comes before it,
 /// read on every element.
 pub fn named_view(reference: &Reference) -> CoreValue {
@@ -170,6 +234,11 @@ pub fn named_view(reference: &Reference) -> CoreValue {
     }
 }
 
+/// The compile-time view of a `dynamic` block.
+pub fn dynamic_view(iterator: &str, collection: &Value, body: &Body) -> CoreValue {
+    CoreValue::expr(CoreExpr::Dynamic(Box::new(tap_core::value::Dynamic { for_each: view(collection), iterator: iterator.to_owned(), content: CoreValue::Block(body_view(body)) })))
+}
+
 /// The compile-time view of a body, folded as the running stack folds it.
 pub fn body_view(body: &Body) -> Fields {
     let mut out = Fields::new();
@@ -179,6 +248,7 @@ pub fn body_view(body: &Body) -> Fields {
                 out.insert(key.clone(), view(v));
             }
             Node::Block(inner) => add_block_instance(&mut out, key, body_view(inner)),
+            Node::Dynamic { iterator, collection, body } => add_block(&mut out, key, dynamic_view(iterator, collection, body)),
         }
     }
     out
@@ -188,6 +258,8 @@ pub fn body_view(body: &Body) -> Fields {
 pub struct Resource {
     /// The static address: `private[*]` for an indexed one.
     pub address: Address,
+    /// `#[count(...)]` or `#[for_each(...)]`.
+    pub repetition: Option<Repetition>,
     /// The name as written, before any index.
     pub base_name: String,
     /// `[i]` after the name: one resource per value, named `<name>_<i>`.

@@ -13,7 +13,9 @@ use tap_core::reference::Mode;
 #[derive(Clone, Debug)]
 pub enum Binding {
     /// A handle returned by `resource!`/`data!`: its address in the compile-time view.
-    Handle { mode: Mode, type_name: String, static_name: String, type_known: bool },
+    /// `repeats`: the resource has `count` or `for_each`, so a reference
+    /// names one instance (`private[0].id`) or all (`private[*].id`).
+    Handle { mode: Mode, type_name: String, static_name: String, type_known: bool, repeats: Option<tap_core::schema::iteration::Repeats> },
     /// A handle whose type the macro cannot see (a `Handle` parameter):
     /// references through it are checked at synthesis.
     OpaqueHandle,
@@ -49,7 +51,7 @@ impl Scope {
 
     /// `collection.push(handle)`: the collection takes the handle's type.
     pub fn push_into(&mut self, collection: &str, handle: &str) {
-        if let Some(Binding::Handle { mode, type_name, static_name, type_known, .. }) = self.names.get(handle).cloned() {
+        if let Some(Binding::Handle { mode, type_name, static_name, type_known, repeats: None }) = self.names.get(handle).cloned() {
             self.names.insert(collection.to_owned(), Binding::Collection { mode, type_name, static_name, type_known });
         }
     }

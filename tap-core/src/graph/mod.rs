@@ -18,7 +18,8 @@ use std::sync::{Arc, OnceLock};
 
 use crate::asset::Asset;
 use crate::path::AttrPath;
-use crate::reference::{Address, Mode, Reference};
+use crate::path::Step;
+use crate::reference::{Address, InstanceKey, Mode, Reference};
 use crate::schema::iteration::Repeats;
 use crate::schema::{Block, Descriptor};
 use crate::value::{Fields, Value};
@@ -433,6 +434,24 @@ impl<T> Handle<T> {
     /// The same as [`Handle::attr`], as a [`Reference`] (to add index or key steps).
     pub fn reference(&self, name: &str) -> Reference {
         Reference::new(self.address.clone(), AttrPath::root().name(name))
+    }
+
+    /// One instance of a resource with `count` or `for_each`, to read its
+    /// attributes: `subnets.instance(InstanceKey::Index(0)).attr("id")`
+    /// is `aws_subnet.private[0].id`.
+    pub fn instance(&self, key: InstanceKey) -> Reference {
+        let step = match key {
+            InstanceKey::Index(i) => Step::Index(usize::try_from(i).expect("an instance index fits in memory")),
+            InstanceKey::Key(k) => Step::Key(k),
+        };
+        Reference::new(self.address.clone(), vec![step])
+    }
+
+    /// All instances of a resource with `count` (a list) or `for_each` (a
+    /// map): what another resource's `for_each` iterates to make one
+    /// instance per instance of this one.
+    pub fn instances(&self) -> Value {
+        Value::Ref(Reference::new(self.address.clone(), AttrPath::root()))
     }
 
     /// The same handle, untyped.

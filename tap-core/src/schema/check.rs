@@ -210,6 +210,18 @@ fn check_block(ctx: &mut Ctx, block: &Block, body: &BTreeMap<String, Value>, pat
                 );
                 continue;
             }
+            // Terraform makes `dynamic` blocks of nested blocks only, not of
+            // an argument that holds objects (`aws_security_group`'s `ingress`).
+            if value.is_dynamic() {
+                ctx.push(
+                    here,
+                    IssueTarget::Key,
+                    IssueKind::WrongKind(Expected::Block),
+                    format!("`{name}` of {} is an argument, and `dynamic` makes nested blocks", ctx.owner(path)),
+                    Some(format!("give `{name}` its value directly, for example a local's list of objects, or a `for` expression over a collection (`{name}: for r in local.rules {{ tf::merge(r, ...) }}`)")),
+                );
+                continue;
+            }
             check_attribute(ctx, attr, value, &here);
         } else if let Some(nested) = block.block_types.get(name) {
             check_nested_block(ctx, nested, value, &here);
@@ -328,22 +340,37 @@ fn check_object_fields(ctx: &mut Ctx, attrs: &BTreeMap<String, Attribute>, field
     }
 }
 
+/// A `dynamic` block's content: the body of each block it makes.
+fn dynamic_content(value: &Value) -> Option<&BTreeMap<String, Value>> {
+    match value {
+        Value::Expr(e) => match &**e {
+            crate::value::Expr::Dynamic(d) => d.content.as_object(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 fn check_nested_block(ctx: &mut Ctx, nested: &NestedBlock, value: &Value, path: &AttrPath) {
     match nested.nesting_mode {
         NestingMode::Single | NestingMode::Group => match value {
             Value::Block(body) => check_block(ctx, &nested.block, body, path),
+            other if dynamic_content(other).is_some() => check_block(ctx, &nested.block, dynamic_content(other).expect("BUG: just checked"), path),
             other if is_deferred(other) => {}
             other => block_expected(ctx, path, other),
         },
         NestingMode::List | NestingMode::Set => {
             let instances: Vec<(AttrPath, &Value)> = match value {
                 Value::Block(_) => vec![(path.index(0), value)],
+                other if other.is_dynamic() => vec![(path.index(0), value)],
                 Value::List(items) => items.iter().enumerate().map(|(i, v)| (path.index(i), v)).collect(),
                 other if is_deferred(other) => return,
                 other => return block_expected(ctx, path, other),
             };
             let n = instances.len() as u64;
-            if nested.max_items > 0 && n > nested.max_items {
+            // How many blocks a `dynamic` block makes is known when Terraform runs.
+            let counted = !instances.iter().any(|(_, v)| v.is_dynamic());
+            if counted && nested.max_items > 0 && n > nested.max_items {
                 ctx.push(
                     path.clone(),
                     IssueTarget::Key,
@@ -352,7 +379,7 @@ fn check_nested_block(ctx: &mut Ctx, nested: &NestedBlock, value: &Value, path: 
                     Some("merge the blocks into one".into()),
                 );
             }
-            if n < nested.min_items {
+            if counted && n < nested.min_items {
                 ctx.push(
                     path.clone(),
                     IssueTarget::Key,
@@ -364,6 +391,7 @@ fn check_nested_block(ctx: &mut Ctx, nested: &NestedBlock, value: &Value, path: 
             for (p, item) in instances {
                 match item {
                     Value::Block(body) => check_block(ctx, &nested.block, body, &p),
+                    other if dynamic_content(other).is_some() => check_block(ctx, &nested.block, dynamic_content(other).expect("BUG: just checked"), &p),
                     other if is_deferred(other) => {}
                     other => block_expected(ctx, &p, other),
                 }

@@ -268,17 +268,6 @@ impl Block {
             .chain(self.block_types.keys().map(String::as_str))
     }
 
-    /// The nested block at `path` (its names: `rule.filter`), if the
-    /// schema has one there.
-    pub fn nested_block(&self, path: &crate::path::AttrPath) -> Option<&Block> {
-        let mut block = self;
-        for step in path.steps() {
-            if let crate::path::Step::Attr(name) = step {
-                block = &block.block_types.get(name)?.block;
-            }
-        }
-        (!path.is_root()).then_some(block)
-    }
 
     /// The type of the attribute at a body path (`tags`, `vpc_config.subnet_ids`),
     /// nested blocks followed and their instance indexes skipped; `None`
