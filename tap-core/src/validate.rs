@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use crate::asset::AssetError;
 use crate::graph::overrides::{coverage, meta_value_issue, Coverage};
-use crate::graph::{Change, Graph, Origin, Override, Repetition, Stack, TypeFacts};
+use crate::graph::{Change, Graph, Origin, Override, Repetition, Stack};
 use crate::path::AttrPath;
 use crate::navigate::evaluate;
 use crate::reference::{is_valid_identifier, Address, Reference, Root};
@@ -629,8 +629,11 @@ fn check_iteration(graph: &Graph, r: &crate::graph::Resource, site: &Site, error
         if let Some(problem) = type_problem {
             push(at.clone(), problem);
         }
-        let block_of = |reference: &Reference| graph.resolve(reference).and_then(|t| t.facts).map(TypeFacts::block);
-        if let Some(source) = iteration::apply_time_source(value, repetition.repeats(), &block_of, &|name| stack.locals.get(name)) {
+        let after_apply = |reference: &Reference| {
+            let Some(target) = graph.resolve(reference) else { return false };
+            target.facts.is_some_and(|f| iteration::computed_and_unset(f.block(), reference, |attr| target.body.contains_key(attr)))
+        };
+        if let Some(source) = iteration::apply_time_source(value, repetition.repeats(), &after_apply, &|name| stack.locals.get(name)) {
             push(at, iteration::apply_time_problem(repetition.repeats(), &source));
         }
     }

@@ -181,7 +181,7 @@ fn parse_meta(attr: &syn::Attribute, metas: &mut Metas) -> syn::Result<()> {
             return Err(syn::Error::new(
                 attr.path().span(),
                 format!(
-                    "unknown meta-argument `#[{name}]`\nhelp: accepted: `#[depends_on(a, b)]`, `#[lifecycle(prevent_destroy)]`, `#[provider(alias)]`, `#[suppress(\"TAP-XXX-000\", reason = \"...\")]`, `#[override_(\"path\", value)]`, `#[override_unchecked(\"path\", value)]`, `#[override_remove(\"path\")]`"
+                    "unknown meta-argument `#[{name}]`\nhelp: accepted: `#[count(n)]`, `#[for_each(collection)]`, `#[depends_on(a, b)]`, `#[lifecycle(prevent_destroy)]`, `#[provider(alias)]`, `#[suppress(\"TAP-XXX-000\", reason = \"...\")]`, `#[override_(\"path\", value)]`, `#[override_unchecked(\"path\", value)]`, `#[override_remove(\"path\")]`"
                 ),
             ))
         }
@@ -799,7 +799,7 @@ mod tests {
         let inv = invocation(Mode::Managed, quote!(aws_vpc.main { x: #tokens }))?;
         match inv.body.entries.into_iter().next().unwrap() {
             Entry::Attr { value, .. } => Ok(value),
-            Entry::Block { .. } => panic!("expected an attribute"),
+            Entry::Block { .. } | Entry::Dynamic { .. } => panic!("expected an attribute"),
         }
     }
 

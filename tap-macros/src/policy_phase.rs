@@ -167,7 +167,7 @@ fn report_findings(diags: &mut Diagnostics, input: &PolicyInput, index_of: &Hash
         };
         diags.error(
             span,
-            message(&row.line().at(Place::Named(&format!("{} `{}`{at}", kind_label(input.descriptors, &c.address), c.address.name))).without_context().to_string(), Some(&row.fix), Some(&note)),
+            message(&row.line().at(Place::Named(&format!("{} `{}{}`{at}", kind_label(input.descriptors, &c.address), c.address.name, row.key.as_ref().map(ToString::to_string).unwrap_or_default()))).without_context().to_string(), Some(&row.fix), Some(&note)),
         );
     }
 }

@@ -875,7 +875,11 @@ impl<'a> Resolver<'a> {
         let known = match binding {
             // `nats[i].id`: every element has the collection's type.
             Binding::Collection { mode, type_name, static_name, type_known } if element.is_some() => Some((*mode, type_name, static_name, *type_known)),
-            Binding::Handle { repeats: None, .. } | Binding::OpaqueHandle if element.is_some() => {
+            Binding::Handle { repeats: None, type_name, static_name, .. } if element.is_some() => {
+                self.diags.error(span, message(&format!("`{type_name}.{static_name}` has neither `count` nor `for_each`: it is one resource, with no instances to index"), Some(&format!("write `{root}.attribute`")), None));
+                return Value::rejected();
+            }
+            Binding::OpaqueHandle if element.is_some() => {
                 self.diags.error(span, message(&format!("`{root}` is one resource handle, not a collection"), Some(&format!("write `{root}.attribute`")), None));
                 return Value::rejected();
             }
@@ -1240,9 +1244,16 @@ impl<'a> Resolver<'a> {
         }
         let core = resolved::view(&value);
         let schema = self.schema;
-        let block_of = |r: &Reference| r.target().and_then(|a| schema.block(a.mode, &a.type_name));
+        let resources = &self.resources;
+        let after_apply = |r: &Reference| {
+            let Some(address) = r.target() else { return false };
+            let Some(block) = schema.block(address.mode, &address.type_name) else { return false };
+            // Declared in this item: what its body sets is known at plan.
+            let body = resources.iter().find(|d| d.address == **address).map(|d| &d.view);
+            iteration::computed_and_unset(block, r, |attr| body.is_some_and(|b| b.contains_key(attr)))
+        };
         let locals = &self.locals;
-        if let Some(source) = iteration::apply_time_source(&core, repeats, &block_of, &|name| locals.get(name).and_then(|d| d.value.as_ref())) {
+        if let Some(source) = iteration::apply_time_source(&core, repeats, &after_apply, &|name| locals.get(name).and_then(|d| d.value.as_ref())) {
             let (problem, help) = iteration::apply_time_problem(repeats, &source);
             self.diags.error(value_span, message(&problem, Some(&help), Some("Terraform decides how many instances there are, and their addresses, before it creates anything")));
         }

@@ -166,6 +166,20 @@ pub fn evaluate<'a>(stack: &'a Stack, graph: &Graph<'_>, rules: &RuleSet) -> Vec
     out
 }
 
+/// What is iterated, as Terraform writes it (`var.groups`).
+fn describe(iterated: &Value) -> String {
+    let mut placeholder = false;
+    iterated.walk(&mut AttrPath::root(), &mut |_, v| placeholder |= matches!(v, Value::Unknown));
+    if placeholder {
+        // At compile time: a Rust expression.
+        return "a value the program computes".to_owned();
+    }
+    match crate::value::to_terraform_json(iterated) {
+        serde_json::Value::String(s) => s.strip_prefix("${").and_then(|s| s.strip_suffix('}')).unwrap_or(&s).to_owned(),
+        other => other.to_string(),
+    }
+}
+
 /// An undecided finding on a value that differs between instances known
 /// only at plan says so, and names what is iterated.
 fn name_the_iterated_value(finding: &mut Finding, resource: &Resource, iterated: &Value) {
@@ -174,13 +188,17 @@ fn name_the_iterated_value(finding: &mut Finding, resource: &Resource, iterated:
     let bound = repetition.binds();
     let mut reads_instance = false;
     value.for_each_reference(&mut AttrPath::root(), &mut |_, r| reads_instance |= matches!(&r.root, Root::Bound(n) if &**n == bound));
-    if reads_instance && finding.detail.is_none() {
-        finding.detail = Some(format!(
-            "it differs between instances, and `{}` iterates over `{}` (`{}`), known only at plan; give the collection in the stack (a literal, a local) or pin it with a variable's validation so each instance is checked",
+    if reads_instance {
+        let note = format!(
+            "unknown until plan: the value differs between the instances of `{}`, which iterates over `{}` (`{}`); give the collection in the stack (a literal or a local), or pin it with a variable's validation, so that each instance is checked",
             resource.address,
-            crate::value::to_terraform_json(iterated).as_str().map_or_else(|| "a collection".to_owned(), |s| s.trim_start_matches("${").trim_end_matches('}').to_owned()),
+            describe(iterated),
             repetition.meta_argument(),
-        ));
+        );
+        finding.detail = Some(match finding.detail.take() {
+            Some(detail) => format!("{detail}; {note}"),
+            None => note,
+        });
     }
 }
 

@@ -102,11 +102,13 @@ pub fn count_type_problem(ty: &TypeConstraint) -> Option<Problem> {
 
 /// The first reference that decides `count`, or the keys of `for_each`,
 /// and is known only after apply: an attribute of a managed resource that
-/// only the provider sets (`id`, `arn`). Terraform refuses the plan
-/// ("Invalid for_each argument", "Invalid count argument"); values of a
-/// map's entries may be unknown, its keys may not. `block_of` gives a
-/// managed resource's schema; `local` a local value's expression.
-pub fn apply_time_source<'v, 'b>(value: &'v Value, repeats: Repeats, block_of: &dyn Fn(&Reference) -> Option<&'b Block>, local: &dyn Fn(&str) -> Option<&'v Value>) -> Option<Reference> {
+/// the provider computes and the resource does not set (`id`, `arn`).
+/// Terraform refuses the plan ("Invalid for_each argument", "Invalid
+/// count argument"); values of a map's entries may be unknown, its keys
+/// may not. `after_apply` says whether a reference to a managed
+/// resource's attribute is one ([`computed_and_unset`]); `local` gives a
+/// local value's expression.
+pub fn apply_time_source<'v>(value: &'v Value, repeats: Repeats, after_apply: &dyn Fn(&Reference) -> bool, local: &dyn Fn(&str) -> Option<&'v Value>) -> Option<Reference> {
     let mut pending = vec![value];
     let mut hops = 0;
     while let Some(v) = pending.pop() {
@@ -116,18 +118,15 @@ pub fn apply_time_source<'v, 'b>(value: &'v Value, repeats: Repeats, block_of: &
                     hops += 1;
                     pending.extend(local(name));
                 }
-                Root::Resource(address) if address.mode == crate::reference::Mode::Managed => {
-                    let Some(Step::Attr(attr)) = r.attribute_steps().first() else { continue };
-                    if block_of(r).and_then(|b| b.attributes.get(attr)).is_some_and(|a| a.computed && !a.optional && !a.required) {
-                        return Some(r.clone());
-                    }
-                }
+                Root::Resource(address) if address.mode == crate::reference::Mode::Managed && after_apply(r) => return Some(r.clone()),
                 _ => {}
             },
             // A map's keys are written out: only its values could be unknown.
             Value::Map(_) | Value::Block(_) if repeats == Repeats::ForEach => {}
             Value::Map(m) | Value::Block(m) => pending.extend(m.values()),
             Value::List(items) | Value::Template(items) => pending.extend(items),
+            // The length of a list written out is known whatever its elements are.
+            Value::Call(c) if c.function == "length" && matches!(c.args.as_slice(), [Value::List(_)]) => {}
             Value::Call(c) => pending.extend(&c.args),
             Value::Expr(e) => match &**e {
                 // Only the keys (and which elements) matter.
@@ -142,6 +141,13 @@ pub fn apply_time_source<'v, 'b>(value: &'v Value, repeats: Repeats, block_of: &
         }
     }
     None
+}
+
+/// Is `attr` of a resource of schema `block` known only after apply: the
+/// provider computes it, and the resource does not set it (`sets`)?
+pub fn computed_and_unset(block: &Block, reference: &Reference, sets: impl Fn(&str) -> bool) -> bool {
+    let Some(Step::Attr(attr)) = reference.attribute_steps().first() else { return false };
+    block.attributes.get(attr).is_some_and(|a| a.computed && !a.required) && !sets(attr)
 }
 
 /// The message for [`apply_time_source`]'s finding.
@@ -197,8 +203,8 @@ mod tests {
 
     #[test]
     fn keys_known_only_after_apply_are_found_through_calls_and_locals() {
-        let block = Block::from_json(r#"{"attributes": {"id": {"type": "string", "computed": true}, "cidr_block": {"type": "string", "optional": true}}}"#).unwrap();
-        let block_of = |_: &Reference| Some(&block);
+        let block = Block::from_json(r#"{"attributes": {"id": {"type": "string", "optional": true, "computed": true}, "cidr_block": {"type": "string", "optional": true, "computed": true}}}"#).unwrap();
+        let block_of = |r: &Reference| computed_and_unset(&block, r, |attr| attr == "cidr_block");
         let ids = Value::call("toset", vec![Value::Ref(subnet("[*].id"))]);
         let local = Value::Ref(Reference::local("ids"));
         let found = apply_time_source(&ids, Repeats::ForEach, &block_of, &|_| None).unwrap();
@@ -208,6 +214,7 @@ mod tests {
         let keyed = Value::map([("a", Value::Ref(subnet("[0].id")))]);
         assert_eq!(apply_time_source(&keyed, Repeats::ForEach, &block_of, &|_| None), None, "only the keys must be known");
         assert!(apply_time_source(&Value::call("length", vec![Value::Ref(subnet("[*].id"))]), Repeats::Count, &block_of, &|_| None).is_some());
-        assert_eq!(apply_time_source(&Value::call("toset", vec![Value::Ref(subnet("[*].cidr_block"))]), Repeats::ForEach, &block_of, &|_| None), None, "configured");
+        assert_eq!(apply_time_source(&Value::call("length", vec![Value::list([Value::Ref(subnet("[0].id"))])]), Repeats::Count, &block_of, &|_| None), None, "a list written out has a known length");
+        assert_eq!(apply_time_source(&Value::call("toset", vec![Value::Ref(subnet("[*].cidr_block"))]), Repeats::ForEach, &block_of, &|_| None), None, "set by the resource: known at plan");
     }
 }

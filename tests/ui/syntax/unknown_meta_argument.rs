@@ -6,7 +6,7 @@ struct S;
 impl S {
     fn define(&self, stack: &mut Stack) {
         let _vpc = resource!(aws_vpc.main {
-            #[count(3)]
+            #[cout(3)]
             cidr_block: "10.0.0.0/16",
         });
     }
