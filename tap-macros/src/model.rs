@@ -69,7 +69,7 @@ pub enum Entry {
     Block { key: Ident, body: Body, span: Span },
     /// A `dynamic` block: one `key` block per element of `collection`,
     /// whose body reads `iterator.key` and `iterator.value`.
-    Dynamic { iterator: Ident, collection: ValueExpr, key: Ident, body: Body, span: Span },
+    Dynamic { iterator: Ident, collection: Box<ValueExpr>, key: Ident, body: Body, span: Span },
 }
 
 impl Entry {

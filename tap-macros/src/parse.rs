@@ -113,7 +113,7 @@ fn parse_dynamic(input: ParseStream) -> syn::Result<Entry> {
         return Err(content.error(help));
     }
     let span = for_token.span.join(brace.span.join()).unwrap_or(for_token.span);
-    Ok(Entry::Dynamic { iterator, collection, key, body, span })
+    Ok(Entry::Dynamic { iterator, collection: Box::new(collection), key, body, span })
 }
 
 /// One `#[...]` meta-argument, into its field of `metas`.

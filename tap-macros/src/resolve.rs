@@ -613,7 +613,7 @@ impl<'a> Resolver<'a> {
                     };
                     spans.record(&instance_path, Some(k.span()), span);
                     let collection_span = collection.span();
-                    let collection = self.value(collection, &instance_path, scope, spans);
+                    let collection = self.value(*collection, &instance_path, scope, spans);
                     // The iterator reads `key` and `value`, typed by the collection's elements.
                     let (key_ty, element) = self.element_types(&collection);
                     if let Some(ty) = self.collection_type(&collection) {

@@ -112,6 +112,16 @@ impl IterationStack {
             kms_key_id: logs_key.arn,
         });
 
+        // A data source per member of a set: one image lookup per architecture.
+        let images = data!(aws_ami.by_arch {
+            #[for_each(tf::toset(["x86_64", "arm64"]))]
+            most_recent: true,
+            owners: ["amazon"],
+            filter { name: "architecture", values: [each.key] }
+            filter { name: "name", values: ["al2023-ami-2023.*"] }
+        });
+
+        output!(image_ids { value: for (arch, image) in images { (arch, image.id) }, description: "the newest Amazon Linux 2023 image, by architecture" });
         output!(private_subnet_ids { value: for (name, s) in private { (name, s.id) }, description: "each private subnet's id, by name" });
         output!(public_subnet_ids { value: public[*].id, description: "the public subnets' ids, in order" });
         output!(first_nat_ip { value: nat_ip[0].public_ip, description: "the first NAT gateway's address" });
