@@ -132,3 +132,40 @@ fn stacks_built_in_code_are_checked_at_synthesis() {
     assert!(errors.iter().any(|e| e.contains("`count.index` is defined only in a resource with `count`")), "{errors:#?}");
     assert_eq!(errors.len(), 3, "the instance reference is fine: {errors:#?}");
 }
+
+/// Buckets by a set of names, each with its own encryption and public
+/// access block keyed alike: the rules that look for the resources that
+/// protect a bucket find them through `buckets[each.key]`.
+struct Buckets;
+
+#[stack(name = "buckets")]
+impl Buckets {
+    fn define(&self, stack: &mut Stack) {
+        let key = resource!(aws_kms_key.data { enable_key_rotation: true });
+        let buckets = resource!(aws_s3_bucket.data {
+            #[for_each(tf::toset(["raw", "curated"]))]
+            bucket_prefix: concat!("data-", each.key, "-"),
+        });
+        resource!(aws_s3_bucket_server_side_encryption_configuration.data {
+            #[for_each(buckets)]
+            bucket: buckets[each.key].id,
+            rule { apply_server_side_encryption_by_default { sse_algorithm: "aws:kms", kms_master_key_id: key.arn } }
+        });
+        resource!(aws_s3_bucket_public_access_block.data {
+            #[for_each(buckets)]
+            bucket: each.value.id,
+            block_public_acls: true,
+            block_public_policy: true,
+            ignore_public_acls: true,
+            restrict_public_buckets: true,
+        });
+    }
+}
+
+#[test]
+fn protections_keyed_like_their_buckets_are_found() {
+    let s = synthesize(&Buckets.build()).unwrap_or_else(|e| panic!("every bucket is protected: {e}"));
+    let c = config(&s);
+    assert_eq!(c["resource"]["aws_s3_bucket_public_access_block"]["data"]["for_each"], "${aws_s3_bucket.data}");
+    assert_eq!(c["resource"]["aws_s3_bucket_public_access_block"]["data"]["bucket"], "${each.value.id}");
+}

@@ -8,11 +8,11 @@
 
 use std::collections::HashMap;
 
-use crate::graph::{Provider, Resource, Stack};
+use crate::graph::{Provider, Repetition, Resource, Stack};
 use crate::path::{AttrPath, Step};
-use crate::reference::{Address, Mode, Reference};
+use crate::reference::{Address, Mode, Reference, Root, EACH};
 use crate::schema::{provider_of, Block, Descriptors};
-use crate::value::Fields;
+use crate::value::{Fields, Value};
 
 /// Finds the schema block of a type when its resources carry no facts
 /// (the compile-time view, where the macros hold the schema).
@@ -55,8 +55,15 @@ impl<'a> Graph<'a> {
         let mut outgoing = Vec::with_capacity(stack.resources.len());
         for (i, r) in stack.resources.iter().enumerate() {
             let edges = body_references(r);
+            // `for_each` over another resource's instances: `each.value`
+            // is the instance, so `each.value.id` refers to that resource.
+            let each_of = match &r.repetition {
+                Some(Repetition::ForEach(Value::Ref(over))) if over.path.is_root() => over.target(),
+                _ => None,
+            };
             for (j, (_, reference)) in edges.iter().enumerate() {
-                if let Some(target) = reference.target() {
+                let each_value = matches!(&reference.root, Root::Bound(n) if &**n == EACH) && reference.path.first_name() == Some("value");
+                if let Some(target) = reference.target().or(each_of.filter(|_| each_value)) {
                     referrers.entry(&**target).or_default().push((i, j));
                 }
             }
@@ -139,6 +146,32 @@ impl<'a> Graph<'a> {
     /// Resources of `type_name` whose attribute `attr` (top level) refers to `address`.
     pub fn referrers_via(&self, address: &Address, type_name: &str, attr: &str) -> Vec<&'a Resource> {
         self.referrers(address).filter(|(r, p)| r.type_name() == type_name && p.first_name() == Some(attr)).map(|(r, _)| r).collect()
+    }
+}
+
+/// The resource a value of `holder`'s body reads directly, and the
+/// attribute it reads: a reference (`aws_s3_bucket.b.id`, or one instance,
+/// `aws_s3_bucket.b["a"].id`), an instance Terraform chooses
+/// (`aws_s3_bucket.b[each.key].id`), or `each.value.id` where `holder`'s
+/// `for_each` iterates that resource's instances.
+pub fn direct_target<'v>(holder: &'v Resource, value: &'v Value) -> Option<(&'v Address, Option<&'v str>)> {
+    let attribute = |steps: &'v [Step]| match steps.first() {
+        Some(Step::Attr(a)) => Some(a.as_str()),
+        _ => None,
+    };
+    match value {
+        Value::Ref(r) => match (&r.root, &holder.repetition) {
+            (Root::Resource(target), _) => Some((target, r.attribute())),
+            (Root::Bound(n), Some(Repetition::ForEach(Value::Ref(over)))) if &**n == EACH && r.path.first_name() == Some("value") && over.path.is_root() => {
+                Some((over.target()?, attribute(&r.path.steps()[1..])))
+            }
+            _ => None,
+        },
+        Value::Expr(e) => match &**e {
+            crate::value::Expr::Index { collection: Value::Ref(r), path, .. } if r.path.is_root() => Some((r.target()?, attribute(path.steps()))),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

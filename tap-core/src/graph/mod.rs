@@ -24,7 +24,7 @@ use crate::schema::iteration::Repeats;
 use crate::schema::{Block, Descriptor};
 use crate::value::{Fields, Value};
 
-pub use index::{Edge, Graph};
+pub use index::{direct_target, Edge, Graph};
 pub use overrides::{Change, Override};
 pub use scope::{Instance, InstanceId, Scope, ScopeCollision};
 pub use variable::{Local, Validation, Var, Variable, Variables};

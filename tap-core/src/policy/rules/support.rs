@@ -229,9 +229,9 @@ pub(crate) fn attached<'a>(
 ) -> Attached<'a> {
     let mut out = Attached { resources: Vec::new(), maybe: None };
     for r in graph.referrers_via(target, type_name, attr) {
-        match r.body.get(attr) {
-            Some(Value::Ref(reference)) if reference.target().is_some_and(|t| **t == *target) => {
-                if reference.attribute().is_some_and(|a| through.contains(&a)) && !out.resources.iter().any(|x| x.address == r.address) {
+        match r.body.get(attr).and_then(|v| crate::graph::direct_target(r, v)) {
+            Some((t, read)) if *t == *target => {
+                if read.is_some_and(|a| through.contains(&a)) && !out.resources.iter().any(|x| x.address == r.address) {
                     out.resources.push(r);
                 }
             }
