@@ -207,7 +207,7 @@ fn meta_arguments_are_rendered() {
     let mut r = vpc("aliased");
     r.provider_alias = Some("east".into());
     r.depends_on.push(Arc::new(Address::resource("aws_vpc", "main")));
-    r.lifecycle = Some(tap_core::graph::Lifecycle { prevent_destroy: true, create_before_destroy: false, ignore_changes: vec!["tags".into()] });
+    r.lifecycle = Some(tap_core::graph::Lifecycle { prevent_destroy: true, create_before_destroy: false, ignore_changes: vec!["tags".into()], ..Default::default() });
     s.add(r);
     s.provider(Provider::aws("us-east-1").alias("east"));
     let out = synthesize(&s).unwrap();
