@@ -430,7 +430,16 @@ fn check_lifecycle(graph: &Graph, site: &Site, r: &crate::graph::Resource, error
     let lifecycle = AttrPath::root().name("lifecycle");
     if let Some(l) = &r.lifecycle {
         for (i, reference) in l.replace_triggered_by.iter().enumerate() {
-            check_reference(graph, site, &lifecycle.name("replace_triggered_by").index(i), reference, errors);
+            let path = lifecycle.name("replace_triggered_by").index(i);
+            match reference.target() {
+                // A whole resource (`aws_kms_key.config`) names no attribute to check.
+                Some(target) if reference.path.is_root() => {
+                    if graph.get(target).is_none() {
+                        errors.push(ValidationError::UndeclaredReference { from: site.clone(), path, target: target.clone() });
+                    }
+                }
+                _ => check_reference(graph, site, &path, reference, errors),
+            }
         }
         for (kind, list) in [("precondition", &l.preconditions), ("postcondition", &l.postconditions)] {
             for (i, c) in list.iter().enumerate() {

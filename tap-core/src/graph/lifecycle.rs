@@ -8,7 +8,7 @@
 
 use crate::path::{AttrPath, Step};
 use crate::reference::{Mode, Reference, Root};
-use crate::schema::provisioners::{check_connection, check_provisioner, needs_connection};
+use crate::schema::provisioners::{check_connection, check_provisioner, destroy_time_may_read, is_destroy_time, needs_connection};
 use crate::schema::{check_ignore_changes_path, check_reference_path, Block, IssueKind, IssueTarget, SchemaIssue};
 use crate::value::{Fields, Value};
 
@@ -133,6 +133,16 @@ pub fn issues(resource: &Resource, block: Option<&Block>) -> Vec<SchemaIssue> {
     }
     if let Some(connection) = &resource.connection {
         let here = AttrPath::root().name("connection");
+        // Terraform holds the resource's connection to the destroy-time rule
+        // as soon as one provisioner runs at destroy, whichever kind it is.
+        if let Some(p) = resource.provisioners.iter().find(|p| is_destroy_time(&p.arguments)) {
+            Value::Block(connection.clone()).for_each_reference(&mut here.clone(), &mut |path, r| {
+                if !destroy_time_may_read(r) {
+                    let message = format!("the `connection` serves the destroy-time provisioner \"{}\" and reads `{r}`: Terraform lets it read only `self`, `count.index` and `each.key`", p.kind);
+                    out.push(issue(path.clone(), IssueKind::InvalidValue, message, Some("give the create-time provisioners their own `connection`, or read only `self`".into())));
+                }
+            });
+        }
         for mut found in check_connection(connection) {
             found.path = join(&here, &found.path);
             out.push(found);
@@ -158,10 +168,10 @@ fn condition_issues(here: &AttrPath, post: bool, condition: &Value, type_name: &
         _ => {}
     });
     if !reads {
-        out.push(issue(here.clone(), IssueKind::InvalidValue, "a condition must read a value of the configuration (a variable, a resource attribute, or `this.<attribute>` in a postcondition); this one is always the same".into(), Some("compare a reference, as in `var.replicas >= 2` or `this.arn != \"\"`".into())));
+        out.push(issue(here.clone(), IssueKind::InvalidValue, "a condition must read a value of the configuration (a variable, a resource attribute, or `self.<attribute>` in a postcondition); this one is always the same".into(), Some("compare a reference, as in `var.replicas >= 2` or `self.arn != \"\"`".into())));
     }
     if reads_self && !post {
-        out.push(issue(here.clone(), IssueKind::InvalidValue, "a precondition reads the resource's own attributes (`this`), which Terraform knows only after it plans the resource".into(), Some("move the check to a `postcondition`, or read another object".into())));
+        out.push(issue(here.clone(), IssueKind::InvalidValue, "a precondition reads the resource's own attributes (`self`), which Terraform knows only after it plans the resource".into(), Some("move the check to a `postcondition`, or read another object".into())));
     } else {
         out.extend(self_issues(here, condition, type_name, block));
     }
@@ -177,9 +187,9 @@ fn self_issues(here: &AttrPath, value: &Value, type_name: &str, block: Option<&B
             return;
         }
         if r.path.is_root() {
-            out.push(issue(path.clone(), IssueKind::InvalidValue, format!("`this` stands for the whole `{type_name}`; read one of its attributes"), Some("write `this.<attribute>`, as in `this.id`".into())));
+            out.push(issue(path.clone(), IssueKind::InvalidValue, format!("`self` stands for the whole `{type_name}`; read one of its attributes"), Some("write `self.<attribute>`, as in `self.id`".into())));
         } else if let Err(e) = check_reference_path(type_name, block, &r.path) {
-            out.push(issue(path.clone(), IssueKind::UnknownName, format!("`this.{}`: {}", r.path, e.message), e.help));
+            out.push(issue(path.clone(), IssueKind::UnknownName, format!("`self.{}`: {}", r.path, e.message), e.help));
         }
     });
     out

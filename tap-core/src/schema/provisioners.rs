@@ -175,15 +175,20 @@ pub fn check_provisioner(kind: &str, arguments: &Fields) -> Vec<SchemaIssue> {
     if is_destroy_time(arguments) {
         for (name, value) in arguments {
             value.for_each_reference(&mut AttrPath::root().name(name), &mut |path, r| {
-                let allowed = matches!(&r.root, Root::Bound(n) if ["self", crate::reference::COUNT, crate::reference::EACH].contains(&&**n));
-                if !allowed {
+                if !destroy_time_may_read(r) {
                     let message = format!("`{label}` runs at destroy (`when = destroy`) and reads `{r}`: Terraform lets a destroy-time provisioner read only `self`, `count.index` and `each.key`");
-                    issues.push(issue(path.clone(), IssueTarget::Value, IssueKind::InvalidValue, message, Some("read the resource's own attributes through `this.<attribute>`, or run the command at create time".into())));
+                    issues.push(issue(path.clone(), IssueTarget::Value, IssueKind::InvalidValue, message, Some("read the resource's own attributes through `self.<attribute>`, or run the command at create time".into())));
                 }
             });
         }
     }
     issues
+}
+
+/// May a destroy-time provisioner, or the connection it uses, read this?
+/// Terraform allows only `self`, `count.index` and `each.key`.
+pub fn destroy_time_may_read(r: &crate::reference::Reference) -> bool {
+    matches!(&r.root, Root::Bound(n) if ["self", crate::reference::COUNT, crate::reference::EACH].contains(&&**n))
 }
 
 /// Checks a resource's own `connection` block against its table.
