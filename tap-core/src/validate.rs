@@ -438,7 +438,9 @@ fn check_lifecycle(graph: &Graph, site: &Site, r: &crate::graph::Resource, error
                         errors.push(ValidationError::UndeclaredReference { from: site.clone(), path, target: target.clone() });
                     }
                 }
-                _ => check_reference(graph, site, &path, reference, errors),
+                Some(_) => check_reference(graph, site, &path, reference, errors),
+                // Not a resource: `lifecycle::issues` reported it.
+                None => {}
             }
         }
         for (kind, list) in [("precondition", &l.preconditions), ("postcondition", &l.postconditions)] {

@@ -346,8 +346,10 @@ impl<'a> Resolver<'a> {
                     let here = at.name(kind).index(i);
                     spans.record(&here.name("condition"), Some(c.span), c.condition.span());
                     spans.record(&here.name("error_message"), None, c.error_message.span());
+                    let before = self.diags.count();
                     let condition = self.value(c.condition, &here.name("condition"), &own, spans);
-                    if !condition.is_terraform() {
+                    // A value already reported (an undeclared `var.x`) is not a Rust value too.
+                    if !condition.is_terraform() && self.diags.count() == before {
                         self.diags.error(spans.find(&here.name("condition"), false, c.span), message(&format!("a `{kind}`'s condition is checked by Terraform, and this one is a Rust value"), Some("compare Terraform values, as in `var.replicas >= 2`, `config.id != \"\"` or (in a postcondition) `this.arn != \"\"`"), None));
                     }
                     let pair = (condition, c.error_message.value());
@@ -375,9 +377,9 @@ impl<'a> Resolver<'a> {
                 postconditions: life.postconditions.iter().map(condition).collect(),
             });
         }
-        for (i, p) in std::mem::take(&mut metas.provisioners).into_iter().enumerate() {
-            let here = AttrPath::root().name("provisioner").index(i);
-            spans.record(&here, Some(p.kind.span()), p.kind.span());
+        for p in std::mem::take(&mut metas.provisioners) {
+            // Numbered as kept: an unknown kind is reported and left out.
+            let here = AttrPath::root().name("provisioner").index(life.provisioners.len());
             let written = name_of(&p.kind);
             let Some(kind) = PROVISIONER_KINDS.iter().find(|(ident, _)| *ident == written).map(|(_, kind)| *kind) else {
                 let help = match suggest(&written, PROVISIONER_KINDS.iter().map(|(ident, _)| *ident)) {
@@ -387,6 +389,7 @@ impl<'a> Resolver<'a> {
                 self.diags.error(p.kind.span(), message(&format!("unknown provisioner `{written}`"), Some(&help), None));
                 continue;
             };
+            spans.record(&here, Some(p.kind.span()), p.kind.span());
             let body = self.body(p.body.entries, &here, &own, spans);
             life.provisioners_view.push(tap_core::graph::Provisioner::new(kind, body_view(&body)));
             life.provisioners.push((kind.to_owned(), body));
