@@ -233,6 +233,33 @@ fn render_body(block: Option<&Block>, fields: &Fields) -> Map<String, J> {
     body
 }
 
+/// `replace_triggered_by` (reference strings) and the custom conditions
+/// (`"${...}"`) of a `lifecycle` block, in Terraform's JSON shapes.
+fn render_lifecycle_extras(lc: &crate::graph::Lifecycle, l: &mut Map<String, J>) {
+    if !lc.replace_triggered_by.is_empty() {
+        l.insert("replace_triggered_by".into(), json!(lc.replace_triggered_by.iter().map(ToString::to_string).collect::<Vec<_>>()));
+    }
+    for (key, list) in [("precondition", &lc.preconditions), ("postcondition", &lc.postconditions)] {
+        if !list.is_empty() {
+            let blocks: Vec<J> = list.iter().map(|c| json!({ "condition": to_terraform_json(&c.condition), "error_message": c.error_message })).collect();
+            l.insert(key.into(), J::Array(blocks));
+        }
+    }
+}
+
+/// `"provisioner": [{"local-exec": {...}}, ...]` in the order written, and
+/// the resource's `"connection": {...}`.
+fn render_provisioners(r: &crate::graph::Resource, body: &mut Map<String, J>) {
+    use crate::schema::provisioners::table;
+    if !r.provisioners.is_empty() {
+        let list: Vec<J> = r.provisioners.iter().map(|p| json!({ p.kind.clone(): J::Object(render_body(table(&p.kind), &p.arguments)) })).collect();
+        body.insert("provisioner".into(), J::Array(list));
+    }
+    if let Some(connection) = &r.connection {
+        body.insert("connection".into(), J::Object(render_body(table("connection"), connection)));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,32 +291,5 @@ mod tests {
         );
         let output = Output { value: Value::from("v"), description: "d".into(), sensitive: true, ty: None };
         assert_eq!(Named { name: "o", element: &output }.to_terraform(&cx), json!({ "output": { "o": { "value": "v", "description": "d", "sensitive": true } } }));
-    }
-}
-
-/// `replace_triggered_by` (reference strings) and the custom conditions
-/// (`"${...}"`) of a `lifecycle` block, in Terraform's JSON shapes.
-fn render_lifecycle_extras(lc: &crate::graph::Lifecycle, l: &mut Map<String, J>) {
-    if !lc.replace_triggered_by.is_empty() {
-        l.insert("replace_triggered_by".into(), json!(lc.replace_triggered_by.iter().map(ToString::to_string).collect::<Vec<_>>()));
-    }
-    for (key, list) in [("precondition", &lc.preconditions), ("postcondition", &lc.postconditions)] {
-        if !list.is_empty() {
-            let blocks: Vec<J> = list.iter().map(|c| json!({ "condition": to_terraform_json(&c.condition), "error_message": c.error_message })).collect();
-            l.insert(key.into(), J::Array(blocks));
-        }
-    }
-}
-
-/// `"provisioner": [{"local-exec": {...}}, ...]` in the order written, and
-/// the resource's `"connection": {...}`.
-fn render_provisioners(r: &crate::graph::Resource, body: &mut Map<String, J>) {
-    use crate::schema::provisioners::table;
-    if !r.provisioners.is_empty() {
-        let list: Vec<J> = r.provisioners.iter().map(|p| json!({ p.kind.clone(): J::Object(render_body(table(&p.kind), &p.arguments)) })).collect();
-        body.insert("provisioner".into(), J::Array(list));
-    }
-    if let Some(connection) = &r.connection {
-        body.insert("connection".into(), J::Object(render_body(table("connection"), connection)));
     }
 }

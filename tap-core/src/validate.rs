@@ -431,16 +431,13 @@ fn check_lifecycle(graph: &Graph, site: &Site, r: &crate::graph::Resource, error
     if let Some(l) = &r.lifecycle {
         for (i, reference) in l.replace_triggered_by.iter().enumerate() {
             let path = lifecycle.name("replace_triggered_by").index(i);
-            match reference.target() {
+            // Not a resource: `lifecycle::issues` reported it.
+            let Some(target) = reference.target() else { continue };
+            if !reference.path.is_root() {
+                check_reference(graph, site, &path, reference, errors);
+            } else if graph.get(target).is_none() {
                 // A whole resource (`aws_kms_key.config`) names no attribute to check.
-                Some(target) if reference.path.is_root() => {
-                    if graph.get(target).is_none() {
-                        errors.push(ValidationError::UndeclaredReference { from: site.clone(), path, target: target.clone() });
-                    }
-                }
-                Some(_) => check_reference(graph, site, &path, reference, errors),
-                // Not a resource: `lifecycle::issues` reported it.
-                None => {}
+                errors.push(ValidationError::UndeclaredReference { from: site.clone(), path, target: target.clone() });
             }
         }
         for (kind, list) in [("precondition", &l.preconditions), ("postcondition", &l.postconditions)] {

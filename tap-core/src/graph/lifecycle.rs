@@ -124,7 +124,7 @@ pub fn issues(resource: &Resource, block: Option<&Block>) -> Vec<SchemaIssue> {
             found.path = join(&here, &found.path);
             out.push(found);
         }
-        let own = p.arguments.get("connection").is_some();
+        let own = p.arguments.contains_key("connection");
         if needs_connection(&p.kind) && !own && resource.connection.is_none() {
             let message = format!("provisioner \"{}\" runs on a remote machine and has no `connection`", p.kind);
             out.push(SchemaIssue { path: here.clone(), target: IssueTarget::Container, kind: IssueKind::MissingRequired, message, help: Some("add a `connection` to the provisioner, or `#[connection(...)]` to the resource".into()) });
