@@ -132,11 +132,15 @@ impl Element for Resource {
             if lc.create_before_destroy {
                 l.insert("create_before_destroy".into(), J::Bool(true));
             }
-            if !lc.ignore_changes.is_empty() {
+            if lc.ignore_all_changes {
+                l.insert("ignore_changes".into(), J::String("all".into()));
+            } else if !lc.ignore_changes.is_empty() {
                 l.insert("ignore_changes".into(), json!(lc.ignore_changes));
             }
+            render_lifecycle_extras(lc, &mut l);
             body.insert("lifecycle".into(), J::Object(l));
         }
+        render_provisioners(self, &mut body);
         if let Some(alias) = &self.provider_alias {
             body.insert("provider".into(), J::String(format!("{}.{alias}", provider_of(self.type_name()))));
         }
@@ -285,6 +289,33 @@ fn split_dynamic(value: &Value) -> (Vec<&Dynamic>, Option<Value>) {
             Some(d) => (vec![d], None),
             None => (Vec::new(), None),
         },
+    }
+}
+
+/// `replace_triggered_by` (reference strings) and the custom conditions
+/// (`"${...}"`) of a `lifecycle` block, in Terraform's JSON shapes.
+fn render_lifecycle_extras(lc: &crate::graph::Lifecycle, l: &mut Map<String, J>) {
+    if !lc.replace_triggered_by.is_empty() {
+        l.insert("replace_triggered_by".into(), json!(lc.replace_triggered_by.iter().map(ToString::to_string).collect::<Vec<_>>()));
+    }
+    for (key, list) in [("precondition", &lc.preconditions), ("postcondition", &lc.postconditions)] {
+        if !list.is_empty() {
+            let blocks: Vec<J> = list.iter().map(|c| json!({ "condition": to_terraform_json(&c.condition), "error_message": c.error_message })).collect();
+            l.insert(key.into(), J::Array(blocks));
+        }
+    }
+}
+
+/// `"provisioner": [{"local-exec": {...}}, ...]` in the order written, and
+/// the resource's `"connection": {...}`.
+fn render_provisioners(r: &crate::graph::Resource, body: &mut Map<String, J>) {
+    use crate::schema::provisioners::table;
+    if !r.provisioners.is_empty() {
+        let list: Vec<J> = r.provisioners.iter().map(|p| json!({ p.kind.clone(): J::Object(render_body(table(&p.kind), &p.arguments)) })).collect();
+        body.insert("provisioner".into(), J::Array(list));
+    }
+    if let Some(connection) = &r.connection {
+        body.insert("connection".into(), J::Object(render_body(table("connection"), connection)));
     }
 }
 

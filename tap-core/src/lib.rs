@@ -97,6 +97,21 @@ pub mod __private {
         provider
     }
 
+    /// What `#[provisioner(kind { ... })]` becomes.
+    pub fn provisioner(kind: &str, arguments: Vec<(&'static str, Value)>) -> crate::graph::Provisioner {
+        crate::graph::Provisioner::new(kind, fields(arguments))
+    }
+
+    /// What `#[connection(...)]` becomes.
+    pub fn connection(arguments: Vec<(&'static str, Value)>) -> Fields {
+        fields(arguments)
+    }
+
+    /// A reference to a whole resource: `replace_triggered_by = [config]`.
+    pub fn whole_resource(address: &Arc<Address>) -> crate::reference::Reference {
+        crate::reference::Reference::new(address.clone(), AttrPath::root())
+    }
+
     /// What `backend!` becomes: the backend, with its arguments as written.
     pub fn configured_backend(kind: &'static str, arguments: Vec<(&'static str, Value)>) -> crate::graph::Backend {
         crate::graph::Backend { kind: kind.to_owned(), arguments: fields(arguments) }

@@ -492,6 +492,10 @@ fn required_version(stack: &Stack) -> String {
         };
         needed = needed.max(since.unwrap_or_default());
     });
+    // `replace_triggered_by` and custom conditions came with Terraform 1.2.
+    if stack.resources.iter().any(crate::graph::lifecycle::needs_terraform_1_2) {
+        needed = needed.max((1, 2));
+    }
     // A backend argument (`use_lockfile`) or the `cloud` block needs its own version.
     if let Some(b) = &stack.backend {
         needed = versions_needed(&b.kind, &b.arguments).filter_map(parse_version).fold(needed, Ord::max);
@@ -508,6 +512,7 @@ fn required_version(stack: &Stack) -> String {
 fn each_value(stack: &Stack, mut visit: impl FnMut(&Value)) {
     let mut note = |v: &Value| v.walk(&mut AttrPath::root(), &mut |_, inner| visit(inner));
     stack.resources.iter().flat_map(|r| r.body.values()).for_each(&mut note);
+    stack.resources.iter().flat_map(crate::graph::lifecycle::values).for_each(&mut note);
     stack.providers.iter().flat_map(|p| p.extra.values()).for_each(&mut note);
     stack.outputs.values().for_each(|o| note(&o.value));
     stack.locals.values().for_each(&mut note);

@@ -380,6 +380,7 @@ pub fn validate_in(graph: &Graph) -> Vec<ValidationError> {
             check_resolved(&site, name, value, &mut errors);
         }
         check_iteration(graph, r, &site, &mut errors);
+        check_lifecycle(graph, &site, r, &mut errors);
         for dep in &r.depends_on {
             if graph.get(dep).is_none() {
                 errors.push(ValidationError::UndeclaredReference { from: site.clone(), path: AttrPath::root().name("depends_on"), target: dep.clone() });
@@ -432,6 +433,42 @@ pub fn validate_in(graph: &Graph) -> Vec<ValidationError> {
     }
     errors.extend(find_cycles(graph));
     errors
+}
+
+/// A resource's lifecycle settings, provisioners and connection: the
+/// checks the macros run ([`crate::graph::lifecycle::issues`]), and their
+/// references resolved like the body's.
+fn check_lifecycle(graph: &Graph, site: &Site, r: &crate::graph::Resource, errors: &mut Vec<ValidationError>) {
+    for issue in crate::graph::lifecycle::issues(r, r.schema_block()) {
+        errors.push(ValidationError::Schema { at: site.clone(), issue });
+    }
+    let lifecycle = AttrPath::root().name("lifecycle");
+    if let Some(l) = &r.lifecycle {
+        for (i, reference) in l.replace_triggered_by.iter().enumerate() {
+            let path = lifecycle.name("replace_triggered_by").index(i);
+            // Not a resource: `lifecycle::issues` reported it.
+            let Some(target) = reference.target() else { continue };
+            if !reference.path.is_root() {
+                check_reference(graph, site, &path, reference, errors);
+            } else if graph.get(target).is_none() {
+                // A whole resource (`aws_kms_key.config`) names no attribute to check.
+                errors.push(ValidationError::UndeclaredReference { from: site.clone(), path, target: target.clone() });
+            }
+        }
+        for (kind, list) in [("precondition", &l.preconditions), ("postcondition", &l.postconditions)] {
+            for (i, c) in list.iter().enumerate() {
+                check_value(graph, site.clone(), &format!("lifecycle.{kind}[{i}].condition"), &c.condition, errors);
+            }
+        }
+    }
+    for (i, p) in r.provisioners.iter().enumerate() {
+        for (name, value) in &p.arguments {
+            check_value(graph, site.clone(), &format!("provisioner[{i}].{name}"), value, errors);
+        }
+    }
+    for (name, value) in r.connection.iter().flatten() {
+        check_value(graph, site.clone(), &format!("connection.{name}"), value, errors);
+    }
 }
 
 /// The errors of a body's overrides; returns where their paths leave the

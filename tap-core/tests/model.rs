@@ -207,7 +207,7 @@ fn meta_arguments_are_rendered() {
     let mut r = vpc("aliased");
     r.provider_alias = Some("east".into());
     r.depends_on.push(Arc::new(Address::resource("aws_vpc", "main")));
-    r.lifecycle = Some(tap_core::graph::Lifecycle { prevent_destroy: true, create_before_destroy: false, ignore_changes: vec!["tags".into()] });
+    r.lifecycle = Some(tap_core::graph::Lifecycle { prevent_destroy: true, create_before_destroy: false, ignore_changes: vec!["tags".into()], ..Default::default() });
     s.add(r);
     s.provider(Provider::aws("us-east-1").alias("east"));
     let out = synthesize(&s).unwrap();
@@ -338,4 +338,89 @@ fn a_provider_function_needs_terraform_1_8_and_its_provider() {
     let out = synthesize(&stack).unwrap_or_else(|e| panic!("{e}"));
     let versions: serde_json::Value = serde_json::from_slice(&out.files["versions.tf.json"]).unwrap();
     assert_eq!(versions["terraform"]["required_version"], ">= 1.8.0");
+}
+
+/// A stack whose subnet uses every lifecycle setting, a provisioner and a connection.
+fn lifecycle_stack(lifecycle: tap_core::graph::Lifecycle, provisioners: Vec<tap_core::graph::Provisioner>, connection: Option<tap_core::value::Fields>) -> Stack {
+    let mut s = sample(false);
+    let mut r = subnet("lc", reference("aws_vpc", "main", "id"));
+    r.lifecycle = Some(lifecycle);
+    r.provisioners = provisioners;
+    r.connection = connection;
+    s.add(r);
+    s
+}
+
+fn fields(entries: Vec<(&str, Value)>) -> tap_core::value::Fields {
+    entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+#[test]
+fn lifecycle_conditions_provisioners_and_connection_render_as_terraform_json() {
+    use tap_core::graph::lifecycle::self_reference;
+    use tap_core::graph::{Condition, Lifecycle, Provisioner};
+    use tap_core::value::{BinaryOp, Expr};
+    let ne = |r: Reference| Value::expr(Expr::Binary { op: BinaryOp::Ne, left: Value::Ref(r), right: Value::from("") });
+    let vpc_id = Reference::new(Arc::new(Address::resource("aws_vpc", "main")), vec![Step::Attr("id".into())]);
+    let lifecycle = Lifecycle {
+        create_before_destroy: true,
+        ignore_changes: vec!["map_public_ip_on_launch".into(), "cidr_block".into()],
+        replace_triggered_by: vec![vpc_id.clone(), Reference::new(Arc::new(Address::resource("aws_vpc", "main")), tap_core::path::AttrPath::root())],
+        preconditions: vec![Condition::new(ne(vpc_id), "The VPC has no id.")],
+        postconditions: vec![Condition::new(ne(self_reference("id")), "No id.")],
+        ..Default::default()
+    };
+    let command = Value::Template(vec![Value::from("echo "), Value::Ref(self_reference("id"))]);
+    let provisioners = vec![Provisioner::new("local-exec", fields(vec![("command", command), ("when", Value::from("destroy"))]))];
+    let s = lifecycle_stack(lifecycle, provisioners, None);
+    let out = synthesize(&s).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.files["cdk.tf.json"]).unwrap();
+    let body = &doc["resource"]["aws_subnet"]["lc"];
+    assert_eq!(
+        body["lifecycle"],
+        serde_json::json!({
+            "create_before_destroy": true,
+            "ignore_changes": ["map_public_ip_on_launch", "cidr_block"],
+            "replace_triggered_by": ["aws_vpc.main.id", "aws_vpc.main"],
+            "precondition": [{ "condition": "${aws_vpc.main.id != \"\"}", "error_message": "The VPC has no id." }],
+            "postcondition": [{ "condition": "${self.id != \"\"}", "error_message": "No id." }],
+        })
+    );
+    assert_eq!(body["provisioner"], serde_json::json!([{ "local-exec": { "command": "echo ${self.id}", "when": "destroy" } }]));
+    let versions: serde_json::Value = serde_json::from_slice(&out.files["versions.tf.json"]).unwrap();
+    assert_eq!(versions["terraform"]["required_version"], ">= 1.2.0", "replace_triggered_by and conditions need Terraform 1.2");
+
+    let all = lifecycle_stack(tap_core::graph::Lifecycle { ignore_all_changes: true, ignore_changes: vec!["cidr_block".into()], ..Default::default() }, Vec::new(), None);
+    let out = synthesize(&all).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.files["cdk.tf.json"]).unwrap();
+    assert_eq!(doc["resource"]["aws_subnet"]["lc"]["lifecycle"], serde_json::json!({ "ignore_changes": "all" }));
+    let versions: serde_json::Value = serde_json::from_slice(&out.files["versions.tf.json"]).unwrap();
+    assert_eq!(versions["terraform"]["required_version"], ">= 1.0.0", "`all` and the flags are Terraform 1.0");
+}
+
+#[test]
+fn lifecycle_and_provisioners_built_in_code_are_checked_at_synthesis() {
+    use tap_core::graph::lifecycle::self_reference;
+    use tap_core::graph::{Condition, Lifecycle, Provisioner};
+    let lifecycle = Lifecycle {
+        ignore_changes: vec!["tagz".into()],
+        replace_triggered_by: vec![Reference::variable("n")],
+        postconditions: vec![Condition::new(Value::Ref(self_reference("idd")), "Bad path.")],
+        preconditions: vec![Condition::new(true, "Reads nothing.")],
+        ..Default::default()
+    };
+    let provisioners = vec![Provisioner::new("remote-exec", fields(vec![("inline", Value::list([Value::from("x")])), ("scriptz", Value::from("a.sh"))]))];
+    let connection = fields(vec![("host", Value::from("10.0.0.1")), ("password", Value::from("hunter2hunter2"))]);
+    let errors: Vec<String> = validate(&lifecycle_stack(lifecycle, provisioners, Some(connection))).iter().map(ToString::to_string).collect();
+    let has = |needle: &str| assert!(errors.iter().any(|e| e.contains(needle)), "no error with {needle:?} in {errors:#?}");
+    has("`ignore_changes` names `tagz`");
+    has("`replace_triggered_by` names `var.n`");
+    has("`self.idd`");
+    has("a condition must read a value");
+    has("no argument or block `scriptz`");
+    assert_eq!(errors.len(), 5, "{errors:#?}");
+    // The literal connection password is a policy finding, not a validation error.
+    let s = lifecycle_stack(Lifecycle::default(), Vec::new(), Some(fields(vec![("host", Value::from("h")), ("password", Value::from("hunter2hunter2"))])));
+    let err = synthesize(&s).unwrap_err().to_string();
+    assert!(err.contains("TAP-SEC-001") && err.contains("connection.password"), "{err}");
 }

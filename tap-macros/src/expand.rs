@@ -106,16 +106,9 @@ impl<'a> Renderer<'a> {
             metas.push(quote!(#( __tap_resource.depends_on.push(::std::clone::Clone::clone(#names.address())); )*));
         }
         if let Some(l) = &m.lifecycle {
-            let (prevent_destroy, create_before_destroy) = (l.prevent_destroy, l.create_before_destroy);
-            let ignore = l.ignore_changes.iter().map(name_of);
-            metas.push(quote! {
-                __tap_resource.lifecycle = ::core::option::Option::Some(::tap::__private::graph::Lifecycle {
-                    prevent_destroy: #prevent_destroy,
-                    create_before_destroy: #create_before_destroy,
-                    ignore_changes: ::std::vec![#(::std::string::String::from(#ignore)),*],
-                });
-            });
+            metas.push(lifecycle_tokens(l.prevent_destroy, l.create_before_destroy, &r.life));
         }
+        metas.extend(provisioner_tokens(&r.life));
         if let Some(alias) = &m.provider {
             let alias = name_of(alias);
             metas.push(quote!(__tap_resource.provider_alias = ::core::option::Option::Some(::std::string::String::from(#alias));));
@@ -182,6 +175,63 @@ impl<'a> Renderer<'a> {
             #stack_ident.provider(::tap::__private::configured_provider(&#facts, #alias, #body));
         })
     }
+}
+
+/// `__tap_resource.lifecycle = Some(Lifecycle { ... })`: the flags, and
+/// what `resolve` made of the rest.
+fn lifecycle_tokens(prevent_destroy: bool, create_before_destroy: bool, life: &crate::resolved::Life) -> TokenStream {
+    use crate::resolved::Trigger;
+    let graph = quote!(::tap::__private::graph);
+    let ignore = &life.ignore_changes;
+    let ignore_all = life.ignore_all;
+    let triggers = life.replace_triggered_by.iter().map(|t| match t {
+        Trigger::Resource(handle) => quote_spanned!(handle.span()=> ::tap::__private::whole_resource(#handle.address())),
+        Trigger::Attribute(Value::Ref(r)) => {
+            let Ref { root, element, first, rest, span, .. } = &**r;
+            let rest = rest.iter().map(step_tokens);
+            match element {
+                Some(index) => quote_spanned!(*span=> #root[#index].reference(#first) #(#rest)*),
+                None => quote_spanned!(*span=> #root.reference(#first) #(#rest)*),
+            }
+        }
+        Trigger::Attribute(_) => unreachable!("BUG: resolve keeps only references as triggers"),
+    });
+    let conditions = |list: &[(Value, String)]| {
+        let items = list.iter().map(|(c, m)| {
+            let c = value_tokens(c);
+            quote!(#graph::Condition::new(#c, #m))
+        });
+        quote!(::std::vec![#(#items),*])
+    };
+    let (pre, post) = (conditions(&life.preconditions), conditions(&life.postconditions));
+    quote! {
+        __tap_resource.lifecycle = ::core::option::Option::Some(#graph::Lifecycle {
+            prevent_destroy: #prevent_destroy,
+            create_before_destroy: #create_before_destroy,
+            ignore_changes: ::std::vec![#(::std::string::String::from(#ignore)),*],
+            ignore_all_changes: #ignore_all,
+            replace_triggered_by: ::std::vec![#(#triggers),*],
+            preconditions: #pre,
+            postconditions: #post,
+        });
+    }
+}
+
+/// One statement per provisioner, and one for the connection.
+fn provisioner_tokens(life: &crate::resolved::Life) -> Vec<TokenStream> {
+    let mut out: Vec<TokenStream> = life
+        .provisioners
+        .iter()
+        .map(|(kind, body)| {
+            let body = body_tokens(body);
+            quote!(__tap_resource.provisioners.push(::tap::__private::provisioner(#kind, #body));)
+        })
+        .collect();
+    if let Some(c) = &life.connection {
+        let body = body_tokens(c);
+        out.push(quote!(__tap_resource.connection = ::core::option::Option::Some(::tap::__private::connection(#body));));
+    }
+    out
 }
 
 /// `backend!(s3 { ... })`: the stack's backend, with a rustc `deprecated`

@@ -93,7 +93,8 @@ impl Entry {
 pub struct Metas {
     /// `#[depends_on(a, b)]` (repeatable: the names add up).
     pub depends_on: Vec<Ident>,
-    /// `#[lifecycle(...)]`: the last one written counts, as at run time.
+    /// `#[lifecycle(...)]`: several add up (flags, paths, references and
+    /// conditions), so a long one can be split.
     pub lifecycle: Option<Lifecycle>,
     /// `#[provider(alias)]`: the last one written counts.
     pub provider: Option<Ident>,
@@ -106,6 +107,10 @@ pub struct Metas {
     /// `#[override_remove("path")]`, in the order written (`resolve`
     /// takes them: their values are resolved like the body's).
     pub overrides: Vec<OverrideMeta>,
+    /// `#[provisioner(local_exec { ... })]`, in the order written.
+    pub provisioners: Vec<ProvisionerMeta>,
+    /// `#[connection(type: "ssh", host: this.public_ip, ...)]`: the last one counts.
+    pub connection: Option<ConnectionMeta>,
 }
 
 /// `#[count(n)]` or `#[for_each(collection)]`, with the meta-argument's name.
@@ -124,11 +129,48 @@ pub struct OverrideMeta {
     pub unchecked: bool,
 }
 
-/// `#[lifecycle(prevent_destroy, create_before_destroy, ignore_changes = [a])]`.
+/// `#[lifecycle(prevent_destroy, create_before_destroy, ignore_changes = [a, tags["Owner"]],
+/// replace_triggered_by = [config.id], precondition(condition = ..., error_message = "..."))]`.
+#[derive(Default)]
 pub struct Lifecycle {
     pub prevent_destroy: bool,
     pub create_before_destroy: bool,
-    pub ignore_changes: Vec<Ident>,
+    pub ignore_changes: Vec<IgnorePath>,
+    /// `ignore_changes = all`, where it was written.
+    pub ignore_all: Option<Span>,
+    /// References to handles (`config.id`) or bare handles (`config`).
+    pub replace_triggered_by: Vec<ValueExpr>,
+    pub preconditions: Vec<ConditionMeta>,
+    pub postconditions: Vec<ConditionMeta>,
+}
+
+/// One `ignore_changes` path: `tags`, `tags["Owner"]`, `ingress[0].cidr_blocks`.
+pub struct IgnorePath {
+    pub steps: Vec<tap_core::path::Step>,
+    /// The whole path as written.
+    pub span: Span,
+}
+
+/// `precondition(condition = ..., error_message = "...")`.
+pub struct ConditionMeta {
+    pub condition: ValueExpr,
+    pub error_message: LitStr,
+    /// The `precondition` or `postcondition` name.
+    pub span: Span,
+}
+
+/// `#[provisioner(remote_exec { inline: [...], connection { ... } })]`.
+pub struct ProvisionerMeta {
+    /// `local_exec`, `remote_exec` or `file` as written (Terraform's names
+    /// have a `-`, which an identifier cannot).
+    pub kind: Ident,
+    pub body: Body,
+}
+
+/// `#[connection(...)]`: its arguments, and the `connection` name.
+pub struct ConnectionMeta {
+    pub body: Box<Body>,
+    pub span: Span,
 }
 
 /// `suppress("TAP-XXX-000", reason = "...", finding = "path")`: on a

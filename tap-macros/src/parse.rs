@@ -135,29 +135,12 @@ fn parse_meta(attr: &syn::Attribute, metas: &mut Metas) -> syn::Result<()> {
             let value = attr.parse_args_with(parse_value)?;
             metas.repetition = Some(RepetitionMeta { repeats, value, name });
         }
-        "lifecycle" => {
-            let mut prevent_destroy = false;
-            let mut create_before_destroy = false;
-            let mut ignore_changes = Vec::new();
-            attr.parse_nested_meta(|meta| {
-                if meta.path.is_ident("prevent_destroy") {
-                    prevent_destroy = true;
-                } else if meta.path.is_ident("create_before_destroy") {
-                    create_before_destroy = true;
-                } else if meta.path.is_ident("ignore_changes") {
-                    let content;
-                    let value = meta.value()?;
-                    bracketed!(content in value);
-                    let names = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
-                    ignore_changes.extend(names);
-                } else {
-                    return Err(meta.error(
-                        "unknown lifecycle setting; accepted: `prevent_destroy`, `create_before_destroy`, `ignore_changes = [names]`",
-                    ));
-                }
-                Ok(())
-            })?;
-            metas.lifecycle = Some(Lifecycle { prevent_destroy, create_before_destroy, ignore_changes });
+        "lifecycle" => parse_lifecycle(attr, metas.lifecycle.get_or_insert_with(Lifecycle::default))?,
+        "provisioner" => metas.provisioners.push(attr.parse_args_with(parse_provisioner)?),
+        "connection" => {
+            let span = attr.path().span();
+            let body = attr.parse_args_with(parse_body)?;
+            metas.connection = Some(ConnectionMeta { body: Box::new(body), span });
         }
         "suppress" => {
             // `attr.span()` covers only `#` on stable; the name reads better.
@@ -181,12 +164,122 @@ fn parse_meta(attr: &syn::Attribute, metas: &mut Metas) -> syn::Result<()> {
             return Err(syn::Error::new(
                 attr.path().span(),
                 format!(
-                    "unknown meta-argument `#[{name}]`\nhelp: accepted: `#[count(n)]`, `#[for_each(collection)]`, `#[depends_on(a, b)]`, `#[lifecycle(prevent_destroy)]`, `#[provider(alias)]`, `#[suppress(\"TAP-XXX-000\", reason = \"...\")]`, `#[override_(\"path\", value)]`, `#[override_unchecked(\"path\", value)]`, `#[override_remove(\"path\")]`"
+                    "unknown meta-argument `#[{name}]`\nhelp: accepted: `#[count(n)]`, `#[for_each(collection)]`, `#[depends_on(a, b)]`, `#[lifecycle(prevent_destroy)]`, `#[provisioner(local_exec {{ command: \"...\" }})]`, `#[connection(host: ...)]`, `#[provider(alias)]`, `#[suppress(\"TAP-XXX-000\", reason = \"...\")]`, `#[override_(\"path\", value)]`, `#[override_unchecked(\"path\", value)]`, `#[override_remove(\"path\")]`"
                 ),
             ))
         }
     }
     Ok(())
+}
+
+/// The settings of one `#[lifecycle(...)]`, added to what earlier ones set.
+fn parse_lifecycle(attr: &syn::Attribute, lifecycle: &mut Lifecycle) -> syn::Result<()> {
+    attr.parse_nested_meta(|meta| {
+        if meta.path.is_ident("prevent_destroy") {
+            lifecycle.prevent_destroy = true;
+        } else if meta.path.is_ident("create_before_destroy") {
+            lifecycle.create_before_destroy = true;
+        } else if meta.path.is_ident("ignore_changes") {
+            let value = meta.value()?;
+            if value.peek(Ident) && !value.peek2(Token![.]) && !value.peek2(syn::token::Bracket) {
+                let all: Ident = value.parse()?;
+                if all != "all" {
+                    return Err(syn::Error::new(all.span(), "expected `ignore_changes = all` or a list of attribute paths, as in `ignore_changes = [tags[\"Owner\"]]`"));
+                }
+                lifecycle.ignore_all = Some(all.span());
+                return Ok(());
+            }
+            let content;
+            bracketed!(content in value);
+            while !content.is_empty() {
+                lifecycle.ignore_changes.push(parse_ignore_path(&content)?);
+                if !content.is_empty() {
+                    content.parse::<Token![,]>()?;
+                }
+            }
+        } else if meta.path.is_ident("replace_triggered_by") {
+            let content;
+            let value = meta.value()?;
+            bracketed!(content in value);
+            lifecycle.replace_triggered_by.extend(parse_comma_separated(&content)?);
+        } else if meta.path.is_ident("precondition") || meta.path.is_ident("postcondition") {
+            let span = meta.path.span();
+            let (mut condition, mut error_message) = (None, None);
+            meta.parse_nested_meta(|inner| {
+                if inner.path.is_ident("condition") {
+                    condition = Some(parse_value(inner.value()?)?);
+                } else if inner.path.is_ident("error_message") {
+                    error_message = Some(inner.value()?.parse::<LitStr>()?);
+                } else {
+                    return Err(inner.error("expected `condition = ...` or `error_message = \"...\"`"));
+                }
+                Ok(())
+            })?;
+            let (Some(condition), Some(error_message)) = (condition, error_message) else {
+                return Err(syn::Error::new(span, "a condition needs `condition = ...` and `error_message = \"...\"`"));
+            };
+            let c = ConditionMeta { condition, error_message, span };
+            if meta.path.is_ident("precondition") {
+                lifecycle.preconditions.push(c);
+            } else {
+                lifecycle.postconditions.push(c);
+            }
+        } else {
+            return Err(meta.error(
+                "unknown lifecycle setting; accepted: `prevent_destroy`, `create_before_destroy`, `ignore_changes = [paths]` or `ignore_changes = all`, `replace_triggered_by = [handle.attribute]`, `precondition(condition = ..., error_message = \"...\")`, `postcondition(...)`",
+            ));
+        }
+        Ok(())
+    })
+}
+
+/// `tags`, `tags["Owner"]`, `ingress[0].cidr_blocks`: names, literal
+/// indexes and string keys only, as Terraform takes them.
+fn parse_ignore_path(input: ParseStream) -> syn::Result<IgnorePath> {
+    use tap_core::path::Step;
+    let first = Ident::parse_any(input)?;
+    let (start, mut end) = (first.span(), first.span());
+    let mut steps = vec![Step::Attr(name_of(&first))];
+    loop {
+        if input.peek(Token![.]) {
+            input.parse::<Token![.]>()?;
+            let name = Ident::parse_any(input)?;
+            end = name.span();
+            steps.push(Step::Attr(name_of(&name)));
+        } else if input.peek(syn::token::Bracket) {
+            let content;
+            let bracket = bracketed!(content in input);
+            end = bracket.span.close();
+            if content.peek(LitStr) {
+                steps.push(Step::Key(content.parse::<LitStr>()?.value()));
+            } else if content.peek(syn::LitInt) {
+                steps.push(Step::Index(content.parse::<syn::LitInt>()?.base10_parse()?));
+            } else {
+                return Err(content.error("an `ignore_changes` path takes a literal index (`[0]`) or key (`[\"Owner\"]`)"));
+            }
+            if !content.is_empty() {
+                return Err(content.error("expected `]`"));
+            }
+        } else {
+            break;
+        }
+    }
+    Ok(IgnorePath { steps, span: start.join(end).unwrap_or(start) })
+}
+
+/// `local_exec { command: "..." }`: the kind, then its body.
+fn parse_provisioner(input: ParseStream) -> syn::Result<ProvisionerMeta> {
+    let kind = Ident::parse_any(input)?;
+    if !input.peek(syn::token::Brace) {
+        return Err(input.error(format!("expected the provisioner's arguments `{{ ... }}`, as in `#[provisioner({kind} {{ ... }})]`")));
+    }
+    let content;
+    braced!(content in input);
+    let body = parse_body(&content)?;
+    if !input.is_empty() {
+        return Err(input.error("unexpected tokens after the provisioner's arguments"));
+    }
+    Ok(ProvisionerMeta { kind, body })
 }
 
 /// `"TAP-LMB-001", reason = "..."`, optionally with `finding = "path"`.

@@ -133,6 +133,8 @@ fn compile_time_stack(input: &PolicyInput) -> (Stack, HashMap<Address, usize>) {
         let mut r = CoreResource::new(c.address.clone());
         r.body = c.view.clone();
         r.repetition = c.repetition.as_ref().map(crate::resolved::Repetition::view);
+        r.provisioners = c.life.provisioners_view.clone();
+        r.connection = c.life.connection_view.clone();
         r.suppressions = c.metas.suppress.iter().filter_map(|s| suppression_of(s).ok()).collect();
         r.provider_alias = c.metas.provider.as_ref().map(name_of);
         let local = provider_of(&c.address.type_name);

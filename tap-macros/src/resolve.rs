@@ -38,6 +38,13 @@ fn same_type<'t>(mut types: impl Iterator<Item = &'t TypeConstraint>) -> TypeCon
     if types.all(|t| t == first) { first.clone() } else { TypeConstraint::Any }
 }
 
+/// The name a postcondition, a provisioner and a connection read the
+/// resource's own object by (Terraform's `self`).
+const THIS: &str = "this";
+
+/// Provisioner kinds as written, and as Terraform names them.
+const PROVISIONER_KINDS: &[(&str, &str)] = &[("local_exec", "local-exec"), ("remote_exec", "remote-exec"), ("file", "file")];
+
 /// What a `variable!` may set.
 const VARIABLE_SETTINGS: &[&str] = &["default", "description", "sensitive", "nullable", "ephemeral", "validation"];
 
@@ -268,7 +275,8 @@ impl<'a> Resolver<'a> {
             self.schema_issues(&type_name, block, &view, &spans, name_span);
             self.check_named_kinds(block, &view, &spans, name_span);
         }
-        self.meta_arguments(&metas, &address, block, scope);
+        self.meta_arguments(&metas, &address, scope);
+        let life = self.life(&mut metas, &address, block, scope, &mut spans, name_span);
         // A second declaration is still checked and generated: the two
         // errors below are the whole story.
         let valid = self.diags.count() == before;
@@ -286,7 +294,7 @@ impl<'a> Resolver<'a> {
             self.any_rejected = true;
             return Err(std::mem::take(&mut self.used));
         }
-        self.resources.push(Resource { address, repetition, base_name, index, body: resolved_body, metas, overrides, view, spans, name_span, span });
+        self.resources.push(Resource { address, repetition, base_name, index, body: resolved_body, metas, overrides, life, view, spans, name_span, span });
         Ok(self.resources.last().expect("BUG: a resource was just pushed"))
     }
 
@@ -302,10 +310,9 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// `#[depends_on]` names handles, `#[lifecycle(ignore_changes)]` names
-    /// attributes of the type, `#[suppress]` passes the suppression checks.
-    fn meta_arguments(&mut self, metas: &Metas, address: &Address, block: Option<&Block>, scope: &Scope) {
-        let type_name = address.type_name.as_str();
+    /// `#[depends_on]` names handles, `#[suppress]` passes the suppression
+    /// checks (`#[lifecycle]` is [`Resolver::life`]'s).
+    fn meta_arguments(&mut self, metas: &Metas, address: &Address, scope: &Scope) {
         for n in &metas.depends_on {
             let binding = scope.get(&n.to_string());
             if binding.is_some() {
@@ -318,17 +325,154 @@ impl<'a> Resolver<'a> {
                 );
             }
         }
-        if let (Some(lifecycle), Some(block)) = (&metas.lifecycle, block) {
-            for n in &lifecycle.ignore_changes {
-                let name = name_of(n);
-                if !block.attributes.contains_key(&name) && !block.block_types.contains_key(&name) {
-                    let help = suggest(&name, block.readable_names()).map(|s| format!("did you mean `{s}`?"));
-                    self.diags.error(n.span(), message(&format!("`ignore_changes` names `{name}`, which `{type_name}` does not have"), help.as_deref(), None));
-                }
-            }
-        }
         for s in &metas.suppress {
             policy_phase::check_suppression(self.diags, self.rules, s, SuppressionSite::Resource(Arc::new(address.clone())));
+        }
+    }
+
+    /// `#[lifecycle]`, `#[provisioner]` and `#[connection]`: values
+    /// resolved (with `this` bound to the resource's own object where
+    /// Terraform binds `self`), then checked by
+    /// `tap_core::graph::lifecycle::issues`, which synthesis runs on a
+    /// stack built in code, each issue on its token.
+    fn life(&mut self, metas: &mut Metas, address: &Address, block: Option<&Block>, scope: &Scope, spans: &mut SpanMap, name_span: Span) -> resolved::Life {
+        use tap_core::graph::lifecycle::{self as core_life, traversal, SELF};
+        let mut life = resolved::Life::default();
+        // `this`, not `self`: in a `#[stack]` method `self` is the Rust receiver (`self.config`).
+        let mut own = scope.clone();
+        own.bind(THIS.to_owned(), Binding::Named { root: Root::Bound(SELF.into()), ty: None });
+        let at = AttrPath::root().name("lifecycle");
+        let mut core = tap_core::graph::Resource::new(address.clone());
+        if let Some(l) = metas.lifecycle.as_mut() {
+            life.ignore_all = l.ignore_all.is_some();
+            for (i, p) in l.ignore_changes.iter().enumerate() {
+                spans.record(&at.name("ignore_changes").index(i), None, p.span);
+                life.ignore_changes.push(traversal(&AttrPath::from(p.steps.clone())));
+            }
+            if let (Some(all), false) = (l.ignore_all, l.ignore_changes.is_empty()) {
+                self.diags.error(all, message("`ignore_changes = all` and a list of paths are both given", Some("`all` already ignores every attribute: keep one of them"), None));
+            }
+            for (i, expr) in std::mem::take(&mut l.replace_triggered_by).into_iter().enumerate() {
+                let here = at.name("replace_triggered_by").index(i);
+                spans.record(&here, None, expr.span());
+                if let Some(trigger) = self.trigger(expr, &here, scope, spans) {
+                    life.replace_triggered_by.push(trigger);
+                }
+            }
+            for (kind, list) in [("precondition", std::mem::take(&mut l.preconditions)), ("postcondition", std::mem::take(&mut l.postconditions))] {
+                for (i, c) in list.into_iter().enumerate() {
+                    let here = at.name(kind).index(i);
+                    spans.record(&here.name("condition"), Some(c.span), c.condition.span());
+                    spans.record(&here.name("error_message"), None, c.error_message.span());
+                    let before = self.diags.count();
+                    let condition = self.value(c.condition, &here.name("condition"), &own, spans);
+                    // A value already reported (an undeclared `var.x`) is not a Rust value too.
+                    if !condition.is_terraform() && self.diags.count() == before {
+                        self.diags.error(spans.find(&here.name("condition"), false, c.span), message(&format!("a `{kind}`'s condition is checked by Terraform, and this one is a Rust value"), Some("compare Terraform values, as in `var.replicas >= 2`, `config.id != \"\"` or (in a postcondition) `this.arn != \"\"`"), None));
+                    }
+                    let pair = (condition, c.error_message.value());
+                    if kind == "precondition" { life.preconditions.push(pair) } else { life.postconditions.push(pair) }
+                }
+            }
+            let trigger_view = |t: &resolved::Trigger| match t {
+                resolved::Trigger::Attribute(v) => match resolved::view(v) {
+                    CoreValue::Ref(r) => Some(r),
+                    _ => None,
+                },
+                resolved::Trigger::Resource(ident) => match scope.get(&ident.to_string()) {
+                    Some(Binding::Handle { mode, type_name, static_name, .. }) => Some(Reference::new(Arc::new(Address::new(*mode, type_name, static_name.as_str())), AttrPath::root())),
+                    _ => None,
+                },
+            };
+            let condition = |(c, m): &(Value, String)| tap_core::graph::Condition::new(resolved::view(c), m);
+            core.lifecycle = Some(tap_core::graph::Lifecycle {
+                prevent_destroy: l.prevent_destroy,
+                create_before_destroy: l.create_before_destroy,
+                ignore_changes: life.ignore_changes.clone(),
+                ignore_all_changes: life.ignore_all,
+                replace_triggered_by: life.replace_triggered_by.iter().filter_map(trigger_view).collect(),
+                preconditions: life.preconditions.iter().map(condition).collect(),
+                postconditions: life.postconditions.iter().map(condition).collect(),
+            });
+        }
+        for p in std::mem::take(&mut metas.provisioners) {
+            // Numbered as kept: an unknown kind is reported and left out.
+            let here = AttrPath::root().name("provisioner").index(life.provisioners.len());
+            let written = name_of(&p.kind);
+            let Some(kind) = PROVISIONER_KINDS.iter().find(|(ident, _)| *ident == written).map(|(_, kind)| *kind) else {
+                let help = match suggest(&written, PROVISIONER_KINDS.iter().map(|(ident, _)| *ident)) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "accepted: `local_exec`, `remote_exec`, `file` (Terraform's `local-exec`, `remote-exec`, `file`)".to_owned(),
+                };
+                self.diags.error(p.kind.span(), message(&format!("unknown provisioner `{written}`"), Some(&help), None));
+                continue;
+            };
+            spans.record(&here, Some(p.kind.span()), p.kind.span());
+            let body = self.body(p.body.entries, &here, &own, spans);
+            life.provisioners_view.push(tap_core::graph::Provisioner::new(kind, body_view(&body)));
+            life.provisioners.push((kind.to_owned(), body));
+        }
+        if let Some(c) = metas.connection.take() {
+            let here = AttrPath::root().name("connection");
+            spans.record(&here, Some(c.span), c.span);
+            let body = self.body(c.body.entries, &here, &own, spans);
+            life.connection_view = Some(body_view(&body));
+            life.connection = Some(body);
+        }
+        core.provisioners = life.provisioners_view.clone();
+        core.connection = life.connection_view.clone();
+        for issue in core_life::issues(&core, block) {
+            let span = match issue.target {
+                IssueTarget::Container if issue.path.is_root() => name_span,
+                IssueTarget::Container | IssueTarget::Key => spans.find(&issue.path, true, name_span),
+                IssueTarget::Value => spans.find(&issue.path, false, name_span),
+            };
+            let help = issue.help.as_deref().map(|h| h.replace("`self", "`this"));
+            self.diags.error(span, message(&issue.message.replace("`self", "`this"), help.as_deref(), None));
+        }
+        life
+    }
+
+    /// One `replace_triggered_by` entry: a handle of a managed resource
+    /// (`config`) or a reference through one (`config.id`).
+    fn trigger(&mut self, expr: ValueExpr, here: &AttrPath, scope: &Scope, spans: &mut SpanMap) -> Option<resolved::Trigger> {
+        let span = expr.span();
+        let help = "name a `resource!` handle of this stack (`config`) or one of its attributes (`config.id`)";
+        if let ValueExpr::Rust(syn::Expr::Path(p)) = &expr {
+            if let Some(ident) = p.path.get_ident() {
+                let found = scope.get(&ident.to_string()).cloned();
+                if found.is_some() {
+                    self.use_binding(ident);
+                }
+                return match found {
+                    Some(Binding::Handle { mode: Mode::Managed, .. } | Binding::OpaqueHandle) => Some(resolved::Trigger::Resource(ident.clone())),
+                    Some(Binding::Handle { .. }) => {
+                        self.diags.error(span, message(&format!("`replace_triggered_by` names `{ident}`, a data source: Terraform replaces a resource only when a managed resource changes"), Some(help), None));
+                        None
+                    }
+                    _ => {
+                        self.diags.error(span, message(&format!("`replace_triggered_by` names `{ident}`, which is not a resource handle in this stack"), Some(help), None));
+                        None
+                    }
+                };
+            }
+        }
+        match self.value(expr, here, scope, spans) {
+            Value::Ref(r) if r.view.as_ref().and_then(Reference::target).is_some_and(|a| a.mode == Mode::Data) => {
+                self.diags.error(span, message("`replace_triggered_by` reads a data source: Terraform replaces a resource only when a managed resource changes", Some(help), None));
+                None
+            }
+            v @ Value::Ref(_) => Some(resolved::Trigger::Attribute(v)),
+            Value::Unbound { root, .. } => {
+                self.diags.error(root.span(), message(&format!("`replace_triggered_by` names `{root}`, which is not a resource handle in this stack"), Some(help), None));
+                None
+            }
+            // An error was reported already.
+            Value::Hole(syn::Expr::Verbatim(t)) if t.is_empty() => None,
+            _ => {
+                self.diags.error(span, message("`replace_triggered_by` takes references to resources, not values", Some(help), None));
+                None
+            }
         }
     }
 

@@ -270,6 +270,8 @@ pub struct Resource {
     pub metas: Metas,
     /// `#[override_...]`, resolved, in the order written.
     pub overrides: Vec<Override>,
+    /// Its lifecycle settings, provisioners and connection, resolved.
+    pub life: Life,
     /// The compile-time view of `body` after its overrides, which the
     /// schema checks ran on and the policy phase runs on.
     pub view: Fields,
@@ -278,6 +280,34 @@ pub struct Resource {
     pub name_span: Span,
     /// The whole invocation: its line is the resource's origin.
     pub span: Span,
+}
+
+/// What `resolve` makes of a resource's `#[lifecycle]`, `#[provisioner]`
+/// and `#[connection]`; the flags stay in [`Metas`].
+#[derive(Default)]
+pub struct Life {
+    /// Each path as Terraform writes it: `tags["Owner"]`.
+    pub ignore_changes: Vec<String>,
+    pub ignore_all: bool,
+    pub replace_triggered_by: Vec<Trigger>,
+    /// `(condition, error_message)`.
+    pub preconditions: Vec<(Value, String)>,
+    pub postconditions: Vec<(Value, String)>,
+    /// Terraform's name (`local-exec`) and the arguments.
+    pub provisioners: Vec<(String, Body)>,
+    pub connection: Option<Body>,
+    /// The compile-time view of the provisioners and the connection, for
+    /// the policy phase (TAP-SEC-001 reads connection secrets).
+    pub provisioners_view: Vec<tap_core::graph::Provisioner>,
+    pub connection_view: Option<Fields>,
+}
+
+/// One `replace_triggered_by` entry.
+pub enum Trigger {
+    /// `config.id`: a reference through a handle (a [`Value::Ref`]).
+    Attribute(Value),
+    /// `config`: the whole resource.
+    Resource(Ident),
 }
 
 /// One override that passed phase 2: its path parsed, its value resolved.

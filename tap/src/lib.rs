@@ -139,6 +139,7 @@ pub use tap_macros::{backend, component, data, local, output, provider, resource
 /// providers, backends, outputs, and [`Graph`](graph::Graph), the index
 /// rules read a stack through.
 pub mod graph {
+    pub use tap_core::graph::{lifecycle, Condition, Provisioner};
     pub use tap_core::graph::{overrides, shape};
     pub use tap_core::graph::{
         AnyType, Backend, Change, Edge, Graph, Handle, Instance, InstanceId, Lifecycle, Local, Origin, Output, Override, Provider, ProviderFacts, Resource, ResourceType, Scope, ScopeCollision, Stack, Suppression,

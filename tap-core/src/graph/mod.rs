@@ -7,6 +7,7 @@
 //! layers above.
 
 mod index;
+pub mod lifecycle;
 pub mod overrides;
 mod scope;
 pub mod shape;
@@ -25,6 +26,7 @@ use crate::schema::{Block, Descriptor};
 use crate::value::{Fields, Value};
 
 pub use index::{direct_target, Edge, Graph};
+pub use lifecycle::{Condition, Provisioner};
 pub use overrides::{Change, Override};
 pub use scope::{Instance, InstanceId, Scope, ScopeCollision};
 pub use variable::{Local, Validation, Var, Variable, Variables};
@@ -186,8 +188,18 @@ pub struct Lifecycle {
     /// the new object before it destroys the old one.
     pub create_before_destroy: bool,
     /// `ignore_changes`: the attributes whose changes outside Terraform
-    /// never cause an update (`tags`); written only when not empty.
+    /// never cause an update, each a path as Terraform writes it (`tags`,
+    /// `tags["Owner"]`, `ingress[0].cidr_blocks`); written only when not empty.
     pub ignore_changes: Vec<String>,
+    /// `ignore_changes = all`: every attribute; wins over the list.
+    pub ignore_all_changes: bool,
+    /// `replace_triggered_by`: the resource is replaced when one of these
+    /// resources, or attributes of theirs, changes (Terraform 1.2).
+    pub replace_triggered_by: Vec<Reference>,
+    /// `precondition` blocks, checked before the resource is planned (Terraform 1.2).
+    pub preconditions: Vec<Condition>,
+    /// `postcondition` blocks, checked after; they may read `self` (Terraform 1.2).
+    pub postconditions: Vec<Condition>,
 }
 
 /// How many instances of a resource Terraform makes: the `count` or
@@ -266,6 +278,11 @@ pub struct Resource {
     /// arguments and blocks are already in [`Resource::body`]; those of
     /// meta-arguments are merged when it renders.
     pub overrides: Vec<Override>,
+    /// Its provisioners, in the order Terraform runs them: a last resort
+    /// (see [`lifecycle`]).
+    pub provisioners: Vec<Provisioner>,
+    /// The `connection` its provisioners use, unless one has its own.
+    pub connection: Option<Fields>,
 }
 
 /// An explicit, reasoned exception to a rule, on a resource or on the
@@ -321,6 +338,8 @@ impl Resource {
             origin: Origin::default(),
             instance: None,
             overrides: Vec::new(),
+            provisioners: Vec::new(),
+            connection: None,
         }
     }
 

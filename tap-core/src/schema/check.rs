@@ -581,6 +581,27 @@ pub fn check_reference_path(target_type: &str, block: &Block, path: &AttrPath) -
     check_steps(target_type, block, path.steps())
 }
 
+/// Checks a `lifecycle.ignore_changes` path against the type's schema, as
+/// [`check_reference_path`] checks a reference, and also refuses an index
+/// into a set of nested blocks, which Terraform rejects there ("Elements
+/// of a set are identified only by their value").
+pub fn check_ignore_changes_path(target_type: &str, block: &Block, path: &AttrPath) -> Result<(), ReferencePathError> {
+    let steps = path.steps();
+    let (mut current, mut i) = (block, 0);
+    while let Some(Step::Attr(name)) = steps.get(i) {
+        let Some(nested) = current.block_types.get(name) else { break };
+        i += 1;
+        if matches!(steps.get(i), Some(Step::Index(_) | Step::Key(_))) {
+            if nested.nesting_mode == NestingMode::Set {
+                return Err(ReferencePathError::new(format!("`{name}` of `{target_type}` is a set of blocks and cannot be indexed"), Some(format!("sets have no order; ignore the whole `{name}`"))));
+            }
+            i += 1;
+        }
+        current = &nested.block;
+    }
+    check_reference_path(target_type, block, path)
+}
+
 fn check_steps(target_type: &str, block: &Block, path: &[Step]) -> Result<(), ReferencePathError> {
     let Some(Step::Attr(first)) = path.first() else {
         return Err(ReferencePathError::new(format!("a reference to `{target_type}` must name an attribute"), None));

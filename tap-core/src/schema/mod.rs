@@ -13,6 +13,7 @@ mod constraint;
 pub mod descriptor;
 pub mod functions;
 pub mod iteration;
+pub mod provisioners;
 pub mod sensitive;
 mod suggest;
 
@@ -20,7 +21,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-pub use check::{check_body, check_reference_path, Expected, IssueKind, IssueTarget, ReferencePathError, SchemaIssue, REDACTED};
+pub use check::{check_body, check_ignore_changes_path, check_reference_path, Expected, IssueKind, IssueTarget, ReferencePathError, SchemaIssue, REDACTED};
 pub use constraint::{ObjectField, TypeConstraint};
 pub use descriptor::{provider_of, Descriptor, Descriptors};
 pub use sensitive::is_sensitive;

@@ -42,11 +42,45 @@ fn check(resource: &Resource, graph: &Graph) -> Outcome {
         visit(resource, graph, block, &mut path, value, &mut verdict);
         path.pop();
     }
+    let connections = connection_secrets(resource, graph, &mut verdict);
     let outcome = verdict.finish();
     match outcome {
-        Outcome::Compliant if !has_sensitive(resource, block) => Outcome::NotApplicable,
+        Outcome::Compliant if !connections && !has_sensitive(resource, block) => Outcome::NotApplicable,
         other => other,
     }
+}
+
+/// The secrets of the resource's `connection` and of its provisioners'
+/// own (`password`, `private_key`, ...): provider schemas do not describe
+/// them, Terraform's provisioner tables do
+/// ([`crate::schema::provisioners::CONNECTION_SECRETS`]). Returns whether
+/// there was any connection to judge.
+fn connection_secrets(resource: &Resource, graph: &Graph, verdict: &mut Verdict) -> bool {
+    use crate::schema::provisioners::CONNECTION_SECRETS;
+    let mut connections = Vec::new();
+    if let Some(c) = &resource.connection {
+        connections.push((AttrPath::root().name("connection"), c));
+    }
+    for (i, p) in resource.provisioners.iter().enumerate() {
+        if let Some(Value::Block(c)) = p.arguments.get("connection") {
+            connections.push((AttrPath::root().name("provisioner").index(i).name("connection"), c));
+        }
+    }
+    for (at, connection) in &connections {
+        for name in CONNECTION_SECRETS {
+            let Some(value) = connection.get(*name) else { continue };
+            let path = at.name(name);
+            match judge(value, graph, 0) {
+                Judged::FromElsewhere => {}
+                Judged::Unknown => verdict.unknown(Finding { path, detail: None }),
+                Judged::Literal => {
+                    let detail = format!("`{}` would be written in plain text; use a sensitive or ephemeral variable, or a reference to a generated key (`tls_private_key`'s `private_key_openssh`)", path.names_only());
+                    verdict.fail(Finding { path, detail: Some(detail) });
+                }
+            }
+        }
+    }
+    !connections.is_empty()
 }
 
 /// Does the type have any sensitive argument the body could set?
