@@ -488,7 +488,7 @@ pub fn override_summary(overrides: &[OverrideEntry]) -> String {
 /// (1.1), a `check` or `import` block (1.5), an `import` with `for_each`
 /// or a `removed` block (1.7). A floor that is
 /// not of the form `>= X.Y.Z` is the author's, and is kept as written.
-fn required_version(stack: &Stack) -> String {
+pub fn required_version(stack: &Stack) -> String {
     let mut needed = (1, 0);
     for (name, v) in &stack.variables {
         needed = needed.max(variable_needs(name, v));

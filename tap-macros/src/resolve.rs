@@ -62,6 +62,8 @@ pub struct Resolver<'a> {
     variables: BTreeMap<String, Declared>,
     /// The `local!`s declared so far (a local is read after it is declared).
     locals: BTreeMap<String, Declared>,
+    /// The addresses `moved!`, `import!` and `removed!` name, checked at the end of the item.
+    pub blocks: crate::blocks::Pending,
 }
 
 /// A declared variable or local, as references to it see it.
@@ -88,7 +90,20 @@ impl<'a> Resolver<'a> {
             used: Vec::new(),
             variables: BTreeMap::new(),
             locals: BTreeMap::new(),
+            blocks: Default::default(),
         }
+    }
+
+    /// The static addresses declared so far (`aws_s3_bucket.logs`), for
+    /// the blocks' address checks.
+    pub fn declared_names(&self) -> impl Iterator<Item = String> + '_ {
+        self.names.keys().cloned()
+    }
+
+    /// `type.name` of every resource declared in a Rust loop
+    /// (`resource!(aws_subnet.private[i] { ... })`, named `private_0`, ...).
+    pub fn looped_names(&self) -> impl Iterator<Item = String> + '_ {
+        self.resources.iter().filter(|r| r.index.is_some()).map(|r| format!("{}.{}", r.address.type_name, r.base_name))
     }
 
     /// Before anything is resolved: a `variable!` of the item, by name and
@@ -586,7 +601,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// One value, resolved; records spans of nested values.
-    fn value(&mut self, v: ValueExpr, path: &AttrPath, scope: &Scope, spans: &mut SpanMap) -> Value {
+    pub(crate) fn value(&mut self, v: ValueExpr, path: &AttrPath, scope: &Scope, spans: &mut SpanMap) -> Value {
         match v {
             ValueExpr::Str(s) => Value::Str(s),
             // A literal tap cannot read is reported, and stays a hole.
