@@ -145,7 +145,7 @@ pub mod graph {
         TypeFacts, Validation, Var, Variable, Variables,
     };
     /// `moved`, `import`, `removed` and `check` blocks.
-    pub use tap_core::graph::{blocks, Assertion, Check, Import, Moved, Removed, Target, TargetKey};
+    pub use tap_core::graph::{blocks, Assertion, Check, Import, Moved, Removed, Repetition, Target, TargetKey};
 }
 
 /// A stack as its author defines it: [`StackDefinition`](definition::StackDefinition),
