@@ -110,7 +110,9 @@ fn parse_target(input: ParseStream) -> syn::Result<TargetExpr> {
             KeyExpr::Expr(parse_value(&content)?)
         });
     }
-    Ok(TargetExpr { address, handle, key, span: start.join(end).unwrap_or(start) })
+    // Stable proc macros cannot join spans: point at the name, what a typo is in.
+    let name_span = address.as_ref().map_or(start, |(_, name, data)| if *data { start } else { name.span() });
+    Ok(TargetExpr { address, handle, key, span: start.join(end).unwrap_or(name_span) })
 }
 
 /// `key: value` pairs separated by commas, each parsed by `field`.

@@ -93,6 +93,9 @@ fn block_errors(stack: &Stack) -> Vec<String> {
     validate(stack).into_iter().filter(|e| !matches!(e, ValidationError::MissingSchema { .. })).map(|e| e.to_string()).collect()
 }
 
+/// Adds blocks to a stack built in code.
+type Build<'a> = &'a dyn Fn(&mut Stack, &Handle);
+
 #[test]
 fn required_version_follows_the_blocks_used() {
     let version = |f: &dyn Fn(&mut Stack, &Handle)| {
@@ -102,7 +105,7 @@ fn required_version_follows_the_blocks_used() {
         assert!(errors.is_empty(), "{errors:?}");
         stack
     };
-    let cases: [(&dyn Fn(&mut Stack, &Handle), &str); 5] = [
+    let cases: [(Build, &str); 5] = [
         (&|_, _| {}, ">= 1.0.0"),
         (&|s, h| { s.moved(Target::resource("aws_subnet", "old"), Target::of(h)); }, ">= 1.1.0"),
         (&|s, h| { s.import(Target::of(h), "subnet-1"); }, ">= 1.5.0"),
