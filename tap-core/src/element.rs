@@ -1,9 +1,9 @@
 //! Terraform elements: provider, backend (or `cloud` block), resource,
-//! data source and output each render their own fragment of the
+//! data source, output, variable, local, and the `moved`, `import`,
+//! `removed` and `check` blocks each render their own fragment of the
 //! configuration, as CDKTF's `toTerraform()` does; synthesis only merges
-//! the fragments. Elements to come (variable, local, module, moved,
-//! import) implement the same trait, and another output format is another
-//! method beside it.
+//! the fragments. Elements to come (module) implement the same trait, and
+//! another output format is another method beside it.
 //!
 //! Layer: render, above the model. It reads a validated stack through its
 //! [`Graph`] and decides nothing: no checks, no policy (the policy's
