@@ -1,9 +1,9 @@
 //! Terraform elements: provider, backend (or `cloud` block), resource,
-//! data source and output each render their own fragment of the
+//! data source, output, variable, local, and the `moved`, `import`,
+//! `removed` and `check` blocks each render their own fragment of the
 //! configuration, as CDKTF's `toTerraform()` does; synthesis only merges
-//! the fragments. Elements to come (variable, local, module, moved,
-//! import) implement the same trait, and another output format is another
-//! method beside it.
+//! the fragments. Elements to come (module) implement the same trait, and
+//! another output format is another method beside it.
 //!
 //! Layer: render, above the model. It reads a validated stack through its
 //! [`Graph`] and decides nothing: no checks, no policy (the policy's
@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value as J};
 
-use crate::graph::{overrides, Backend, Graph, Output, Provider, ProviderFacts, Resource, Variable};
+use crate::graph::{overrides, Backend, Check, Graph, Import, Moved, Output, Provider, ProviderFacts, Removed, Resource, Variable};
 use crate::reference::{Address, Mode};
 use crate::schema::backends::{backend_table, CLOUD};
 use crate::schema::{provider_of, Block};
@@ -203,6 +203,48 @@ impl Element for Named<'_, Value> {
     /// `{"locals": {"tags": {...}}}`.
     fn to_terraform(&self, _cx: &RenderContext) -> J {
         json!({ "locals": { self.name: to_terraform_json(self.element) } })
+    }
+}
+
+impl Element for Moved {
+    /// `{"moved": [{"from": "aws_subnet.private_0", "to": "aws_subnet.private[0]"}]}`.
+    fn to_terraform(&self, _cx: &RenderContext) -> J {
+        json!({ "moved": [{ "from": self.from.to_string(), "to": self.to.to_string() }] })
+    }
+}
+
+impl Element for Import {
+    /// `{"import": [{"to": "aws_s3_bucket.logs", "id": "acme-logs"}]}`, with
+    /// `for_each` when it has one.
+    fn to_terraform(&self, _cx: &RenderContext) -> J {
+        let mut body = Map::new();
+        if let Some(for_each) = &self.for_each {
+            body.insert("for_each".into(), to_terraform_json(for_each));
+        }
+        body.insert("to".into(), J::String(self.to.to_string()));
+        body.insert("id".into(), to_terraform_json(&self.id));
+        json!({ "import": [body] })
+    }
+}
+
+impl Element for Removed {
+    /// `{"removed": [{"from": "aws_instance.legacy", "lifecycle": {"destroy": false}}]}`.
+    fn to_terraform(&self, _cx: &RenderContext) -> J {
+        json!({ "removed": [{ "from": self.from.to_string(), "lifecycle": { "destroy": self.destroy } }] })
+    }
+}
+
+impl Element for Check {
+    /// `{"check": {"health": {"data": {...}, "assert": [{...}]}}}`: its
+    /// scoped data sources render as any data source, inside it.
+    fn to_terraform(&self, cx: &RenderContext) -> J {
+        let mut body = Map::new();
+        for data in &self.data {
+            merge(&mut body, data.to_terraform(cx));
+        }
+        let asserts = self.asserts.iter().map(|a| json!({ "condition": to_terraform_json(&a.condition), "error_message": to_terraform_json(&a.error_message) }));
+        body.insert("assert".into(), J::Array(asserts.collect()));
+        json!({ "check": { self.name.clone(): body } })
     }
 }
 

@@ -49,7 +49,7 @@ pub mod value;
 pub mod prelude {
     pub use crate::asset::{Asset, AssetHandle};
     pub use crate::definition::{DefinedStack, StackDefinition};
-    pub use crate::graph::{AnyType, Backend, Handle, Lifecycle, Local, Origin, Output, Provider, Repetition, Resource, ResourceType, Scope, Stack, Suppression, Var, Variable, Variables};
+    pub use crate::graph::{AnyType, Backend, Check, Handle, Lifecycle, Local, Origin, Output, Provider, Repetition, Resource, ResourceType, Scope, Stack, Suppression, Target, Var, Variable, Variables};
     pub use crate::path::{AttrPath, Step};
     pub use crate::reference::{Address, InstanceKey, Mode, Reference};
     pub use crate::policy::{PolicySource, StackPolicy};

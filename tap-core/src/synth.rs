@@ -361,6 +361,14 @@ fn main_document(graph: &Graph, policy: &StackPolicy, report: &Report) -> J {
     for element in providers.chain(backend).chain(values).chain(resources).chain(outputs.iter().map(|o| o as &dyn Element)) {
         merge(&mut doc, element.to_terraform(&cx));
     }
+    // The blocks that act on state, in the order written.
+    let moved = stack.moved.iter().map(|b| b as &dyn Element);
+    let imports = stack.imports.iter().map(|b| b as &dyn Element);
+    let removed = stack.removed.iter().map(|b| b as &dyn Element);
+    let checks = stack.checks.iter().map(|b| b as &dyn Element);
+    for element in moved.chain(imports).chain(removed).chain(checks) {
+        merge(&mut doc, element.to_terraform(&cx));
+    }
     J::Object(doc)
 }
 
@@ -476,9 +484,11 @@ pub fn override_summary(overrides: &[OverrideEntry]) -> String {
 /// that is not nullable (1.1), `optional()` object attributes (1.3), a
 /// validation that reads another variable (1.9), an ephemeral variable
 /// (1.10), a provider-defined function (1.8), a backend argument such as
-/// `s3`'s `use_lockfile` (1.11), the `cloud` block (1.1). A floor that is
+/// `s3`'s `use_lockfile` (1.11), the `cloud` block (1.1), a `moved` block
+/// (1.1), a `check` or `import` block (1.5), an `import` with `for_each`
+/// or a `removed` block (1.7). A floor that is
 /// not of the form `>= X.Y.Z` is the author's, and is kept as written.
-fn required_version(stack: &Stack) -> String {
+pub fn required_version(stack: &Stack) -> String {
     let mut needed = (1, 0);
     for (name, v) in &stack.variables {
         needed = needed.max(variable_needs(name, v));
@@ -496,6 +506,7 @@ fn required_version(stack: &Stack) -> String {
     if stack.resources.iter().any(crate::graph::lifecycle::needs_terraform_1_2) {
         needed = needed.max((1, 2));
     }
+    needed = needed.max(blocks_need(stack));
     // A backend argument (`use_lockfile`) or the `cloud` block needs its own version.
     if let Some(b) = &stack.backend {
         needed = versions_needed(&b.kind, &b.arguments).filter_map(parse_version).fold(needed, Ord::max);
@@ -504,6 +515,22 @@ fn required_version(stack: &Stack) -> String {
         Some(floor) if floor < needed => format!(">= {}.{}.0", needed.0, needed.1),
         _ => stack.required_version.clone(),
     }
+}
+
+/// The Terraform version the stack's `moved`, `import`, `removed` and
+/// `check` blocks need.
+fn blocks_need(stack: &Stack) -> (u32, u32) {
+    let mut needed = (1, 0);
+    if !stack.moved.is_empty() {
+        needed = needed.max((1, 1));
+    }
+    if !stack.checks.is_empty() || !stack.imports.is_empty() {
+        needed = needed.max((1, 5));
+    }
+    if !stack.removed.is_empty() || stack.imports.iter().any(|i| i.for_each.is_some()) {
+        needed = needed.max((1, 7));
+    }
+    needed
 }
 
 /// Every value the stack writes, and every value inside each: resource
@@ -517,6 +544,11 @@ fn each_value(stack: &Stack, mut visit: impl FnMut(&Value)) {
     stack.outputs.values().for_each(|o| note(&o.value));
     stack.locals.values().for_each(&mut note);
     stack.variables.values().flat_map(|v| v.default.iter().chain(v.validations.iter().map(|r| &r.condition))).for_each(&mut note);
+    stack.imports.iter().flat_map(|i| std::iter::once(&i.id).chain(&i.for_each)).for_each(&mut note);
+    for check in &stack.checks {
+        check.data.iter().flat_map(|d| d.body.values()).for_each(&mut note);
+        check.asserts.iter().flat_map(|a| [&a.condition, &a.error_message]).for_each(&mut note);
+    }
 }
 
 /// The Terraform version a variable's declaration needs.

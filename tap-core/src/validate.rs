@@ -14,10 +14,11 @@ use std::sync::Arc;
 
 use crate::asset::AssetError;
 use crate::graph::overrides::{coverage, meta_value_issue, Coverage};
-use crate::graph::{Change, Graph, Origin, Override, Repetition, Stack};
+use crate::graph::blocks::{target_problem, Role};
+use crate::graph::{Change, Graph, Origin, Override, Repetition, Stack, Target};
 use crate::path::AttrPath;
 use crate::navigate::evaluate;
-use crate::reference::{is_valid_identifier, Address, Reference, Root};
+use crate::reference::{is_valid_identifier, Address, Mode, Reference, Root};
 use crate::schema::backends::{check_backend, CLOUD};
 use crate::schema::iteration;
 use crate::schema::{check_body, check_reference_path, provider_of, suggest, IssueKind, ReferencePathError, SchemaIssue};
@@ -46,6 +47,9 @@ pub enum Site {
     /// The backend (or `cloud` block), by its name; shown as
     /// `terraform.backend.<name>` or `terraform.cloud`.
     Backend(String),
+    /// A `moved`, `import`, `removed` or `check` block, as messages name
+    /// it: `import[aws_s3_bucket.logs]`, `check.health`.
+    Block(String),
 }
 
 impl fmt::Display for Site {
@@ -59,6 +63,7 @@ impl fmt::Display for Site {
             Site::Provider { name, alias: Some(alias) } => write!(f, "provider.{name}.{alias}"),
             Site::Backend(name) if name == CLOUD => write!(f, "terraform.{CLOUD}"),
             Site::Backend(name) => write!(f, "terraform.backend.{name}"),
+            Site::Block(name) => f.write_str(name),
         }
     }
 }
@@ -245,6 +250,20 @@ pub enum ValidationError {
         /// The override's path, as written.
         path: String,
     },
+    /// A `moved`, `import`, `removed` or `check` block Terraform would
+    /// reject: an address that names no resource of the stack (or one it
+    /// still declares), a key that does not fit, two types in one move, a
+    /// check without assertions.
+    Block {
+        /// The block and field: `moved.to`, `check.health`.
+        field: String,
+        /// What is wrong, naming the address.
+        message: String,
+        /// What is accepted, or the name meant.
+        help: String,
+        /// Where the block was written (line `0` when built in code).
+        origin: Origin,
+    },
     /// A value known only to the compile-time checker reached a running
     /// stack: an internal bug, reported instead of rendered.
     UnresolvedValue {
@@ -324,6 +343,13 @@ impl fmt::Display for ValidationError {
             }
             ValidationError::StrayOverride { address, path } => {
                 write!(f, "override `{path}` is given a handle of `{address}`, which this stack does not declare\n  help: override a resource through the handle its stack returned")
+            }
+            ValidationError::Block { field: _, message, help, origin } => {
+                write!(f, "{message}\n  help: {help}")?;
+                if origin.line != 0 {
+                    write!(f, "\n  --> {origin}")?;
+                }
+                Ok(())
             }
             ValidationError::UnresolvedValue { at, path } => {
                 write!(f, "BUG: `{at}.{path}` holds a compile-time placeholder at synthesis")
@@ -431,6 +457,7 @@ pub fn validate_in(graph: &Graph) -> Vec<ValidationError> {
     for (address, path) in &stack.stray_overrides {
         errors.push(ValidationError::StrayOverride { address: address.clone(), path: path.clone() });
     }
+    check_blocks(graph, &mut errors);
     errors.extend(find_cycles(graph));
     errors
 }
@@ -468,6 +495,85 @@ fn check_lifecycle(graph: &Graph, site: &Site, r: &crate::graph::Resource, error
     }
     for (name, value) in r.connection.iter().flatten() {
         check_value(graph, site.clone(), &format!("connection.{name}"), value, errors);
+    }
+}
+
+/// The `moved`, `import`, `removed` and `check` blocks: their addresses by
+/// the rules of [`target_problem`] (the macros apply the same ones), their
+/// values like any other.
+fn check_blocks(graph: &Graph, errors: &mut Vec<ValidationError>) {
+    let stack = graph.stack;
+    let declared = |a: &Address| {
+        graph.get(a).filter(|r| r.address.mode == Mode::Managed).map(|r| r.repetition.as_ref().map(Repetition::repeats))
+    };
+    let managed: Vec<String> = stack.resources.iter().filter(|r| r.address.mode == Mode::Managed).map(|r| r.address.to_string()).collect();
+    let target = |role: Role, t: &Target, for_each: bool, origin: Origin, errors: &mut Vec<ValidationError>| {
+        let candidates = managed.iter().map(String::as_str);
+        if let Some((message, help)) = target_problem(role, &t.address, t.key_kind(), for_each, &declared, candidates) {
+            errors.push(ValidationError::Block { field: role.field().into(), message, help, origin });
+        }
+    };
+    for m in &stack.moved {
+        if m.from.address.type_name != m.to.address.type_name {
+            errors.push(ValidationError::Block {
+                field: "moved".into(),
+                message: format!("`moved` from `{}` to `{}` changes the resource type: Terraform moves state between addresses of one type", m.from, m.to),
+                help: format!("move to an address of type `{}`, or import the object into the new resource instead", m.from.address.type_name),
+                origin: m.origin,
+            });
+            continue;
+        }
+        // Between instances of one resource (adding or dropping `count`), `from` is declared by design.
+        if m.from.address != m.to.address {
+            target(Role::MovedFrom, &m.from, false, m.origin, errors);
+        }
+        target(Role::MovedTo, &m.to, false, m.origin, errors);
+    }
+    for i in &stack.imports {
+        target(Role::ImportTo, &i.to, i.for_each.is_some(), i.origin, errors);
+        let site = Site::Block(format!("import[{}]", i.to));
+        check_value(graph, site.clone(), "id", &i.id, errors);
+        if let Some(for_each) = &i.for_each {
+            check_value(graph, site, "for_each", for_each, errors);
+        }
+    }
+    for r in &stack.removed {
+        target(Role::RemovedFrom, &r.from, false, r.origin, errors);
+    }
+    let mut names = std::collections::HashSet::new();
+    for c in &stack.checks {
+        let site = Site::Block(format!("check.{}", c.name));
+        if !is_valid_identifier(&c.name) {
+            errors.push(ValidationError::InvalidIdentifier { what: "check", name: c.name.clone() });
+        }
+        if !names.insert(c.name.as_str()) {
+            errors.push(ValidationError::Block { field: site.to_string(), message: format!("check `{}` is declared twice", c.name), help: "give each check its own name".into(), origin: c.origin });
+        }
+        if c.asserts.is_empty() {
+            errors.push(ValidationError::Block { field: site.to_string(), message: format!("check `{}` has no `assert`", c.name), help: "add `assert { condition: ..., error_message: \"...\" }`: a check needs at least one".into(), origin: c.origin });
+        }
+        for d in &c.data {
+            let at = Site::Resource(d.address.clone());
+            match d.facts {
+                Some(facts) => errors.extend(check_body(graph.descriptors(), &d.address.type_name, facts.block(), &d.body).into_iter().map(|issue| ValidationError::Schema { at: at.clone(), issue })),
+                None => errors.push(ValidationError::MissingSchema { address: d.address.clone() }),
+            }
+            for (name, value) in &d.body {
+                check_value(graph, at.clone(), name, value, errors);
+            }
+        }
+        for (n, a) in c.asserts.iter().enumerate() {
+            for (name, value) in [("condition", &a.condition), ("error_message", &a.error_message)] {
+                let mut path = AttrPath::root().name(&format!("assert[{n}]")).name(name);
+                // The check's own data sources are readable here, and only here.
+                value.for_each_reference(&mut path, &mut |p, r| {
+                    if !r.target().is_some_and(|t| c.data.iter().any(|d| d.address == *t)) {
+                        check_reference(graph, &site, p, r, errors);
+                    }
+                });
+                check_resolved(&site, name, value, errors);
+            }
+        }
     }
 }
 

@@ -303,6 +303,10 @@ fn tap_macro(mac: &syn::Macro) -> Option<&'static str> {
         "variable" => Some("variable"),
         "local" => Some("local"),
         "backend" => Some("backend"),
+        "moved" => Some("moved"),
+        "import" => Some("import"),
+        "removed" => Some("removed"),
+        "check" => Some("check"),
         _ => None,
     }
 }
@@ -408,6 +412,9 @@ impl<'a> Expander<'a> {
         if which == "backend" {
             return Some((self.expand_backend(mac.tokens.clone(), &stack_ident), None));
         }
+        if matches!(which, "moved" | "import" | "removed" | "check") {
+            return Some((self.expand_block(which, mac, &stack_ident), None));
+        }
         let mode = if which == "data" { Mode::Data } else { Mode::Managed };
         let inv = match parse::invocation(mode, mac.tokens.clone()) {
             Ok(inv) => inv,
@@ -429,6 +436,7 @@ impl<'a> Expander<'a> {
     /// Phase 3 on everything the item declared, then the facts module of
     /// the types and providers it used.
     fn finish(mut self, stack_suppressions: &[(Suppression, Span)], rejected: &[String], policy: Option<&LoadedPolicy>) -> TokenStream {
+        crate::blocks::check_pending(&mut self.resolver);
         self.resolver.policy_phase(stack_suppressions, rejected);
         self.renderer.facts_module(policy)
     }
@@ -439,6 +447,9 @@ impl<'a> Expander<'a> {
     fn note_instance(&mut self, call: &syn::ExprMethodCall) {
         let Some(target) = &self.stack_ident else { return };
         let on_target = matches!(&*call.receiver, Expr::Path(p) if p.path.is_ident(target));
+        if call.method == "scope" && on_target {
+            crate::blocks::note_instance(&mut self.resolver.blocks, call.args.first());
+        }
         let Some(Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(name), .. })) = call.args.first() else { return };
         if call.method != "scope" || !on_target {
             return;
@@ -562,6 +573,24 @@ impl<'a> Expander<'a> {
         match checked {
             Ok(config) => expand::backend(&config, stack_ident),
             Err(used) => expand::backend_placeholder(&used, stack_ident),
+        }
+    }
+
+    /// `moved!`, `import!`, `removed!`, `check!`: the stack's, like `variable!`
+    /// (a component's addresses are known only once its instance is named).
+    fn expand_block(&mut self, which: &str, mac: &syn::Macro, stack_ident: &Ident) -> Expr {
+        let (tokens, span) = (mac.tokens.clone(), mac.span());
+        if self.target == Some(Target::Scope) {
+            let help = format!("write `{which}!` in the stack's `define`, with the instance's address (`orders_table` for `table` in `scope(\"orders\")`) or the handle the component returns");
+            self.resolver.diags.error(span, message(&format!("`{which}!` belongs to the stack, not to a component"), Some(&help), None));
+            return expand::provider_placeholder(stack_ident);
+        }
+        let r = &mut self.resolver;
+        match which {
+            "moved" => crate::blocks::moved(r, tokens, span, &self.scope, stack_ident),
+            "import" => crate::blocks::import(r, tokens, span, &self.scope, stack_ident),
+            "removed" => crate::blocks::removed(r, tokens, span, &self.scope, stack_ident),
+            _ => crate::blocks::check(r, &mut self.renderer, tokens, span, &self.scope, stack_ident),
         }
     }
 

@@ -388,7 +388,7 @@ fn body_tokens(body: &Body) -> TokenStream {
     quote!(::std::vec![#(#entries),*])
 }
 
-fn value_tokens(v: &Value) -> TokenStream {
+pub(crate) fn value_tokens(v: &Value) -> TokenStream {
     let value = quote!(::tap::__private::value::Value);
     match v {
         Value::Str(s) => quote!(#value::from(#s)),

@@ -13,6 +13,7 @@
 
 #![deny(missing_docs)]
 
+mod blocks;
 mod diag;
 mod driver;
 mod env;
@@ -126,4 +127,34 @@ pub fn backend(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn output(input: TokenStream) -> TokenStream {
     outside_stack("output", input)
+}
+
+/// `moved!(from: aws_subnet.private_0, to: aws_subnet.private[0])`: a
+/// `moved` block (Terraform 1.1). `to` is a resource of the stack (an
+/// address, or a handle in scope); `from` one it no longer declares.
+#[proc_macro]
+pub fn moved(input: TokenStream) -> TokenStream {
+    outside_stack("moved", input)
+}
+
+/// `import!(to: aws_s3_bucket.logs, id: "acme-logs")`, or with
+/// `#[for_each(var.buckets)]` before `to: aws_s3_bucket.b[each.key], id:
+/// each.value`: an `import` block (Terraform 1.5; 1.7 with `for_each`).
+#[proc_macro]
+pub fn import(input: TokenStream) -> TokenStream {
+    outside_stack("import", input)
+}
+
+/// `removed!(from: aws_instance.legacy, destroy: false)`: a `removed`
+/// block (Terraform 1.7); `destroy: false` forgets the object and leaves it standing.
+#[proc_macro]
+pub fn removed(input: TokenStream) -> TokenStream {
+    outside_stack("removed", input)
+}
+
+/// `check!(health { let probe = data!(...); assert { condition: ..., error_message: "..." } })`:
+/// a `check` block (Terraform 1.5) with an optional scoped data source.
+#[proc_macro]
+pub fn check(input: TokenStream) -> TokenStream {
+    outside_stack("check", input)
 }

@@ -321,7 +321,7 @@ fn at_value_end(input: ParseStream) -> bool {
 /// `concat!`, `tf::`), a reference, or else any Rust expression. Each
 /// step tries its own shape and leaves the input untouched when it does
 /// not match.
-fn parse_value(input: ParseStream) -> syn::Result<ValueExpr> {
+pub(crate) fn parse_value(input: ParseStream) -> syn::Result<ValueExpr> {
     if let Some(literal) = parse_literal(input)? {
         return Ok(literal);
     }

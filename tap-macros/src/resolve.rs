@@ -70,7 +70,8 @@ pub struct Resolver<'a> {
     /// Some resource had errors: the policy phase saw only part of the item.
     any_rejected: bool,
     /// Static addresses declared so far, for the duplicate-name check.
-    names: BTreeMap<String, Span>,
+    /// With what repeats each: `count`, `for_each`, or nothing.
+    names: BTreeMap<String, (Span, Option<tap_core::schema::iteration::Repeats>)>,
     outputs: BTreeMap<String, Span>,
     /// The bindings the item being resolved uses, in order: what its
     /// placeholder touches if it has errors.
@@ -80,6 +81,8 @@ pub struct Resolver<'a> {
     variables: BTreeMap<String, Declared>,
     /// The `local!`s declared so far (a local is read after it is declared).
     locals: BTreeMap<String, Declared>,
+    /// The addresses `moved!`, `import!` and `removed!` name, checked at the end of the item.
+    pub blocks: crate::blocks::Pending,
 }
 
 /// A declared variable or local, as references to it see it.
@@ -106,7 +109,20 @@ impl<'a> Resolver<'a> {
             used: Vec::new(),
             variables: BTreeMap::new(),
             locals: BTreeMap::new(),
+            blocks: Default::default(),
         }
+    }
+
+    /// The static addresses declared so far (`aws_s3_bucket.logs`), with
+    /// what repeats each, for the blocks' address checks.
+    pub fn declared_names(&self) -> impl Iterator<Item = (String, Option<tap_core::schema::iteration::Repeats>)> + '_ {
+        self.names.iter().map(|(name, (_, repeats))| (name.clone(), *repeats))
+    }
+
+    /// `type.name` of every resource declared in a Rust loop
+    /// (`resource!(aws_subnet.private[i] { ... })`, named `private_0`, ...).
+    pub fn looped_names(&self) -> impl Iterator<Item = String> + '_ {
+        self.resources.iter().filter(|r| r.index.is_some()).map(|r| format!("{}.{}", r.address.type_name, r.base_name))
     }
 
     /// Before anything is resolved: a `variable!` of the item, by name and
@@ -282,12 +298,12 @@ impl<'a> Resolver<'a> {
         let valid = self.diags.count() == before;
         if index.is_none() {
             let shown = address.to_string();
-            if let Some(first) = self.names.get(&shown) {
+            if let Some((first, _)) = self.names.get(&shown) {
                 let msg = format!("`{shown}` is declared twice");
                 self.diags.error(*first, message(&msg, Some("give each resource its own name"), Some("first declared here")));
                 self.diags.error(name_span, message(&msg, Some("give each resource its own name"), Some("declared again here")));
             } else {
-                self.names.insert(shown, name_span);
+                self.names.insert(shown, (name_span, repetition.as_ref().map(|r| r.repeats)));
             }
         }
         if !valid {
@@ -777,7 +793,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// One value, resolved; records spans of nested values.
-    fn value(&mut self, v: ValueExpr, path: &AttrPath, scope: &Scope, spans: &mut SpanMap) -> Value {
+    pub(crate) fn value(&mut self, v: ValueExpr, path: &AttrPath, scope: &Scope, spans: &mut SpanMap) -> Value {
         match v {
             ValueExpr::Str(s) => Value::Str(s),
             // A literal tap cannot read is reported, and stays a hole.

@@ -133,7 +133,7 @@
 //! wherever the handle comes from. Code generic over `T: ResourceType`
 //! names attributes with `handle.attr("arn")`, checked at synthesis.
 
-pub use tap_macros::{backend, component, data, local, output, provider, resource, stack, variable, Variables};
+pub use tap_macros::{backend, check, component, data, import, local, moved, output, provider, removed, resource, stack, variable, Variables};
 
 /// The model: stacks, component scopes, resources and their handles,
 /// providers, backends, outputs, and [`Graph`](graph::Graph), the index
@@ -145,6 +145,8 @@ pub mod graph {
         AnyType, Backend, Change, Edge, Graph, Handle, Instance, InstanceId, Lifecycle, Local, Origin, Output, Override, Provider, ProviderFacts, Resource, ResourceType, Scope, ScopeCollision, Stack, Suppression,
         TypeFacts, Validation, Var, Variable, Variables,
     };
+    /// `moved`, `import`, `removed` and `check` blocks.
+    pub use tap_core::graph::{blocks, Assertion, Check, Import, Moved, Removed, Repetition, Target, TargetKey};
 }
 
 /// A stack as its author defines it: [`StackDefinition`](definition::StackDefinition),
@@ -157,7 +159,7 @@ pub mod definition {
 /// in memory or written atomically to a directory.
 pub mod synth {
     pub use tap_core::synth::{
-        override_summary, policy_summary, synthesize, synthesize_allowing_findings, synthesize_to, synthesize_to_with, synthesize_with, write, OverrideEntry, SynthError, SynthOptions, Synthesized, REPORT_JSON, REPORT_SARIF,
+        override_summary, policy_summary, required_version, synthesize, synthesize_allowing_findings, synthesize_to, synthesize_to_with, synthesize_with, write, OverrideEntry, SynthError, SynthOptions, Synthesized, REPORT_JSON, REPORT_SARIF,
     };
 }
 
@@ -207,7 +209,7 @@ pub mod value {
 /// Addresses (`aws_vpc.main`, `data.aws_region.here`) and references to
 /// their attributes, to variables (`var.x`) and to local values (`local.x`).
 pub mod reference {
-    pub use tap_core::reference::{Address, Mode, Reference, Root};
+    pub use tap_core::reference::{Address, InstanceKey, Mode, Reference, Root};
 }
 
 /// Attribute paths: `policy.Statement[0].Action`, with `[*]` for every element.
@@ -240,7 +242,7 @@ pub mod types {
 /// What stack and component authors need, in one import.
 pub mod prelude {
     pub use crate::types::*;
-    pub use crate::{backend, component, data, local, output, provider, resource, stack, variable, Variables};
+    pub use crate::{backend, check, component, data, import, local, moved, output, provider, removed, resource, stack, variable, Variables};
     pub use tap_core::prelude::*;
 }
 

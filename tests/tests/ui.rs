@@ -16,7 +16,7 @@ fn ui() {
     std::env::set_var("TAP_POLICY_DIR", std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui"));
     let t = trybuild::TestCases::new();
     t.pass("ui/pass/*.rs");
-    for theme in ["syntax", "schema", "policy", "suppress", "component", "handles", "org", "api", "values", "backend", "iteration", "lifecycle"] {
+    for theme in ["syntax", "schema", "policy", "suppress", "component", "handles", "org", "api", "values", "backend", "iteration", "lifecycle", "blocks"] {
         t.compile_fail(format!("ui/{theme}/*.rs"));
     }
 }

@@ -6,6 +6,7 @@
 //! user sees all of them at once. [`Graph`] indexes a built stack for the
 //! layers above.
 
+pub mod blocks;
 mod index;
 pub mod lifecycle;
 pub mod overrides;
@@ -25,6 +26,7 @@ use crate::schema::iteration::Repeats;
 use crate::schema::{Block, Descriptor};
 use crate::value::{Fields, Value};
 
+pub use blocks::{Assertion, Check, Import, Moved, Removed, Target, TargetKey};
 pub use index::{direct_target, Edge, Graph};
 pub use lifecycle::{Condition, Provisioner};
 pub use overrides::{Change, Override};
@@ -789,6 +791,14 @@ pub struct Stack {
     pub assets: Vec<Asset>,
     /// Component instances, in the order they were opened ([`Stack::scope`]).
     pub instances: Vec<Instance>,
+    /// `moved` blocks, in the order written.
+    pub moved: Vec<Moved>,
+    /// `import` blocks, in the order written.
+    pub imports: Vec<Import>,
+    /// `removed` blocks, in the order written.
+    pub removed: Vec<Removed>,
+    /// `check` blocks, in the order written; validation reports a name used twice.
+    pub checks: Vec<Check>,
     /// Instances opened twice with the same path (kept for validation).
     pub(crate) scope_collisions: Vec<ScopeCollision>,
     /// Output names declared more than once (kept for validation).
@@ -814,6 +824,10 @@ impl Stack {
             locals: BTreeMap::new(),
             assets: Vec::new(),
             instances: Vec::new(),
+            moved: Vec::new(),
+            imports: Vec::new(),
+            removed: Vec::new(),
+            checks: Vec::new(),
             scope_collisions: Vec::new(),
             duplicate_outputs: Vec::new(),
             duplicate_values: Vec::new(),
@@ -922,7 +936,8 @@ impl Stack {
     /// declared with `provider!`, or implied by a resource's type.
     pub fn provider_facts(&self) -> BTreeMap<&'static str, &'static ProviderFacts> {
         let declared = self.providers.iter().filter_map(|p| p.facts);
-        let implied = self.resources.iter().filter_map(|r| r.facts.map(TypeFacts::provider));
+        let scoped = self.checks.iter().flat_map(|c| &c.data);
+        let implied = self.resources.iter().chain(scoped).filter_map(|r| r.facts.map(TypeFacts::provider));
         declared.chain(implied).map(|f| (f.local_name, f)).collect()
     }
 
