@@ -513,6 +513,8 @@ fn check_blocks(graph: &Graph, errors: &mut Vec<ValidationError>) {
             errors.push(ValidationError::Block { field: role.field().into(), message, help, origin });
         }
     };
+    // Two moves into one address: Terraform's "Ambiguous move statements" at plan.
+    let mut moved_to = std::collections::HashMap::new();
     for m in &stack.moved {
         if m.from.address.type_name != m.to.address.type_name {
             errors.push(ValidationError::Block {
@@ -523,11 +525,22 @@ fn check_blocks(graph: &Graph, errors: &mut Vec<ValidationError>) {
             });
             continue;
         }
+        if let Some(first) = moved_to.insert(m.to.to_string(), m.from.to_string()) {
+            errors.push(ValidationError::Block {
+                field: "moved".into(),
+                message: format!("`{}` is the `to` of two `moved` blocks, from `{first}` and from `{}`: Terraform refuses the plan (\"Ambiguous move statements\")", m.to, m.from),
+                help: "move one old address to each new one; chain moves (`a` to `b`, `b` to `c`) for an address renamed twice".into(),
+                origin: m.origin,
+            });
+        }
         // Between instances of one resource (adding or dropping `count`), `from` is declared by design.
         if m.from.address != m.to.address {
             target(Role::MovedFrom, &m.from, false, m.origin, errors);
         }
-        target(Role::MovedTo, &m.to, false, m.origin, errors);
+        // A chain (`a` to `b`, then `b` to `c`): `b` is an old address too.
+        if !stack.moved.iter().any(|other| other.from == m.to) {
+            target(Role::MovedTo, &m.to, false, m.origin, errors);
+        }
     }
     for i in &stack.imports {
         target(Role::ImportTo, &i.to, i.for_each.is_some(), i.origin, errors);

@@ -364,8 +364,13 @@ pub fn check_pending(resolver: &mut Resolver) {
         from_loop || from_instance
     };
     let mut problems = Vec::new();
+    // A chain of moves (`a` to `b`, then `b` to `c`): `b` is an old address too.
+    let moved_from: BTreeSet<(String, KeyKind)> = pending.iter().filter(|p| p.role == Role::MovedFrom).map(|p| (p.address.to_string(), p.key)).collect();
     for p in &pending {
         if p.address.mode == Mode::Managed && !declared.contains_key(&p.address.to_string()) && unseen(&p.address) {
+            continue;
+        }
+        if p.role == Role::MovedTo && moved_from.contains(&(p.address.to_string(), p.key)) {
             continue;
         }
         let lookup = |a: &Address| declared.get(&a.to_string()).copied();

@@ -40,7 +40,7 @@ impl Adopted {
         }
         let table: Handle<aws_subnet> = orders(&mut stack.scope("orders"));
         moved!(from: aws_subnet.table, to: table);
-        moved!(from: aws_subnet.legacy, to: aws_subnet.orders_table);
+        moved!(from: aws_subnet.legacy, to: aws_subnet.table);
         import!(to: aws_vpc.main, id: "vpc-0123456789abcdef0");
         import!(#[for_each(var.names)] to: aws_vpc.main, id: each.value);
         removed!(from: aws_instance.legacy, destroy: false);
@@ -61,7 +61,7 @@ fn the_macros_render_every_block() {
         json!([
             { "from": "aws_vpc.old", "to": "aws_vpc.main" },
             { "from": "aws_subnet.table", "to": "aws_subnet.orders_table" },
-            { "from": "aws_subnet.legacy", "to": "aws_subnet.orders_table" },
+            { "from": "aws_subnet.legacy", "to": "aws_subnet.table" },
         ])
     );
     assert_eq!(
@@ -155,7 +155,7 @@ fn an_instance_key_must_fit_the_resource() {
     let counted = stack.add(Resource::new(Address::resource("aws_subnet", "counted")));
     stack.resources[1].repetition = Some(Repetition::Count(Value::from(2)));
     // Fits: an index on `count`, and the move from a Rust loop's name into it.
-    stack.moved(Target::resource("aws_subnet", "counted_0"), Target::of(&counted).at(InstanceKey::Index(0)));
+    stack.moved(Target::resource("aws_subnet", "counted_1"), Target::of(&counted).at(InstanceKey::Index(1)));
     // Does not fit: an index on a single resource, a string key on `count`.
     stack.moved(Target::resource("aws_subnet", "a"), Target::of(&subnet).at(InstanceKey::Index(0)));
     stack.moved(Target::resource("aws_subnet", "b"), Target::of(&counted).at(InstanceKey::Key("x".into())));
@@ -165,6 +165,16 @@ fn an_instance_key_must_fit_the_resource() {
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(errors[0].contains("gives `aws_subnet.private` an index") && errors[0].contains("neither `count` nor `for_each`"), "{}", errors[0]);
     assert!(errors[1].contains("gives `aws_subnet.counted` a string key") && errors[1].contains("has `count`"), "{}", errors[1]);
+}
+
+#[test]
+fn two_moves_into_one_address_are_ambiguous() {
+    let (mut stack, subnet) = base();
+    stack.moved(Target::resource("aws_subnet", "old"), Target::of(&subnet));
+    stack.moved(Target::resource("aws_subnet", "older"), Target::of(&subnet));
+    let errors = block_errors(&stack);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("is the `to` of two `moved` blocks, from `aws_subnet.old` and from `aws_subnet.older`") && errors[0].contains("Ambiguous move statements"), "{}", errors[0]);
 }
 
 #[test]

@@ -5,7 +5,6 @@
 //! source. `cargo run -p adoption-stack -- OUT_DIR`, then `terraform plan`
 //! (Terraform >= 1.7, which the configuration requires).
 
-use tap::graph::{Repetition, Target};
 use tap::prelude::*;
 use tap::synth;
 
@@ -35,21 +34,27 @@ impl AdoptionStack {
 
         // The private subnets were a Rust loop (`private_0`, `private_1`);
         // they are now one resource with `count`.
-        let private = resource!(aws_subnet.private { vpc_id: vpc.id, cidr_block: "10.0.10.0/24", map_public_ip_on_launch: false });
-        stack.resources.last_mut().expect("just declared").repetition = Some(Repetition::Count(Value::from(2)));
-        for i in 0..2u64 {
-            stack.moved(Target::resource("aws_subnet", &format!("private_{i}")), Target::of(&private).at(InstanceKey::Index(i)));
-        }
+        resource!(aws_subnet.private {
+            #[count(2)]
+            vpc_id: vpc.id,
+            cidr_block: tf::cidrsubnet(vpc.cidr_block, 8, count.index + 10),
+            map_public_ip_on_launch: false,
+        });
+        moved!(from: aws_subnet.private_0, to: aws_subnet.private[0]);
+        moved!(from: aws_subnet.private_1, to: aws_subnet.private[1]);
 
-        // A subnet moved into the component instance `orders`, by handle and by address.
+        // A subnet moved into the component instance `orders` (its handle
+        // names the new address, `aws_subnet.orders_table`).
         let table: Handle<aws_subnet> = orders(&mut stack.scope("orders"));
         moved!(from: aws_subnet.orders, to: table);
-        moved!(from: aws_subnet.orders_v1, to: aws_subnet.orders_table);
 
         // Many objects, imported with `for_each` into a resource with `for_each`.
-        let peers = resource!(aws_vpc.peers { cidr_block: "10.1.0.0/16" });
-        stack.resources.last_mut().expect("just declared").repetition = Some(Repetition::ForEach(Value::Ref(Reference::variable("peers"))));
-        stack.import_each(Value::Ref(Reference::variable("peers")), Target::of(&peers).keyed_by(Reference::each_key()), Reference::each_value());
+        resource!(aws_vpc.peers {
+            #[for_each(var.peers)]
+            cidr_block: "10.1.0.0/16",
+            tags: { Name: each.key },
+        });
+        import!(#[for_each(var.peers)] to: aws_vpc.peers[each.key], id: each.value);
 
         // The bastion leaves the configuration; its instance keeps running.
         removed!(from: aws_instance.bastion, destroy: false);

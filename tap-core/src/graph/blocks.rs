@@ -258,7 +258,7 @@ impl Role {
 }
 
 /// The key written after an address, by kind.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum KeyKind {
     /// None: the whole resource.
     None,
