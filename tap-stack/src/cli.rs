@@ -71,6 +71,13 @@ pub struct Cli {
     #[arg(long = "state-lockfile")]
     pub state_lockfile: bool,
 
+    /// Write the `moved` blocks of tap-stack/README.md's address table, so that the next plan
+    /// moves an existing deployment's state to the addresses the components gave it: the
+    /// configuration then requires Terraform 1.1 or later. Also on when TAP_STATE_MOVES is `1`
+    /// or `true` (`0`, `false` or empty: off; anything else is an error).
+    #[arg(long = "state-moves")]
+    pub state_moves: bool,
+
     /// Region of the state bucket and lock table [default: the --region].
     #[arg(long = "state-region", env = "TAP_STATE_REGION", hide_env_values = true, value_name = "REGION")]
     pub state_region: Option<String>,
@@ -117,6 +124,9 @@ pub struct StateConfig {
     pub lock_table: String,
     /// Lock with `use_lockfile` (Terraform 1.11) instead of `lock_table`.
     pub lockfile: bool,
+    /// Write `moved` blocks from the addresses before the components
+    /// (Terraform 1.1) instead of leaving the moves to `terraform state mv`.
+    pub moves: bool,
     pub region: String,
 }
 
@@ -157,6 +167,7 @@ impl Default for Config {
                 key: "tap/dev/terraform.tfstate".into(),
                 lock_table: "tap-terraform-locks".into(),
                 lockfile: false,
+                moves: false,
                 region: "us-west-2".into(),
             },
             alarm_email: None,
@@ -224,6 +235,7 @@ impl Cli {
         };
         let lock_table = check_lock_table(&self.lock_table).map_err(|p| err("--lock-table", "TAP_LOCK_TABLE", &self.lock_table, p))?;
         let lockfile = state_lockfile_from_env()? || self.state_lockfile;
+        let moves = state_moves_from_env()? || self.state_moves;
         let state_region = match &self.state_region {
             Some(r) => check_region(r).map_err(|p| err("--state-region", "TAP_STATE_REGION", r, p))?,
             None => region.clone(),
@@ -240,7 +252,7 @@ impl Cli {
             zones,
             vpc_cidr,
             nat: if self.single_nat { NatLayout::Single } else { NatLayout::PerZone },
-            state: StateConfig { bucket, key, lock_table, lockfile, region: state_region },
+            state: StateConfig { bucket, key, lock_table, lockfile, moves, region: state_region },
             alarm_email,
             owner,
             cost_center,
@@ -259,6 +271,19 @@ pub const STATE_LOCKFILE_ENV: &str = "TAP_STATE_LOCKFILE";
 /// typo would otherwise change how the state is locked.
 fn state_lockfile_from_env() -> Result<bool, ConfigError> {
     env::env_flag(STATE_LOCKFILE_ENV).map(|on| on.unwrap_or(false)).map_err(lockfile_env_error)
+}
+
+/// The environment variable that turns `--state-moves` on.
+pub const STATE_MOVES_ENV: &str = "TAP_STATE_MOVES";
+
+/// [`STATE_MOVES_ENV`], read as strictly as [`STATE_LOCKFILE_ENV`].
+fn state_moves_from_env() -> Result<bool, ConfigError> {
+    env::env_flag(STATE_MOVES_ENV).map(|on| on.unwrap_or(false)).map_err(|e| ConfigError {
+        flag: "--state-moves",
+        env: STATE_MOVES_ENV,
+        value: e.value,
+        problem: format!("neither on nor off; accepted: {}", EnvError::ACCEPTED),
+    })
 }
 
 fn lockfile_env_error(e: EnvError) -> ConfigError {
@@ -511,6 +536,12 @@ mod tests {
     fn a_bad_state_lockfile_value_names_the_flag_and_what_is_accepted() {
         let e = lockfile_env_error(env::parse_flag(STATE_LOCKFILE_ENV, "yes").unwrap_err()).to_string();
         assert_eq!(e, "error: invalid --state-lockfile (or TAP_STATE_LOCKFILE) \"yes\": neither on nor off; accepted: `1` or `true` (on), `0`, `false` or empty (off)");
+    }
+
+    #[test]
+    fn the_state_moves_flag_turns_the_moved_blocks_on() {
+        let (config, _) = Cli::try_parse_from(["tap-stack", "--state-moves"]).unwrap().into_config().unwrap();
+        assert_eq!(config.state, StateConfig { moves: true, ..Config::default().state });
     }
 
     #[test]

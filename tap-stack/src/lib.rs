@@ -10,6 +10,7 @@
 
 pub mod cli;
 pub mod env;
+pub mod moves;
 pub mod regions;
 pub mod stack;
 
@@ -29,6 +30,9 @@ pub use stack::ItemsStack;
 /// The stack model of a configuration and its policy (nothing checked yet).
 pub fn build(config: &Config) -> DefinedStack {
     let mut defined = ItemsStack::new(config.clone()).build();
+    if config.state.moves {
+        moves::add_moved_blocks(&mut defined.stack);
+    }
     // The demo flag opens every method; rule TAP-APG-003 then fails each of
     // them, so the exception is recorded as a stack suppression with its
     // reason (report, cdk.tf.json, summary).

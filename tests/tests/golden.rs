@@ -71,6 +71,23 @@ fn the_production_stack_with_lockfile_locking_synthesizes_its_golden_bytes() {
 }
 
 #[test]
+fn the_production_stack_with_state_moves_synthesizes_its_golden_bytes() {
+    let config = Config { state: StateConfig { moves: true, ..Config::default().state }, alarm_email: Some("oncall@example.com".into()), ..Config::default() };
+    let (defined, synthesized) = tap_stack::synthesize(&config).unwrap_or_else(|e| panic!("{e}"));
+    check_golden("tap-stack-moves", &synthesized.files);
+    let c: serde_json::Value = serde_json::from_slice(&synthesized.files["cdk.tf.json"]).unwrap();
+    let moved: Vec<String> = c["moved"].as_array().unwrap().iter().map(|m| format!("{} -> {}", m["from"].as_str().unwrap(), m["to"].as_str().unwrap())).collect();
+    for expected in ["aws_vpc.main -> aws_vpc.network_vpc", "aws_subnet.private_1 -> aws_subnet.network_private_1", "aws_lambda_permission.items_get -> aws_lambda_permission.api_route_items_get", "aws_sns_topic_subscription.alarm_email -> aws_sns_topic_subscription.alarms_email"] {
+        assert!(moved.contains(&expected.to_owned()), "{expected} in {moved:#?}");
+    }
+    // Every renamed resource of the table, and nothing else: the plan moves state, it replaces nothing.
+    assert_eq!(moved.len(), tap_stack::moves::moves(&defined.stack).len());
+    assert!(moved.iter().all(|m| !m.starts_with("aws_api_gateway_rest_api.")), "the REST API keeps its address");
+    let versions: serde_json::Value = serde_json::from_slice(&synthesized.files["versions.tf.json"]).unwrap();
+    assert_eq!(versions["terraform"]["required_version"], ">= 1.1.0", "moved blocks need Terraform 1.1");
+}
+
+#[test]
 fn the_benchmark_stack_synthesizes_its_golden_bytes() {
     let stack = tap_bench::ScaleStack { units: 2 }.build();
     let synthesized = tap::synth::synthesize(&stack).unwrap_or_else(|e| panic!("{e}"));
