@@ -69,7 +69,7 @@ fn state_lives_in_an_encrypted_s3_backend_with_a_lock_table() {
             "dynamodb_table": "tap-terraform-locks",
         } })
     );
-    let state = StateConfig { bucket: "acme-state".into(), key: "teams/items/prod.tfstate".into(), lock_table: "acme-locks".into(), lockfile: false, region: "eu-west-1".into() };
+    let state = StateConfig { bucket: "acme-state".into(), key: "teams/items/prod.tfstate".into(), lock_table: "acme-locks".into(), lockfile: false, moves: false, region: "eu-west-1".into() };
     let s = synth(Config { state: state.clone(), ..Config::default() });
     let backend = &s.doc["terraform"]["backend"]["s3"];
     assert_eq!((backend["bucket"].as_str(), backend["key"].as_str(), backend["region"].as_str()), (Some("acme-state"), Some("teams/items/prod.tfstate"), Some("eu-west-1")));
