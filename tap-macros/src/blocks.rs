@@ -20,7 +20,7 @@ use syn::{braced, bracketed, Ident, LitInt, LitStr, Token};
 use tap_core::graph::blocks::{target_problem, KeyKind, Role};
 use tap_core::schema::iteration::Repeats;
 use tap_core::path::AttrPath;
-use tap_core::reference::{Address, Mode, Root};
+use tap_core::reference::{Address, Mode};
 
 use crate::diag::message;
 use crate::expand::{value_tokens, Renderer};
@@ -439,10 +439,12 @@ pub fn import(resolver: &mut Resolver, tokens: TokenStream, span: Span, scope: &
         }
     };
     let mut inner = scope.clone();
-    let for_each = inv.for_each.map(|v| {
-        let value = resolver.value(v, &AttrPath::root().name("for_each"), scope, &mut SpanMap::default());
-        inner.bind(tap_core::reference::EACH.to_owned(), Binding::Named { root: Root::Bound(tap_core::reference::EACH.into()), ty: None });
-        value
+    // `for_each` as on a resource: of a kind Terraform takes, known at plan, `each` typed.
+    let for_each = inv.for_each.map(|value| {
+        let meta = crate::model::RepetitionMeta { repeats: Repeats::ForEach, name: Ident::new("for_each", value.span()), value };
+        let (repetition, (bound, binding)) = resolver.repetition(meta, false, scope, &mut SpanMap::default());
+        inner.bind(bound, binding);
+        repetition.value
     });
     let before = resolver.diags.count();
     let Some(to) = resolve_target(resolver, inv.to, "to", &inner) else { return failed(stack) };

@@ -1381,7 +1381,7 @@ impl<'a> Resolver<'a> {
     /// `#[count(n)]` or `#[for_each(collection)]`: its value resolved and
     /// of the kind Terraform takes, known at plan; with the binding it
     /// makes for the body (`count` or `each`, typed).
-    fn repetition(&mut self, meta: RepetitionMeta, rust_index: bool, scope: &Scope, spans: &mut SpanMap) -> (resolved::Repetition, (String, Binding)) {
+    pub(crate) fn repetition(&mut self, meta: RepetitionMeta, rust_index: bool, scope: &Scope, spans: &mut SpanMap) -> (resolved::Repetition, (String, Binding)) {
         use tap_core::schema::iteration::{self, Repeats};
         let RepetitionMeta { repeats, value, name } = meta;
         let at = AttrPath::root().name(repeats.meta_argument());
