@@ -204,6 +204,18 @@ pub enum RefStep {
     Each(Span),
 }
 
+impl RefStep {
+    /// Where the step was written.
+    pub fn span(&self) -> Span {
+        match self {
+            RefStep::Attr(a) => a.span(),
+            RefStep::Index(e) => syn::spanned::Spanned::span(e),
+            RefStep::Key(k) => k.span(),
+            RefStep::Each(s) => *s,
+        }
+    }
+}
+
 /// A value as written.
 pub enum ValueExpr {
     Str(LitStr),

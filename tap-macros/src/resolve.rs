@@ -728,49 +728,41 @@ impl<'a> Resolver<'a> {
                     }
                 }
             }
+            // An argument takes nothing before it; a block instance (literal
+            // or `dynamic`) follows others, or a list's items.
+            let clash = match &entry {
+                Entry::Attr { .. } => set || list_items.is_some() || instances > 0,
+                Entry::Block { .. } | Entry::Dynamic { .. } => set,
+            };
+            if clash {
+                self.diags.error(entry.key().span(), message(&format!("`{key}` is set twice"), Some("remove one of them"), None));
+                continue;
+            }
+            // The first instance is recorded as written (`key`); later ones
+            // by index (`key[1]`). `SpanMap::as_written` reads `key[0]` as
+            // `key`, so both spellings find the first.
+            let mut instance_path = || match list_items {
+                Some(items) => here.index(items + instances),
+                None if instances == 0 => {
+                    spans.single_block(here.clone());
+                    here.clone()
+                }
+                None => here.index(instances),
+            };
             match entry {
                 Entry::Attr { key: k, value } => {
-                    if set || list_items.is_some() || instances > 0 {
-                        self.diags.error(k.span(), message(&format!("`{key}` is set twice"), Some("remove one of them"), None));
-                        continue;
-                    }
                     spans.record(&here, Some(k.span()), value.span());
                     let v = self.value(value, &here, scope, spans);
                     out.entries.push((key, Node::Attr(v)));
                 }
                 Entry::Block { key: k, body: inner, span } => {
-                    if set {
-                        self.diags.error(k.span(), message(&format!("`{key}` is set twice"), Some("remove one of them"), None));
-                        continue;
-                    }
-                    // The first instance is recorded as written (`key`); later
-                    // ones by index (`key[1]`). `SpanMap::as_written` reads
-                    // `key[0]` as `key`, so both spellings find the first.
-                    let instance_path = match list_items {
-                        Some(items) => here.index(items + instances),
-                        None if instances == 0 => {
-                            spans.single_block(here.clone());
-                            here
-                        }
-                        None => here.index(instances),
-                    };
+                    let instance_path = instance_path();
                     spans.record(&instance_path, Some(k.span()), span);
                     let instance = self.body(inner.entries, &instance_path, scope, spans);
                     out.entries.push((key, Node::Block(instance)));
                 }
                 Entry::Dynamic { iterator, collection, key: k, body: inner, span } => {
-                    if set {
-                        self.diags.error(k.span(), message(&format!("`{key}` is set twice"), Some("remove one of them"), None));
-                        continue;
-                    }
-                    let instance_path = match list_items {
-                        Some(items) => here.index(items + instances),
-                        None if instances == 0 => {
-                            spans.single_block(here.clone());
-                            here
-                        }
-                        None => here.index(instances),
-                    };
+                    let instance_path = instance_path();
                     spans.record(&instance_path, Some(k.span()), span);
                     let collection_span = collection.span();
                     let collection = self.value(*collection, &instance_path, scope, spans);
@@ -1061,16 +1053,7 @@ impl<'a> Resolver<'a> {
         };
         let view = known.map(|(mode, type_name, static_name, type_known)| {
             let address = Arc::new(Address::new(mode, type_name, static_name.as_str()));
-            let path: Vec<Step> = steps
-                .iter()
-                .map(|s| match s {
-                    RefStep::Attr(a) => Step::Attr(name_of(a)),
-                    RefStep::Index(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. })) => Step::Index(i.base10_parse().unwrap_or(0)),
-                    RefStep::Index(_) => Step::Index(0),
-                    RefStep::Key(k) => Step::Key(k.value()),
-                    RefStep::Each(_) => Step::Each,
-                })
-                .collect();
+            let path: Vec<Step> = steps.iter().map(resolved::static_step).collect();
             let reference = Reference::new(address, path);
             if type_known {
                 let attr_span = match steps.first() {
@@ -1164,13 +1147,7 @@ impl<'a> Resolver<'a> {
         };
         let first_name = name_of(first);
         let mut path = vec![step];
-        path.extend(rest.iter().map(|s| match s {
-            RefStep::Attr(a) => Step::Attr(name_of(a)),
-            RefStep::Index(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. })) => Step::Index(i.base10_parse().unwrap_or(0)),
-            RefStep::Index(_) => Step::Index(0),
-            RefStep::Key(k) => Step::Key(k.value()),
-            RefStep::Each(_) => Step::Each,
-        }));
+        path.extend(rest.iter().map(resolved::static_step));
         let reference = Reference::new(address, path);
         if let Some((problem, help)) = iteration::instance_problem(&reference, Some(repeats)) {
             self.diags.error(span, message(&problem, Some(&help), None));
@@ -1213,13 +1190,7 @@ impl<'a> Resolver<'a> {
     /// A reference from a named value, its path checked against the value's type.
     fn named(&mut self, mut view: Reference, mut ty: Option<TypeConstraint>, binding: Option<Ident>, steps: Vec<RefStep>, span: Span) -> Value {
         for step in &steps {
-            let (core, at) = match step {
-                RefStep::Attr(a) => (Step::Attr(name_of(a)), a.span()),
-                RefStep::Index(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. })) => (Step::Index(i.base10_parse().unwrap_or(0)), i.span()),
-                RefStep::Index(e) => (Step::Index(0), syn::spanned::Spanned::span(e)),
-                RefStep::Key(k) => (Step::Key(k.value()), k.span()),
-                RefStep::Each(s) => (Step::Each, *s),
-            };
+            let (core, at) = (resolved::static_step(step), step.span());
             if let Some(t) = &ty {
                 match t.step(&core, &format!("`{view}`")) {
                     Ok(next) => ty = Some(next.clone()),
