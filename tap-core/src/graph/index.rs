@@ -7,6 +7,7 @@
 //! stack size. It reads the stack and decides nothing.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::graph::{Provider, Repetition, Resource, Stack};
 use crate::path::{AttrPath, Step};
@@ -55,15 +56,8 @@ impl<'a> Graph<'a> {
         let mut outgoing = Vec::with_capacity(stack.resources.len());
         for (i, r) in stack.resources.iter().enumerate() {
             let edges = body_references(r);
-            // `for_each` over another resource's instances: `each.value`
-            // is the instance, so `each.value.id` refers to that resource.
-            let each_of = match &r.repetition {
-                Some(Repetition::ForEach(Value::Ref(over))) if over.path.is_root() => over.target(),
-                _ => None,
-            };
             for (j, (_, reference)) in edges.iter().enumerate() {
-                let each_value = matches!(&reference.root, Root::Bound(n) if &**n == EACH) && reference.path.first_name() == Some("value");
-                if let Some(target) = reference.target().or(each_of.filter(|_| each_value)) {
+                if let Some(target) = reference_target(r, reference) {
                     referrers.entry(&**target).or_default().push((i, j));
                 }
             }
@@ -149,6 +143,17 @@ impl<'a> Graph<'a> {
     }
 }
 
+/// The resource a reference in `holder`'s body reads: its target, or,
+/// where `holder`'s `for_each` iterates another resource's instances,
+/// that resource for `each.value` (the instance).
+fn reference_target<'v>(holder: &'v Resource, reference: &'v Reference) -> Option<&'v Arc<Address>> {
+    match (&reference.root, &holder.repetition) {
+        (Root::Resource(target), _) => Some(target),
+        (Root::Bound(n), Some(Repetition::ForEach(Value::Ref(over)))) if &**n == EACH && reference.path.first_name() == Some("value") && over.path.is_root() => over.target(),
+        _ => None,
+    }
+}
+
 /// The resource a value of `holder`'s body reads directly, and the
 /// attribute it reads: a reference (`aws_s3_bucket.b.id`, or one instance,
 /// `aws_s3_bucket.b["a"].id`), an instance Terraform chooses
@@ -160,13 +165,8 @@ pub fn direct_target<'v>(holder: &'v Resource, value: &'v Value) -> Option<(&'v 
         _ => None,
     };
     match value {
-        Value::Ref(r) => match (&r.root, &holder.repetition) {
-            (Root::Resource(target), _) => Some((target, r.attribute())),
-            (Root::Bound(n), Some(Repetition::ForEach(Value::Ref(over)))) if &**n == EACH && r.path.first_name() == Some("value") && over.path.is_root() => {
-                Some((over.target()?, attribute(&r.path.steps()[1..])))
-            }
-            _ => None,
-        },
+        Value::Ref(r) if r.target().is_some() => Some((r.target()?, r.attribute())),
+        Value::Ref(r) => Some((reference_target(holder, r)?, attribute(&r.path.steps()[1..]))),
         Value::Expr(e) => match &**e {
             crate::value::Expr::Index { collection: Value::Ref(r), path, .. } if r.path.is_root() => Some((r.target()?, attribute(path.steps()))),
             _ => None,
