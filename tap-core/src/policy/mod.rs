@@ -174,10 +174,9 @@ fn describe(iterated: &Value) -> String {
         // At compile time: a Rust expression.
         return "a value the program computes".to_owned();
     }
-    match crate::value::to_terraform_json(iterated) {
-        serde_json::Value::String(s) => s.strip_prefix("${").and_then(|s| s.strip_suffix('}')).unwrap_or(&s).to_owned(),
-        other => other.to_string(),
-    }
+    let mut text = String::new();
+    crate::value::write_hcl_expression(&mut text, iterated);
+    text
 }
 
 /// An undecided finding on a value that differs between instances known
